@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "Core/Common/StatusBoard.h"
+
+namespace DicomMail
+{
+  std::string FormatUtc(time_t t)
+  {
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    char buffer[32];
+    strftime(buffer, sizeof(buffer), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buffer;
+  }
+
+  void StatusBoard::Declare(const std::string& account, const std::string& kind, const std::string& url)
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Entry& e = entries_[account];
+    e.kind = kind;
+    e.url = url;
+  }
+
+  void StatusBoard::ReportSuccess(const std::string& account)
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Entry& e = entries_[account];
+    e.state = "ok";
+    e.message.clear();
+    e.lastContact = e.lastSuccess = time(nullptr);
+  }
+
+  void StatusBoard::ReportError(const std::string& account, const std::string& message)
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Entry& e = entries_[account];
+    e.state = "error";
+    e.message = message;
+    e.lastContact = time(nullptr);
+  }
+
+  Json::Value StatusBoard::ToJson() const
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Json::Value result = Json::arrayValue;
+    for (const auto& item : entries_)
+    {
+      Json::Value v;
+      v["Name"] = item.first;
+      v["Kind"] = item.second.kind;
+      v["Url"] = item.second.url;
+      v["State"] = item.second.state;
+      v["Message"] = item.second.message;
+      v["LastContact"] = item.second.lastContact == 0 ? Json::Value() : Json::Value(FormatUtc(item.second.lastContact));
+      v["LastSuccess"] = item.second.lastSuccess == 0 ? Json::Value() : Json::Value(FormatUtc(item.second.lastSuccess));
+      result.append(v);
+    }
+    return result;
+  }
+}

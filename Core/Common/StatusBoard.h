@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <json/value.h>
+
+#include <ctime>
+#include <map>
+#include <mutex>
+#include <string>
+
+namespace DicomMail
+{
+  // The last result of each mail account (never contacted / ok / error), as
+  // shown by /dicom-mail/status. Written by workers, read by REST handlers.
+  class StatusBoard
+  {
+  public:
+    void Declare(const std::string& account, const std::string& kind, const std::string& url);
+    void ReportSuccess(const std::string& account);
+    void ReportError(const std::string& account, const std::string& message);
+    Json::Value ToJson() const;
+
+  private:
+    struct Entry
+    {
+      std::string kind;
+      std::string url;
+      std::string state = "never-contacted";
+      std::string message;
+      time_t lastContact = 0;
+      time_t lastSuccess = 0;
+    };
+
+    mutable std::mutex mutex_;
+    std::map<std::string, Entry> entries_;
+  };
+
+  std::string FormatUtc(time_t t);   // ISO 8601, "2026-11-28T04:15:02Z"
+}

@@ -1,0 +1,371 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "Core/Config/Configuration.h"
+
+#include "Core/Common/Error.h"
+#include "Core/Common/Files.h"
+#include "Core/Config/ConfigReader.h"
+
+#include <algorithm>
+#include <cctype>
+#include <set>
+
+namespace DicomMail
+{
+  namespace
+  {
+    const char* const kSection = "DicomMail";
+
+    bool LooksLikeAddress(const std::string& address)
+    {
+      const size_t at = address.find('@');
+      return at != std::string::npos && at > 0 && at + 1 < address.size() &&
+        address.find_first_of(" <>\r\n\",;") == std::string::npos;
+    }
+
+    // A secret comes inline or, better, from a file readable only by Orthanc.
+    std::string ReadSecret(ConfigReader& reader, const std::string& inlineKey, const std::string& fileKey)
+    {
+      const std::string inlineValue = reader.GetString(inlineKey, "");
+      const std::string file = reader.GetString(fileKey, "");
+      if (!inlineValue.empty() && !file.empty())
+      {
+        reader.Fail(fileKey, "give either \"" + inlineKey + "\" or \"" + fileKey + "\", not both");
+      }
+      if (file.empty())
+      {
+        return inlineValue;
+      }
+      if (!Files::Exists(file))
+      {
+        reader.Fail(fileKey, "file not found: " + file);
+      }
+      std::string content;
+      try
+      {
+        content = Files::ReadAll(file, 4096);
+      }
+      catch (const Error& e)
+      {
+        reader.Fail(fileKey, std::string("cannot read the file: ") + e.what());
+      }
+      while (!content.empty() && (content.back() == '\n' || content.back() == '\r'))
+      {
+        content.pop_back();
+      }
+      if (content.empty())
+      {
+        reader.Fail(fileKey, "the file is empty: " + file);
+      }
+      return content;
+    }
+
+    void ParseServer(ConfigReader& reader, MailServerSettings& server,
+                     const std::set<std::string>& schemes, const std::string& schemesText)
+    {
+      if (!reader.Has("Url"))
+      {
+        reader.Fail("Url", "missing; expected " + schemesText);
+      }
+      server.url = reader.GetString("Url", "");
+      MailUrl url;
+      std::string problem;
+      if (!MailUrl::Parse(server.url, url, problem))
+      {
+        reader.Fail("Url", problem);
+      }
+      if (schemes.count(url.scheme) == 0)
+      {
+        reader.Fail("Url", "scheme \"" + url.scheme + "\" is not allowed here; expected " + schemesText);
+      }
+      server.user = reader.GetString("User", "");
+      server.password = ReadSecret(reader, "Password", "PasswordFile");
+      server.requireTls = reader.GetBool("RequireStartTls", true);
+      server.caFile = reader.GetString("CaFile", "");
+      if (!server.caFile.empty() && !Files::Exists(server.caFile))
+      {
+        reader.Fail("CaFile", "file not found: " + server.caFile);
+      }
+      server.verifyPeer = reader.GetBool("VerifyPeer", true);
+      server.connectTimeout = static_cast<unsigned int>(reader.GetInteger("ConnectTimeout", 30, 1, 3600));
+      server.responseTimeout = static_cast<unsigned int>(reader.GetInteger("ResponseTimeout", 120, 1, 3600));
+    }
+
+    std::string NormalizeFingerprint(ConfigReader& reader, const std::string& key, const std::string& value)
+    {
+      std::string fpr;
+      for (char c : value)
+      {
+        if (c == ' ')
+        {
+          continue;
+        }
+        if (!isxdigit(static_cast<unsigned char>(c)))
+        {
+          reader.Fail(key, "must be a 40-digit hexadecimal OpenPGP fingerprint");
+        }
+        fpr.push_back(static_cast<char>(toupper(static_cast<unsigned char>(c))));
+      }
+      if (fpr.size() != 40)
+      {
+        reader.Fail(key, "must be a 40-digit hexadecimal OpenPGP fingerprint (found " +
+                    std::to_string(fpr.size()) + " digits)");
+      }
+      return fpr;
+    }
+
+    PartnerSettings ParsePartner(const std::string& name, const Json::Value& value, const std::string& path)
+    {
+      ConfigReader reader(value, path);
+      PartnerSettings partner;
+      partner.name = name;
+      partner.fromConfiguration = true;
+      partner.addresses = reader.GetStringList("Addresses");
+      if (partner.addresses.empty())
+      {
+        reader.Fail("Addresses", "a partner needs at least one mail address");
+      }
+      for (const std::string& a : partner.addresses)
+      {
+        if (!LooksLikeAddress(a))
+        {
+          reader.Fail("Addresses", "not a mail address: \"" + a + "\"");
+        }
+      }
+      if (reader.Has("Fingerprint"))
+      {
+        partner.fingerprint = NormalizeFingerprint(reader, "Fingerprint", reader.GetString("Fingerprint", ""));
+      }
+      partner.maxMailSize = static_cast<uint64_t>(reader.GetInteger("MaxMailSize", 0, 0, 4000000000LL));
+      if (partner.maxMailSize != 0 && partner.maxMailSize < 100000)
+      {
+        reader.Fail("MaxMailSize", "must be 0 (site default) or at least 100000 bytes");
+      }
+      partner.acknowledgements = reader.GetBool("Acknowledgements", true);
+      partner.compression = reader.GetBool("Compression", true);
+      reader.CheckNoUnknownKeys();
+      return partner;
+    }
+  }
+
+  bool MailUrl::Parse(const std::string& text, MailUrl& result, std::string& problem)
+  {
+    const size_t sep = text.find("://");
+    if (sep == std::string::npos || sep == 0)
+    {
+      problem = "not a URL (expected scheme://host[:port]): \"" + text + "\"";
+      return false;
+    }
+    result.scheme = text.substr(0, sep);
+    std::transform(result.scheme.begin(), result.scheme.end(), result.scheme.begin(), ::tolower);
+    std::string rest = text.substr(sep + 3);
+    const size_t slash = rest.find('/');
+    const std::string authority = rest.substr(0, slash);
+    if (authority.find('@') != std::string::npos)
+    {
+      problem = "credentials must not be written into the URL; use \"User\" and \"PasswordFile\"";
+      return false;
+    }
+    const size_t colon = authority.rfind(':');
+    result.host = authority.substr(0, colon);
+    if (result.host.empty())
+    {
+      problem = "no host in URL \"" + text + "\"";
+      return false;
+    }
+    result.port = 0;
+    if (colon != std::string::npos)
+    {
+      const std::string port = authority.substr(colon + 1);
+      if (port.empty() || port.size() > 5 ||
+          !std::all_of(port.begin(), port.end(), [](char c) { return isdigit(static_cast<unsigned char>(c)); }) ||
+          std::stoul(port) == 0 || std::stoul(port) > 65535)
+      {
+        problem = "invalid port \"" + port + "\" in URL \"" + text + "\"";
+        return false;
+      }
+      result.port = static_cast<unsigned int>(std::stoul(port));
+    }
+    return true;
+  }
+
+  Configuration Configuration::Parse(const Json::Value& section)
+  {
+    ConfigReader reader(section, kSection);
+    Configuration config;
+
+    config.siteAddress = reader.GetString("SiteAddress", config.siteAddress);
+    if (!LooksLikeAddress(config.siteAddress))
+    {
+      reader.Fail("SiteAddress", "not a mail address: \"" + config.siteAddress + "\"");
+    }
+    config.siteName = reader.GetString("SiteName", config.siteName);
+    if (config.siteName.find_first_of("<>\r\n\"") != std::string::npos || config.siteName.empty())
+    {
+      reader.Fail("SiteName", "must be non-empty and contain none of < > \" or line breaks");
+    }
+
+    config.stateDirectory = reader.GetString("StateDirectory", config.stateDirectory);
+    config.gnupgHome = reader.GetString("GnupgHome", config.stateDirectory + "/gnupg");
+    // gpg-agent creates its sockets inside the home; sun_path leaves 86 characters.
+    if (config.gnupgHome.size() > 86)
+    {
+      reader.Fail("GnupgHome", "path is " + std::to_string(config.gnupgHome.size()) +
+                  " characters long; gpg-agent cannot create its sockets beyond 86");
+    }
+    if (config.gnupgHome.empty() || config.gnupgHome[0] != '/')
+    {
+      reader.Fail("GnupgHome", "must be an absolute path");
+    }
+    config.workingDirectory = reader.GetString("WorkingDirectory", config.stateDirectory + "/work");
+    if (config.workingDirectory.empty() || config.workingDirectory[0] != '/')
+    {
+      reader.Fail("WorkingDirectory", "must be an absolute path");
+    }
+    config.databasePath = reader.GetString("DatabasePath", config.stateDirectory + "/dicom-mail.db");
+
+    config.keyAlgorithm = reader.GetString("KeyAlgorithm", config.keyAlgorithm);
+    if (config.keyAlgorithm != "ed25519" && config.keyAlgorithm != "rsa3072")
+    {
+      reader.Fail("KeyAlgorithm", "must be \"ed25519\" or \"rsa3072\"");
+    }
+    config.passphraseFile = reader.GetString("PassphraseFile", "");
+    if (!config.passphraseFile.empty() && !Files::Exists(config.passphraseFile))
+    {
+      reader.Fail("PassphraseFile", "file not found: " + config.passphraseFile);
+    }
+    config.generateSiteKey = reader.GetBool("GenerateSiteKey", true);
+    config.keyExpiryWarningDays = static_cast<unsigned int>(reader.GetInteger("KeyExpiryWarningDays", 30, 0, 3650));
+    config.compressionLevel = static_cast<unsigned int>(reader.GetInteger("CompressionLevel", 1, 0, 9));
+    config.encryptToSelf = reader.GetBool("EncryptToSelf", false);
+    config.subject = reader.GetString("Subject", config.subject);
+    if (config.subject.empty() || config.subject.find_first_of("\r\n") != std::string::npos)
+    {
+      reader.Fail("Subject", "must be a non-empty single line");
+    }
+    config.maxMailSize = static_cast<uint64_t>(reader.GetInteger("MaxMailSize", 10000000, 100000, 4000000000LL));
+    config.acknowledgementTimeout = static_cast<unsigned int>(
+      reader.GetInteger("AcknowledgementTimeout", 3600, 1, 30 * 86400));
+    config.maxResends = static_cast<unsigned int>(reader.GetInteger("MaxResends", 3, 0, 100));
+    config.incompleteTimeout = static_cast<unsigned int>(
+      reader.GetInteger("IncompleteTimeout", 86400, 1, 365 * 86400));
+
+    if (reader.Has("Smtp"))
+    {
+      ConfigReader smtp(reader.GetRaw("Smtp"), reader.KeyPath("Smtp"));
+      ParseServer(smtp, config.smtp.server, {"smtp", "smtps"}, "smtp:// (STARTTLS) or smtps:// (implicit TLS)");
+      const std::string domain = config.siteAddress.substr(config.siteAddress.find('@') + 1);
+      config.smtp.heloName = smtp.GetString("HeloName", domain);
+      config.smtp.maxRetries = static_cast<unsigned int>(smtp.GetInteger("MaxRetries", 5, 0, 1000));
+      config.smtp.retryDelay = static_cast<unsigned int>(smtp.GetInteger("RetryDelay", 10, 1, 86400));
+      smtp.CheckNoUnknownKeys();
+      config.smtpConfigured = true;
+    }
+
+    const Json::Value& incoming = reader.GetRaw("Incoming");
+    if (!incoming.isNull())
+    {
+      if (!incoming.isArray())
+      {
+        reader.Fail("Incoming", "must be a list of mail accounts");
+      }
+      std::set<std::string> names;
+      for (Json::ArrayIndex i = 0; i < incoming.size(); i++)
+      {
+        ConfigReader account(incoming[i], reader.KeyPath("Incoming") + "[" + std::to_string(i) + "]");
+        IncomingAccountSettings settings;
+        settings.name = account.GetString("Name", "account" + std::to_string(i + 1));
+        if (!names.insert(settings.name).second)
+        {
+          account.Fail("Name", "duplicate account name \"" + settings.name + "\"");
+        }
+        ParseServer(account, settings.server, {"imap", "imaps", "pop3", "pop3s"},
+                    "imap://, imaps://, pop3:// or pop3s://");
+        settings.folder = account.GetString("Folder", settings.folder);
+        settings.pollInterval = static_cast<unsigned int>(account.GetInteger("PollInterval", 60, 1, 86400));
+        settings.processedFolder = account.GetString("ProcessedFolder", settings.processedFolder);
+        settings.rejectedFolder = account.GetString("RejectedFolder", settings.rejectedFolder);
+        settings.deleteProcessed = account.GetBool("DeleteProcessed", false);
+        account.CheckNoUnknownKeys();
+        config.incoming.push_back(settings);
+      }
+    }
+
+    const Json::Value& partners = reader.GetRaw("Partners");
+    if (!partners.isNull())
+    {
+      if (!partners.isObject())
+      {
+        reader.Fail("Partners", "must be an object mapping partner names to settings");
+      }
+      for (const std::string& name : partners.getMemberNames())
+      {
+        if (name.empty() || name.size() > 64 || name.find_first_of("/\\ \r\n") != std::string::npos)
+        {
+          reader.Fail("Partners", "invalid partner name \"" + name + "\" (1-64 characters, no slash or space)");
+        }
+        config.partners.push_back(ParsePartner(name, partners[name], reader.KeyPath("Partners") + "." + name));
+      }
+    }
+
+    if (reader.Has("Limits"))
+    {
+      ConfigReader limits(reader.GetRaw("Limits"), reader.KeyPath("Limits"));
+      ReceiveLimits& l = config.limits;
+      l.maxMailBytes = static_cast<uint64_t>(limits.GetInteger("MaxMailBytes", l.maxMailBytes, 1000, INT64_MAX));
+      l.maxDecompressedBytes = static_cast<uint64_t>(
+        limits.GetInteger("MaxDecompressedBytes", l.maxDecompressedBytes, 1000, INT64_MAX));
+      l.maxPartsPerMail = static_cast<unsigned int>(limits.GetInteger("MaxPartsPerMail", l.maxPartsPerMail, 1, 1000000));
+      l.maxNestingDepth = static_cast<unsigned int>(limits.GetInteger("MaxNestingDepth", l.maxNestingDepth, 2, 1000));
+      l.maxHeaderBytes = static_cast<unsigned int>(limits.GetInteger("MaxHeaderBytes", l.maxHeaderBytes, 1024, 16777216));
+      l.maxFragments = static_cast<unsigned int>(limits.GetInteger("MaxFragments", l.maxFragments, 1, 1000000));
+      limits.CheckNoUnknownKeys();
+    }
+
+    config.autoRouting = reader.GetRaw("AutoRouting");
+    if (config.autoRouting.isNull())
+    {
+      config.autoRouting = Json::arrayValue;
+    }
+    else if (!config.autoRouting.isArray())
+    {
+      reader.Fail("AutoRouting", "must be a list of rules");
+    }
+
+    reader.CheckNoUnknownKeys();
+    return config;
+  }
+
+  std::string Configuration::ReadPassphrase() const
+  {
+    if (passphraseFile.empty())
+    {
+      return "";
+    }
+    std::string content = Files::ReadAll(passphraseFile, 4096);
+    while (!content.empty() && (content.back() == '\n' || content.back() == '\r'))
+    {
+      content.pop_back();
+    }
+    return content;
+  }
+
+  Json::Value Configuration::ToPublicJson() const
+  {
+    Json::Value result = Json::objectValue;
+    result["SiteAddress"] = siteAddress;
+    result["SiteName"] = siteName;
+    result["GnupgHome"] = gnupgHome;
+    result["WorkingDirectory"] = workingDirectory;
+    result["KeyAlgorithm"] = keyAlgorithm;
+    result["PassphraseProtected"] = !passphraseFile.empty();
+    result["MaxMailSize"] = static_cast<Json::UInt64>(maxMailSize);
+    result["AcknowledgementTimeout"] = acknowledgementTimeout;
+    result["CompressionLevel"] = compressionLevel;
+    if (smtpConfigured)
+    {
+      result["Smtp"]["Url"] = smtp.server.url;
+      result["Smtp"]["User"] = smtp.server.user;
+    }
+    return result;
+  }
+}

@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <json/value.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace DicomMail
+{
+  // One mail server login. "password" is a secret: it is never logged and
+  // never answered by the REST API (see ToPublicJson()).
+  struct MailServerSettings
+  {
+    std::string url;            // smtp[s]://, imap[s]://, pop3[s]://host[:port]
+    std::string user;
+    std::string password;
+    bool requireTls = true;     // STARTTLS on the plain schemes
+    std::string caFile;         // empty: the system's CA store
+    bool verifyPeer = true;
+    unsigned int connectTimeout = 30;
+    unsigned int responseTimeout = 120;
+  };
+
+  struct SmtpSettings
+  {
+    MailServerSettings server;
+    std::string heloName;       // EHLO domain; default: the site address's domain
+    unsigned int maxRetries = 5;
+    unsigned int retryDelay = 10;   // seconds, doubled at each retry
+  };
+
+  struct IncomingAccountSettings
+  {
+    std::string name;
+    MailServerSettings server;
+    std::string folder = "INBOX";
+    unsigned int pollInterval = 60;            // seconds
+    std::string processedFolder = "Processed"; // IMAP only
+    std::string rejectedFolder = "Rejected";   // IMAP only
+    bool deleteProcessed = false;              // IMAP: delete instead of moving
+  };
+
+  struct PartnerSettings
+  {
+    std::string name;
+    std::vector<std::string> addresses;   // the first one is where mail is sent
+    std::string fingerprint;              // 40 hex digits, upper case
+    uint64_t maxMailSize = 0;             // 0: the site's default
+    bool acknowledgements = true;
+    bool compression = true;
+    bool fromConfiguration = false;       // read-only when true
+  };
+
+  // Hostile-input limits, one place so the README can list them.
+  struct ReceiveLimits
+  {
+    uint64_t maxMailBytes = 2000000000;
+    uint64_t maxDecompressedBytes = 4000000000;
+    unsigned int maxPartsPerMail = 10000;
+    unsigned int maxNestingDepth = 20;
+    unsigned int maxHeaderBytes = 65536;
+    unsigned int maxFragments = 10000;
+  };
+
+  struct Configuration
+  {
+    std::string siteAddress = "orthanc@localhost";
+    std::string siteName = "Orthanc DICOM-Mail";
+    std::string stateDirectory = "/var/lib/orthanc/dicom-mail";
+    std::string gnupgHome;          // default: stateDirectory + "/gnupg"
+    std::string workingDirectory;   // default: stateDirectory + "/work"
+    std::string databasePath;       // default: stateDirectory + "/dicom-mail.db"
+    std::string keyAlgorithm = "ed25519";
+    std::string passphraseFile;     // site key passphrase; empty: unprotected key
+    bool generateSiteKey = true;    // on first start
+    unsigned int keyExpiryWarningDays = 30;
+    unsigned int compressionLevel = 1;
+    bool encryptToSelf = false;
+    std::string subject = "DICOM-eMail";
+    uint64_t maxMailSize = 10000000;
+    unsigned int acknowledgementTimeout = 3600;   // seconds
+    unsigned int maxResends = 3;
+    unsigned int incompleteTimeout = 86400;       // seconds before fragments are reported
+    SmtpSettings smtp;
+    bool smtpConfigured = false;
+    std::vector<IncomingAccountSettings> incoming;
+    std::vector<PartnerSettings> partners;
+    ReceiveLimits limits;
+    Json::Value autoRouting = Json::arrayValue;    // validated by the routing module
+
+    // Parses the "DicomMail" section (null: all defaults). Throws
+    // Error(Configuration) with a message naming the exact key at fault.
+    static Configuration Parse(const Json::Value& section);
+
+    // The configuration as the status route shows it: no secrets.
+    Json::Value ToPublicJson() const;
+
+    // The passphrase of the site key, read from passphraseFile when needed.
+    std::string ReadPassphrase() const;
+  };
+
+  // Minimal parse of a mail server URL, enough to validate it.
+  struct MailUrl
+  {
+    std::string scheme;
+    std::string host;
+    unsigned int port = 0;      // 0 when not given
+
+    static bool Parse(const std::string& url, MailUrl& result, std::string& problem);
+  };
+}

@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Entry points of the DICOM-Mail plugin for Orthanc.
+
+#include "Core/Common/Error.h"
+#include "Core/Common/Files.h"
+#include "Plugin/OrthancApi.h"
+#include "Plugin/PluginContext.h"
+#include "Plugin/Rest/Routes.h"
+
+#include <orthanc/OrthancCPlugin.h>
+
+namespace
+{
+  const char* const kPluginName = "dicom-mail";
+  const char* const kDescription =
+    "Sends studies as OpenPGP-encrypted, signed e-mail (DICOM-E-Mail, PGP/MIME) and imports received ones.";
+
+  using namespace DicomMail;
+
+  Configuration ReadConfiguration()
+  {
+    OrthancApi::OrthancString text(OrthancPluginGetConfiguration(OrthancApi::GetContext()));
+    if (text.IsNull())
+    {
+      throw Error(ErrorKind::Configuration, "cannot read the Orthanc configuration");
+    }
+    const Json::Value full = OrthancApi::ParseJson(text.ToString());
+    return Configuration::Parse(full.isMember("DicomMail") ? full["DicomMail"] : Json::Value());
+  }
+
+  void PrepareDirectories(const Configuration& config)
+  {
+    Files::MakeDirectories(config.stateDirectory, 0700);
+    Files::MakeDirectories(config.workingDirectory, 0700);
+    const unsigned int removed = Files::RemoveLeftovers(config.workingDirectory, "dm-");
+    if (removed > 0)
+    {
+      OrthancApi::LogWarning("removed " + std::to_string(removed) +
+                             " temporary files left over by an earlier run in " + config.workingDirectory);
+    }
+  }
+}
+
+extern "C"
+{
+  ORTHANC_PLUGINS_API int32_t OrthancPluginInitialize(OrthancPluginContext* context)
+  {
+    OrthancApi::SetContext(context);
+    if (OrthancPluginCheckVersion(context) == 0)
+    {
+      OrthancApi::LogError("this plugin needs Orthanc 1.10.1 or later");
+      return -1;
+    }
+    OrthancPluginSetDescription(context, kDescription);
+
+    try
+    {
+      const Configuration config = ReadConfiguration();
+      PrepareDirectories(config);
+      PluginContext::Create(config);
+      RegisterStatusRoutes();
+      OrthancApi::LogWarning(std::string("plugin ") + DICOM_MAIL_VERSION + " started for " + config.siteAddress);
+      return 0;
+    }
+    catch (const Error& e)
+    {
+      // One line naming the key and the problem; the plugin refuses to start.
+      OrthancApi::LogError(e.what());
+      PluginContext::Destroy();
+      return -1;
+    }
+    catch (const std::exception& e)
+    {
+      OrthancApi::LogError(std::string("cannot start: ") + e.what());
+      PluginContext::Destroy();
+      return -1;
+    }
+  }
+
+  ORTHANC_PLUGINS_API void OrthancPluginFinalize()
+  {
+    PluginContext::Destroy();
+  }
+
+  ORTHANC_PLUGINS_API const char* OrthancPluginGetName()
+  {
+    return kPluginName;
+  }
+
+  ORTHANC_PLUGINS_API const char* OrthancPluginGetVersion()
+  {
+    return DICOM_MAIL_VERSION;
+  }
+}

@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "Plugin/OrthancApi.h"
+
+#include <json/value.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace DicomMail
+{
+  // One incoming REST call, decoupled from the SDK's structures so handlers
+  // read like ordinary C++.
+  class RestCall
+  {
+  public:
+    RestCall(OrthancPluginRestOutput* output, const OrthancPluginHttpRequest* request);
+
+    OrthancPluginHttpMethod GetMethod() const
+    {
+      return method_;
+    }
+
+    const std::string& GetGroup(size_t i) const;   // regex captures of the route
+    const std::string& GetBody() const
+    {
+      return body_;
+    }
+
+    Json::Value GetJsonBody() const;                // throws Error(BadInput)
+    std::string GetArgument(const std::string& name, const std::string& defaultValue) const;
+
+    void AnswerJson(const Json::Value& value);
+    void AnswerText(const std::string& text, const std::string& mime);
+    void AnswerError(uint16_t status, const std::string& message);
+    void AnswerMethodNotAllowed(const std::string& allowed);
+
+  private:
+    OrthancPluginRestOutput* output_;
+    OrthancPluginHttpMethod method_;
+    std::vector<std::string> groups_;
+    std::map<std::string, std::string> arguments_;
+    std::string body_;
+  };
+
+  typedef void (*RestHandler)(RestCall& call);
+
+  // Runs a handler, turning every exception into an HTTP answer: nothing
+  // thrown inside a route may reach Orthanc.
+  OrthancPluginErrorCode InvokeRestHandler(RestHandler handler, OrthancPluginRestOutput* output,
+                                           const char* url, const OrthancPluginHttpRequest* request);
+
+  template <RestHandler Handler>
+  OrthancPluginErrorCode RestCallback(OrthancPluginRestOutput* output, const char* url,
+                                      const OrthancPluginHttpRequest* request)
+  {
+    return InvokeRestHandler(Handler, output, url, request);
+  }
+
+  // Concurrent (NoLock) registration, as all official plugins do: handlers
+  // must therefore be thread-safe.
+  template <RestHandler Handler>
+  void RegisterRoute(const std::string& pattern)
+  {
+    OrthancPluginRegisterRestCallbackNoLock(OrthancApi::GetContext(), pattern.c_str(), RestCallback<Handler>);
+  }
+}

@@ -1,0 +1,10 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "Plugin/Rest/RestRoute.h"
+
+// One registration function per file of Plugin/Rest/, one file per resource.
+namespace DicomMail
+{
+  void RegisterStatusRoutes();
+}

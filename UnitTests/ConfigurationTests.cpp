@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "Core/Common/Error.h"
+#include "Core/Config/Configuration.h"
+
+#include <gtest/gtest.h>
+#include <json/reader.h>
+
+#include <memory>
+
+using namespace DicomMail;
+
+namespace
+{
+  Json::Value Parse(const std::string& text)
+  {
+    Json::CharReaderBuilder builder;
+    std::unique_ptr<Json::CharReader> reader(builder.newCharReader());
+    Json::Value value;
+    std::string errors;
+    EXPECT_TRUE(reader->parse(text.data(), text.data() + text.size(), &value, &errors)) << errors;
+    return value;
+  }
+
+  std::string ErrorOf(const std::string& json)
+  {
+    try
+    {
+      Configuration::Parse(Parse(json));
+    }
+    catch (const Error& e)
+    {
+      EXPECT_EQ(ErrorKind::Configuration, e.GetKind());
+      return e.what();
+    }
+    return "";
+  }
+}
+
+TEST(Configuration, DefaultsWhenSectionIsMissing)
+{
+  const Configuration c = Configuration::Parse(Json::Value());
+  EXPECT_EQ("ed25519", c.keyAlgorithm);
+  EXPECT_EQ(10000000u, c.maxMailSize);
+  EXPECT_EQ("/var/lib/orthanc/dicom-mail/gnupg", c.gnupgHome);
+  EXPECT_FALSE(c.smtpConfigured);
+  EXPECT_TRUE(c.incoming.empty());
+}
+
+TEST(Configuration, FullExample)
+{
+  const Configuration c = Configuration::Parse(Parse(R"({
+    "SiteAddress": "pacs@hospital.test", "SiteName": "Hospital",
+    "StateDirectory": "/tmp/dm", "MaxMailSize": 5000000,
+    "Smtp": {"Url": "smtp://127.0.0.1:2525", "User": "u", "Password": "secret"},
+    "Incoming": [{"Name": "in", "Url": "imaps://127.0.0.1:1993", "User": "u", "Password": "p", "PollInterval": 5},
+                 {"Url": "pop3s://127.0.0.1:1995"}],
+    "Partners": {"referrer": {"Addresses": ["a@referrer.test"],
+                              "Fingerprint": "0123 4567 89ab cdef 0123 4567 89AB CDEF 0123 4567"}}
+  })"));
+  EXPECT_EQ("/tmp/dm/gnupg", c.gnupgHome);
+  EXPECT_EQ("hospital.test", c.smtp.heloName);
+  ASSERT_EQ(2u, c.incoming.size());
+  EXPECT_EQ("account2", c.incoming[1].name);
+  EXPECT_EQ(5u, c.incoming[0].pollInterval);
+  ASSERT_EQ(1u, c.partners.size());
+  EXPECT_EQ("0123456789ABCDEF0123456789ABCDEF01234567", c.partners[0].fingerprint);
+  EXPECT_TRUE(c.partners[0].fromConfiguration);
+}
+
+TEST(Configuration, ErrorsNameTheKey)
+{
+  EXPECT_NE(std::string::npos, ErrorOf(R"({"Smtp": {"Url": "http://x"}})").find("DicomMail.Smtp.Url"));
+  EXPECT_NE(std::string::npos, ErrorOf(R"({"Smtp": {"Url": "smtp://"}})").find("no host"));
+  EXPECT_NE(std::string::npos, ErrorOf(R"({"Smtp": {"Url": "smtp://h:99999"}})").find("invalid port"));
+  EXPECT_NE(std::string::npos, ErrorOf(R"({"Colour": 1})").find("DicomMail.Colour\": unknown key"));
+  EXPECT_NE(std::string::npos, ErrorOf(R"({"MaxMailSize": -5})").find("DicomMail.MaxMailSize"));
+  EXPECT_NE(std::string::npos,
+            ErrorOf(R"({"Incoming": [{"Url": "imap://h", "PasswordFile": "/nonexistent/pw"}]})")
+            .find("DicomMail.Incoming[0].PasswordFile\": file not found"));
+  EXPECT_NE(std::string::npos, ErrorOf(R"({"Incoming": [{"Url": "imap://h", "Foldr": "x"}]})")
+            .find("DicomMail.Incoming[0].Foldr"));
+  EXPECT_NE(std::string::npos, ErrorOf(R"({"Partners": {"p": {"Addresses": ["x"]}}})")
+            .find("DicomMail.Partners.p.Addresses"));
+  EXPECT_NE(std::string::npos, ErrorOf(R"({"Partners": {"p": {"Addresses": ["x@y"], "Fingerprint": "abc"}}})")
+            .find("DicomMail.Partners.p.Fingerprint"));
+  EXPECT_NE(std::string::npos, ErrorOf(R"({"GnupgHome": "/)" + std::string(90, 'a') + R"("})")
+            .find("86"));
+}
+
+TEST(Configuration, PasswordNeverInErrorsOrPublicJson)
+{
+  const std::string error = ErrorOf(R"({"Smtp": {"Url": "ftp://h", "Password": "TopSecret42"}})");
+  EXPECT_EQ(std::string::npos, error.find("TopSecret42"));
+  const Configuration c = Configuration::Parse(Parse(
+    R"({"Smtp": {"Url": "smtps://h", "User": "u", "Password": "TopSecret42"}})"));
+  Json::StreamWriterBuilder w;
+  EXPECT_EQ(std::string::npos, Json::writeString(w, c.ToPublicJson()).find("TopSecret42"));
+}

@@ -1,0 +1,1 @@
+// Orthanc Explorer extension: filled by the Explorer issue.
