@@ -1,0 +1,118 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Shared fixtures: one real mail stack and two real Orthanc servers per run.
+
+"hospital" sends, "referrer" receives; both load the plugin under test and
+talk to Postfix + Dovecot on 127.0.0.1. State lives under a short directory
+(gpg-agent sockets must fit in 108 bytes).
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.path.dirname(HERE)
+sys.path.insert(0, os.path.join(HERE, "harness"))
+sys.path.insert(0, os.path.join(HERE, "data"))
+
+from orthanc_server import OrthancServer  # noqa: E402
+
+ROOT = os.environ.get("DICOM_MAIL_TEST_ROOT", "/tmp/dmit")
+os.makedirs(ROOT, exist_ok=True)
+os.chmod(ROOT, 0o755)  # Postfix and Dovecot run as other users
+BUILD = os.environ.get("DICOM_MAIL_BUILD_DIR", os.path.join(TOP, "build"))
+MAILSTACK = os.path.join(TOP, "IntegrationTests", "harness", "mailstack.sh")
+ARTIFACTS = os.path.join(HERE, "artifacts")
+
+SITES = {
+    # name: (http port, dicom port, mail user)
+    "hospital": (18042, 18242, "hospital@hospital.test"),
+    "referrer": (18043, 18243, "referrer@referrer.test"),
+}
+
+
+def plugin_path():
+    path = os.path.join(BUILD, "libOrthancDicomMail.so")
+    if not os.path.exists(path):
+        raise RuntimeError("plugin not built: %s (run Resources/build.sh)" % path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def mailstack():
+    directory = os.path.join(ROOT, "mailstack")
+    subprocess.run([MAILSTACK, "start", directory], check=True)
+    with open(os.path.join(directory, "env.json")) as f:
+        env = json.load(f)
+    env["dir"] = directory
+    yield env
+    subprocess.run([MAILSTACK, "stop", directory], check=False)
+
+
+def site_config(name, mailstack, protocol="imaps", **overrides):
+    """The DicomMail section for one test site, against the local stack."""
+    http_port, dicom_port, user = SITES[name]
+    users = mailstack["users"]
+    state = os.path.join(ROOT, name)
+    ports = {"imap": mailstack["MAILSTACK_IMAP_PORT"], "imaps": mailstack["MAILSTACK_IMAPS_PORT"],
+             "pop3": mailstack["MAILSTACK_POP3_PORT"], "pop3s": mailstack["MAILSTACK_POP3S_PORT"]}
+    config = {
+        "SiteAddress": user,
+        "SiteName": name.capitalize(),
+        "StateDirectory": state,
+        "GnupgHome": os.path.join(state, "g"),
+        "Smtp": {
+            "Url": "smtp://127.0.0.1:%s" % mailstack["MAILSTACK_SMTP_PORT"],
+            "User": user,
+            "Password": users[user],
+            "CaFile": mailstack["MAILSTACK_CA"],
+            "RetryDelay": 1,
+            "MaxRetries": 3,
+        },
+        "Incoming": [{
+            "Name": "inbox",
+            "Url": "%s://127.0.0.1:%s" % (protocol, ports[protocol]),
+            "User": user,
+            "Password": users[user],
+            "CaFile": mailstack["MAILSTACK_CA"],
+            "PollInterval": 2,
+        }],
+    }
+    config.update(overrides)
+    return config
+
+
+def make_server(name, mailstack, dicom_mail_config=None, extra_config=None, fresh=True):
+    http_port, dicom_port, _ = SITES[name]
+    directory = os.path.join(ROOT, name + "-orthanc")
+    if fresh:
+        shutil.rmtree(directory, ignore_errors=True)
+        shutil.rmtree(os.path.join(ROOT, name), ignore_errors=True)
+    os.makedirs(directory, exist_ok=True)
+    config = dicom_mail_config if dicom_mail_config is not None else site_config(name, mailstack)
+    return OrthancServer(name, directory, http_port, dicom_port, plugin_path(), config, extra_config or {})
+
+
+@pytest.fixture
+def hospital(mailstack):
+    server = make_server("hospital", mailstack)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def referrer(mailstack):
+    server = make_server("referrer", mailstack)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def artifacts():
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    return ARTIFACTS

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs everything the build, the demo and the tests need on Debian 12.
+# --no-upgrade: never upgrade what the machine already has (openssl, ...).
+set -euo pipefail
+
+packages=(
+  # build
+  cmake g++ make pkg-config
+  orthanc orthanc-dev libgpgme-dev libcurl4-openssl-dev libjsoncpp-dev zlib1g-dev
+  libgtest-dev libsqlite3-dev libgcrypt20-dev
+  # run time: Orthanc and GnuPG
+  gnupg gpg-agent
+  # the local mail stack of the demo and the tests
+  postfix dovecot-core dovecot-imapd dovecot-pop3d dovecot-lmtpd openssl
+  # integration tests
+  python3 python3-pytest python3-requests python3-pydicom python3-numpy curl procps
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "All dependencies are installed."
+  exit 0
+fi
+
+echo "Installing: ${missing[*]}"
+# Postfix asks a question at install time; answer it before apt does.
+echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-upgrade "${missing[@]}"
