@@ -3,6 +3,8 @@
 
 #include "Core/Common/Error.h"
 #include "Core/Common/Files.h"
+#include "Core/Crypto/GpgmeLibrary.h"
+#include "Core/Transport/CurlGlobal.h"
 #include "Plugin/OrthancApi.h"
 #include "Plugin/PluginContext.h"
 #include "Plugin/Rest/Routes.h"
@@ -56,9 +58,12 @@ extern "C"
     try
     {
       const Configuration config = ReadConfiguration();
+      // Both libraries want their global set-up before any thread uses them.
+      GpgmeLibrary::Initialize();
+      CurlGlobal::Initialize();
       PrepareDirectories(config);
       PluginContext::Create(config);
-      RegisterStatusRoutes();
+      RegisterRoutes();
       OrthancApi::LogWarning(std::string("plugin ") + DICOM_MAIL_VERSION + " started for " + config.siteAddress);
       return 0;
     }

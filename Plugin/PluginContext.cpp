@@ -2,16 +2,47 @@
 #include "Plugin/PluginContext.h"
 
 #include "Core/Common/Error.h"
+#include "Plugin/OrthancApi.h"
+
+#include <strings.h>
 
 namespace DicomMail
 {
   namespace
   {
     std::unique_ptr<PluginContext> instance_;
+
+    GnupgHome::Options HomeOptions(const Configuration& configuration)
+    {
+      GnupgHome::Options options;
+      options.compressLevel = static_cast<int>(configuration.compressionLevel);
+      return options;
+    }
+
+    MailAccount ToAccount(const MailServerSettings& server)
+    {
+      MailAccount account;
+      account.url = server.url;
+      account.user = server.user;
+      account.password = server.password;
+      account.requireTls = server.requireTls;
+      account.caFile = server.caFile;
+      account.verifyPeer = server.verifyPeer;
+      account.connectTimeoutSeconds = server.connectTimeout;
+      account.responseTimeoutSeconds = server.responseTimeout;
+      return account;
+    }
   }
 
   PluginContext::PluginContext(const Configuration& configuration) :
-    configuration_(configuration)
+    configuration_(configuration),
+    home_(configuration.gnupgHome, HomeOptions(configuration)),
+    database_(configuration.databasePath),
+    outbox_(database_),
+    inbox_(database_),
+    routing_(database_),
+    partnerStore_(database_),
+    partners_(configuration.partners, partnerStore_, configuration.maxMailSize)
   {
     if (configuration_.smtpConfigured)
     {
@@ -21,6 +52,76 @@ namespace DicomMail
     {
       statusBoard_.Declare(account.name, "incoming", account.server.url);
     }
+    LoadSiteKey();
+  }
+
+  void PluginContext::LoadSiteKey()
+  {
+    std::unique_ptr<OpenPgpContext> crypto = NewCrypto();
+    std::string best;
+    int64_t bestCreated = -1;
+    for (const KeyInfo& key : crypto->ListKeys(true))
+    {
+      if (!key.IsUsable() || !key.canSign)
+      {
+        continue;
+      }
+      for (const UserIdInfo& uid : key.userIds)
+      {
+        if (strcasecmp(uid.email.c_str(), configuration_.siteAddress.c_str()) == 0 && key.created > bestCreated)
+        {
+          best = key.fingerprint;
+          bestCreated = key.created;
+        }
+      }
+    }
+    if (best.empty() && configuration_.generateSiteKey)
+    {
+      GenerateSiteKey();
+      return;
+    }
+    std::lock_guard<std::mutex> lock(mutex_);
+    siteFingerprint_ = best;
+  }
+
+  std::string PluginContext::GenerateSiteKey()
+  {
+    std::unique_ptr<OpenPgpContext> crypto = NewCrypto();
+    const std::string userId = configuration_.siteName + " <" + configuration_.siteAddress + ">";
+    const std::string fpr = crypto->GenerateSiteKey(userId, configuration_.keyAlgorithm,
+                                                    configuration_.ReadPassphrase());
+    OrthancApi::LogWarning("created the site key " + fpr + " (" + configuration_.keyAlgorithm + ")");
+    std::lock_guard<std::mutex> lock(mutex_);
+    siteFingerprint_ = fpr;
+    return fpr;
+  }
+
+  std::unique_ptr<OpenPgpContext> PluginContext::NewCrypto() const
+  {
+    std::unique_ptr<OpenPgpContext> crypto(new OpenPgpContext(home_));
+    if (!configuration_.passphraseFile.empty())
+    {
+      // Read at each use, so a rotated passphrase file needs no restart.
+      const Configuration* configuration = &configuration_;
+      crypto->SetPassphraseProvider([configuration](const std::string&) {
+        return configuration->ReadPassphrase();
+      });
+    }
+    return crypto;
+  }
+
+  MailAccount PluginContext::GetSmtpAccount() const
+  {
+    if (!configuration_.smtpConfigured)
+    {
+      throw Error(ErrorKind::Configuration, "no outgoing mail server: set \"DicomMail.Smtp\" in the configuration");
+    }
+    return ToAccount(configuration_.smtp.server);
+  }
+
+  MailAccount PluginContext::GetIncomingAccount(const IncomingAccountSettings& settings) const
+  {
+    return ToAccount(settings.server);
   }
 
   void PluginContext::Create(const Configuration& configuration)
@@ -46,11 +147,5 @@ namespace DicomMail
   {
     std::lock_guard<std::mutex> lock(mutex_);
     return siteFingerprint_;
-  }
-
-  void PluginContext::SetSiteFingerprint(const std::string& fpr)
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    siteFingerprint_ = fpr;
   }
 }

@@ -3,6 +3,15 @@
 
 #include "Core/Common/StatusBoard.h"
 #include "Core/Config/Configuration.h"
+#include "Core/Crypto/GnupgHome.h"
+#include "Core/Crypto/OpenPgpContext.h"
+#include "Core/Partners/PartnerDirectory.h"
+#include "Core/Store/InboxStore.h"
+#include "Core/Store/OutboxStore.h"
+#include "Core/Store/PartnerStore.h"
+#include "Core/Store/RoutingStore.h"
+#include "Core/Store/SqliteDatabase.h"
+#include "Core/Transport/MailAccount.h"
 
 #include <memory>
 #include <mutex>
@@ -11,7 +20,8 @@
 namespace DicomMail
 {
   // Everything the plugin holds at run time, built from the parsed
-  // configuration in OrthancPluginInitialize and destroyed in Finalize.
+  // configuration in OrthancPluginInitialize and destroyed in Finalize (which
+  // also stops the GnuPG home's agent).
   class PluginContext
   {
   public:
@@ -29,15 +39,53 @@ namespace DicomMail
       return statusBoard_;
     }
 
+    // A fresh OpenPGP context on the site's home (one per operation or
+    // thread), with the site key's passphrase provider when there is one.
+    std::unique_ptr<OpenPgpContext> NewCrypto() const;
+
     // Fingerprint of the site key, or empty when there is none yet.
     std::string GetSiteFingerprint() const;
-    void SetSiteFingerprint(const std::string& fpr);
+
+    // Creates the site key (replacing the fingerprint in use); returns it.
+    std::string GenerateSiteKey();
+
+    OutboxStore& GetOutbox()
+    {
+      return outbox_;
+    }
+
+    InboxStore& GetInbox()
+    {
+      return inbox_;
+    }
+
+    RoutingStore& GetRouting()
+    {
+      return routing_;
+    }
+
+    PartnerDirectory& GetPartners()
+    {
+      return partners_;
+    }
+
+    MailAccount GetSmtpAccount() const;
+    MailAccount GetIncomingAccount(const IncomingAccountSettings& settings) const;
 
   private:
     explicit PluginContext(const Configuration& configuration);
 
+    void LoadSiteKey();
+
     Configuration configuration_;
     StatusBoard statusBoard_;
+    GnupgHome home_;
+    SqliteDatabase database_;
+    OutboxStore outbox_;
+    InboxStore inbox_;
+    RoutingStore routing_;
+    PartnerStore partnerStore_;
+    PartnerDirectory partners_;
     mutable std::mutex mutex_;
     std::string siteFingerprint_;
   };

@@ -7,4 +7,9 @@
 namespace DicomMail
 {
   void RegisterStatusRoutes();
+  void RegisterKeyRoutes();
+  void RegisterPartnerRoutes();
+
+  // All of the above.
+  void RegisterRoutes();
 }

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "Plugin/Rest/Routes.h"
 
+#include "Core/Crypto/GpgmeLibrary.h"
 #include "Plugin/PluginContext.h"
+#include "Plugin/Rest/KeyJson.h"
 
 namespace DicomMail
 {
@@ -22,6 +24,19 @@ namespace DicomMail
       const std::string fpr = context.GetSiteFingerprint();
       status["SiteKeyFingerprint"] = fpr.empty() ? Json::Value() : Json::Value(fpr);
       status["Accounts"] = context.GetStatusBoard().ToJson();
+      status["Gpgme"] = GpgmeLibrary::GetGpgmeVersion();
+      status["Gpg"] = GpgmeLibrary::GetGpgEngineVersion();
+
+      // Keys that expire soon, so the admin renews them before sending stops.
+      status["ExpiringKeys"] = Json::arrayValue;
+      std::unique_ptr<OpenPgpContext> crypto = context.NewCrypto();
+      for (const KeyInfo& key : crypto->ListKeys(false))
+      {
+        if (KeyExpiresSoon(key, context.GetConfiguration().keyExpiryWarningDays) || key.expired || key.revoked)
+        {
+          status["ExpiringKeys"].append(key.fingerprint);
+        }
+      }
       call.AnswerJson(status);
     }
   }

@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace DicomMail
+{
+  // How far GnuPG believes a key belongs to its user ID, given the
+  // certifications made by ultimately trusted (own) keys.
+  enum class KeyValidity
+  {
+    Unknown,
+    Undefined,
+    Never,
+    Marginal,
+    Full,
+    Ultimate
+  };
+
+  const char* ToString(KeyValidity validity);
+
+  // One signature on a user ID (self-signatures included).
+  struct Certification
+  {
+    std::string signerKeyId;   // 16 hex digits
+    int64_t created = 0;
+    bool isRevocation = false;
+    bool exportable = true;
+    bool expired = false;
+    bool invalid = false;
+  };
+
+  struct UserIdInfo
+  {
+    std::string userId;        // "Name <email>"
+    std::string name;
+    std::string email;
+    KeyValidity validity = KeyValidity::Unknown;
+    bool revoked = false;
+    bool invalid = false;
+    std::vector<Certification> certifications;
+  };
+
+  // A plain copy of what GnuPG knows about one key (no GPGME handle inside).
+  struct KeyInfo
+  {
+    std::string fingerprint;                // 40 upper-case hex digits
+    std::vector<UserIdInfo> userIds;
+    std::vector<std::string> algorithms;    // primary key first: "ed25519", "cv25519", "rsa3072"
+    int64_t created = 0;                    // seconds since the epoch
+    int64_t expires = 0;                    // 0 = never
+    bool expired = false;
+    bool revoked = false;
+    bool disabled = false;
+    bool invalid = false;
+    bool canEncrypt = false;
+    bool canSign = false;
+    bool canCertify = false;
+    bool hasSecret = false;
+    KeyValidity validity = KeyValidity::Unknown;   // best validity of its valid user IDs
+
+    // True if a user ID carries a valid certification made by the key
+    // "signerFingerprint" that this key did not make itself and that was not
+    // revoked afterwards.
+    bool CertifiedBy(const std::string& signerFingerprint) const;
+
+    // Usable as a recipient or for signature checks: not expired, revoked,
+    // disabled or invalid.
+    bool IsUsable() const
+    {
+      return !expired && !revoked && !disabled && !invalid;
+    }
+  };
+}

@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "Core/Crypto/OpenPgpContext.h"
+
+#include "Core/Crypto/Fingerprint.h"
+#include "Core/Crypto/GpgmeData.h"
+#include "Core/Crypto/GpgmeError.h"
+#include "Core/Crypto/GpgmeKey.h"
+
+#include <cstring>
+
+namespace DicomMail
+{
+  namespace
+  {
+    // Overwrites a copy of a passphrase before its memory is released.
+    void Wipe(std::string& s)
+    {
+      volatile char* p = &s[0];
+      for (size_t i = 0; i < s.size(); i++)
+      {
+        p[i] = 0;
+      }
+      s.clear();
+    }
+
+    // "0123456789ABCDEF Name <mail>" -> "0123456789ABCDEF": the key ID is
+    // enough to name the key in messages.
+    std::string KeyIdOfHint(const char* hint)
+    {
+      if (hint == nullptr)
+      {
+        return "(new key)";
+      }
+      const char* space = strchr(hint, ' ');
+      return space == nullptr ? std::string(hint) : std::string(hint, space);
+    }
+
+    const char* SymmetricAlgorithmName(int id)
+    {
+      switch (id)   // RFC 4880 §9.2
+      {
+        case 1:  return "IDEA";
+        case 2:  return "3DES";
+        case 3:  return "CAST5";
+        case 4:  return "BLOWFISH";
+        case 7:  return "AES128";
+        case 8:  return "AES192";
+        case 9:  return "AES256";
+        case 10: return "TWOFISH";
+        case 11: return "CAMELLIA128";
+        case 12: return "CAMELLIA192";
+        case 13: return "CAMELLIA256";
+        default: return "unknown";
+      }
+    }
+  }
+
+  OpenPgpContext::OpenPgpContext(const GnupgHome& home) :
+    home_(home),
+    context_(home.GetPath())
+  {
+    // Loopback: gpg asks our callback, never a pinentry program (there is no
+    // terminal or display in a server).
+    CheckGpgme(gpgme_set_pinentry_mode(context_.Get(), GPGME_PINENTRY_MODE_LOOPBACK),
+               ErrorKind::Crypto, "cannot select loopback pinentry");
+    gpgme_set_passphrase_cb(context_.Get(), PassphraseCallback, this);
+    gpgme_set_offline(context_.Get(), 1);
+  }
+
+  OpenPgpContext::~OpenPgpContext() = default;
+
+  void OpenPgpContext::SetPassphraseProvider(PassphraseProvider provider)
+  {
+    provider_ = std::move(provider);
+  }
+
+  gpgme_error_t OpenPgpContext::PassphraseCallback(void* hook, const char* uidHint, const char*,
+                                                   int previousWasBad, int fd)
+  {
+    OpenPgpContext& self = *static_cast<OpenPgpContext*>(hook);
+    self.passphraseKeyHint_ = KeyIdOfHint(uidHint);
+
+    if (previousWasBad)
+    {
+      // Answering again would loop: gpg asks until it gets the right one.
+      self.passphraseWasBad_ = true;
+      return gpgme_error(GPG_ERR_CANCELED);
+    }
+
+    std::string passphrase;
+    try
+    {
+      if (self.overridePassphrase_ != nullptr)
+      {
+        passphrase = *self.overridePassphrase_;
+      }
+      else if (self.provider_)
+      {
+        passphrase = self.provider_(uidHint != nullptr ? uidHint : "");
+      }
+    }
+    catch (...)
+    {
+      passphrase.clear();
+    }
+
+    if (passphrase.empty())
+    {
+      self.passphraseRefused_ = true;
+      return gpgme_error(GPG_ERR_CANCELED);
+    }
+
+    passphrase += '\n';
+    const int written = gpgme_io_writen(fd, passphrase.data(), passphrase.size());
+    Wipe(passphrase);
+    return written == 0 ? 0 : gpgme_error_from_syserror();
+  }
+
+  gpgme_error_t OpenPgpContext::StatusCallback(void* hook, const char* keyword, const char* arguments)
+  {
+    OpenPgpContext& self = *static_cast<OpenPgpContext*>(hook);
+    // "BEGIN_ENCRYPTION <mdc_method> <sym_algo>"
+    if (keyword != nullptr && arguments != nullptr && strcmp(keyword, "BEGIN_ENCRYPTION") == 0)
+    {
+      const char* space = strchr(arguments, ' ');
+      if (space != nullptr)
+      {
+        self.cipherAlgorithm_ = SymmetricAlgorithmName(atoi(space + 1));
+      }
+    }
+    return 0;
+  }
+
+  void OpenPgpContext::ResetOperationState()
+  {
+    passphraseRefused_ = false;
+    passphraseWasBad_ = false;
+    passphraseKeyHint_.clear();
+    cipherAlgorithm_.clear();
+  }
+
+  void OpenPgpContext::SetKeylistMode(gpgme_keylist_mode_t mode)
+  {
+    CheckGpgme(gpgme_set_keylist_mode(context_.Get(), mode), ErrorKind::Crypto,
+               "cannot set the GPGME key listing mode");
+  }
+
+  void OpenPgpContext::Check(gpgme_error_t error, ErrorKind kind, const std::string& what,
+                             const GpgmeData* in, const GpgmeData* out) const
+  {
+    // The stream's own error says more than gpg's "Input/output error".
+    if (in != nullptr)
+    {
+      in->RethrowCallbackError();
+    }
+    if (out != nullptr)
+    {
+      out->RethrowCallbackError();
+    }
+
+    const gpgme_err_code_t code = gpgme_err_code(error);
+    if (code == GPG_ERR_NO_ERROR)
+    {
+      return;
+    }
+    if (passphraseWasBad_ || code == GPG_ERR_BAD_PASSPHRASE)
+    {
+      throw Error(ErrorKind::Crypto, what + ": wrong passphrase for the key " + passphraseKeyHint_);
+    }
+    if (passphraseRefused_)
+    {
+      throw Error(ErrorKind::Crypto, what + ": no passphrase is available for the key " +
+                  passphraseKeyHint_ + " (it is protected)");
+    }
+    throw Error(kind, what + ": " + DescribeGpgmeError(error));
+  }
+
+  GpgmeKey OpenPgpContext::LoadKey(const std::string& fingerprint, bool secret, bool withSignatures)
+  {
+    const std::string fpr = Fingerprint::Normalize(fingerprint);
+
+    gpgme_keylist_mode_t mode = GPGME_KEYLIST_MODE_LOCAL;
+    if (secret)
+    {
+      mode |= GPGME_KEYLIST_MODE_WITH_KEYGRIP;
+    }
+    else
+    {
+      mode |= GPGME_KEYLIST_MODE_WITH_SECRET;
+      if (withSignatures)
+      {
+        mode |= GPGME_KEYLIST_MODE_SIGS;
+      }
+    }
+    SetKeylistMode(mode);
+
+    GpgmeKey key;
+    const gpgme_error_t error = gpgme_get_key(context_.Get(), fpr.c_str(), key.ResetAndGetAddress(),
+                                              secret ? 1 : 0);
+    const gpgme_err_code_t code = gpgme_err_code(error);
+    // A fingerprint that only matches a subkey is not this key either.
+    if (code == GPG_ERR_EOF ||
+        (code == GPG_ERR_NO_ERROR && (key.Get() == nullptr || key.Get()->subkeys == nullptr ||
+                                      !Fingerprint::Matches(key.Get()->subkeys->fpr, fpr))))
+    {
+      throw Error(ErrorKind::NotFound, std::string("no OpenPGP ") + (secret ? "secret " : "") +
+                  "key with fingerprint " + Fingerprint::GroupInFours(fpr) + " in the keyring");
+    }
+    if (code == GPG_ERR_AMBIGUOUS_NAME)
+    {
+      throw Error(ErrorKind::BadInput, "the fingerprint " + Fingerprint::GroupInFours(fpr) +
+                  " matches more than one key");
+    }
+    CheckGpgme(error, ErrorKind::Crypto, "cannot look up the key " + Fingerprint::GroupInFours(fpr));
+    return key;
+  }
+}

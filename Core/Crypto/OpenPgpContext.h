@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "Core/Common/ByteStream.h"
+#include "Core/Common/Error.h"
+#include "Core/Crypto/EncryptDetails.h"
+#include "Core/Crypto/GnupgHome.h"
+#include "Core/Crypto/GpgmeContext.h"
+#include "Core/Crypto/ImportResult.h"
+#include "Core/Crypto/IssuedKeyPair.h"
+#include "Core/Crypto/KeyInfo.h"
+#include "Core/Crypto/SignDetails.h"
+#include "Core/Crypto/VerifyResult.h"
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace DicomMail
+{
+  class GpgmeData;
+  class GpgmeKey;
+
+  // All OpenPGP work of the plugin: key management and streaming crypto, on
+  // one GnuPG home. One object per operation or per thread (GPGME contexts
+  // must not be shared); many may use the same home at once. The GnupgHome
+  // must outlive the context.
+  //
+  // Fingerprints are accepted in any case and with spaces, and returned as
+  // 40 upper-case hex digits. Errors are DicomMail::Error: BadInput for
+  // malformed input, NotFound for an unknown key, Crypto for GnuPG failures,
+  // Untrusted for a recipient the site has not certified.
+  class OpenPgpContext
+  {
+  public:
+    // Answers gpg's request for the passphrase of a key; "keyHint" is the
+    // long key ID and user ID gpg names. Return "" to refuse. Called on the
+    // thread that runs the operation. Passphrases are never logged.
+    using PassphraseProvider = std::function<std::string(const std::string& keyHint)>;
+
+    enum class ImportPolicy
+    {
+      PublicOnly,    // refuse any secret key material (the usual case)
+      AllowSecret
+    };
+
+    explicit OpenPgpContext(const GnupgHome& home);
+    ~OpenPgpContext();
+    OpenPgpContext(const OpenPgpContext&) = delete;
+    OpenPgpContext& operator=(const OpenPgpContext&) = delete;
+
+    // For protected site keys; without a provider, operations that need a
+    // passphrase fail with Error(Crypto).
+    void SetPassphraseProvider(PassphraseProvider provider);
+
+    // ---- Key management (OpenPgpKeyManagement.cpp) ----
+
+    // "ed25519": Ed25519 sign/certify primary key plus a Cv25519 encryption
+    // subkey; "rsa3072": RSA-3072 plus an RSA-3072 encryption subkey. An
+    // empty passphrase creates an unprotected key. Never expires. Returns
+    // the fingerprint.
+    std::string GenerateSiteKey(const std::string& userId,
+                                const std::string& algorithm,
+                                const std::string& passphrase = "");
+
+    std::vector<KeyInfo> ListKeys(bool secretOnly);
+
+    // Throws Error(NotFound) if no key has this (primary) fingerprint.
+    KeyInfo GetKey(const std::string& fingerprint);
+
+    bool HasKey(const std::string& fingerprint);
+
+    // "origin" names the data in messages, e.g. "the posted key". With
+    // PublicOnly, secret key material is refused before the import (packet
+    // scan) and, should any slip through, removed again afterwards; both
+    // throw Error(BadInput). Data without any key throws Error(BadInput).
+    ImportResult ImportKeys(const std::string& armoredOrBinary,
+                            ImportPolicy policy = ImportPolicy::PublicOnly,
+                            const std::string& origin = "the given data");
+
+    // Minimal export (self-signatures only).
+    std::string ExportPublicKey(const std::string& fingerprint, bool armored = true);
+
+    // Armored secret key, protected by "passphrase", which must be the key's
+    // current passphrase (gpg re-protects the export with it). Refuses to
+    // export a key that is not passphrase-protected.
+    std::string ExportSecretKey(const std::string& fingerprint, const std::string& passphrase);
+
+    // Certifies every user ID of "targetFingerprint" with the site key: a
+    // local (non-exportable) certification unless "exportable", without
+    // expiry. Afterwards the key is valid (FULL) in this home. Does nothing
+    // if the site already certified it.
+    void CertifyKey(const std::string& targetFingerprint,
+                    const std::string& siteFingerprint,
+                    bool exportable = false);
+
+    // Without "allowSecret", a key with a secret part is refused.
+    void DeleteKey(const std::string& fingerprint, bool allowSecret);
+
+    // Removes only the secret parts (from gpg-agent); the public key and the
+    // certifications on it stay.
+    void DeleteSecretKeyOnly(const std::string& fingerprint);
+
+    // Creates a key pair "name <email>" for a partner, protected by
+    // "passphrase", certified by the site key; the home keeps only the
+    // public part (the pair is generated in a scratch home, so its secret
+    // part never enters this one).
+    IssuedKeyPair IssueKeyPair(const std::string& name,
+                               const std::string& email,
+                               const std::string& passphrase,
+                               const std::string& algorithm,
+                               const std::string& siteFingerprint);
+
+    // ---- Streaming crypto (OpenPgpStreaming.cpp) ----
+
+    // Signs and encrypts in one pass; binary OpenPGP output (the caller
+    // armors). "alsoToSelf" adds the signer as a recipient. A recipient that
+    // is unknown, not certified, expired, revoked or unable to encrypt
+    // throws (NotFound, Untrusted or Crypto) naming the key and gpg's reason.
+    // "fileName" goes into the literal data packet.
+    EncryptDetails EncryptAndSign(ByteSource& plain,
+                                  ByteSink& cipher,
+                                  const std::vector<std::string>& recipientFingerprints,
+                                  const std::string& signerFingerprint,
+                                  bool compress,
+                                  bool alsoToSelf,
+                                  const std::string& fileName = "");
+
+    // Decrypts and reports the signatures; never throws because of a bad,
+    // unknown or untrusted signature: check VerifyResult. Throws
+    // Error(Crypto, "cannot decrypt: ...") if decryption fails (no secret
+    // key, tampered data).
+    //
+    // WARNING: plaintext reaches "plain" BEFORE gpg has checked the
+    // signature and the integrity (MDC) at the end of the message. Write it
+    // to a temporary file and use it only after this call returned and the
+    // signature was accepted.
+    VerifyResult DecryptAndVerify(ByteSource& cipher, ByteSink& plain);
+
+    // For RFC 3156 multipart/signed (e.g. MDNs): by default a detached,
+    // armored signature over the exact bytes of "data".
+    SignDetails Sign(ByteSource& data,
+                     ByteSink& signature,
+                     const std::string& signerFingerprint,
+                     bool detached = true,
+                     bool armored = true);
+
+    // Checks a detached signature; like DecryptAndVerify it reports, the
+    // caller decides. Throws Error(Crypto) if "detachedSignature" holds no
+    // OpenPGP signature at all.
+    VerifyResult Verify(const std::string& detachedSignature, ByteSource& signedData);
+
+  private:
+    static gpgme_error_t PassphraseCallback(void* hook, const char* uidHint, const char* info,
+                                            int previousWasBad, int fd);
+    static gpgme_error_t StatusCallback(void* hook, const char* keyword, const char* arguments);
+
+    // Passphrase for the next operation(s) instead of the provider.
+    class ScopedPassphrase;
+
+    // Looks a key up by its primary fingerprint; Error(NotFound) if absent.
+    // "secret" lists secret keys (and fills subkey keygrips); otherwise
+    // public keys with their secret flag and, if "withSignatures", the
+    // certifications on their user IDs.
+    GpgmeKey LoadKey(const std::string& fingerprint, bool secret, bool withSignatures = false);
+    std::vector<std::string> ListSecretFingerprints();
+    std::string GenerateKey(const std::string& userId, const std::string& algorithm,
+                            const std::string& passphrase);
+    void SetKeylistMode(gpgme_keylist_mode_t mode);
+    void ResetOperationState();
+    std::vector<SignatureCheck> CollectSignatures();
+
+    // Turns a failed operation into an Error, preferring an exception of a
+    // stream callback and naming a wrong passphrase clearly.
+    void Check(gpgme_error_t error, ErrorKind kind, const std::string& what,
+               const GpgmeData* in = nullptr, const GpgmeData* out = nullptr) const;
+
+    const GnupgHome& home_;
+    GpgmeContext context_;
+    PassphraseProvider provider_;
+    const std::string* overridePassphrase_ = nullptr;
+    bool passphraseRefused_ = false;
+    bool passphraseWasBad_ = false;
+    std::string passphraseKeyHint_;
+    std::string cipherAlgorithm_;   // from gpg's BEGIN_ENCRYPTION status
+  };
+}

@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "Core/Config/Configuration.h"
+#include "Core/Store/PartnerStore.h"
+
+#include <json/value.h>
+
+#include <string>
+#include <vector>
+
+namespace DicomMail
+{
+  // Every partner the site knows: those of the configuration file
+  // (read-only) and those added over REST (kept in the PartnerStore).
+  class PartnerDirectory
+  {
+  public:
+    PartnerDirectory(const std::vector<PartnerSettings>& configured, PartnerStore& store,
+                     uint64_t defaultMaxMailSize);
+
+    std::vector<PartnerSettings> List() const;
+    bool Lookup(const std::string& name, PartnerSettings& partner) const;
+    // The partner one of whose addresses is "address" (case-insensitive).
+    bool LookupByAddress(const std::string& address, PartnerSettings& partner) const;
+    bool LookupByFingerprint(const std::string& fingerprint, PartnerSettings& partner) const;
+
+    // Validates and stores a partner from a REST body; throws
+    // Error(BadInput) naming the field, or when "name" comes from the
+    // configuration file.
+    PartnerSettings Put(const std::string& name, const Json::Value& body);
+    bool Remove(const std::string& name);   // throws BadInput for configured ones
+
+    uint64_t GetMaxMailSize(const PartnerSettings& partner) const;
+
+    static Json::Value ToJson(const PartnerSettings& partner);
+    static bool IsValidName(const std::string& name);
+
+  private:
+    static PartnerSettings FromRecord(const PartnerRecord& record);
+
+    std::vector<PartnerSettings> configured_;
+    PartnerStore& store_;
+    uint64_t defaultMaxMailSize_;
+  };
+}

@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "Core/Config/Configuration.h"
+#include "Core/Crypto/OpenPgpContext.h"
+
+#include <string>
+
+namespace DicomMail
+{
+  // Whether a partner's key may be used now, and if not, why: the same
+  // words for the send route's 4xx, the Explorer's disabled entries and the
+  // receiver's quarantine reasons.
+  struct PartnerKeyState
+  {
+    bool usable = false;
+    std::string reason;     // empty when usable
+  };
+
+  PartnerKeyState CheckPartnerKey(OpenPgpContext& crypto, const PartnerSettings& partner,
+                                  const std::string& siteFingerprint);
+}

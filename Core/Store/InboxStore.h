@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "Core/Store/SqliteDatabase.h"
+
+#include <cstdint>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace DicomMail
+{
+  // One transfer as the receiver logs it. Timestamps: UtcTime strings, "" = not yet.
+  struct InboxTransfer
+  {
+    std::string setId;
+    std::string partner;                  // "" when the sender is no known partner
+    std::string senderAddress;
+    std::string signerFingerprint;
+    unsigned int mailsExpected = 0;
+    unsigned int mailsReceived = 0;
+    unsigned int instancesImported = 0;
+    unsigned int instancesFailed = 0;
+    unsigned int instancesAlreadyStored = 0;
+    std::string firstReceived;            // PutTransfer() fills it in when empty
+    std::string completedAt;
+    std::string senderDate;               // first mail's Date header, converted to UTC
+    std::string lastImportAt;
+    uint64_t bytes = 0;
+    std::string state = "receiving";      // receiving complete complete-with-warnings failed quarantined
+    std::vector<std::string> reasons;
+  };
+
+  struct InboxMail
+  {
+    int64_t id = 0;                       // given by RecordMail()
+    std::string setId;                    // "" if unknown (e.g. could not decrypt)
+    unsigned int part = 0;
+    unsigned int total = 0;
+    std::string messageId;
+    std::string account;                  // name of the configured mailbox
+    std::string mailboxUid;               // IMAP "uidvalidity:uid" or POP3 UIDL
+    std::string state = "received";       // received imported warning failed rejected quarantined
+    std::string reason;
+    std::string receivedAt;               // RecordMail() fills it in when empty
+    std::string processedAt;
+    std::string disposition;              // of the MDN sent back, if any
+    uint64_t bytes = 0;
+    std::string storedPath;               // a kept copy of the raw mail, "" if none
+    bool mdnSent = false;
+  };
+
+  // One message/partial fragment waiting for its siblings.
+  struct FragmentRecord
+  {
+    std::string partialId;                // the "id" parameter of message/partial
+    unsigned int number = 0;              // 1..total
+    unsigned int total = 0;               // 0 when unknown (RFC 2046 requires it on the last only)
+    std::string account;
+    std::string serverId;                 // IMAP "uidvalidity:uid" or POP3 UIDL
+    std::string setId;                    // from the fragment's outer X-TELEMEDICINE-* headers
+    unsigned int setPart = 0;
+    std::string receivedAt;               // AddFragment() fills it in when empty
+    std::string path;                     // where it was saved, "" if it stays on the server
+  };
+
+  // The receiver's log: transfers, mails, which server messages were already
+  // handled (so that POP3, which has no flags, never processes a mail twice
+  // across restarts) and message/partial fragments. Every method is atomic.
+  // Unknown ids throw Error(NotFound), invalid states or timestamps BadInput.
+  class InboxStore
+  {
+  public:
+    explicit InboxStore(SqliteDatabase& db);
+
+    // ---- Transfers ----------------------------------------------------------
+
+    // Inserts, or replaces the transfer with the same set id. For a
+    // read-modify-write, hold a SqliteTransaction around Get and Put.
+    void PutTransfer(const InboxTransfer& transfer);
+
+    bool GetTransfer(const std::string& setId, InboxTransfer& out);
+
+    // Newest first (by firstReceived).
+    std::vector<InboxTransfer> ListTransfers(unsigned int limit, unsigned int offset);
+
+    uint64_t CountTransfers();
+
+    // ---- Mails --------------------------------------------------------------
+
+    // True if a mail of this set id and part was already imported (state
+    // "imported" or "warning"): the same mail received twice is processed
+    // once. A failed, rejected or quarantined one may be processed again.
+    bool HasProcessed(const std::string& setId, unsigned int part);
+
+    // Returns the new mail's id.
+    int64_t RecordMail(const InboxMail& mail);
+
+    // Overwrites every field of the mail with this id.
+    void UpdateMail(const InboxMail& mail);
+
+    bool GetMail(int64_t id, InboxMail& out);
+
+    // The mails of one transfer, by part (then by arrival).
+    std::vector<InboxMail> ListMails(const std::string& setId);
+
+    // Mails in state "quarantined", newest first.
+    std::vector<InboxMail> ListQuarantined();
+
+    // ---- Messages seen on the mail servers ------------------------------------
+
+    // Inserts or overwrites the outcome (free text, e.g. "imported", "rejected").
+    void MarkSeen(const std::string& account, const std::string& serverId, const std::string& outcome);
+
+    bool IsSeen(const std::string& account, const std::string& serverId);
+
+    // False if not seen; else gives the outcome recorded.
+    bool GetSeenOutcome(const std::string& account, const std::string& serverId, std::string& outcome);
+
+    // Forgets the account's ids that are no longer on the server (after a
+    // POP3 UIDL listing), so the table does not grow forever. Returns how many.
+    unsigned int ForgetSeenExcept(const std::string& account, const std::set<std::string>& stillOnServer);
+
+    // ---- message/partial fragments --------------------------------------------
+
+    // False (and nothing changed) if this partialId + number is already there.
+    bool AddFragment(const FragmentRecord& fragment);
+
+    // By number.
+    std::vector<FragmentRecord> ListFragments(const std::string& partialId);
+
+    // Returns how many were removed.
+    unsigned int RemoveFragments(const std::string& partialId);
+
+    // Partial ids whose first fragment arrived before "time" and that still
+    // lack fragments (no total known yet, or fewer distinct numbers than the
+    // total); oldest first.
+    std::vector<std::string> ListIncompleteOlderThan(const std::string& time);
+
+  private:
+    SqliteDatabase& db_;
+  };
+}

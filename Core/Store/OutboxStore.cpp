@@ -1,0 +1,440 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "Core/Store/OutboxStore.h"
+
+#include "Core/Common/Error.h"
+#include "Core/Store/SqliteStatement.h"
+#include "Core/Store/SqliteTransaction.h"
+#include "Core/Store/StoreSchema.h"
+#include "Core/Store/UtcTime.h"
+
+#include <algorithm>
+#include <cctype>
+#include <set>
+
+namespace DicomMail
+{
+  namespace
+  {
+    const std::set<std::string> kTransferStates =
+      { "pending", "sending", "sent", "acknowledged", "failed", "canceled" };
+    const std::set<std::string> kMailStates =
+      { "pending", "sending", "sent", "acknowledged", "warning", "failed" };
+    const std::set<std::string> kFinishedStates =
+      { "sent", "acknowledged", "failed", "canceled" };
+
+    const char kTransferColumns[] =
+      "set_id, partner, recipient, study_uids, resources, created, finished, state, reason, "
+      "total_instances, total_mails, bytes_sent, job_id, ack_requested";
+
+    const char kMailColumns[] =
+      "set_id, part, message_id, state, instances, bytes, attempts, sent_at, duration_ms, "
+      "ack_disposition, ack_at, reason, fragments";
+
+    void CheckState(const std::set<std::string>& allowed, const std::string& state, const char* what)
+    {
+      if (allowed.count(state) == 0)
+      {
+        throw Error(ErrorKind::BadInput, std::string("Unknown ") + what + " state \"" + state + "\"");
+      }
+    }
+
+    std::string Trim(const std::string& s)
+    {
+      const size_t begin = s.find_first_not_of(" \t\r\n");
+      if (begin == std::string::npos)
+      {
+        return std::string();
+      }
+      const size_t end = s.find_last_not_of(" \t\r\n");
+      return s.substr(begin, end - begin + 1);
+    }
+
+    std::string NormalizeMessageId(const std::string& messageId)
+    {
+      std::string id = Trim(messageId);
+      if (id.size() >= 2 && id.front() == '<' && id.back() == '>')
+      {
+        id = id.substr(1, id.size() - 2);
+      }
+      return id;
+    }
+
+    std::string MailName(const std::string& setId, unsigned int part)
+    {
+      return "mail " + std::to_string(part) + " of transfer " + setId;
+    }
+
+    void BindTransferFields(SqliteStatement& s, const OutboxTransfer& t)
+    {
+      // Parameter order follows kTransferColumns.
+      s.BindText(1, t.setId)
+        .BindText(2, t.partner)
+        .BindText(3, t.recipient)
+        .BindStringList(4, t.studyInstanceUids)
+        .BindStringList(5, t.resources)
+        .BindText(6, t.created)
+        .BindText(7, t.finished)
+        .BindText(8, t.state)
+        .BindText(9, t.reason)
+        .BindInt64(10, t.totalInstances)
+        .BindInt64(11, t.totalMails)
+        .BindUint64(12, t.bytesSent)
+        .BindText(13, t.jobId)
+        .BindBool(14, t.acknowledgementsRequested);
+    }
+
+    OutboxTransfer ReadTransfer(SqliteStatement& row)
+    {
+      OutboxTransfer t;
+      t.setId = row.ColumnText(0);
+      t.partner = row.ColumnText(1);
+      t.recipient = row.ColumnText(2);
+      t.studyInstanceUids = row.ColumnStringList(3);
+      t.resources = row.ColumnStringList(4);
+      t.created = row.ColumnText(5);
+      t.finished = row.ColumnText(6);
+      t.state = row.ColumnText(7);
+      t.reason = row.ColumnText(8);
+      t.totalInstances = static_cast<unsigned int>(row.ColumnUint64(9));
+      t.totalMails = static_cast<unsigned int>(row.ColumnUint64(10));
+      t.bytesSent = row.ColumnUint64(11);
+      t.jobId = row.ColumnText(12);
+      t.acknowledgementsRequested = row.ColumnBool(13);
+      return t;
+    }
+
+    OutboxMail ReadMail(SqliteStatement& row)
+    {
+      OutboxMail m;
+      m.setId = row.ColumnText(0);
+      m.part = static_cast<unsigned int>(row.ColumnUint64(1));
+      m.messageId = row.ColumnText(2);
+      m.state = row.ColumnText(3);
+      m.instances = row.ColumnStringList(4);
+      m.bytes = row.ColumnUint64(5);
+      m.attempts = static_cast<unsigned int>(row.ColumnUint64(6));
+      m.sentAt = row.ColumnText(7);
+      m.durationMs = row.ColumnUint64(8);
+      m.ackDisposition = row.ColumnText(9);
+      m.ackAt = row.ColumnText(10);
+      m.reason = row.ColumnText(11);
+      m.fragments = static_cast<unsigned int>(row.ColumnUint64(12));
+      return m;
+    }
+
+    void CheckTransfer(const OutboxTransfer& t)
+    {
+      if (t.setId.empty())
+      {
+        throw Error(ErrorKind::BadInput, "A transfer needs a set id");
+      }
+      CheckState(kTransferStates, t.state, "transfer");
+      UtcTime::Check(t.created, "creation time of transfer " + t.setId, true);
+      UtcTime::Check(t.finished, "end time of transfer " + t.setId, true);
+    }
+
+    void CheckMail(const OutboxMail& m, const std::string& setId)
+    {
+      if (m.part == 0)
+      {
+        throw Error(ErrorKind::BadInput, "Mail parts are numbered from 1 in transfer " + setId);
+      }
+      CheckState(kMailStates, m.state, "mail");
+      UtcTime::Check(m.sentAt, "send time of " + MailName(setId, m.part), true);
+      UtcTime::Check(m.ackAt, "acknowledgement time of " + MailName(setId, m.part), true);
+    }
+  }
+
+  OutboxStore::OutboxStore(SqliteDatabase& db) :
+    db_(db)
+  {
+    StoreSchema::Migrate(db_);
+  }
+
+  void OutboxStore::CreateTransfer(const OutboxTransfer& transfer, const std::vector<OutboxMail>& mails)
+  {
+    CheckTransfer(transfer);
+    std::set<unsigned int> parts;
+    for (const OutboxMail& mail : mails)
+    {
+      CheckMail(mail, transfer.setId);
+      if (!parts.insert(mail.part).second)
+      {
+        throw Error(ErrorKind::BadInput, "Part " + std::to_string(mail.part) +
+                    " appears twice in transfer " + transfer.setId);
+      }
+    }
+
+    SqliteTransaction transaction(db_);
+
+    {
+      SqliteStatement exists(db_, "SELECT 1 FROM outbox_transfers WHERE set_id = ?");
+      exists.BindText(1, transfer.setId);
+      if (exists.Step())
+      {
+        throw Error(ErrorKind::BadInput, "Transfer " + transfer.setId + " already exists");
+      }
+    }
+
+    OutboxTransfer record = transfer;
+    if (record.created.empty())
+    {
+      record.created = UtcTime::Now();
+    }
+    SqliteStatement insertTransfer(db_, std::string("INSERT INTO outbox_transfers (") + kTransferColumns +
+                                   ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    BindTransferFields(insertTransfer, record);
+    insertTransfer.Run();
+
+    SqliteStatement insertMail(db_, std::string("INSERT INTO outbox_mails (") + kMailColumns +
+                               ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    for (const OutboxMail& mail : mails)
+    {
+      insertMail.Reset();
+      insertMail.BindText(1, transfer.setId)
+        .BindInt64(2, mail.part)
+        .BindText(3, NormalizeMessageId(mail.messageId))
+        .BindText(4, mail.state)
+        .BindStringList(5, mail.instances)
+        .BindUint64(6, mail.bytes)
+        .BindInt64(7, mail.attempts)
+        .BindText(8, mail.sentAt)
+        .BindUint64(9, mail.durationMs)
+        .BindText(10, mail.ackDisposition)
+        .BindText(11, mail.ackAt)
+        .BindText(12, mail.reason)
+        .BindInt64(13, mail.fragments);
+      insertMail.Run();
+    }
+
+    transaction.Commit();
+  }
+
+  void OutboxStore::UpdateTransfer(const OutboxTransfer& transfer)
+  {
+    CheckTransfer(transfer);
+    SqliteStatement update(db_,
+      "UPDATE outbox_transfers SET partner = ?2, recipient = ?3, study_uids = ?4, resources = ?5, "
+      "finished = ?7, state = ?8, reason = ?9, total_instances = ?10, total_mails = ?11, "
+      "bytes_sent = ?12, job_id = ?13, ack_requested = ?14 WHERE set_id = ?1");
+    BindTransferFields(update, transfer);  // ?6 (created) is bound but not used
+    if (update.Run() == 0)
+    {
+      throw Error(ErrorKind::NotFound, "Unknown transfer " + transfer.setId);
+    }
+  }
+
+  void OutboxStore::SetTransferState(const std::string& setId, const std::string& state,
+                                     const std::string& reason)
+  {
+    CheckState(kTransferStates, state, "transfer");
+    SqliteStatement update(db_,
+      "UPDATE outbox_transfers SET state = ?2, reason = ?3, "
+      "finished = CASE WHEN finished = '' AND ?4 THEN ?5 ELSE finished END WHERE set_id = ?1");
+    update.BindText(1, setId)
+      .BindText(2, state)
+      .BindText(3, reason)
+      .BindBool(4, kFinishedStates.count(state) > 0)
+      .BindText(5, UtcTime::Now());
+    if (update.Run() == 0)
+    {
+      throw Error(ErrorKind::NotFound, "Unknown transfer " + setId);
+    }
+  }
+
+  bool OutboxStore::RemoveTransfer(const std::string& setId)
+  {
+    SqliteStatement remove(db_, "DELETE FROM outbox_transfers WHERE set_id = ?");
+    remove.BindText(1, setId);
+    return remove.Run() > 0;  // the mails go by ON DELETE CASCADE
+  }
+
+  void OutboxStore::SetMailState(const std::string& setId, unsigned int part,
+                                 const std::string& state, const std::string& reason)
+  {
+    CheckState(kMailStates, state, "mail");
+    SqliteStatement update(db_, "UPDATE outbox_mails SET state = ?3, reason = ?4 WHERE set_id = ?1 AND part = ?2");
+    update.BindText(1, setId).BindInt64(2, part).BindText(3, state).BindText(4, reason);
+    if (update.Run() == 0)
+    {
+      throw Error(ErrorKind::NotFound, "Unknown " + MailName(setId, part));
+    }
+  }
+
+  void OutboxStore::MarkMailSent(const std::string& setId, unsigned int part, const std::string& messageId,
+                                 uint64_t bytes, uint64_t durationMs)
+  {
+    SqliteTransaction transaction(db_);
+
+    SqliteStatement update(db_,
+      "UPDATE outbox_mails SET state = 'sent', message_id = ?3, bytes = ?4, duration_ms = ?5, "
+      "sent_at = ?6, reason = '', ack_disposition = '', ack_at = '' WHERE set_id = ?1 AND part = ?2");
+    update.BindText(1, setId)
+      .BindInt64(2, part)
+      .BindText(3, NormalizeMessageId(messageId))
+      .BindUint64(4, bytes)
+      .BindUint64(5, durationMs)
+      .BindText(6, UtcTime::Now());
+    if (update.Run() == 0)
+    {
+      throw Error(ErrorKind::NotFound, "Unknown " + MailName(setId, part));
+    }
+
+    SqliteStatement add(db_, "UPDATE outbox_transfers SET bytes_sent = bytes_sent + ?2 WHERE set_id = ?1");
+    add.BindText(1, setId).BindUint64(2, bytes);
+    add.Run();
+
+    transaction.Commit();
+  }
+
+  std::string OutboxStore::RecordAck(const std::string& setId, unsigned int part,
+                                     const std::string& disposition, const std::string& when)
+  {
+    UtcTime::Check(when, "acknowledgement time of " + MailName(setId, part), false);
+    const std::string state = StateForDisposition(disposition);
+
+    SqliteStatement update(db_,
+      "UPDATE outbox_mails SET state = ?3, ack_disposition = ?4, ack_at = ?5 WHERE set_id = ?1 AND part = ?2");
+    update.BindText(1, setId)
+      .BindInt64(2, part)
+      .BindText(3, state)
+      .BindText(4, Trim(disposition))
+      .BindText(5, when);
+    if (update.Run() == 0)
+    {
+      throw Error(ErrorKind::NotFound, "Unknown " + MailName(setId, part));
+    }
+    return state;
+  }
+
+  unsigned int OutboxStore::IncrementAttempts(const std::string& setId, unsigned int part)
+  {
+    SqliteStatement update(db_,
+      "UPDATE outbox_mails SET attempts = attempts + 1 WHERE set_id = ?1 AND part = ?2 RETURNING attempts");
+    update.BindText(1, setId).BindInt64(2, part);
+    if (!update.Step())
+    {
+      throw Error(ErrorKind::NotFound, "Unknown " + MailName(setId, part));
+    }
+    const unsigned int attempts = static_cast<unsigned int>(update.ColumnUint64(0));
+    update.Run();  // let the statement finish so that the change is applied
+    return attempts;
+  }
+
+  bool OutboxStore::GetTransfer(const std::string& setId, OutboxTransfer& out, std::vector<OutboxMail>& mails)
+  {
+    auto lock = db_.Lock();  // the transfer and its mails as one snapshot
+
+    SqliteStatement selectTransfer(db_, std::string("SELECT ") + kTransferColumns +
+                                   " FROM outbox_transfers WHERE set_id = ?");
+    selectTransfer.BindText(1, setId);
+    if (!selectTransfer.Step())
+    {
+      return false;
+    }
+    out = ReadTransfer(selectTransfer);
+
+    SqliteStatement selectMails(db_, std::string("SELECT ") + kMailColumns +
+                                " FROM outbox_mails WHERE set_id = ? ORDER BY part");
+    selectMails.BindText(1, setId);
+    mails.clear();
+    while (selectMails.Step())
+    {
+      mails.push_back(ReadMail(selectMails));
+    }
+    return true;
+  }
+
+  std::vector<OutboxTransfer> OutboxStore::ListTransfers(unsigned int limit, unsigned int offset)
+  {
+    // rowid breaks ties between transfers created within the same second.
+    SqliteStatement select(db_, std::string("SELECT ") + kTransferColumns +
+                           " FROM outbox_transfers ORDER BY created DESC, rowid DESC LIMIT ? OFFSET ?");
+    select.BindInt64(1, limit).BindInt64(2, offset);
+    std::vector<OutboxTransfer> result;
+    while (select.Step())
+    {
+      result.push_back(ReadTransfer(select));
+    }
+    return result;
+  }
+
+  uint64_t OutboxStore::CountTransfers()
+  {
+    SqliteStatement count(db_, "SELECT COUNT(*) FROM outbox_transfers");
+    count.Step();
+    return count.ColumnUint64(0);
+  }
+
+  std::vector<OutboxMail> OutboxStore::ListMailsAwaitingAck(const std::string& olderThan)
+  {
+    UtcTime::Check(olderThan, "time limit", false);
+    SqliteStatement select(db_,
+      "SELECT m.set_id, m.part, m.message_id, m.state, m.instances, m.bytes, m.attempts, m.sent_at, "
+      "m.duration_ms, m.ack_disposition, m.ack_at, m.reason, m.fragments "
+      "FROM outbox_mails m JOIN outbox_transfers t ON t.set_id = m.set_id "
+      "WHERE m.state = 'sent' AND m.sent_at < ? AND t.ack_requested = 1 "
+      "AND t.state NOT IN ('failed', 'canceled') "
+      "ORDER BY m.sent_at, m.set_id, m.part");
+    select.BindText(1, olderThan);
+    std::vector<OutboxMail> result;
+    while (select.Step())
+    {
+      result.push_back(ReadMail(select));
+    }
+    return result;
+  }
+
+  bool OutboxStore::FindMailByMessageId(const std::string& messageId, OutboxMail& out)
+  {
+    const std::string id = NormalizeMessageId(messageId);
+    if (id.empty())
+    {
+      return false;  // mails not sent yet have an empty message id
+    }
+    SqliteStatement select(db_, std::string("SELECT ") + kMailColumns +
+                           " FROM outbox_mails WHERE message_id = ? LIMIT 1");
+    select.BindText(1, id);
+    if (!select.Step())
+    {
+      return false;
+    }
+    out = ReadMail(select);
+    return true;
+  }
+
+  std::string OutboxStore::StateForDisposition(const std::string& disposition)
+  {
+    std::string value = Trim(disposition);
+    std::transform(value.begin(), value.end(), value.begin(),
+                   [](unsigned char c) { return static_cast<char>(tolower(c)); });
+
+    // "automatic-action/MDN-sent-automatically; displayed/warning": the part
+    // after ';' is "disposition-type [/ modifier]".
+    const size_t semicolon = value.rfind(';');
+    if (semicolon != std::string::npos)
+    {
+      value = value.substr(semicolon + 1);
+    }
+    std::string type = value;
+    std::string modifier;
+    const size_t slash = value.find('/');
+    if (slash != std::string::npos)
+    {
+      type = value.substr(0, slash);
+      modifier = value.substr(slash + 1);
+    }
+    type = Trim(type);
+    modifier = Trim(modifier);
+
+    if (type == "deleted" || modifier == "error" || modifier == "failed" || modifier == "failure")
+    {
+      return "failed";
+    }
+    if ((type == "displayed" || type == "processed" || type == "dispatched") && modifier.empty())
+    {
+      return "acknowledged";
+    }
+    return "warning";
+  }
+}

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "Core/Store/SqliteDatabase.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace DicomMail
+{
+  // One transfer as the sender logs it. Timestamps: UtcTime strings, "" = not yet.
+  struct OutboxTransfer
+  {
+    std::string setId;
+    std::string partner;
+    std::string recipient;                        // the address the mails go to
+    std::vector<std::string> studyInstanceUids;
+    std::vector<std::string> resources;           // Orthanc ids as requested
+    std::string created;                          // CreateTransfer() fills it in when empty
+    std::string finished;
+    std::string state = "pending";                // pending sending sent acknowledged failed canceled
+    std::string reason;
+    unsigned int totalInstances = 0;
+    unsigned int totalMails = 0;
+    uint64_t bytesSent = 0;
+    std::string jobId;
+    bool acknowledgementsRequested = true;        // false: "sent" is final, no MDN awaited
+  };
+
+  struct OutboxMail
+  {
+    std::string setId;
+    unsigned int part = 0;                        // 1..N
+    std::string messageId;                        // without angle brackets
+    std::string state = "pending";                // pending sending sent acknowledged warning failed
+    std::vector<std::string> instances;           // Orthanc instance ids or SOP Instance UIDs
+    uint64_t bytes = 0;
+    unsigned int attempts = 0;
+    std::string sentAt;
+    uint64_t durationMs = 0;
+    std::string ackDisposition;
+    std::string ackAt;
+    std::string reason;
+    unsigned int fragments = 0;                   // message/partial pieces, 0 = sent whole
+  };
+
+  // The sender's log of transfers and of each of their mails. Every method is
+  // one transaction; unknown set ids or parts throw Error(NotFound), invalid
+  // states or timestamps Error(BadInput).
+  class OutboxStore
+  {
+  public:
+    explicit OutboxStore(SqliteDatabase& db);
+
+    // The transfer and all its mails, atomically. Each mail's setId is taken
+    // from the transfer. Throws BadInput if the set id already exists.
+    void CreateTransfer(const OutboxTransfer& transfer, const std::vector<OutboxMail>& mails);
+
+    // Overwrites every field but setId and created.
+    void UpdateTransfer(const OutboxTransfer& transfer);
+
+    // Changes only state and reason. "finished" is set to now the first time
+    // the state becomes sent, acknowledged, failed or canceled.
+    void SetTransferState(const std::string& setId, const std::string& state, const std::string& reason);
+
+    // Deletes a transfer and its mails; false if there was none.
+    bool RemoveTransfer(const std::string& setId);
+
+    void SetMailState(const std::string& setId, unsigned int part,
+                      const std::string& state, const std::string& reason);
+
+    // State "sent", sentAt now, ack fields cleared; adds "bytes" to the
+    // transfer's bytesSent (so a resent mail counts twice: bytes on the wire).
+    void MarkMailSent(const std::string& setId, unsigned int part, const std::string& messageId,
+                      uint64_t bytes, uint64_t durationMs);
+
+    // Stores an MDN's disposition and time and sets the mail's state from it
+    // (see StateForDisposition); returns that state.
+    std::string RecordAck(const std::string& setId, unsigned int part,
+                          const std::string& disposition, const std::string& when);
+
+    // Returns the new number of attempts.
+    unsigned int IncrementAttempts(const std::string& setId, unsigned int part);
+
+    // Mails in order of part.
+    bool GetTransfer(const std::string& setId, OutboxTransfer& out, std::vector<OutboxMail>& mails);
+
+    // Newest first.
+    std::vector<OutboxTransfer> ListTransfers(unsigned int limit, unsigned int offset);
+
+    uint64_t CountTransfers();
+
+    // Mails in state "sent" since before "olderThan", of transfers that asked
+    // for acknowledgements and were neither failed nor canceled; oldest first.
+    std::vector<OutboxMail> ListMailsAwaitingAck(const std::string& olderThan);
+
+    // Angle brackets around "messageId" are ignored, as in MarkMailSent().
+    bool FindMailByMessageId(const std::string& messageId, OutboxMail& out);
+
+    // RFC 3798 disposition (with or without the action-mode prefix) to mail
+    // state: "displayed" / "processed" / "dispatched" -> "acknowledged";
+    // "deleted" or any error/failure modifier -> "failed"; a warning modifier
+    // or anything unknown -> "warning".
+    static std::string StateForDisposition(const std::string& disposition);
+
+  private:
+    SqliteDatabase& db_;
+  };
+}

@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "Core/Store/PartnerStore.h"
+
+#include "Core/Common/Error.h"
+#include "Core/Store/SqliteStatement.h"
+#include "Core/Store/StoreSchema.h"
+
+namespace DicomMail
+{
+  namespace
+  {
+    const char kColumns[] =
+      "name, addresses, fingerprint, max_mail_size, acknowledgements, compression";
+
+    PartnerRecord ReadPartner(SqliteStatement& row)
+    {
+      PartnerRecord record;
+      record.name = row.ColumnText(0);
+      record.addresses = row.ColumnStringList(1);
+      record.fingerprint = row.ColumnText(2);
+      record.maxMailSize = row.ColumnUint64(3);
+      record.acknowledgements = row.ColumnBool(4);
+      record.compression = row.ColumnBool(5);
+      return record;
+    }
+  }
+
+  PartnerStore::PartnerStore(SqliteDatabase& db) :
+    db_(db)
+  {
+    StoreSchema::Migrate(db_);
+  }
+
+  std::vector<PartnerRecord> PartnerStore::List()
+  {
+    SqliteStatement select(db_, std::string("SELECT ") + kColumns + " FROM partners ORDER BY name");
+    std::vector<PartnerRecord> result;
+    while (select.Step())
+    {
+      result.push_back(ReadPartner(select));
+    }
+    return result;
+  }
+
+  bool PartnerStore::Get(const std::string& name, PartnerRecord& out)
+  {
+    SqliteStatement select(db_, std::string("SELECT ") + kColumns + " FROM partners WHERE name = ?");
+    select.BindText(1, name);
+    if (!select.Step())
+    {
+      return false;
+    }
+    out = ReadPartner(select);
+    return true;
+  }
+
+  void PartnerStore::Put(const PartnerRecord& record)
+  {
+    if (record.name.empty())
+    {
+      throw Error(ErrorKind::BadInput, "A partner needs a name");
+    }
+    SqliteStatement insert(db_, std::string("INSERT OR REPLACE INTO partners (") + kColumns +
+                           ") VALUES (?, ?, ?, ?, ?, ?)");
+    insert.BindText(1, record.name)
+      .BindStringList(2, record.addresses)
+      .BindText(3, record.fingerprint)
+      .BindUint64(4, record.maxMailSize)
+      .BindBool(5, record.acknowledgements)
+      .BindBool(6, record.compression);
+    insert.Run();
+  }
+
+  bool PartnerStore::Remove(const std::string& name)
+  {
+    SqliteStatement remove(db_, "DELETE FROM partners WHERE name = ?");
+    remove.BindText(1, name);
+    return remove.Run() > 0;
+  }
+}

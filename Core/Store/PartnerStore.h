@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "Core/Store/SqliteDatabase.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace DicomMail
+{
+  // A partner created over REST. Partners from the configuration file are held
+  // in memory by the plugin and never written here.
+  struct PartnerRecord
+  {
+    std::string name;
+    std::vector<std::string> addresses;
+    std::string fingerprint;
+    uint64_t maxMailSize = 10000000;
+    bool acknowledgements = true;
+    bool compression = true;
+  };
+
+  class PartnerStore
+  {
+  public:
+    explicit PartnerStore(SqliteDatabase& db);
+
+    // Sorted by name.
+    std::vector<PartnerRecord> List();
+
+    bool Get(const std::string& name, PartnerRecord& out);
+
+    // Inserts, or replaces the partner of the same name. Throws BadInput for
+    // an empty name.
+    void Put(const PartnerRecord& record);
+
+    // False if there was no such partner.
+    bool Remove(const std::string& name);
+
+  private:
+    SqliteDatabase& db_;
+  };
+}

@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "Core/Store/RoutingStore.h"
+
+#include "Core/Common/Error.h"
+#include "Core/Store/SqliteStatement.h"
+#include "Core/Store/SqliteTransaction.h"
+#include "Core/Store/StoreSchema.h"
+#include "Core/Store/UtcTime.h"
+
+namespace DicomMail
+{
+  RoutingStore::RoutingStore(SqliteDatabase& db) :
+    db_(db)
+  {
+    StoreSchema::Migrate(db_);
+  }
+
+  void RoutingStore::MarkSent(const std::string& ruleName, const std::string& partner,
+                              const std::string& studyUid, const std::vector<std::string>& instanceIds)
+  {
+    if (partner.empty() || studyUid.empty())
+    {
+      throw Error(ErrorKind::BadInput, "Routing records need a partner and a study");
+    }
+    const std::string now = UtcTime::Now();
+
+    SqliteTransaction transaction(db_);
+    SqliteStatement insert(db_,
+      "INSERT OR IGNORE INTO routing_sent (rule, partner, study_uid, instance_id, sent_at) "
+      "VALUES (?, ?, ?, ?, ?)");
+    for (const std::string& instanceId : instanceIds)
+    {
+      insert.Reset();
+      insert.BindText(1, ruleName).BindText(2, partner).BindText(3, studyUid)
+        .BindText(4, instanceId).BindText(5, now);
+      insert.Run();
+    }
+    transaction.Commit();
+  }
+
+  std::set<std::string> RoutingStore::GetSentInstances(const std::string& partner, const std::string& studyUid)
+  {
+    SqliteStatement select(db_, "SELECT instance_id FROM routing_sent WHERE partner = ? AND study_uid = ?");
+    select.BindText(1, partner).BindText(2, studyUid);
+    std::set<std::string> result;
+    while (select.Step())
+    {
+      result.insert(select.ColumnText(0));
+    }
+    return result;
+  }
+
+  void RoutingStore::RecordReceived(const std::string& studyUid, const std::string& partner)
+  {
+    if (partner.empty() || studyUid.empty())
+    {
+      throw Error(ErrorKind::BadInput, "Routing records need a partner and a study");
+    }
+    SqliteStatement upsert(db_,
+      "INSERT INTO routing_received (study_uid, partner, received_at) VALUES (?1, ?2, ?3) "
+      "ON CONFLICT (study_uid, partner) DO UPDATE SET received_at = ?3");
+    upsert.BindText(1, studyUid).BindText(2, partner).BindText(3, UtcTime::Now());
+    upsert.Run();
+  }
+
+  std::string RoutingStore::ReceivedFrom(const std::string& studyUid)
+  {
+    // rowid breaks ties within one second; an upsert keeps the row's rowid,
+    // so a repeated arrival counts by its time only.
+    SqliteStatement select(db_,
+      "SELECT partner FROM routing_received WHERE study_uid = ? "
+      "ORDER BY received_at DESC, rowid DESC LIMIT 1");
+    select.BindText(1, studyUid);
+    return select.Step() ? select.ColumnText(0) : std::string();
+  }
+
+  std::set<std::string> RoutingStore::GetSenders(const std::string& studyUid)
+  {
+    SqliteStatement select(db_, "SELECT partner FROM routing_received WHERE study_uid = ?");
+    select.BindText(1, studyUid);
+    std::set<std::string> result;
+    while (select.Step())
+    {
+      result.insert(select.ColumnText(0));
+    }
+    return result;
+  }
+
+  bool RoutingStore::WasReceivedFrom(const std::string& studyUid, const std::string& partner)
+  {
+    SqliteStatement select(db_, "SELECT 1 FROM routing_received WHERE study_uid = ? AND partner = ?");
+    select.BindText(1, studyUid).BindText(2, partner);
+    return select.Step();
+  }
+}

@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "Core/Store/StoreSchema.h"
+
+#include "Core/Common/Error.h"
+#include "Core/Store/SqliteTransaction.h"
+
+namespace DicomMail
+{
+  namespace StoreSchema
+  {
+    namespace
+    {
+      // Entry i takes the schema from version i to version i + 1. Never edit
+      // a released entry: append a new one.
+      const char* const kMigrations[] =
+      {
+        // Version 1
+        R"SQL(
+        CREATE TABLE partners (
+          name             TEXT PRIMARY KEY,
+          addresses        TEXT NOT NULL,
+          fingerprint      TEXT NOT NULL,
+          max_mail_size    INTEGER NOT NULL,
+          acknowledgements INTEGER NOT NULL,
+          compression      INTEGER NOT NULL
+        );
+
+        CREATE TABLE outbox_transfers (
+          set_id          TEXT PRIMARY KEY,
+          partner         TEXT NOT NULL,
+          recipient       TEXT NOT NULL,
+          study_uids      TEXT NOT NULL,
+          resources       TEXT NOT NULL,
+          created         TEXT NOT NULL,
+          finished        TEXT NOT NULL,
+          state           TEXT NOT NULL,
+          reason          TEXT NOT NULL,
+          total_instances INTEGER NOT NULL,
+          total_mails     INTEGER NOT NULL,
+          bytes_sent      INTEGER NOT NULL,
+          job_id          TEXT NOT NULL,
+          ack_requested   INTEGER NOT NULL
+        );
+        CREATE INDEX outbox_transfers_by_created ON outbox_transfers (created);
+
+        CREATE TABLE outbox_mails (
+          set_id          TEXT NOT NULL REFERENCES outbox_transfers (set_id) ON DELETE CASCADE,
+          part            INTEGER NOT NULL,
+          message_id      TEXT NOT NULL,
+          state           TEXT NOT NULL,
+          instances       TEXT NOT NULL,
+          bytes           INTEGER NOT NULL,
+          attempts        INTEGER NOT NULL,
+          sent_at         TEXT NOT NULL,
+          duration_ms     INTEGER NOT NULL,
+          ack_disposition TEXT NOT NULL,
+          ack_at          TEXT NOT NULL,
+          reason          TEXT NOT NULL,
+          fragments       INTEGER NOT NULL,
+          PRIMARY KEY (set_id, part)
+        );
+        CREATE INDEX outbox_mails_by_message_id ON outbox_mails (message_id);
+        CREATE INDEX outbox_mails_by_state ON outbox_mails (state, sent_at);
+
+        CREATE TABLE inbox_transfers (
+          set_id                   TEXT PRIMARY KEY,
+          partner                  TEXT NOT NULL,
+          sender_address           TEXT NOT NULL,
+          signer_fingerprint       TEXT NOT NULL,
+          mails_expected           INTEGER NOT NULL,
+          mails_received           INTEGER NOT NULL,
+          instances_imported       INTEGER NOT NULL,
+          instances_failed         INTEGER NOT NULL,
+          instances_already_stored INTEGER NOT NULL,
+          first_received           TEXT NOT NULL,
+          completed_at             TEXT NOT NULL,
+          sender_date              TEXT NOT NULL,
+          last_import_at           TEXT NOT NULL,
+          bytes                    INTEGER NOT NULL,
+          state                    TEXT NOT NULL,
+          reasons                  TEXT NOT NULL
+        );
+        CREATE INDEX inbox_transfers_by_first_received ON inbox_transfers (first_received);
+
+        -- No foreign key to inbox_transfers: a mail rejected before decryption
+        -- may have no (authenticated) set id at all.
+        CREATE TABLE inbox_mails (
+          id           INTEGER PRIMARY KEY,
+          set_id       TEXT NOT NULL,
+          part         INTEGER NOT NULL,
+          total        INTEGER NOT NULL,
+          message_id   TEXT NOT NULL,
+          account      TEXT NOT NULL,
+          mailbox_uid  TEXT NOT NULL,
+          state        TEXT NOT NULL,
+          reason       TEXT NOT NULL,
+          received_at  TEXT NOT NULL,
+          processed_at TEXT NOT NULL,
+          disposition  TEXT NOT NULL,
+          bytes        INTEGER NOT NULL,
+          stored_path  TEXT NOT NULL,
+          mdn_sent     INTEGER NOT NULL
+        );
+        CREATE INDEX inbox_mails_by_set ON inbox_mails (set_id, part);
+        CREATE INDEX inbox_mails_by_state ON inbox_mails (state);
+
+        CREATE TABLE seen_messages (
+          account   TEXT NOT NULL,
+          server_id TEXT NOT NULL,
+          outcome   TEXT NOT NULL,
+          seen_at   TEXT NOT NULL,
+          PRIMARY KEY (account, server_id)
+        );
+
+        CREATE TABLE fragments (
+          partial_id  TEXT NOT NULL,
+          number      INTEGER NOT NULL,
+          total       INTEGER NOT NULL,
+          account     TEXT NOT NULL,
+          server_id   TEXT NOT NULL,
+          set_id      TEXT NOT NULL,
+          set_part    INTEGER NOT NULL,
+          received_at TEXT NOT NULL,
+          path        TEXT NOT NULL,
+          PRIMARY KEY (partial_id, number)
+        );
+
+        CREATE TABLE routing_sent (
+          rule        TEXT NOT NULL,
+          partner     TEXT NOT NULL,
+          study_uid   TEXT NOT NULL,
+          instance_id TEXT NOT NULL,
+          sent_at     TEXT NOT NULL,
+          PRIMARY KEY (partner, study_uid, instance_id)
+        );
+
+        CREATE TABLE routing_received (
+          study_uid   TEXT NOT NULL,
+          partner     TEXT NOT NULL,
+          received_at TEXT NOT NULL,
+          PRIMARY KEY (study_uid, partner)
+        );
+        )SQL",
+      };
+
+      const int kLatest = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));
+    }
+
+    int LatestVersion()
+    {
+      return kLatest;
+    }
+
+    void Migrate(SqliteDatabase& db)
+    {
+      if (db.GetUserVersion() == kLatest)
+      {
+        return;  // the usual case: no need for the write lock
+      }
+
+      // Reading the version inside the write transaction: two connections
+      // opening a new file at once cannot both create the tables.
+      SqliteTransaction transaction(db);
+      const int current = db.GetUserVersion();
+      if (current == kLatest)
+      {
+        return;  // nothing written: the rollback in the destructor is a no-op
+      }
+      if (current > kLatest || current < 0)
+      {
+        throw Error(ErrorKind::Storage, "Database " + db.GetPath() + " has schema version " +
+                    std::to_string(current) + ", this plugin knows versions up to " +
+                    std::to_string(kLatest) + " (written by a newer plugin?)");
+      }
+      for (int version = current; version < kLatest; version++)
+      {
+        db.Execute(kMigrations[version]);
+      }
+      db.SetUserVersion(kLatest);
+      transaction.Commit();
+    }
+  }
+}

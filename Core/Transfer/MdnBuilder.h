@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "Core/Common/ByteStream.h"
+#include "Core/Transfer/MdnDisposition.h"
+
+#include <string>
+
+namespace DicomMail
+{
+  // What one acknowledgement says (wire-format.md §5). No patient data: the
+  // mail is named by its Message-ID and set numbers only.
+  struct MdnContent
+  {
+    std::string reportingUa;         // "gateway.example; Orthanc DICOM-Mail 0.1.0"
+    std::string finalRecipient;      // our address, written "rfc822; <address>"
+    std::string originalMessageId;   // "<...>" of the mail acknowledged
+    Disposition disposition = Disposition::Displayed;
+    std::string setId;               // optional: X-TELEMEDICINE-SETID of that mail
+    std::string setPart;             // optional: X-TELEMEDICINE-SETPART of that mail
+    std::string detail;              // optional: one more sentence for people, printable ASCII
+  };
+
+  // Writes the RFC 3798 multipart/report entity that goes inside the
+  // RFC 3156 multipart/signed (signing happens elsewhere):
+  //
+  //   X-TELEMEDICINE-SETID: ...        (when given: the signed copies)
+  //   X-TELEMEDICINE-SETPART: ...
+  //   Content-Type: multipart/report; report-type=disposition-notification; boundary=...
+  //
+  //   part 1  text/plain: a short status sentence (+ detail)
+  //   part 2  message/disposition-notification:
+  //           Reporting-UA, Final-Recipient, Original-Message-ID, Disposition
+  class MdnBuilder
+  {
+  public:
+    // Throws Error(BadInput) for a missing field, a set id that is not
+    // valid, or a value that is not printable ASCII (header injection).
+    static void Write(const MdnContent& content, ByteSink& output);
+
+    static std::string Build(const MdnContent& content);
+
+    // The human-readable sentence of part 1 for a disposition.
+    static std::string DescribeDisposition(Disposition disposition);
+  };
+}

@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "Core/Common/ByteStream.h"
+#include "Core/Mime/MimeLimits.h"
+#include "Core/Transfer/MdnDisposition.h"
+
+#include <string>
+
+namespace DicomMail
+{
+  // What an acknowledgement we received says.
+  struct MdnReport
+  {
+    std::string reportingUa;         // as written
+    std::string finalRecipient;      // the address, without "rfc822;" and angle brackets
+    std::string originalMessageId;   // as written, e.g. "<...@site-a.example>"
+    Disposition disposition = Disposition::Deleted;
+    std::string dispositionText;     // the Disposition value as written
+    std::string setId;               // X-TELEMEDICINE-SET* of the report entity, empty when absent
+    std::string setPart;
+    std::string humanText;           // the first text/plain part, at most 4 KB, for display only
+  };
+
+  // Reads RFC 3798 acknowledgements: lenient about white space, case and
+  // folding; strict about the four fields we act on (Reporting-UA,
+  // Final-Recipient, Original-Message-ID, Disposition): each must be
+  // present exactly once, else Error(BadInput) naming it.
+  class MdnParser
+  {
+  public:
+    // The body of a message/disposition-notification part, e.g. taken from
+    // an entity the caller already parsed.
+    static MdnReport ParseFields(const std::string& notificationBody);
+
+    // A multipart/report entity (or a whole mail around one): finds the
+    // message/disposition-notification part at any depth.
+    static MdnReport Parse(ByteSource& entity, const MimeLimits& limits = MimeLimits());
+    static MdnReport Parse(const std::string& entity);
+
+    // Bodies of message/disposition-notification parts larger than this are refused.
+    static constexpr size_t kMaxNotificationBytes = 64 * 1024;
+  };
+}

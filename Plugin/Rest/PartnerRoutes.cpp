@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// /dicom-mail/partners: who we exchange studies with.
+
+#include "Plugin/Rest/Routes.h"
+
+#include "Core/Common/Error.h"
+#include "Core/Partners/PartnerKeyCheck.h"
+#include "Plugin/PluginContext.h"
+
+namespace DicomMail
+{
+  namespace
+  {
+    Json::Value ToJson(const PartnerSettings& partner, OpenPgpContext& crypto)
+    {
+      PluginContext& context = PluginContext::Get();
+      Json::Value v = PartnerDirectory::ToJson(partner);
+      v["EffectiveMaxMailSize"] = static_cast<Json::UInt64>(context.GetPartners().GetMaxMailSize(partner));
+      const PartnerKeyState state = CheckPartnerKey(crypto, partner, context.GetSiteFingerprint());
+      v["KeyState"]["Usable"] = state.usable;
+      v["KeyState"]["Reason"] = state.reason;
+      return v;
+    }
+
+    void ListPartners(RestCall& call)
+    {
+      if (call.GetMethod() != OrthancPluginHttpMethod_Get)
+      {
+        call.AnswerMethodNotAllowed("GET");
+        return;
+      }
+      PluginContext& context = PluginContext::Get();
+      std::unique_ptr<OpenPgpContext> crypto = context.NewCrypto();
+      Json::Value result = Json::arrayValue;
+      for (const PartnerSettings& partner : context.GetPartners().List())
+      {
+        result.append(ToJson(partner, *crypto));
+      }
+      call.AnswerJson(result);
+    }
+
+    void OnePartner(RestCall& call)
+    {
+      PluginContext& context = PluginContext::Get();
+      const std::string name = call.GetGroup(0);
+      std::unique_ptr<OpenPgpContext> crypto = context.NewCrypto();
+      PartnerSettings partner;
+      switch (call.GetMethod())
+      {
+        case OrthancPluginHttpMethod_Get:
+          if (!context.GetPartners().Lookup(name, partner))
+          {
+            throw Error(ErrorKind::NotFound, "no partner named \"" + name + "\"");
+          }
+          call.AnswerJson(ToJson(partner, *crypto));
+          break;
+
+        case OrthancPluginHttpMethod_Put:
+          partner = context.GetPartners().Put(name, call.GetJsonBody());
+          call.AnswerJson(ToJson(partner, *crypto));
+          break;
+
+        case OrthancPluginHttpMethod_Delete:
+          if (!context.GetPartners().Remove(name))
+          {
+            throw Error(ErrorKind::NotFound, "no partner named \"" + name + "\"");
+          }
+          call.AnswerJson(Json::objectValue);
+          break;
+
+        default:
+          call.AnswerMethodNotAllowed("GET,PUT,DELETE");
+      }
+    }
+  }
+
+  void RegisterPartnerRoutes()
+  {
+    RegisterRoute<ListPartners>("/dicom-mail/partners");
+    RegisterRoute<OnePartner>("/dicom-mail/partners/([^/]+)");
+  }
+}

@@ -1,0 +1,12 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "Plugin/Rest/Routes.h"
+
+namespace DicomMail
+{
+  void RegisterRoutes()
+  {
+    RegisterStatusRoutes();
+    RegisterKeyRoutes();
+    RegisterPartnerRoutes();
+  }
+}

@@ -1,0 +1,403 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "Core/Common/Error.h"
+#include "Core/Store/OutboxStore.h"
+#include "Core/Store/SqliteDatabase.h"
+#include "Core/Store/SqliteStatement.h"
+#include "Core/Store/UtcTime.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <functional>
+
+using namespace DicomMail;
+
+namespace
+{
+  class TempDirectory
+  {
+  public:
+    TempDirectory()
+    {
+      char pattern[] = "/tmp/dicommail-store-XXXXXX";
+      if (mkdtemp(pattern) == nullptr)
+      {
+        throw std::runtime_error("mkdtemp failed");
+      }
+      path_ = pattern;
+    }
+
+    ~TempDirectory()
+    {
+      std::error_code ignored;
+      std::filesystem::remove_all(path_, ignored);
+    }
+
+    std::string File(const std::string& name) const
+    {
+      return path_ + "/" + name;
+    }
+
+  private:
+    std::string path_;
+  };
+
+  OutboxTransfer MakeTransfer(const std::string& setId, const std::string& created = "")
+  {
+    OutboxTransfer t;
+    t.setId = setId;
+    t.partner = "clinic";
+    t.recipient = "pacs@clinic.example";
+    t.studyInstanceUids = { "1.2.3.4", "1.2.3.5" };
+    t.resources = { "8a8cf898-ca27c490-d0c7058c-929d0581-2bbf104d" };
+    t.created = created;
+    t.totalInstances = 12;
+    t.totalMails = 3;
+    t.jobId = "job-" + setId;
+    return t;
+  }
+
+  std::vector<OutboxMail> MakeMails(unsigned int count)
+  {
+    std::vector<OutboxMail> mails;
+    for (unsigned int part = 1; part <= count; part++)
+    {
+      OutboxMail m;
+      m.part = part;
+      m.instances = { "inst-" + std::to_string(part) + "-a", "inst-" + std::to_string(part) + "-b" };
+      mails.push_back(m);
+    }
+    return mails;
+  }
+
+  OutboxMail GetMail(OutboxStore& store, const std::string& setId, unsigned int part)
+  {
+    OutboxTransfer t;
+    std::vector<OutboxMail> mails;
+    EXPECT_TRUE(store.GetTransfer(setId, t, mails));
+    for (const OutboxMail& m : mails)
+    {
+      if (m.part == part)
+      {
+        return m;
+      }
+    }
+    ADD_FAILURE() << "no part " << part;
+    return OutboxMail();
+  }
+
+  ErrorKind KindOf(const std::function<void()>& f)
+  {
+    try
+    {
+      f();
+    }
+    catch (const Error& e)
+    {
+      return e.GetKind();
+    }
+    return ErrorKind::Internal;  // "did not throw" for these tests
+  }
+}
+
+TEST(StoreOutbox, CreateAndGetRoundTrip)
+{
+  TempDirectory dir;
+  SqliteDatabase db(dir.File("records.db"));
+  OutboxStore store(db);
+
+  const std::string before = UtcTime::Now();
+  store.CreateTransfer(MakeTransfer("set-1"), MakeMails(3));
+
+  OutboxTransfer t;
+  std::vector<OutboxMail> mails;
+  ASSERT_TRUE(store.GetTransfer("set-1", t, mails));
+  EXPECT_EQ("set-1", t.setId);
+  EXPECT_EQ("clinic", t.partner);
+  EXPECT_EQ("pacs@clinic.example", t.recipient);
+  EXPECT_EQ((std::vector<std::string>{ "1.2.3.4", "1.2.3.5" }), t.studyInstanceUids);
+  EXPECT_EQ(MakeTransfer("x").resources, t.resources);
+  EXPECT_GE(t.created, before);  // filled in with "now"
+  EXPECT_TRUE(UtcTime::IsValid(t.created));
+  EXPECT_EQ("", t.finished);
+  EXPECT_EQ("pending", t.state);
+  EXPECT_EQ(12u, t.totalInstances);
+  EXPECT_EQ(3u, t.totalMails);
+  EXPECT_EQ(0u, t.bytesSent);
+  EXPECT_EQ("job-set-1", t.jobId);
+  EXPECT_TRUE(t.acknowledgementsRequested);
+
+  ASSERT_EQ(3u, mails.size());
+  for (unsigned int i = 0; i < 3; i++)
+  {
+    EXPECT_EQ("set-1", mails[i].setId);  // taken from the transfer
+    EXPECT_EQ(i + 1, mails[i].part);
+    EXPECT_EQ("pending", mails[i].state);
+    EXPECT_EQ(MakeMails(3)[i].instances, mails[i].instances);
+    EXPECT_EQ(0u, mails[i].attempts);
+  }
+
+  EXPECT_FALSE(store.GetTransfer("set-unknown", t, mails));
+}
+
+TEST(StoreOutbox, CreateRejectsDuplicatesAndBadValues)
+{
+  TempDirectory dir;
+  SqliteDatabase db(dir.File("records.db"));
+  OutboxStore store(db);
+  store.CreateTransfer(MakeTransfer("set-1"), MakeMails(1));
+
+  EXPECT_EQ(ErrorKind::BadInput, KindOf([&] { store.CreateTransfer(MakeTransfer("set-1"), MakeMails(1)); }));
+
+  std::vector<OutboxMail> twice = MakeMails(2);
+  twice[1].part = 1;
+  EXPECT_EQ(ErrorKind::BadInput, KindOf([&] { store.CreateTransfer(MakeTransfer("set-2"), twice); }));
+
+  std::vector<OutboxMail> zero = MakeMails(1);
+  zero[0].part = 0;
+  EXPECT_EQ(ErrorKind::BadInput, KindOf([&] { store.CreateTransfer(MakeTransfer("set-3"), zero); }));
+
+  OutboxTransfer badState = MakeTransfer("set-4");
+  badState.state = "delivered";
+  EXPECT_EQ(ErrorKind::BadInput, KindOf([&] { store.CreateTransfer(badState, MakeMails(1)); }));
+
+  OutboxTransfer badTime = MakeTransfer("set-5", "yesterday");
+  EXPECT_EQ(ErrorKind::BadInput, KindOf([&] { store.CreateTransfer(badTime, MakeMails(1)); }));
+
+  EXPECT_EQ(1u, store.CountTransfers());
+}
+
+TEST(StoreOutbox, CreateIsAllOrNothing)
+{
+  TempDirectory dir;
+  SqliteDatabase db(dir.File("records.db"));
+  OutboxStore store(db);
+
+  // The third mail fails while being inserted (value too large for SQLite):
+  // the transfer and the first two mails must be gone too.
+  std::vector<OutboxMail> mails = MakeMails(3);
+  mails[2].bytes = 18446744073709551615ull;
+  EXPECT_THROW(store.CreateTransfer(MakeTransfer("set-1"), mails), Error);
+
+  OutboxTransfer t;
+  std::vector<OutboxMail> got;
+  EXPECT_FALSE(store.GetTransfer("set-1", t, got));
+  SqliteStatement count(db, "SELECT COUNT(*) FROM outbox_mails");
+  ASSERT_TRUE(count.Step());
+  EXPECT_EQ(0, count.ColumnInt64(0));
+}
+
+TEST(StoreOutbox, UpdateAndStateChanges)
+{
+  TempDirectory dir;
+  SqliteDatabase db(dir.File("records.db"));
+  OutboxStore store(db);
+  store.CreateTransfer(MakeTransfer("set-1", "2026-01-01T10:00:00Z"), MakeMails(2));
+
+  OutboxTransfer t = MakeTransfer("set-1", "2030-01-01T00:00:00Z");
+  t.state = "sending";
+  t.reason = "in progress";
+  t.totalInstances = 99;
+  t.studyInstanceUids = { "9.9" };
+  t.acknowledgementsRequested = false;
+  store.UpdateTransfer(t);
+
+  OutboxTransfer got;
+  std::vector<OutboxMail> mails;
+  ASSERT_TRUE(store.GetTransfer("set-1", got, mails));
+  EXPECT_EQ("2026-01-01T10:00:00Z", got.created);  // never changed by an update
+  EXPECT_EQ("sending", got.state);
+  EXPECT_EQ("in progress", got.reason);
+  EXPECT_EQ(99u, got.totalInstances);
+  EXPECT_EQ((std::vector<std::string>{ "9.9" }), got.studyInstanceUids);
+  EXPECT_FALSE(got.acknowledgementsRequested);
+  EXPECT_EQ("", got.finished);
+
+  EXPECT_EQ(ErrorKind::NotFound, KindOf([&] { store.UpdateTransfer(MakeTransfer("set-unknown")); }));
+
+  store.SetTransferState("set-1", "failed", "partner key expired");
+  ASSERT_TRUE(store.GetTransfer("set-1", got, mails));
+  EXPECT_EQ("failed", got.state);
+  EXPECT_EQ("partner key expired", got.reason);
+  EXPECT_TRUE(UtcTime::IsValid(got.finished));
+
+  EXPECT_EQ(ErrorKind::BadInput, KindOf([&] { store.SetTransferState("set-1", "lost", ""); }));
+  EXPECT_EQ(ErrorKind::NotFound, KindOf([&] { store.SetTransferState("set-unknown", "failed", ""); }));
+
+  store.SetMailState("set-1", 2, "failed", "SMTP 552 message too large");
+  OutboxMail m = GetMail(store, "set-1", 2);
+  EXPECT_EQ("failed", m.state);
+  EXPECT_EQ("SMTP 552 message too large", m.reason);
+  EXPECT_EQ("pending", GetMail(store, "set-1", 1).state);
+  EXPECT_EQ(ErrorKind::NotFound, KindOf([&] { store.SetMailState("set-1", 3, "failed", ""); }));
+  EXPECT_EQ(ErrorKind::BadInput, KindOf([&] { store.SetMailState("set-1", 1, "bounced", ""); }));
+}
+
+TEST(StoreOutbox, MarkSentAttemptsAndAcks)
+{
+  TempDirectory dir;
+  SqliteDatabase db(dir.File("records.db"));
+  OutboxStore store(db);
+  store.CreateTransfer(MakeTransfer("set-1"), MakeMails(2));
+
+  EXPECT_EQ(1u, store.IncrementAttempts("set-1", 1));
+  EXPECT_EQ(2u, store.IncrementAttempts("set-1", 1));
+  EXPECT_EQ(ErrorKind::NotFound, KindOf([&] { store.IncrementAttempts("set-1", 9); }));
+
+  store.MarkMailSent("set-1", 1, "<abc@gateway.example>", 1000, 250);
+  store.MarkMailSent("set-1", 2, "def@gateway.example", 500, 100);
+
+  OutboxMail m = GetMail(store, "set-1", 1);
+  EXPECT_EQ("sent", m.state);
+  EXPECT_EQ("abc@gateway.example", m.messageId);  // brackets dropped
+  EXPECT_EQ(1000u, m.bytes);
+  EXPECT_EQ(250u, m.durationMs);
+  EXPECT_EQ(2u, m.attempts);
+  EXPECT_TRUE(UtcTime::IsValid(m.sentAt));
+
+  OutboxTransfer t;
+  std::vector<OutboxMail> mails;
+  ASSERT_TRUE(store.GetTransfer("set-1", t, mails));
+  EXPECT_EQ(1500u, t.bytesSent);
+
+  OutboxMail found;
+  ASSERT_TRUE(store.FindMailByMessageId("<abc@gateway.example>", found));
+  EXPECT_EQ("set-1", found.setId);
+  EXPECT_EQ(1u, found.part);
+  ASSERT_TRUE(store.FindMailByMessageId("def@gateway.example", found));
+  EXPECT_EQ(2u, found.part);
+  EXPECT_FALSE(store.FindMailByMessageId("<nobody@gateway.example>", found));
+  EXPECT_FALSE(store.FindMailByMessageId("", found));
+
+  EXPECT_EQ("acknowledged", store.RecordAck("set-1", 1, "automatic-action/MDN-sent-automatically;displayed",
+                                             "2026-11-28T05:00:00Z"));
+  EXPECT_EQ("warning", store.RecordAck("set-1", 2, "automatic-action/MDN-sent-automatically;displayed/warning",
+                                        "2026-11-28T05:01:00Z"));
+  m = GetMail(store, "set-1", 1);
+  EXPECT_EQ("acknowledged", m.state);
+  EXPECT_EQ("automatic-action/MDN-sent-automatically;displayed", m.ackDisposition);
+  EXPECT_EQ("2026-11-28T05:00:00Z", m.ackAt);
+  EXPECT_EQ("warning", GetMail(store, "set-1", 2).state);
+
+  EXPECT_EQ(ErrorKind::BadInput, KindOf([&] { store.RecordAck("set-1", 1, "displayed", "now"); }));
+  EXPECT_EQ(ErrorKind::NotFound, KindOf([&] { store.RecordAck("set-2", 1, "displayed", "2026-11-28T05:00:00Z"); }));
+
+  // A resend clears the old acknowledgement.
+  store.MarkMailSent("set-1", 2, "<ghi@gateway.example>", 500, 90);
+  m = GetMail(store, "set-1", 2);
+  EXPECT_EQ("sent", m.state);
+  EXPECT_EQ("", m.ackDisposition);
+  EXPECT_EQ("", m.ackAt);
+  ASSERT_TRUE(store.GetTransfer("set-1", t, mails));
+  EXPECT_EQ(2000u, t.bytesSent);
+}
+
+TEST(StoreOutbox, DispositionToState)
+{
+  EXPECT_EQ("acknowledged", OutboxStore::StateForDisposition("automatic-action/MDN-sent-automatically;displayed"));
+  EXPECT_EQ("acknowledged", OutboxStore::StateForDisposition(" Automatic-Action/MDN-Sent-Automatically; Displayed "));
+  EXPECT_EQ("acknowledged", OutboxStore::StateForDisposition("processed"));
+  EXPECT_EQ("warning", OutboxStore::StateForDisposition("automatic-action/MDN-sent-automatically;displayed/warning"));
+  EXPECT_EQ("failed", OutboxStore::StateForDisposition("automatic-action/MDN-sent-automatically;deleted/error"));
+  EXPECT_EQ("failed", OutboxStore::StateForDisposition("automatic-action/MDN-sent-automatically;deleted"));
+  EXPECT_EQ("failed", OutboxStore::StateForDisposition("manual-action/MDN-sent-manually;processed/error"));
+  EXPECT_EQ("warning", OutboxStore::StateForDisposition("something-new"));
+  EXPECT_EQ("warning", OutboxStore::StateForDisposition(""));
+}
+
+TEST(StoreOutbox, ListNewestFirstWithPaging)
+{
+  TempDirectory dir;
+  SqliteDatabase db(dir.File("records.db"));
+  OutboxStore store(db);
+  store.CreateTransfer(MakeTransfer("b", "2026-02-01T00:00:00Z"), MakeMails(1));
+  store.CreateTransfer(MakeTransfer("a", "2026-03-01T00:00:00Z"), MakeMails(1));
+  store.CreateTransfer(MakeTransfer("c", "2026-01-01T00:00:00Z"), MakeMails(1));
+  store.CreateTransfer(MakeTransfer("d", "2026-03-01T00:00:00Z"), MakeMails(1));  // same second as "a", later
+
+  std::vector<std::string> ids;
+  for (const OutboxTransfer& t : store.ListTransfers(10, 0))
+  {
+    ids.push_back(t.setId);
+  }
+  EXPECT_EQ((std::vector<std::string>{ "d", "a", "b", "c" }), ids);
+
+  const std::vector<OutboxTransfer> page = store.ListTransfers(2, 1);
+  ASSERT_EQ(2u, page.size());
+  EXPECT_EQ("a", page[0].setId);
+  EXPECT_EQ("b", page[1].setId);
+  EXPECT_EQ(MakeTransfer("x").studyInstanceUids, page[0].studyInstanceUids);
+  EXPECT_TRUE(store.ListTransfers(10, 4).empty());
+  EXPECT_EQ(4u, store.CountTransfers());
+}
+
+TEST(StoreOutbox, MailsAwaitingAck)
+{
+  TempDirectory dir;
+  SqliteDatabase db(dir.File("records.db"));
+  OutboxStore store(db);
+  store.CreateTransfer(MakeTransfer("wants-ack"), MakeMails(3));
+  OutboxTransfer noAck = MakeTransfer("no-ack");
+  noAck.acknowledgementsRequested = false;
+  store.CreateTransfer(noAck, MakeMails(1));
+  store.CreateTransfer(MakeTransfer("canceled"), MakeMails(1));
+
+  store.MarkMailSent("wants-ack", 1, "m1@x", 10, 1);
+  store.MarkMailSent("wants-ack", 2, "m2@x", 10, 1);
+  // part 3 never sent
+  store.MarkMailSent("no-ack", 1, "m3@x", 10, 1);
+  store.MarkMailSent("canceled", 1, "m4@x", 10, 1);
+  store.SetTransferState("canceled", "canceled", "by user");
+  store.RecordAck("wants-ack", 2, "displayed", "2026-11-28T05:00:00Z");
+
+  const std::string future = UtcTime::FromUnix(UtcTime::ToUnix(UtcTime::Now()) + 3600);
+  const std::vector<OutboxMail> waiting = store.ListMailsAwaitingAck(future);
+  ASSERT_EQ(1u, waiting.size());
+  EXPECT_EQ("wants-ack", waiting[0].setId);
+  EXPECT_EQ(1u, waiting[0].part);
+  EXPECT_EQ("m1@x", waiting[0].messageId);
+
+  // Just sent: not yet older than an hour ago.
+  const std::string past = UtcTime::FromUnix(UtcTime::ToUnix(UtcTime::Now()) - 3600);
+  EXPECT_TRUE(store.ListMailsAwaitingAck(past).empty());
+  EXPECT_THROW(store.ListMailsAwaitingAck("soon"), Error);
+}
+
+TEST(StoreOutbox, RemoveCascadesToMails)
+{
+  TempDirectory dir;
+  SqliteDatabase db(dir.File("records.db"));
+  OutboxStore store(db);
+  store.CreateTransfer(MakeTransfer("set-1"), MakeMails(3));
+  store.CreateTransfer(MakeTransfer("set-2"), MakeMails(2));
+
+  EXPECT_TRUE(store.RemoveTransfer("set-1"));
+  EXPECT_FALSE(store.RemoveTransfer("set-1"));
+
+  SqliteStatement count(db, "SELECT COUNT(*) FROM outbox_mails");
+  ASSERT_TRUE(count.Step());
+  EXPECT_EQ(2, count.ColumnInt64(0));
+}
+
+TEST(StoreOutbox, SurvivesReopen)
+{
+  TempDirectory dir;
+  const std::string path = dir.File("records.db");
+  {
+    SqliteDatabase db(path);
+    OutboxStore store(db);
+    store.CreateTransfer(MakeTransfer("set-1", "2026-11-28T04:15:02Z"), MakeMails(2));
+    store.MarkMailSent("set-1", 2, "<m@x>", 77, 5);
+  }
+  SqliteDatabase db(path);
+  OutboxStore store(db);
+  OutboxTransfer t;
+  std::vector<OutboxMail> mails;
+  ASSERT_TRUE(store.GetTransfer("set-1", t, mails));
+  EXPECT_EQ("2026-11-28T04:15:02Z", t.created);
+  EXPECT_EQ(77u, t.bytesSent);
+  ASSERT_EQ(2u, mails.size());
+  EXPECT_EQ("sent", mails[1].state);
+  EXPECT_EQ(MakeMails(2)[1].instances, mails[1].instances);
+}

@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "Core/Common/Error.h"
+#include "Core/Store/RoutingStore.h"
+#include "Core/Store/SqliteDatabase.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+using namespace DicomMail;
+
+namespace
+{
+  class TempDirectory
+  {
+  public:
+    TempDirectory()
+    {
+      char pattern[] = "/tmp/dicommail-store-XXXXXX";
+      if (mkdtemp(pattern) == nullptr)
+      {
+        throw std::runtime_error("mkdtemp failed");
+      }
+      path_ = pattern;
+    }
+
+    ~TempDirectory()
+    {
+      std::error_code ignored;
+      std::filesystem::remove_all(path_, ignored);
+    }
+
+    std::string File(const std::string& name) const
+    {
+      return path_ + "/" + name;
+    }
+
+  private:
+    std::string path_;
+  };
+}
+
+TEST(StoreRouting, SentInstancesPerPartnerAndStudy)
+{
+  TempDirectory dir;
+  SqliteDatabase db(dir.File("records.db"));
+  RoutingStore store(db);
+
+  EXPECT_TRUE(store.GetSentInstances("clinic", "1.2.3").empty());
+  store.MarkSent("ct-to-clinic", "clinic", "1.2.3", { "i1", "i2" });
+  store.MarkSent("all-to-clinic", "clinic", "1.2.3", { "i2", "i3" });  // i2 again: no duplicate
+  store.MarkSent("ct-to-lab", "lab", "1.2.3", { "i1" });
+  store.MarkSent("ct-to-clinic", "clinic", "4.5.6", { "j1" });
+  store.MarkSent("ct-to-clinic", "clinic", "7.8.9", {});  // nothing to record
+
+  EXPECT_EQ((std::set<std::string>{ "i1", "i2", "i3" }), store.GetSentInstances("clinic", "1.2.3"));
+  EXPECT_EQ((std::set<std::string>{ "i1" }), store.GetSentInstances("lab", "1.2.3"));
+  EXPECT_EQ((std::set<std::string>{ "j1" }), store.GetSentInstances("clinic", "4.5.6"));
+  EXPECT_TRUE(store.GetSentInstances("clinic", "7.8.9").empty());
+  EXPECT_THROW(store.MarkSent("rule", "", "1.2.3", { "i1" }), Error);
+}
+
+TEST(StoreRouting, ReceivedFromPreventsLoops)
+{
+  TempDirectory dir;
+  SqliteDatabase db(dir.File("records.db"));
+  RoutingStore store(db);
+
+  EXPECT_EQ("", store.ReceivedFrom("1.2.3"));
+  EXPECT_FALSE(store.WasReceivedFrom("1.2.3", "clinic"));
+
+  store.RecordReceived("1.2.3", "clinic");
+  EXPECT_EQ("clinic", store.ReceivedFrom("1.2.3"));
+  EXPECT_TRUE(store.WasReceivedFrom("1.2.3", "clinic"));
+  EXPECT_FALSE(store.WasReceivedFrom("1.2.3", "lab"));
+  EXPECT_EQ("", store.ReceivedFrom("4.5.6"));
+
+  // A study completed by a second partner: both are remembered, the latest
+  // is the one ReceivedFrom() names.
+  store.RecordReceived("1.2.3", "lab");
+  store.RecordReceived("1.2.3", "lab");
+  EXPECT_EQ("lab", store.ReceivedFrom("1.2.3"));
+  EXPECT_EQ((std::set<std::string>{ "clinic", "lab" }), store.GetSenders("1.2.3"));
+  EXPECT_THROW(store.RecordReceived("", "lab"), Error);
+}
+
+TEST(StoreRouting, SurvivesReopen)
+{
+  TempDirectory dir;
+  const std::string path = dir.File("records.db");
+  {
+    SqliteDatabase db(path);
+    RoutingStore store(db);
+    store.MarkSent("rule", "clinic", "1.2.3", { "i1" });
+    store.RecordReceived("4.5.6", "lab");
+  }
+  SqliteDatabase db(path);
+  RoutingStore store(db);
+  EXPECT_EQ((std::set<std::string>{ "i1" }), store.GetSentInstances("clinic", "1.2.3"));
+  EXPECT_EQ("lab", store.ReceivedFrom("4.5.6"));
+}

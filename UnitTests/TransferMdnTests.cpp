@@ -1,0 +1,300 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "Core/Common/Error.h"
+#include "Core/Mime/IMimeHandler.h"
+#include "Core/Mime/MimeParser.h"
+#include "Core/Transfer/MdnBuilder.h"
+#include "Core/Transfer/MdnParser.h"
+
+#include <gtest/gtest.h>
+
+#include <regex>
+
+using namespace DicomMail;
+
+namespace
+{
+  MdnContent MakeContent(Disposition disposition)
+  {
+    MdnContent content;
+    content.reportingUa = "pacs.site-b.example; Orthanc DICOM-Mail 0.1.0";
+    content.finalRecipient = "dicom@site-b.example";
+    content.originalMessageId = "<0123456789abcdef@site-a.example>";
+    content.disposition = disposition;
+    content.setId = "20261128.031502.9f3c1a7e";
+    content.setPart = "3";
+    return content;
+  }
+
+  template <typename Function>
+  void ExpectError(Function function, ErrorKind kind, const std::string& fragment)
+  {
+    try
+    {
+      function();
+      ADD_FAILURE() << "no exception, expected one mentioning \"" << fragment << "\"";
+    }
+    catch (const Error& e)
+    {
+      EXPECT_EQ(kind, e.GetKind()) << e.what();
+      EXPECT_NE(std::string::npos, std::string(e.what()).find(fragment))
+        << "message \"" << e.what() << "\" does not mention \"" << fragment << "\"";
+    }
+  }
+
+  // Records the structure MimeParser sees, to check the built entity independently.
+  class StructureRecorder : public IMimeHandler
+  {
+  public:
+    std::vector<std::string> events;
+    std::vector<std::unique_ptr<StringSink> > bodies;
+
+    void OnMultipartBegin(unsigned int depth, const MimeHeaders& headers) override
+    {
+      const ContentType type = headers.GetContentType();
+      events.push_back(std::to_string(depth) + " " + type.GetMimeType() + " " + type.GetParameter("report-type"));
+    }
+
+    ByteSink* OnHeaders(unsigned int depth, const MimeHeaders& headers) override
+    {
+      events.push_back(std::to_string(depth) + " " + headers.GetContentType().GetMimeType());
+      bodies.emplace_back(new StringSink);
+      return bodies.back().get();
+    }
+  };
+
+  const char* const kForeignMdn =
+    "Content-Type: Multipart/Report; Report-Type=\"Disposition-Notification\";\r\n"
+    "\tboundary=\"RAA14128.773615765/CS.UTK.EDU\"\r\n"
+    "\r\n"
+    "--RAA14128.773615765/CS.UTK.EDU\r\n"
+    "\r\n"
+    "The message sent on 1994-07-07 at 19:23:05 was displayed.\r\n"
+    "\r\n"
+    "--RAA14128.773615765/CS.UTK.EDU\r\n"
+    "content-type: message/disposition-notification\r\n"
+    "\r\n"
+    "reporting-ua:   cs.utk.edu;\r\n"
+    "  Foomail 97.1\r\n"
+    "Original-Recipient: rfc822;Keith_Moore@cs.utk.edu\r\n"
+    "FINAL-RECIPIENT:rfc822;<moore@cs.utk.edu>\r\n"
+    "Original-Message-ID: <199509192301.23456@example.org>\r\n"
+    "Disposition:  Automatic-Action / MDN-Sent-Automatically ;\r\n"
+    "   Displayed / Warning\r\n"
+    "\r\n"
+    "--RAA14128.773615765/CS.UTK.EDU--\r\n";
+}
+
+TEST(TransferMdn, DispositionStrings)
+{
+  const Disposition all[] = { Disposition::Displayed, Disposition::DisplayedWarning,
+                              Disposition::DeletedError, Disposition::Deleted };
+  EXPECT_STREQ("automatic-action/MDN-sent-automatically;displayed", ToString(Disposition::Displayed));
+  EXPECT_STREQ("automatic-action/MDN-sent-automatically;displayed/warning", ToString(Disposition::DisplayedWarning));
+  EXPECT_STREQ("automatic-action/MDN-sent-automatically;deleted/error", ToString(Disposition::DeletedError));
+  EXPECT_STREQ("automatic-action/MDN-sent-automatically;deleted", ToString(Disposition::Deleted));
+  for (Disposition d : all)
+  {
+    EXPECT_EQ(d, ParseDisposition(ToString(d)));
+  }
+
+  EXPECT_EQ(Disposition::DisplayedWarning,
+            ParseDisposition("  Automatic-Action/MDN-Sent-Automatically ; DISPLAYED / warning "));
+  EXPECT_EQ(Disposition::Deleted, ParseDisposition("manual-action/MDN-sent-manually; deleted"));
+  EXPECT_EQ(Disposition::DeletedError,
+            ParseDisposition("automatic-action/MDN-sent-automatically (comment); deleted/error"));
+
+  EXPECT_TRUE(IsPositive(Disposition::Displayed));
+  EXPECT_TRUE(IsPositive(Disposition::DisplayedWarning));
+  EXPECT_FALSE(IsPositive(Disposition::DeletedError));
+  EXPECT_FALSE(IsPositive(Disposition::Deleted));
+
+  ExpectError([] { ParseDisposition("displayed"); }, ErrorKind::BadInput, "no \";\"");
+  ExpectError([] { ParseDisposition("automatic-action; displayed"); }, ErrorKind::BadInput, "action/sending");
+  ExpectError([] { ParseDisposition("automatic-action/MDN-sent-automatically; processed"); },
+              ErrorKind::BadInput, "Unsupported Disposition");
+  ExpectError([] { ParseDisposition("automatic-action/MDN-sent-automatically; displayed/error"); },
+              ErrorKind::BadInput, "Unsupported");
+  ExpectError([] { ParseDisposition(""); }, ErrorKind::BadInput, "Malformed");
+}
+
+TEST(TransferMdn, BuildsTheRfc3798Structure)
+{
+  const std::string entity = MdnBuilder::Build(MakeContent(Disposition::DisplayedWarning));
+
+  // Headers of the entity: the signed copies of the set numbers, then the report type.
+  const std::string header = entity.substr(0, entity.find("\r\n\r\n") + 2);
+  EXPECT_EQ(0u, header.find("X-TELEMEDICINE-SETID: 20261128.031502.9f3c1a7e\r\n"
+                            "X-TELEMEDICINE-SETPART: 3\r\n"
+                            "Content-Type: multipart/report;"));
+  EXPECT_NE(std::string::npos, header.find("report-type=disposition-notification"));
+
+  EXPECT_NE(std::string::npos, entity.find("\r\nReporting-UA: pacs.site-b.example; Orthanc DICOM-Mail 0.1.0\r\n"));
+  EXPECT_NE(std::string::npos, entity.find("\r\nFinal-Recipient: rfc822; dicom@site-b.example\r\n"));
+  EXPECT_NE(std::string::npos, entity.find("\r\nOriginal-Message-ID: <0123456789abcdef@site-a.example>\r\n"));
+  EXPECT_NE(std::string::npos,
+            entity.find("\r\nDisposition: automatic-action/MDN-sent-automatically;displayed/warning\r\n"));
+
+  // Every line is CRLF-terminated 7bit text of sane length.
+  for (size_t i = 0; i < entity.size(); i++)
+  {
+    ASSERT_TRUE(entity[i] > 0 && static_cast<unsigned char>(entity[i]) < 128);
+    if (entity[i] == '\n')
+    {
+      ASSERT_TRUE(i > 0 && entity[i - 1] == '\r');
+    }
+  }
+
+  // An independent look through the MIME parser.
+  StructureRecorder recorder;
+  StringSource source(entity);
+  MimeParser parser(source, recorder);
+  parser.Parse();
+  ASSERT_EQ(3u, recorder.events.size());
+  EXPECT_EQ("0 multipart/report disposition-notification", recorder.events[0]);
+  EXPECT_EQ("1 text/plain", recorder.events[1]);
+  EXPECT_EQ("1 message/disposition-notification", recorder.events[2]);
+  EXPECT_NE(std::string::npos, recorder.bodies[0]->GetContent().find("warning"));
+  EXPECT_NE(std::string::npos, recorder.bodies[0]->GetContent().find("<0123456789abcdef@site-a.example>"));
+}
+
+TEST(TransferMdn, RoundTripForEveryDisposition)
+{
+  for (Disposition d : { Disposition::Displayed, Disposition::DisplayedWarning,
+                         Disposition::DeletedError, Disposition::Deleted })
+  {
+    MdnContent content = MakeContent(d);
+    content.detail = "Reason: the signature could not be verified with the partner key on file, "
+                     "so nothing was imported into the archive.";
+    const MdnReport report = MdnParser::Parse(MdnBuilder::Build(content));
+    EXPECT_EQ(d, report.disposition);
+    EXPECT_EQ(ToString(d), report.dispositionText);
+    EXPECT_EQ("pacs.site-b.example; Orthanc DICOM-Mail 0.1.0", report.reportingUa);
+    EXPECT_EQ("dicom@site-b.example", report.finalRecipient);
+    EXPECT_EQ("<0123456789abcdef@site-a.example>", report.originalMessageId);
+    EXPECT_EQ("20261128.031502.9f3c1a7e", report.setId);
+    EXPECT_EQ("3", report.setPart);
+    EXPECT_NE(std::string::npos, report.humanText.find(MdnBuilder::DescribeDisposition(d).substr(0, 40)));
+    EXPECT_NE(std::string::npos, report.humanText.find("partner key"));
+    // The detail was wrapped into short lines.
+    size_t lineStart = 0;
+    for (size_t lf = report.humanText.find('\n'); lf != std::string::npos; lf = report.humanText.find('\n', lineStart))
+    {
+      EXPECT_LE(lf - lineStart, 78u);
+      lineStart = lf + 1;
+    }
+  }
+
+  MdnContent minimal = MakeContent(Disposition::Deleted);
+  minimal.setId.clear();
+  minimal.setPart.clear();
+  const std::string entity = MdnBuilder::Build(minimal);
+  EXPECT_EQ(std::string::npos, entity.find("X-TELEMEDICINE"));
+  const MdnReport report = MdnParser::Parse(entity);
+  EXPECT_TRUE(report.setId.empty());
+  EXPECT_EQ(Disposition::Deleted, report.disposition);
+}
+
+TEST(TransferMdn, ParsesAForeignMdnLeniently)
+{
+  const MdnReport report = MdnParser::Parse(kForeignMdn);
+  EXPECT_EQ("cs.utk.edu; Foomail 97.1", report.reportingUa);
+  EXPECT_EQ("moore@cs.utk.edu", report.finalRecipient);
+  EXPECT_EQ("<199509192301.23456@example.org>", report.originalMessageId);
+  EXPECT_EQ(Disposition::DisplayedWarning, report.disposition);
+  EXPECT_NE(std::string::npos, report.humanText.find("was displayed"));
+
+  // LF line ends, fields in groups, an unknown extension field.
+  const MdnReport fields = MdnParser::ParseFields(
+    "Reporting-UA: a.example; x\n"
+    "Original-Message-ID: <m@a.example>\n"
+    "\n"
+    "Final-Recipient: dicom@b.example\n"
+    "X-Extension: whatever\n"
+    "Disposition: automatic-action/MDN-sent-automatically;deleted/error\n");
+  EXPECT_EQ("dicom@b.example", fields.finalRecipient);
+  EXPECT_EQ(Disposition::DeletedError, fields.disposition);
+}
+
+TEST(TransferMdn, StrictAboutMissingAndRepeatedFields)
+{
+  const std::string complete =
+    "Reporting-UA: a.example; x\r\n"
+    "Final-Recipient: rfc822; dicom@b.example\r\n"
+    "Original-Message-ID: <m@a.example>\r\n"
+    "Disposition: automatic-action/MDN-sent-automatically;displayed\r\n";
+  EXPECT_EQ(Disposition::Displayed, MdnParser::ParseFields(complete).disposition);
+
+  for (const char* field : { "Reporting-UA", "Final-Recipient", "Original-Message-ID", "Disposition" })
+  {
+    std::string without = complete;
+    const size_t start = without.find(field);
+    without.erase(start, without.find("\r\n", start) + 2 - start);
+    ExpectError([&] { MdnParser::ParseFields(without); }, ErrorKind::BadInput, std::string("no ") + field);
+
+    const size_t line = complete.find(field);
+    const std::string twice = complete + complete.substr(line, complete.find("\r\n", line) + 2 - line);
+    ExpectError([&] { MdnParser::ParseFields(twice); }, ErrorKind::BadInput, std::string("more than one ") + field);
+  }
+
+  ExpectError([] { MdnParser::ParseFields("Reporting-UA: a\r\nFinal-Recipient: rfc822;\r\n"
+                                          "Original-Message-ID: <m@a>\r\n"
+                                          "Disposition: automatic-action/MDN-sent-automatically;displayed\r\n"); },
+              ErrorKind::BadInput, "has no address");
+  ExpectError([] { MdnParser::ParseFields("Reporting-UA:\r\nFinal-Recipient: rfc822; a@b\r\n"
+                                          "Original-Message-ID: <m@a>\r\n"
+                                          "Disposition: automatic-action/MDN-sent-automatically;displayed\r\n"); },
+              ErrorKind::BadInput, "no Reporting-UA");
+  ExpectError([] { MdnParser::ParseFields(std::string(MdnParser::kMaxNotificationBytes + 1, 'a')); },
+              ErrorKind::LimitExceeded, "larger than");
+}
+
+TEST(TransferMdn, HostileReports)
+{
+  ExpectError([] { MdnParser::Parse("Content-Type: text/plain\r\n\r\nhello\r\n"); },
+              ErrorKind::BadInput, "no message/disposition-notification part");
+
+  const std::string twoNotifications =
+    "Content-Type: multipart/report; report-type=disposition-notification; boundary=b\r\n\r\n"
+    "--b\r\nContent-Type: message/disposition-notification\r\n\r\nReporting-UA: a\r\n"
+    "--b\r\nContent-Type: message/disposition-notification\r\n\r\nReporting-UA: b\r\n"
+    "--b--\r\n";
+  ExpectError([&] { MdnParser::Parse(twoNotifications); }, ErrorKind::BadInput, "more than one disposition-notification");
+
+  const std::string huge =
+    "Content-Type: multipart/report; report-type=disposition-notification; boundary=b\r\n\r\n"
+    "--b\r\nContent-Type: message/disposition-notification\r\n\r\n" +
+    std::string(200000, 'x') + "\r\n--b--\r\n";
+  ExpectError([&] { MdnParser::Parse(huge); }, ErrorKind::LimitExceeded, "larger than");
+
+  // A long human text is cut, not refused.
+  std::string longText(kForeignMdn);
+  longText.insert(longText.find("The message sent"), std::string(10000, 'y') + "\r\n");
+  EXPECT_EQ(4096u, MdnParser::Parse(longText).humanText.size());
+}
+
+TEST(TransferMdn, BuilderRefusesInjectionAndMissingFields)
+{
+  MdnContent content = MakeContent(Disposition::Displayed);
+  content.originalMessageId = "<a@b>\r\nDisposition: automatic-action/MDN-sent-automatically;displayed";
+  ExpectError([&] { MdnBuilder::Build(content); }, ErrorKind::BadInput, "Original-Message-ID");
+
+  content = MakeContent(Disposition::Displayed);
+  content.reportingUa.clear();
+  ExpectError([&] { MdnBuilder::Build(content); }, ErrorKind::BadInput, "no Reporting-UA");
+
+  content = MakeContent(Disposition::Displayed);
+  content.finalRecipient = "M\xc3\xbcller@example.org";
+  ExpectError([&] { MdnBuilder::Build(content); }, ErrorKind::BadInput, "not printable ASCII");
+
+  content = MakeContent(Disposition::Displayed);
+  content.setId = "bad id";
+  EXPECT_THROW(MdnBuilder::Build(content), Error);
+
+  content = MakeContent(Disposition::Displayed);
+  content.setPart = "3\r\nX: y";
+  EXPECT_THROW(MdnBuilder::Build(content), Error);
+
+  content = MakeContent(Disposition::Displayed);
+  content.detail = "line\nbreak";
+  EXPECT_THROW(MdnBuilder::Build(content), Error);
+}

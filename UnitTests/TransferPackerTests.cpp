@@ -1,0 +1,248 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "Core/Common/Error.h"
+#include "Core/Transfer/EncodedSizeModel.h"
+#include "Core/Transfer/TransferPacker.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+using namespace DicomMail;
+
+namespace
+{
+  // A plain reference encoder: base64 with CRLF after every full line and
+  // after the last one, the layout the size model assumes.
+  std::string EncodeBase64Lines(const std::string& data, size_t lineLength)
+  {
+    static const char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string encoded;
+    for (size_t i = 0; i < data.size(); i += 3)
+    {
+      const size_t n = std::min<size_t>(3, data.size() - i);
+      uint32_t block = 0;
+      for (size_t j = 0; j < 3; j++)
+      {
+        block = (block << 8) | (j < n ? static_cast<unsigned char>(data[i + j]) : 0);
+      }
+      for (size_t j = 0; j < 4; j++)
+      {
+        encoded.push_back(j <= n ? kAlphabet[(block >> (18 - 6 * j)) & 63] : '=');
+      }
+    }
+    std::string lines;
+    for (size_t i = 0; i < encoded.size(); i += lineLength)
+    {
+      lines += encoded.substr(i, lineLength) + "\r\n";
+    }
+    return lines;
+  }
+
+  std::vector<PackerInstance> MakeInstances(const std::vector<uint64_t>& sizes)
+  {
+    std::vector<PackerInstance> instances;
+    for (size_t i = 0; i < sizes.size(); i++)
+    {
+      instances.push_back({ "instance-" + std::to_string(i), sizes[i] });
+    }
+    return instances;
+  }
+
+  // Every instance exactly once, in order, in consecutively numbered mails.
+  void CheckCoverage(const std::vector<PlannedMail>& mails, size_t count)
+  {
+    size_t next = 0;
+    for (size_t m = 0; m < mails.size(); m++)
+    {
+      EXPECT_EQ(m + 1, mails[m].part);
+      ASSERT_FALSE(mails[m].instances.empty());
+      for (size_t index : mails[m].instances)
+      {
+        EXPECT_EQ(next, index);
+        next++;
+      }
+    }
+    EXPECT_EQ(count, next);
+  }
+}
+
+TEST(TransferSizeModel, Base64MatchesARealEncoder)
+{
+  std::mt19937 random(7);
+  for (size_t size : { 0, 1, 2, 3, 56, 57, 58, 114, 1000, 4095, 65536 })
+  {
+    std::string data(size, '\0');
+    for (char& c : data)
+    {
+      c = static_cast<char>(random());
+    }
+    EXPECT_EQ(EncodeBase64Lines(data, 76).size(), EncodedSizeModel::Base64Bytes(size, 76)) << size;
+    EXPECT_EQ(EncodeBase64Lines(data, 64).size(), EncodedSizeModel::Base64Bytes(size, 64)) << size;
+  }
+}
+
+TEST(TransferSizeModel, EstimateGrowsWithSizeAndCount)
+{
+  EncodedSizeModel model;
+  const uint64_t one = model.EstimateMailSize({ 1000000 });
+  EXPECT_GT(one, 1000000u * 4 / 3 * 4 / 3);   // base64 twice
+  EXPECT_LT(one, 1000000u * 2);
+  EXPECT_GT(model.EstimateMailSize({ 1000001 }), one - 1);
+  EXPECT_GT(model.EstimateMailSize({ 500000, 500000 }), one);   // one more part header
+  EXPECT_EQ(model.EstimateMailSize({ 500000, 500000 }),
+            model.EstimateFromParts(2 * model.EncodedPartBytes(500000), 2));
+  EXPECT_THROW(model.EstimateMailSize({ EncodedSizeModel::kMaxInstanceSize + 1 }), Error);
+}
+
+TEST(TransferSizeModel, MaxPayloadIsTheLargestThatFits)
+{
+  EncodedSizeModel model;
+  for (uint64_t max : { 20000ull, 1000000ull, 10000000ull, 10240000ull, 50000000000ull })
+  {
+    const uint64_t payload = model.MaxPayloadFor(max);
+    EXPECT_LE(model.EstimateMailSize({ payload }), max) << max;
+    EXPECT_GT(model.EstimateMailSize({ payload + 1 }), max) << max;
+  }
+
+  try
+  {
+    model.MaxPayloadFor(5000);
+    FAIL() << "no exception";
+  }
+  catch (const Error& e)
+  {
+    EXPECT_EQ(ErrorKind::Configuration, e.GetKind());
+    EXPECT_NE(std::string::npos, std::string(e.what()).find("cannot even hold the headers"));
+  }
+}
+
+TEST(TransferPacker, InstanceExactlyAtTheLimitIsNotSplit)
+{
+  const uint64_t max = 10000000;
+  TransferPacker packer(max);
+  const uint64_t largest = packer.GetModel().MaxPayloadFor(max);
+
+  std::vector<PlannedMail> mails = packer.Plan(MakeInstances({ largest }));
+  ASSERT_EQ(1u, mails.size());
+  EXPECT_FALSE(mails[0].needsSplit);
+  EXPECT_LE(mails[0].estimatedSize, max);
+  EXPECT_EQ(std::vector<size_t>({ 0 }), mails[0].instances);
+
+  mails = packer.Plan(MakeInstances({ largest + 1 }));
+  ASSERT_EQ(1u, mails.size());
+  EXPECT_TRUE(mails[0].needsSplit);
+  EXPECT_GT(mails[0].estimatedSize, max);
+}
+
+TEST(TransferPacker, OversizedInstanceGoesAloneBetweenOthers)
+{
+  const uint64_t max = 1000000;
+  TransferPacker packer(max);
+  const std::vector<PlannedMail> mails = packer.Plan(MakeInstances({ 1000, 2000, 5000000, 3000, 4000 }));
+  ASSERT_EQ(3u, mails.size());
+  CheckCoverage(mails, 5);
+  EXPECT_EQ(std::vector<size_t>({ 0, 1 }), mails[0].instances);
+  EXPECT_EQ(std::vector<size_t>({ 2 }), mails[1].instances);
+  EXPECT_EQ(std::vector<size_t>({ 3, 4 }), mails[2].instances);
+  EXPECT_FALSE(mails[0].needsSplit);
+  EXPECT_TRUE(mails[1].needsSplit);
+  EXPECT_FALSE(mails[2].needsSplit);
+
+  // Two oversized in a row: one mail each.
+  const std::vector<PlannedMail> twice = packer.Plan(MakeInstances({ 2000000, 3000000 }));
+  ASSERT_EQ(2u, twice.size());
+  EXPECT_TRUE(twice[0].needsSplit);
+  EXPECT_TRUE(twice[1].needsSplit);
+}
+
+TEST(TransferPacker, PacksGreedilyInOrder)
+{
+  const uint64_t max = 10000000;
+  TransferPacker packer(max);
+  std::mt19937 random(42);
+  std::vector<uint64_t> sizes;
+  for (int i = 0; i < 300; i++)
+  {
+    sizes.push_back(random() % 3000000);   // CT slices to small multi-frame objects
+  }
+
+  const std::vector<PlannedMail> mails = packer.Plan(MakeInstances(sizes));
+  CheckCoverage(mails, sizes.size());
+  for (size_t m = 0; m < mails.size(); m++)
+  {
+    std::vector<uint64_t> content;
+    for (size_t index : mails[m].instances)
+    {
+      content.push_back(sizes[index]);
+    }
+    EXPECT_FALSE(mails[m].needsSplit);
+    EXPECT_EQ(packer.GetModel().EstimateMailSize(content), mails[m].estimatedSize);
+    EXPECT_LE(mails[m].estimatedSize, max);
+
+    if (m + 1 < mails.size())
+    {
+      // The next instance did not fit: that is why the mail was closed.
+      content.push_back(sizes[mails[m + 1].instances.front()]);
+      EXPECT_GT(packer.GetModel().EstimateMailSize(content), max) << "mail " << m + 1;
+    }
+  }
+}
+
+TEST(TransferPacker, ManyTinyInstances)
+{
+  TransferPacker packer(10000000);
+  const std::vector<PlannedMail> mails = packer.Plan(MakeInstances(std::vector<uint64_t>(20000, 600)));
+  CheckCoverage(mails, 20000);
+  for (const PlannedMail& mail : mails)
+  {
+    EXPECT_LE(mail.instances.size(), 1000u);   // the default cap per mail
+    EXPECT_LE(mail.estimatedSize, 10000000u);
+  }
+  EXPECT_EQ(20u, mails.size());
+
+  // A tighter size limit closes mails before the count cap.
+  TransferPacker small(100000);
+  const std::vector<PlannedMail> smallMails = small.Plan(MakeInstances(std::vector<uint64_t>(500, 600)));
+  CheckCoverage(smallMails, 500);
+  EXPECT_GT(smallMails.size(), 5u);
+  for (const PlannedMail& mail : smallMails)
+  {
+    EXPECT_LE(mail.estimatedSize, 100000u);
+  }
+
+  // Empty files are legal and still cost a part each.
+  TransferPacker capped(10000000, EncodedSizeModel(), 7);
+  const std::vector<PlannedMail> cappedMails = capped.Plan(MakeInstances(std::vector<uint64_t>(15, 0)));
+  ASSERT_EQ(3u, cappedMails.size());
+  EXPECT_EQ(7u, cappedMails[0].instances.size());
+  EXPECT_EQ(7u, cappedMails[1].instances.size());
+  EXPECT_EQ(1u, cappedMails[2].instances.size());
+}
+
+TEST(TransferPacker, Errors)
+{
+  TransferPacker packer(10000000);
+  try
+  {
+    packer.Plan({});
+    FAIL() << "no exception";
+  }
+  catch (const Error& e)
+  {
+    EXPECT_EQ(ErrorKind::BadInput, e.GetKind());
+  }
+
+  try
+  {
+    TransferPacker tooSmall(3000);
+    FAIL() << "no exception";
+  }
+  catch (const Error& e)
+  {
+    EXPECT_EQ(ErrorKind::Configuration, e.GetKind());
+    EXPECT_NE(std::string::npos, std::string(e.what()).find("3000"));
+  }
+
+  EXPECT_THROW(TransferPacker(10000000, EncodedSizeModel(), 0), Error);
+  EXPECT_THROW(packer.Plan(MakeInstances({ EncodedSizeModel::kMaxInstanceSize + 1 })), Error);
+}
