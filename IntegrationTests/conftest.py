@@ -27,10 +27,12 @@ BUILD = os.environ.get("DICOM_MAIL_BUILD_DIR", os.path.join(TOP, "build"))
 MAILSTACK = os.path.join(TOP, "IntegrationTests", "harness", "mailstack.sh")
 ARTIFACTS = os.path.join(HERE, "artifacts")
 
+# Several test runs may share a machine: DICOM_MAIL_PORT_OFFSET moves them apart.
+PORT_OFFSET = int(os.environ.get("DICOM_MAIL_PORT_OFFSET", "0"))
 SITES = {
     # name: (http port, dicom port, mail user)
-    "hospital": (18042, 18242, "hospital@hospital.test"),
-    "referrer": (18043, 18243, "referrer@referrer.test"),
+    "hospital": (18042 + PORT_OFFSET, 18242 + PORT_OFFSET, "hospital@hospital.test"),
+    "referrer": (18043 + PORT_OFFSET, 18243 + PORT_OFFSET, "referrer@referrer.test"),
 }
 
 

@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from conftest import ROOT, plugin_path, site_config
+from conftest import PORT_OFFSET, ROOT, plugin_path, site_config
 from orthanc_server import start_expecting_failure
 
 CASES = [
@@ -30,7 +30,7 @@ def test_invalid_configuration_is_refused(mailstack, name, change, expected):
     config = site_config("hospital", mailstack)
     config.update(change)
     directory = os.path.join(ROOT, "badconfig-" + name)
-    code, log = start_expecting_failure("bad-" + name, directory, 18099, 18299, plugin_path(), config)
+    code, log = start_expecting_failure("bad-" + name, directory, 18099 + PORT_OFFSET, 18299 + PORT_OFFSET, plugin_path(), config)
     assert code != 0, "Orthanc started despite an invalid configuration"
     lines = [l for l in log.splitlines() if expected in l]
     assert len(lines) == 1, "expected one log line naming %s, log was:\n%s" % (expected, log[-3000:])

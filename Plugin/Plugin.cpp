@@ -6,6 +6,7 @@
 #include "Core/Crypto/GpgmeLibrary.h"
 #include "Core/Transport/CurlGlobal.h"
 #include "Plugin/OrthancApi.h"
+#include "Plugin/Jobs/SendJob.h"
 #include "Plugin/PluginContext.h"
 #include "Plugin/Rest/Routes.h"
 
@@ -64,6 +65,7 @@ extern "C"
       PrepareDirectories(config);
       PluginContext::Create(config);
       RegisterRoutes();
+      OrthancPluginRegisterJobsUnserializer(context, SendJob::Unserialize);
       OrthancApi::LogWarning(std::string("plugin ") + DICOM_MAIL_VERSION + " started for " + config.siteAddress);
       return 0;
     }

@@ -1,1 +1,540 @@
-// Orthanc Explorer extension: filled by the Explorer issue.
+// SPDX-License-Identifier: GPL-3.0-or-later
+// DICOM-Mail extension of the Orthanc Explorer shipped with Orthanc 1.10
+// (jQuery 1.7 + jQuery Mobile 1.1). Orthanc appends this file to
+// /plugins/explorer.js, which explorer.html loads after its own scripts.
+//
+// - patient, study and series pages: a "Send via DICOM-Mail" entry that opens
+//   a partner picker, POSTs ../dicom-mail/send and goes to the job page;
+// - job page: live progress of DICOM-Mail jobs (the stock page does not poll);
+// - home page (#lookup): a link to the DICOM-Mail page, with warnings.
+// Every REST error is shown with the Message of the answer.
+
+(function ($)
+{
+  'use strict';
+
+  var API = '../dicom-mail';
+  var APP_PAGE = '../dicom-mail/app/app.html';
+  var LEVELS = {
+    patient: { label: 'patient', store: '#patient-store' },
+    study: { label: 'study', store: '#study-store' },
+    series: { label: 'series', store: '#series-store' }
+  };
+  var JOB_POLL_MS = 1500;
+
+  // ----------------------------------------------------------------- helpers
+
+  // The words to show for a failed $.ajax call: the Message of the plugin's
+  // (or Orthanc's) JSON error body, else the HTTP status line.
+  function ErrorText(xhr, what)
+  {
+    var message = '';
+    try
+    {
+      var body = JSON.parse(xhr.responseText);
+      if (body && typeof body.Message === 'string' && body.Message.length > 0)
+      {
+        message = body.Message;
+        if (body.Details && typeof body.Details === 'string')
+        {
+          message += ' (' + body.Details + ')';
+        }
+      }
+    }
+    catch (e)
+    {
+      // Not JSON: fall back to the status line below.
+    }
+    if (message === '')
+    {
+      if (xhr.status === 0)
+      {
+        message = 'no answer from Orthanc (is it running? is the network up?)';
+      }
+      else
+      {
+        message = 'HTTP ' + xhr.status + (xhr.statusText ? ' ' + xhr.statusText : '') +
+          (xhr.responseText ? ': ' + String(xhr.responseText).substring(0, 300) : '');
+      }
+    }
+    return what + ': ' + message;
+  }
+
+  function Call(method, path, body)
+  {
+    var options = {
+      url: path,
+      type: method,
+      dataType: 'json',
+      cache: false
+    };
+    if (body !== undefined)
+    {
+      options.data = JSON.stringify(body);
+      options.contentType = 'application/json';
+    }
+    return $.ajax(options);
+  }
+
+  function FormatBytes(n)
+  {
+    if (typeof n !== 'number' || !isFinite(n))
+    {
+      return '';
+    }
+    var units = ['bytes', 'kB', 'MB', 'GB', 'TB'];
+    var i = 0;
+    while (n >= 1000 && i < units.length - 1)
+    {
+      n /= 1000;
+      i++;
+    }
+    return (i === 0 ? String(n) : n.toFixed(1)) + ' ' + units[i];
+  }
+
+  function GroupFingerprint(fpr)
+  {
+    if (!fpr)
+    {
+      return '';
+    }
+    return String(fpr).replace(/\s+/g, '').toUpperCase().replace(/(.{4})(?=.)/g, '$1 ');
+  }
+
+  function CurrentUuid()
+  {
+    return ($.mobile && $.mobile.pageData) ? $.mobile.pageData.uuid : undefined;
+  }
+
+  // Styles of the picker and panels, injected once (the extension is a single
+  // script: no extra request that could fail on its own).
+  function InstallStyles()
+  {
+    if (document.getElementById('dicom-mail-styles'))
+    {
+      return;
+    }
+    var css = [
+      '.dm-overlay{position:fixed;left:0;top:0;right:0;bottom:0;background:rgba(0,0,0,.55);z-index:2000;',
+      '  display:flex;align-items:flex-start;justify-content:center;overflow:auto}',
+      '.dm-box{background:#fff;color:#222;margin:6vh 12px;padding:16px 20px;border-radius:8px;max-width:640px;',
+      '  width:100%;box-shadow:0 4px 24px rgba(0,0,0,.4);font-family:Helvetica,Arial,sans-serif;text-shadow:none}',
+      '.dm-box h2{margin:0 0 8px 0;font-size:1.3em}',
+      '.dm-box .dm-sub{margin:0 0 12px 0;color:#555}',
+      '.dm-partners{list-style:none;margin:0;padding:0;max-height:50vh;overflow:auto}',
+      '.dm-partner{border:1px solid #ccc;border-radius:6px;margin:6px 0;padding:0}',
+      '.dm-partner label{display:flex;gap:10px;align-items:flex-start;padding:8px 10px;cursor:pointer}',
+      '.dm-partner input{margin-top:4px}',
+      '.dm-partner.dm-disabled{background:#f3f3f3;color:#777}',
+      '.dm-partner.dm-disabled label{cursor:not-allowed}',
+      '.dm-partner.dm-selected{border-color:#2a6ebb;background:#eef5fd}',
+      '.dm-name{font-weight:bold}',
+      '.dm-addr{font-family:monospace}',
+      '.dm-key-ok{color:#1b7d2b}',
+      '.dm-key-bad{color:#a31515}',
+      '.dm-error{display:none;background:#fde8e8;border:1px solid #d9534f;color:#7a1111;border-radius:6px;',
+      '  padding:8px 10px;margin:8px 0;white-space:pre-wrap}',
+      '.dm-info{color:#555;margin:8px 0}',
+      '.dm-actions{display:flex;justify-content:flex-end;gap:10px;margin-top:14px}',
+      '.dm-actions button{font-size:1em;padding:8px 16px;border-radius:5px;border:1px solid #888;',
+      '  background:#f5f5f5;cursor:pointer}',
+      '.dm-actions button.dm-primary{background:#2a6ebb;color:#fff;border-color:#1d4f87}',
+      '.dm-actions button[disabled]{opacity:.5;cursor:not-allowed}',
+      '.dm-panel{border:1px solid #2a6ebb;border-radius:8px;padding:10px 14px;margin:0 0 12px 0;',
+      '  background:#f4f8fd;text-shadow:none}',
+      '.dm-panel h3{margin:0 0 6px 0}',
+      '.dm-bar{height:14px;background:#dde5ee;border-radius:7px;overflow:hidden;margin:6px 0}',
+      '.dm-bar div{height:100%;background:#2a6ebb;width:0}',
+      '.dm-home{margin:10px 0}',
+      '.dm-warn{background:#fff4d6;border:1px solid #e0b400;border-radius:6px;padding:6px 10px;margin:6px 0;',
+      '  text-shadow:none}'
+    ].join('\n');
+    $('<style>').attr('id', 'dicom-mail-styles').attr('type', 'text/css').text(css).appendTo('head');
+  }
+
+  // ----------------------------------------------------------------- send button
+
+  function SendEntryId(level)
+  {
+    return level + '-dicom-mail-send';
+  }
+
+  // Adds the entry to the "Interact" list, right after the stock "Send to ..."
+  // entry. Returns true if it was added (false if already there).
+  function AddSendEntry(page, level)
+  {
+    var id = SendEntryId(level);
+    if ($('#' + id, page).length > 0)
+    {
+      return false;
+    }
+    var anchor = $('<a>').attr('href', '#').attr('id', id).addClass('dicom-mail-send')
+      .attr('data-level', level).text('Send via DICOM-Mail');
+    var item = $('<li>').attr('data-icon', 'forward').append(anchor);
+    var store = $(LEVELS[level].store, page).closest('li');
+    if (store.length > 0)
+    {
+      item.insertAfter(store);
+    }
+    else
+    {
+      // Layout changed: append to the first list of the page.
+      $('ul[data-role="listview"]', page).first().append(item);
+    }
+    return true;
+  }
+
+  $.each(LEVELS, function (level)
+  {
+    // Before creation, so jQuery Mobile enhances the entry with the page.
+    $(document).on('pagebeforecreate', '#' + level, function ()
+    {
+      $('#' + SendEntryId(level), this).closest('li').remove();
+      AddSendEntry(this, level);
+    });
+    // Safety net if the page was created before this script ran.
+    $(document).on('pagebeforeshow', '#' + level, function ()
+    {
+      if (AddSendEntry(this, level))
+      {
+        var list = $('#' + SendEntryId(level), this).closest('ul');
+        try
+        {
+          list.listview('refresh');
+        }
+        catch (e)
+        {
+          // Not enhanced yet: creation will do it.
+        }
+      }
+    });
+  });
+
+  $(document).on('click', 'a.dicom-mail-send', function (e)
+  {
+    e.preventDefault();
+    var level = $(this).attr('data-level');
+    var uuid = CurrentUuid();
+    if (!uuid)
+    {
+      window.alert('DICOM-Mail: cannot tell which ' + level + ' this page shows.');
+      return;
+    }
+    OpenPicker(level, uuid);
+  });
+
+  // ----------------------------------------------------------------- picker
+
+  function ClosePicker()
+  {
+    $('#dicom-mail-picker').remove();
+    $(document).off('keydown.dicomMail');
+  }
+
+  function ShowPickerError(text)
+  {
+    $('#dicom-mail-picker .dm-error').text(text).show();
+  }
+
+  function PartnerEntry(partner)
+  {
+    var usable = !!(partner.KeyState && partner.KeyState.Usable);
+    var reason = (partner.KeyState && partner.KeyState.Reason) || 'the key of this partner cannot be used';
+    var addresses = $.isArray(partner.Addresses) ? partner.Addresses.join(', ') : '';
+
+    var radio = $('<input>').attr('type', 'radio').attr('name', 'dicom-mail-partner')
+      .attr('value', partner.Name).prop('disabled', !usable);
+    var text = $('<div>')
+      .append($('<div>').addClass('dm-name').text(partner.Name))
+      .append($('<div>').addClass('dm-addr').text(addresses));
+    if (usable)
+    {
+      text.append($('<div>').addClass('dm-key-ok').text(
+        'Key usable' + (partner.Fingerprint ? ': ' + GroupFingerprint(partner.Fingerprint) : '')));
+    }
+    else
+    {
+      text.append($('<div>').addClass('dm-key-bad').addClass('dm-reason').text('Cannot send: ' + reason));
+    }
+    var item = $('<li>').addClass('dm-partner').attr('data-partner', partner.Name)
+      .attr('data-usable', usable ? 'true' : 'false')
+      .append($('<label>').append(radio).append(text));
+    if (!usable)
+    {
+      item.addClass('dm-disabled').attr('title', reason);
+    }
+    return item;
+  }
+
+  function OpenPicker(level, uuid)
+  {
+    InstallStyles();
+    ClosePicker();
+
+    var confirm = $('<button>').attr('type', 'button').addClass('dm-primary dm-confirm')
+      .prop('disabled', true).text('Send');
+    var cancel = $('<button>').attr('type', 'button').addClass('dm-cancel').text('Cancel');
+    var list = $('<ul>').addClass('dm-partners');
+    var info = $('<div>').addClass('dm-info').text('Loading partners\u2026');
+    var box = $('<div>').addClass('dm-box').attr('role', 'dialog').attr('aria-modal', 'true')
+      .attr('aria-labelledby', 'dicom-mail-picker-title')
+      .append($('<h2>').attr('id', 'dicom-mail-picker-title').text('Send via DICOM-Mail'))
+      .append($('<p>').addClass('dm-sub').text(
+        'Send this ' + LEVELS[level].label + ' as encrypted, signed e-mail to:'))
+      .append(info)
+      .append(list)
+      .append($('<div>').addClass('dm-error').attr('role', 'alert'))
+      .append($('<div>').addClass('dm-actions').append(cancel).append(confirm));
+    var overlay = $('<div>').attr('id', 'dicom-mail-picker').addClass('dm-overlay').append(box);
+    $('body').append(overlay);
+
+    overlay.on('click', function (e)
+    {
+      if (e.target === overlay[0])
+      {
+        ClosePicker();
+      }
+    });
+    cancel.on('click', ClosePicker);
+    $(document).on('keydown.dicomMail', function (e)
+    {
+      if (e.keyCode === 27)
+      {
+        ClosePicker();
+      }
+    });
+    list.on('change', 'input[type=radio]', function ()
+    {
+      list.children().removeClass('dm-selected');
+      $(this).closest('li').addClass('dm-selected');
+      confirm.prop('disabled', false);
+    });
+
+    Call('GET', API + '/partners').done(function (partners)
+    {
+      if (!$.isArray(partners) || partners.length === 0)
+      {
+        info.text('No partner is configured. Add one on the DICOM-Mail page first.');
+        return;
+      }
+      var usable = 0;
+      $.each(partners, function (i, partner)
+      {
+        list.append(PartnerEntry(partner));
+        if (partner.KeyState && partner.KeyState.Usable)
+        {
+          usable++;
+        }
+      });
+      info.text(usable === 0 ?
+        'No partner can receive right now: see the reasons below, and the DICOM-Mail page.' :
+        'Pick the partner, then press Send.');
+    }).fail(function (xhr)
+    {
+      info.text('');
+      ShowPickerError(ErrorText(xhr, 'Cannot list the partners'));
+    });
+
+    confirm.on('click', function ()
+    {
+      var partner = $('input[type=radio]:checked', list).val();
+      if (!partner)
+      {
+        return;
+      }
+      confirm.prop('disabled', true).text('Sending\u2026');
+      $('#dicom-mail-picker .dm-error').hide();
+      Call('POST', API + '/send', { Resources: [uuid], Partner: partner }).done(function (answer)
+      {
+        if (!answer || !answer.ID)
+        {
+          ShowPickerError('The send request was accepted, but the answer names no job.');
+          confirm.prop('disabled', false).text('Send');
+          return;
+        }
+        ClosePicker();
+        window.location.assign('explorer.html#job?uuid=' + encodeURIComponent(answer.ID));
+      }).fail(function (xhr)
+      {
+        ShowPickerError(ErrorText(xhr, 'Sending to ' + partner + ' failed'));
+        confirm.prop('disabled', false).text('Send');
+      });
+    });
+  }
+
+  // ----------------------------------------------------------------- job page
+
+  var jobTimer = null;
+
+  function StopJobPolling()
+  {
+    if (jobTimer !== null)
+    {
+      window.clearTimeout(jobTimer);
+      jobTimer = null;
+    }
+  }
+
+  function IsDicomMailJob(job)
+  {
+    return job && job.Content && typeof job.Content === 'object' &&
+      'Partner' in job.Content && 'SetId' in job.Content;
+  }
+
+  function RenderJobPanel(page, job)
+  {
+    var panel = $('#dicom-mail-job', page);
+    if (panel.length === 0)
+    {
+      panel = $('<div>').attr('id', 'dicom-mail-job').addClass('dm-panel');
+      $('[data-role="content"]', page).first().prepend(panel);
+    }
+    var c = job.Content;
+    var total = c.TotalMails || 0;
+    var sent = c.MailsSent || 0;
+    var fraction = typeof job.Progress === 'number' ? job.Progress / 100 : (total > 0 ? sent / total : 0);
+    var lines = [];
+    lines.push('Partner: ' + c.Partner + (c.SetId ? '   (set ' + c.SetId + ')' : ''));
+    lines.push('Mails sent: ' + sent + ' of ' + (total || '?') +
+      (typeof c.TotalInstances === 'number' ? ', ' + c.TotalInstances + ' instances' : ''));
+    if (typeof c.BytesSent === 'number')
+    {
+      lines.push('Sent: ' + FormatBytes(c.BytesSent) +
+        (typeof c.SpeedMBs === 'number' && c.SpeedMBs > 0 ? ' at ' + c.SpeedMBs.toFixed(2) + ' MB/s' : ''));
+    }
+
+    var state;
+    if (job.State === 'Success')
+    {
+      state = 'All mails were handed to the mail server. Acknowledgements from the partner are shown on the ' +
+        'DICOM-Mail page.';
+    }
+    else if (job.State === 'Failure')
+    {
+      state = 'The transfer failed: ' + (job.ErrorDetails || job.ErrorDescription || 'no reason given');
+    }
+    else
+    {
+      state = 'State: ' + job.State;
+    }
+
+    panel.empty()
+      .append($('<h3>').text('DICOM-Mail transfer'))
+      .append($('<div>').addClass('dm-bar').append(
+        $('<div>').css('width', Math.max(0, Math.min(100, Math.round(fraction * 100)) ) + '%')))
+      .append($('<div>').addClass('dm-job-state').attr('data-state', job.State).text(state));
+    $.each(lines, function (i, line)
+    {
+      panel.append($('<div>').text(line));
+    });
+    panel.append($('<div>').append($('<a>').attr('href', APP_PAGE).attr('rel', 'external')
+      .attr('data-ajax', 'false').text('Open the DICOM-Mail page')));
+  }
+
+  function PollJob(page, uuid, first)
+  {
+    Call('GET', '../jobs/' + encodeURIComponent(uuid)).done(function (job)
+    {
+      if (CurrentUuid() !== uuid || !$(page).is(':visible') && !first)
+      {
+        return;
+      }
+      if (!IsDicomMailJob(job))
+      {
+        $('#dicom-mail-job', page).remove();
+        return;
+      }
+      RenderJobPanel(page, job);
+      if (job.State !== 'Success' && job.State !== 'Failure')
+      {
+        jobTimer = window.setTimeout(function ()
+        {
+          PollJob(page, uuid, false);
+        }, JOB_POLL_MS);
+      }
+      else if (!first)
+      {
+        // The job just ended: let the stock page redraw its (static) details
+        // too. This re-runs our handler with first = true, which ends here.
+        $(page).trigger('pagebeforeshow');
+      }
+    }).fail(function (xhr)
+    {
+      var panel = $('#dicom-mail-job', page);
+      if (panel.length > 0)
+      {
+        panel.append($('<div>').addClass('dm-key-bad').text(ErrorText(xhr, 'Cannot read the job')));
+      }
+    });
+  }
+
+  $(document).on('pagebeforeshow', '#job', function ()
+  {
+    InstallStyles();
+    StopJobPolling();
+    $('#dicom-mail-job', this).remove();
+    var uuid = CurrentUuid();
+    if (uuid)
+    {
+      PollJob(this, uuid, true);
+    }
+  });
+
+  $(document).on('pagehide', '#job', StopJobPolling);
+
+  // ----------------------------------------------------------------- home page
+
+  $(document).on('pagebeforecreate', '#lookup', function ()
+  {
+    $('#dicom-mail-home', this).remove();
+    var block = $('<div>').attr('id', 'dicom-mail-home').addClass('dm-home')
+      .append($('<a>').attr('href', APP_PAGE).attr('id', 'dicom-mail-home-link')
+        .attr('data-role', 'button').attr('data-icon', 'forward').attr('rel', 'external')
+        .attr('data-ajax', 'false').text('DICOM-Mail: transfers, partners and keys'))
+      .append($('<div>').attr('id', 'dicom-mail-home-warnings'));
+    var form = $('#lookup-form', this);
+    if (form.length > 0)
+    {
+      block.insertBefore(form);
+    }
+    else
+    {
+      $('[data-role="content"]', this).first().append(block);
+    }
+  });
+
+  // Problems the admin should know about, in words, under the link.
+  $(document).on('pagebeforeshow', '#lookup', function ()
+  {
+    InstallStyles();
+    var target = $('#dicom-mail-home-warnings', this);
+    Call('GET', API + '/status').done(function (status)
+    {
+      target.empty();
+      var problems = [];
+      $.each(status.Accounts || [], function (i, account)
+      {
+        if (account.State === 'error')
+        {
+          problems.push('Mail account "' + account.Name + '": ' + (account.Message || 'error'));
+        }
+      });
+      if (!status.SiteKeyFingerprint)
+      {
+        problems.push('The site has no key yet: nothing can be sent or received.');
+      }
+      if ($.isArray(status.ExpiringKeys) && status.ExpiringKeys.length > 0)
+      {
+        problems.push(status.ExpiringKeys.length + ' key(s) expire soon or have expired: ' +
+          $.map(status.ExpiringKeys, GroupFingerprint).join('; '));
+      }
+      $.each(problems, function (i, text)
+      {
+        target.append($('<div>').addClass('dm-warn').text('DICOM-Mail: ' + text));
+      });
+    }).fail(function (xhr)
+    {
+      target.empty().append($('<div>').addClass('dm-warn').text(ErrorText(xhr, 'DICOM-Mail status')));
+    });
+  });
+}(jQuery));

@@ -57,6 +57,14 @@ namespace DicomMail
   {
   public:
     TempFile(const std::string& directory, const std::string& suffix = ".tmp");
+
+    // Takes charge of a file that already exists (e.g. written by a tool).
+    enum AdoptTag { Adopt };
+    TempFile(const std::string& existingPath, AdoptTag) :
+      path_(existingPath)
+    {
+    }
+
     ~TempFile();
     TempFile(const TempFile&) = delete;
     TempFile& operator=(const TempFile&) = delete;

@@ -67,9 +67,9 @@ namespace DicomMail
         reader.Fail("Url", "missing; expected " + schemesText);
       }
       server.url = reader.GetString("Url", "");
-      MailUrl url;
+      ConfiguredMailUrl url;
       std::string problem;
-      if (!MailUrl::Parse(server.url, url, problem))
+      if (!ConfiguredMailUrl::Parse(server.url, url, problem))
       {
         reader.Fail("Url", problem);
       }
@@ -147,7 +147,7 @@ namespace DicomMail
     }
   }
 
-  bool MailUrl::Parse(const std::string& text, MailUrl& result, std::string& problem)
+  bool ConfiguredMailUrl::Parse(const std::string& text, ConfiguredMailUrl& result, std::string& problem)
   {
     const size_t sep = text.find("://");
     if (sep == std::string::npos || sep == 0)

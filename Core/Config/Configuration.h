@@ -102,12 +102,12 @@ namespace DicomMail
   };
 
   // Minimal parse of a mail server URL, enough to validate it.
-  struct MailUrl
+  struct ConfiguredMailUrl
   {
     std::string scheme;
     std::string host;
     unsigned int port = 0;      // 0 when not given
 
-    static bool Parse(const std::string& url, MailUrl& result, std::string& problem);
+    static bool Parse(const std::string& url, ConfiguredMailUrl& result, std::string& problem);
   };
 }

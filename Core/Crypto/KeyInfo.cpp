@@ -61,4 +61,13 @@ namespace DicomMail
     }
     return false;
   }
+
+  int64_t KeyInfo::UsableUntil() const
+  {
+    if (expires == 0)
+    {
+      return encryptionExpires;
+    }
+    return encryptionExpires == 0 ? expires : std::min(expires, encryptionExpires);
+  }
 }

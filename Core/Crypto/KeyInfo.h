@@ -51,6 +51,10 @@ namespace DicomMail
     std::vector<std::string> algorithms;    // primary key first: "ed25519", "cv25519", "rsa3072"
     int64_t created = 0;                    // seconds since the epoch
     int64_t expires = 0;                    // 0 = never
+    // When the last valid encryption subkey expires (0 = never, or no
+    // such subkey): a key whose primary never expires still stops working
+    // for mail when its encryption subkey does.
+    int64_t encryptionExpires = 0;
     bool expired = false;
     bool revoked = false;
     bool disabled = false;
@@ -65,6 +69,9 @@ namespace DicomMail
     // "signerFingerprint" that this key did not make itself and that was not
     // revoked afterwards.
     bool CertifiedBy(const std::string& signerFingerprint) const;
+
+    // The earlier of "expires" and "encryptionExpires"; 0 = never.
+    int64_t UsableUntil() const;
 
     // Usable as a recipient or for signature checks: not expired, revoked,
     // disabled or invalid.

@@ -58,9 +58,25 @@ namespace DicomMail
     info.canCertify = key->can_certify;
     info.hasSecret = key->secret;
 
+    bool encryptionNeverExpires = false;
     for (gpgme_subkey_t sub = key->subkeys; sub != nullptr; sub = sub->next)
     {
       info.algorithms.push_back(DescribeAlgorithm(sub));
+      if (sub->can_encrypt && !sub->revoked && !sub->expired && !sub->invalid && !sub->disabled)
+      {
+        if (sub->expires == 0)
+        {
+          encryptionNeverExpires = true;
+        }
+        else if (sub->expires > info.encryptionExpires)
+        {
+          info.encryptionExpires = sub->expires;
+        }
+      }
+    }
+    if (encryptionNeverExpires)
+    {
+      info.encryptionExpires = 0;
     }
 
     for (gpgme_user_id_t uid = key->uids; uid != nullptr; uid = uid->next)

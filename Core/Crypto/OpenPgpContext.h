@@ -78,7 +78,8 @@ namespace DicomMail
                             ImportPolicy policy = ImportPolicy::PublicOnly,
                             const std::string& origin = "the given data");
 
-    // Minimal export (self-signatures only).
+    // The key with its self-signatures and the exportable certifications
+    // on it (local certifications are never exported).
     std::string ExportPublicKey(const std::string& fingerprint, bool armored = true);
 
     // Armored secret key, protected by "passphrase", which must be the key's

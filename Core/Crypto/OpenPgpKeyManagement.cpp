@@ -323,7 +323,9 @@ namespace DicomMail
     ResetOperationState();
     gpgme_set_armor(context_.Get(), armored ? 1 : 0);
     GpgmeData out;
-    Check(gpgme_op_export(context_.Get(), fpr.c_str(), GPGME_EXPORT_MODE_MINIMAL, out.Get()),
+    // Not "minimal": that would drop the exportable certifications (the
+    // site acting as a small CA for its network); local ones never leave.
+    Check(gpgme_op_export(context_.Get(), fpr.c_str(), 0, out.Get()),
           ErrorKind::Crypto, "cannot export the key " + Fingerprint::GroupInFours(fpr));
     std::string result = out.ReadAll();
     if (result.empty())

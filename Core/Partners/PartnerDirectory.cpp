@@ -152,6 +152,13 @@ namespace DicomMail
       }
     }
 
+    // The name is the URL's; a different one in the body is a mistake, not a rename.
+    if (body.isMember("Name") && (!body["Name"].isString() || body["Name"].asString() != name))
+    {
+      throw Error(ErrorKind::BadInput, "\"Name\" in the body differs from the partner name \"" + name +
+                  "\" of the URL");
+    }
+
     PartnerRecord record;
     record.name = name;
     const Json::Value& addresses = body["Addresses"];
@@ -228,6 +235,11 @@ namespace DicomMail
   uint64_t PartnerDirectory::GetMaxMailSize(const PartnerSettings& partner) const
   {
     return partner.maxMailSize == 0 ? defaultMaxMailSize_ : partner.maxMailSize;
+  }
+
+  uint64_t PartnerDirectory::GetSendLimit(const PartnerSettings& partner) const
+  {
+    return GetMaxMailSize(partner) - kTransitHeadroom;   // sizes are at least 100000
   }
 
   Json::Value PartnerDirectory::ToJson(const PartnerSettings& partner)

@@ -33,6 +33,13 @@ namespace DicomMail
 
     uint64_t GetMaxMailSize(const PartnerSettings& partner) const;
 
+    // What our mails may weigh when they leave: the partner's limit less room
+    // for the trace headers (Received:, Return-Path:) that servers add on the
+    // way and that count against the receiving server's limit.
+    uint64_t GetSendLimit(const PartnerSettings& partner) const;
+
+    static const uint64_t kTransitHeadroom = 16384;
+
     static Json::Value ToJson(const PartnerSettings& partner);
     static bool IsValidName(const std::string& name);
 

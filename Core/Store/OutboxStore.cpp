@@ -262,19 +262,21 @@ namespace DicomMail
   }
 
   void OutboxStore::MarkMailSent(const std::string& setId, unsigned int part, const std::string& messageId,
-                                 uint64_t bytes, uint64_t durationMs)
+                                 uint64_t bytes, uint64_t durationMs, unsigned int fragments)
   {
     SqliteTransaction transaction(db_);
 
     SqliteStatement update(db_,
       "UPDATE outbox_mails SET state = 'sent', message_id = ?3, bytes = ?4, duration_ms = ?5, "
-      "sent_at = ?6, reason = '', ack_disposition = '', ack_at = '' WHERE set_id = ?1 AND part = ?2");
+      "sent_at = ?6, fragments = ?7, reason = '', ack_disposition = '', ack_at = '' "
+      "WHERE set_id = ?1 AND part = ?2");
     update.BindText(1, setId)
       .BindInt64(2, part)
       .BindText(3, NormalizeMessageId(messageId))
       .BindUint64(4, bytes)
       .BindUint64(5, durationMs)
-      .BindText(6, UtcTime::Now());
+      .BindText(6, UtcTime::Now())
+      .BindInt64(7, fragments);
     if (update.Run() == 0)
     {
       throw Error(ErrorKind::NotFound, "Unknown " + MailName(setId, part));

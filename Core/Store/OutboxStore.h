@@ -73,7 +73,7 @@ namespace DicomMail
     // State "sent", sentAt now, ack fields cleared; adds "bytes" to the
     // transfer's bytesSent (so a resent mail counts twice: bytes on the wire).
     void MarkMailSent(const std::string& setId, unsigned int part, const std::string& messageId,
-                      uint64_t bytes, uint64_t durationMs);
+                      uint64_t bytes, uint64_t durationMs, unsigned int fragments = 0);
 
     // Stores an MDN's disposition and time and sets the mail's state from it
     // (see StateForDisposition); returns that state.

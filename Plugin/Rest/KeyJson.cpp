@@ -10,7 +10,8 @@ namespace DicomMail
 {
   bool KeyExpiresSoon(const KeyInfo& key, unsigned int warningDays)
   {
-    return key.expires != 0 && key.expires < static_cast<int64_t>(time(nullptr)) + int64_t(warningDays) * 86400;
+    const int64_t until = key.UsableUntil();
+    return until != 0 && until < static_cast<int64_t>(time(nullptr)) + int64_t(warningDays) * 86400;
   }
 
   Json::Value KeyToJson(const KeyInfo& key, const std::string& siteFingerprint, unsigned int warningDays)
@@ -46,6 +47,8 @@ namespace DicomMail
     const bool isSite = !siteFingerprint.empty() && key.fingerprint == siteFingerprint;
     v["IsSiteKey"] = isSite;
     v["CertifiedBySite"] = !siteFingerprint.empty() && !isSite && key.CertifiedBy(siteFingerprint);
+    v["EncryptionExpires"] = key.encryptionExpires == 0 ? Json::Value() :
+      Json::Value(FormatUtc(static_cast<time_t>(key.encryptionExpires)));
     v["ExpiresSoon"] = KeyExpiresSoon(key, warningDays);
     return v;
   }

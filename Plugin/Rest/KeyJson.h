@@ -10,6 +10,7 @@ namespace DicomMail
   // The REST shape of a key. Never carries secret material.
   Json::Value KeyToJson(const KeyInfo& key, const std::string& siteFingerprint, unsigned int warningDays);
 
-  // Expired, revoked, or expiring within "warningDays".
+  // The key (or its last encryption subkey) expires within "warningDays"
+  // or has expired already.
   bool KeyExpiresSoon(const KeyInfo& key, unsigned int warningDays);
 }

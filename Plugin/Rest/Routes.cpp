@@ -8,5 +8,6 @@ namespace DicomMail
     RegisterStatusRoutes();
     RegisterKeyRoutes();
     RegisterPartnerRoutes();
+    RegisterSendRoutes();
   }
 }

@@ -9,6 +9,7 @@ namespace DicomMail
   void RegisterStatusRoutes();
   void RegisterKeyRoutes();
   void RegisterPartnerRoutes();
+  void RegisterSendRoutes();
 
   // All of the above.
   void RegisterRoutes();

@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <cstdint>
+#include <ctime>
+#include <string>
+#include <vector>
+
+namespace DicomMail
+{
+  // The clear-text facts of one mail of a transfer (wire-format.md §1).
+  // Nothing here may carry patient data: it all travels unencrypted.
+  struct MailEnvelope
+  {
+    std::string fromAddress;
+    std::string fromName;
+    std::string toAddress;
+    std::string subject = "DICOM-eMail";
+    std::string setId;
+    unsigned int part = 1;
+    unsigned int total = 1;
+    std::string dispositionNotificationTo;   // empty: no acknowledgement asked
+    time_t date = 0;                         // 0: now
+  };
+
+  // One instance of the mail, as the manifest will list it.
+  struct MailInstance
+  {
+    std::string id;               // for IInstanceSource::Open
+    std::string sopInstanceUid;
+  };
+
+  // How the mail is protected.
+  struct MailProtection
+  {
+    std::vector<std::string> recipientFingerprints;
+    std::string signerFingerprint;
+    bool compress = true;
+    bool encryptToSelf = false;
+  };
+
+  // The set-wide totals each manifest repeats.
+  struct SetTotals
+  {
+    uint64_t instances = 0;
+    uint64_t bytes = 0;
+  };
+}

@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "Core/Sending/WireHeaders.h"
+
+namespace DicomMail
+{
+  namespace WireHeaders
+  {
+    const char* const kSetId = "X-TELEMEDICINE-SETID";
+    const char* const kSetPart = "X-TELEMEDICINE-SETPART";
+    const char* const kSetTotal = "X-TELEMEDICINE-SETTOTAL";
+    const char* const kStudyId = "X-TELEMEDICINE-STUDYID";
+    const char* const kManifest = "X-DICOMMAIL-MANIFEST";
+    const char* const kDispositionNotificationTo = "Disposition-Notification-To";
+
+    void AddSetHeaders(MimeHeaders& headers, const std::string& setId, unsigned int part, unsigned int total)
+    {
+      headers.Add(kSetId, setId);
+      headers.Add(kSetPart, std::to_string(part));
+      headers.Add(kSetTotal, std::to_string(total));
+    }
+  }
+}

@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "Core/Mime/MimeHeaders.h"
+
+#include <string>
+
+namespace DicomMail
+{
+  // Names of the wire profile's headers (wire-format.md), in one place.
+  namespace WireHeaders
+  {
+    extern const char* const kSetId;          // X-TELEMEDICINE-SETID
+    extern const char* const kSetPart;        // X-TELEMEDICINE-SETPART
+    extern const char* const kSetTotal;       // X-TELEMEDICINE-SETTOTAL
+    extern const char* const kStudyId;        // X-TELEMEDICINE-STUDYID
+    extern const char* const kManifest;       // X-DICOMMAIL-MANIFEST
+    extern const char* const kDispositionNotificationTo;
+
+    void AddSetHeaders(MimeHeaders& headers, const std::string& setId, unsigned int part, unsigned int total);
+  }
+}

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "Plugin/Instances/OrthancInstanceSource.h"
+
+#include "Core/Common/Error.h"
+#include "Plugin/OrthancApi.h"
+
+#include <cstring>
+
+namespace DicomMail
+{
+  namespace
+  {
+    // A source over an Orthanc-owned buffer, freed with the source.
+    class BufferSource : public ByteSource
+    {
+    public:
+      BufferSource()
+      {
+      }
+
+      OrthancApi::MemoryBuffer& GetBuffer()
+      {
+        return buffer_;
+      }
+
+      size_t Read(void* target, size_t size) override
+      {
+        const size_t n = std::min(size, buffer_.GetSize() - position_);
+        memcpy(target, static_cast<const char*>(buffer_.GetData()) + position_, n);
+        position_ += n;
+        return n;
+      }
+
+    private:
+      OrthancApi::MemoryBuffer buffer_;
+      size_t position_ = 0;
+    };
+  }
+
+  std::unique_ptr<ByteSource> OrthancInstanceSource::Open(const std::string& orthancId)
+  {
+    std::unique_ptr<BufferSource> source(new BufferSource);
+    const std::string uri = "/instances/" + orthancId + "/file";
+    if (OrthancPluginRestApiGet(OrthancApi::GetContext(), &source->GetBuffer(), uri.c_str()) !=
+        OrthancPluginErrorCode_Success)
+    {
+      throw Error(ErrorKind::NotFound, "instance " + orthancId + " is no longer in Orthanc");
+    }
+    return source;
+  }
+
+  OrthancInstanceSource::InstanceFacts OrthancInstanceSource::GetFacts(const std::string& orthancId)
+  {
+    Json::Value instance;
+    if (!OrthancApi::LookupJson("/instances/" + orthancId, instance))
+    {
+      throw Error(ErrorKind::NotFound, "instance " + orthancId + " is no longer in Orthanc");
+    }
+    InstanceFacts facts;
+    facts.sopInstanceUid = instance["MainDicomTags"]["SOPInstanceUID"].asString();
+    facts.fileSize = instance["FileSize"].asUInt64();
+    return facts;
+  }
+}

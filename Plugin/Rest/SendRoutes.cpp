@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// POST /dicom-mail/send and the outbox, the sender's own record.
+
+#include "Plugin/Rest/Routes.h"
+
+#include "Core/Common/Error.h"
+#include "Plugin/PluginContext.h"
+#include "Plugin/Sending/TransferSubmitter.h"
+
+#include <chrono>
+#include <thread>
+
+namespace DicomMail
+{
+  namespace
+  {
+    Json::Value WaitForJob(const std::string& jobId)
+    {
+      for (;;)
+      {
+        Json::Value job;
+        if (!OrthancApi::LookupJson("/jobs/" + jobId, job))
+        {
+          throw Error(ErrorKind::Internal, "job " + jobId + " disappeared");
+        }
+        const std::string state = job["State"].asString();
+        if (state == "Success" || state == "Failure")
+        {
+          return job;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      }
+    }
+
+    void Send(RestCall& call)
+    {
+      if (call.GetMethod() != OrthancPluginHttpMethod_Post)
+      {
+        call.AnswerMethodNotAllowed("POST");
+        return;
+      }
+      const Json::Value body = call.GetJsonBody();
+      for (const std::string& key : body.getMemberNames())
+      {
+        if (key != "Resources" && key != "Partner" && key != "Priority" && key != "Synchronous" &&
+            key != "Asynchronous")
+        {
+          throw Error(ErrorKind::BadInput, "unknown field \"" + key + "\" in the request");
+        }
+      }
+      SendRequest request;
+      const Json::Value& resources = body["Resources"];
+      if (resources.isString())
+      {
+        request.resources.push_back(resources.asString());
+      }
+      else if (resources.isArray())
+      {
+        for (const Json::Value& r : resources)
+        {
+          if (r.isString())
+          {
+            request.resources.push_back(r.asString());
+          }
+          else if (r.isObject() && r["ID"].isString())
+          {
+            request.resources.push_back(r["ID"].asString());   // the Transfers plugin's form
+          }
+          else
+          {
+            throw Error(ErrorKind::BadInput, "\"Resources\" must list Orthanc ids");
+          }
+        }
+      }
+      else if (!resources.isNull())
+      {
+        throw Error(ErrorKind::BadInput, "\"Resources\" must be a list of Orthanc ids");
+      }
+      if (!body["Partner"].isString())
+      {
+        throw Error(ErrorKind::BadInput, "\"Partner\" is missing or not a string");
+      }
+      request.partner = body["Partner"].asString();
+      if (body.isMember("Priority"))
+      {
+        if (!body["Priority"].isIntegral())
+        {
+          throw Error(ErrorKind::BadInput, "\"Priority\" must be an integer");
+        }
+        request.priority = body["Priority"].asInt();
+      }
+      bool synchronous = body.get("Synchronous", false).asBool();
+      if (body.isMember("Asynchronous"))
+      {
+        synchronous = !body["Asynchronous"].asBool();
+      }
+
+      const SendResponse response = SubmitTransfer(request);
+      Json::Value answer;
+      answer["ID"] = response.jobId;
+      answer["Path"] = "/jobs/" + response.jobId;
+      answer["SetId"] = response.setId;
+      answer["Instances"] = static_cast<Json::UInt64>(response.instanceIds.size());
+      if (synchronous)
+      {
+        const Json::Value job = WaitForJob(response.jobId);
+        answer["State"] = job["State"];
+        answer["Content"] = job["Content"];
+      }
+      call.AnswerJson(answer);
+    }
+
+    Json::Value ToJson(const OutboxTransfer& t)
+    {
+      Json::Value v;
+      v["SetId"] = t.setId;
+      v["Partner"] = t.partner;
+      v["Recipient"] = t.recipient;
+      v["StudyInstanceUIDs"] = Json::arrayValue;
+      for (const std::string& uid : t.studyInstanceUids)
+      {
+        v["StudyInstanceUIDs"].append(uid);
+      }
+      v["Created"] = t.created;
+      v["Finished"] = t.finished.empty() ? Json::Value() : Json::Value(t.finished);
+      v["State"] = t.state;
+      v["Reason"] = t.reason;
+      v["TotalInstances"] = t.totalInstances;
+      v["TotalMails"] = t.totalMails;
+      v["BytesSent"] = static_cast<Json::UInt64>(t.bytesSent);
+      v["JobId"] = t.jobId;
+      v["AcknowledgementsRequested"] = t.acknowledgementsRequested;
+      return v;
+    }
+
+    Json::Value ToJson(const OutboxMail& m)
+    {
+      Json::Value v;
+      v["Part"] = m.part;
+      v["MessageId"] = m.messageId;
+      v["State"] = m.state;
+      v["Instances"] = static_cast<Json::UInt64>(m.instances.size());
+      v["Bytes"] = static_cast<Json::UInt64>(m.bytes);
+      v["Attempts"] = m.attempts;
+      v["SentAt"] = m.sentAt.empty() ? Json::Value() : Json::Value(m.sentAt);
+      v["DurationMs"] = static_cast<Json::UInt64>(m.durationMs);
+      v["Acknowledgement"] = m.ackDisposition.empty() ? Json::Value() : Json::Value(m.ackDisposition);
+      v["AcknowledgedAt"] = m.ackAt.empty() ? Json::Value() : Json::Value(m.ackAt);
+      v["Reason"] = m.reason;
+      v["Fragments"] = m.fragments;
+      return v;
+    }
+
+    void AddMailCounts(Json::Value& v, const std::vector<OutboxMail>& mails)
+    {
+      unsigned int sent = 0, acknowledged = 0;
+      for (const OutboxMail& m : mails)
+      {
+        if (m.state == "sent" || m.state == "acknowledged" || m.state == "warning")
+        {
+          sent++;
+        }
+        if (m.state == "acknowledged" || m.state == "warning")
+        {
+          acknowledged++;
+        }
+      }
+      v["MailsSent"] = sent;
+      v["MailsAcknowledged"] = acknowledged;
+    }
+
+    void ListOutbox(RestCall& call)
+    {
+      if (call.GetMethod() != OrthancPluginHttpMethod_Get)
+      {
+        call.AnswerMethodNotAllowed("GET");
+        return;
+      }
+      OutboxStore& outbox = PluginContext::Get().GetOutbox();
+      const unsigned int limit = static_cast<unsigned int>(std::stoul(call.GetArgument("limit", "100")));
+      const unsigned int since = static_cast<unsigned int>(std::stoul(call.GetArgument("since", "0")));
+      Json::Value result = Json::arrayValue;
+      for (const OutboxTransfer& t : outbox.ListTransfers(limit, since))
+      {
+        OutboxTransfer transfer;
+        std::vector<OutboxMail> mails;
+        outbox.GetTransfer(t.setId, transfer, mails);
+        Json::Value v = ToJson(t);
+        AddMailCounts(v, mails);
+        result.append(v);
+      }
+      call.AnswerJson(result);
+    }
+
+    void OneTransfer(RestCall& call)
+    {
+      if (call.GetMethod() != OrthancPluginHttpMethod_Get)
+      {
+        call.AnswerMethodNotAllowed("GET");
+        return;
+      }
+      OutboxTransfer transfer;
+      std::vector<OutboxMail> mails;
+      if (!PluginContext::Get().GetOutbox().GetTransfer(call.GetGroup(0), transfer, mails))
+      {
+        throw Error(ErrorKind::NotFound, "no transfer with SetId \"" + call.GetGroup(0) + "\" in the outbox");
+      }
+      Json::Value v = ToJson(transfer);
+      AddMailCounts(v, mails);
+      v["Mails"] = Json::arrayValue;
+      for (const OutboxMail& m : mails)
+      {
+        v["Mails"].append(ToJson(m));
+      }
+      call.AnswerJson(v);
+    }
+  }
+
+  void RegisterSendRoutes()
+  {
+    RegisterRoute<Send>("/dicom-mail/send");
+    RegisterRoute<ListOutbox>("/dicom-mail/outbox");
+    RegisterRoute<OneTransfer>("/dicom-mail/outbox/([^/]+)");
+  }
+}

@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace DicomMail
+{
+  struct SendRequest
+  {
+    std::vector<std::string> resources;   // Orthanc ids: patients, studies, series or instances
+    std::string partner;
+    int priority = 0;
+    std::string origin = "rest";          // "rest", "lua", or "rule:<name>" (logged, kept in the outbox)
+  };
+
+  struct SendResponse
+  {
+    std::string jobId;
+    std::string setId;
+    std::vector<std::string> instanceIds;        // what the transfer carries
+    std::vector<std::string> studyInstanceUids;
+  };
+
+  // The one way a transfer starts, for the REST route, auto-routing and
+  // resends alike: checks the partner and its key, resolves the resources,
+  // plans the mails, records the transfer in the outbox and submits the
+  // send job. Returns at once (the job runs in Orthanc's job engine).
+  // Throws Error(NotFound / BadInput / Untrusted) with a message for the user
+  // when the request cannot be served; nothing is recorded then.
+  SendResponse SubmitTransfer(const SendRequest& request);
+}
