@@ -118,3 +118,20 @@ def referrer(mailstack):
 def artifacts():
     os.makedirs(ARTIFACTS, exist_ok=True)
     return ARTIFACTS
+
+
+def pair(a, a_name, b, b_name, certify=True):
+    """Makes a and b partners of each other: exchange and certify site keys."""
+    for (x, y, y_name) in ((a, b, b_name), (b, a, a_name)):
+        key = y.get("/dicom-mail/keys/site")
+        x.post("/dicom-mail/keys", key["PublicKey"])
+        if certify:
+            x.post("/dicom-mail/keys/%s/certify" % key["Fingerprint"], {})
+        x.put("/dicom-mail/partners/" + y_name, {"Addresses": [SITES[y_name][2]],
+                                                  "Fingerprint": key["Fingerprint"]})
+
+
+@pytest.fixture
+def paired(hospital, referrer):
+    pair(hospital, "hospital", referrer, "referrer")
+    return hospital, referrer

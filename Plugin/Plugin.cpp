@@ -9,6 +9,7 @@
 #include "Plugin/Jobs/SendJob.h"
 #include "Plugin/PluginContext.h"
 #include "Plugin/Rest/Routes.h"
+#include "Plugin/Workers/Workers.h"
 
 #include <orthanc/OrthancCPlugin.h>
 
@@ -29,6 +30,31 @@ namespace
     }
     const Json::Value full = OrthancApi::ParseJson(text.ToString());
     return Configuration::Parse(full.isMember("DicomMail") ? full["DicomMail"] : Json::Value());
+  }
+
+  // Runs on Orthanc's single change thread: never block it. Only the start
+  // and stop of the workers happen here; everything else is queued.
+  OrthancPluginErrorCode OnChange(OrthancPluginChangeType changeType, OrthancPluginResourceType, const char*)
+  {
+    try
+    {
+      switch (changeType)
+      {
+        case OrthancPluginChangeType_OrthancStarted:
+          Workers::Start();
+          break;
+        case OrthancPluginChangeType_OrthancStopped:
+          Workers::Stop();
+          break;
+        default:
+          break;
+      }
+    }
+    catch (const std::exception& e)
+    {
+      OrthancApi::LogError(std::string("change callback: ") + e.what());
+    }
+    return OrthancPluginErrorCode_Success;
   }
 
   void PrepareDirectories(const Configuration& config)
@@ -66,6 +92,7 @@ extern "C"
       PluginContext::Create(config);
       RegisterRoutes();
       OrthancPluginRegisterJobsUnserializer(context, SendJob::Unserialize);
+      OrthancPluginRegisterOnChangeCallback(context, OnChange);
       OrthancApi::LogWarning(std::string("plugin ") + DICOM_MAIL_VERSION + " started for " + config.siteAddress);
       return 0;
     }
@@ -86,6 +113,7 @@ extern "C"
 
   ORTHANC_PLUGINS_API void OrthancPluginFinalize()
   {
+    Workers::Stop();
     PluginContext::Destroy();
   }
 

@@ -64,9 +64,11 @@ namespace DicomMail
         result["Imported"] = imported.imported;
         result["Unchanged"] = imported.unchanged;
         result["Fingerprints"] = Json::arrayValue;
+        result["Keys"] = Json::arrayValue;   // what was imported, in the words of GET /keys
         for (const std::string& fpr : imported.fingerprints)
         {
           result["Fingerprints"].append(fpr);
+          result["Keys"].append(ToJson(crypto->GetKey(fpr)));
         }
         call.AnswerJson(result);
       }

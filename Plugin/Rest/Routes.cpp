@@ -9,5 +9,6 @@ namespace DicomMail
     RegisterKeyRoutes();
     RegisterPartnerRoutes();
     RegisterSendRoutes();
+    RegisterInboxRoutes();
   }
 }

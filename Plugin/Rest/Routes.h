@@ -10,6 +10,7 @@ namespace DicomMail
   void RegisterKeyRoutes();
   void RegisterPartnerRoutes();
   void RegisterSendRoutes();
+  void RegisterInboxRoutes();
 
   // All of the above.
   void RegisterRoutes();

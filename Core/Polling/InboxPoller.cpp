@@ -1,0 +1,648 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "Core/Polling/InboxPoller.h"
+
+#include "Core/Common/Error.h"
+#include "Core/Common/Files.h"
+#include "Core/Receiving/AcknowledgementComposer.h"
+#include "Core/Receiving/AcknowledgementReader.h"
+#include "Core/Receiving/DecompressionLimitSink.h"
+#include "Core/Receiving/DicomMailProcessor.h"
+#include "Core/Receiving/MailClassifier.h"
+#include "Core/Store/UtcTime.h"
+#include "Core/Transfer/MdnBuilder.h"
+#include "Core/Transfer/PartialReassembler.h"
+
+#include <algorithm>
+#include <memory>
+#include <set>
+
+namespace DicomMail
+{
+  namespace
+  {
+    const char* const kOutcomeProcessed = "processed";
+    const char* const kOutcomeRejected = "rejected";
+    const char* const kOutcomeQuarantined = "quarantined";
+    const char* const kOutcomeFragment = "fragment";
+
+    std::string StateOf(ProcessOutcome outcome)
+    {
+      switch (outcome)
+      {
+        case ProcessOutcome::Imported:             return "imported";
+        case ProcessOutcome::ImportedWithWarnings: return "warning";
+        case ProcessOutcome::Failed:               return "failed";
+        case ProcessOutcome::Quarantined:          return "quarantined";
+        default:                                   return "rejected";
+      }
+    }
+
+    std::string Join(const std::vector<std::string>& reasons)
+    {
+      std::string result;
+      for (const std::string& r : reasons)
+      {
+        result += (result.empty() ? "" : "; ") + r;
+      }
+      return result;
+    }
+
+    // MDN text must be printable ASCII (it is a header-like field).
+    std::string Printable(const std::string& text)
+    {
+      std::string result;
+      for (char c : text.substr(0, 300))
+      {
+        result.push_back((c >= 0x20 && c < 0x7f) ? c : '?');
+      }
+      return result;
+    }
+  }
+
+  InboxPoller::InboxPoller(const Dependencies& dependencies) :
+    d_(dependencies)
+  {
+  }
+
+  std::string InboxPoller::KeptMailDirectory(const Configuration& configuration)
+  {
+    return configuration.stateDirectory + "/kept-mail";
+  }
+
+  void InboxPoller::Log(const std::string& message) const
+  {
+    if (d_.log)
+    {
+      d_.log(message);
+    }
+  }
+
+  PollSummary InboxPoller::Poll(IMailboxSession& session)
+  {
+    PollSummary summary;
+    const std::vector<ServerMessage> candidates = session.ListCandidates();
+    Listing listing;
+    for (const ServerMessage& m : candidates)
+    {
+      listing[m.serverId] = m;
+    }
+
+    std::set<std::string> stillThere;
+    for (const ServerMessage& message : candidates)
+    {
+      stillThere.insert(message.serverId);
+      if (d_.stopRequested && d_.stopRequested())
+      {
+        break;
+      }
+      std::string outcome;
+      if (d_.inbox->GetSeenOutcome(d_.account, message.serverId, outcome))
+      {
+        // Recorded but perhaps not yet moved when we were stopped: finish it.
+        FinishAgain(session, message, outcome);
+        continue;
+      }
+
+      TempFile file(d_.configuration->workingDirectory, ".eml");
+      try
+      {
+        FileSink sink(file.GetPath());
+        DecompressionLimitSink limited(sink, d_.configuration->limits.maxMailBytes);
+        session.Fetch(message, limited);
+        sink.Close();
+      }
+      catch (const Error& e)
+      {
+        if (e.GetKind() == ErrorKind::LimitExceeded)
+        {
+          MailClassification none;
+          Reject(session, {message}, "", none, std::string("the mail is larger than Limits.MaxMailBytes: ") +
+                 e.what(), summary);
+          continue;
+        }
+        throw;   // transport or disk trouble: the next poll tries again
+      }
+      summary.fetched++;
+      HandleMessage(session, message, file.GetPath(), listing, summary);
+    }
+
+    if (!session.KeepsRejectedMail())
+    {
+      // POP3: forget ids that left the server, so the table stays small.
+      d_.inbox->ForgetSeenExcept(d_.account, stillThere);
+    }
+    session.Commit();
+    ReportIncompleteFragments();
+    return summary;
+  }
+
+  void InboxPoller::FinishAgain(IMailboxSession& session, const ServerMessage& message, const std::string& outcome)
+  {
+    if (outcome == kOutcomeProcessed)
+    {
+      session.Finish(message, IMailboxSession::Destination::Processed);
+    }
+    else if (outcome == kOutcomeRejected || outcome == kOutcomeQuarantined)
+    {
+      session.Finish(message, IMailboxSession::Destination::Rejected);
+    }
+    // Fragments wait for their siblings; other outcomes stay where they are.
+  }
+
+  void InboxPoller::Finish(IMailboxSession& session, const std::vector<ServerMessage>& sources,
+                           IMailboxSession::Destination destination, const std::string& outcome)
+  {
+    // Record first, then touch the server: a crash in between is repaired
+    // by FinishAgain() on the next poll, and nothing is deleted unseen.
+    for (const ServerMessage& m : sources)
+    {
+      d_.inbox->MarkSeen(d_.account, m.serverId, outcome);
+    }
+    for (const ServerMessage& m : sources)
+    {
+      session.Finish(m, destination);
+    }
+  }
+
+  void InboxPoller::HandleMessage(IMailboxSession& session, const ServerMessage& message, const std::string& path,
+                                  const Listing& listing, PollSummary& summary)
+  {
+    const MailClassifier classifier(d_.configuration->limits);
+    const MailClassification facts = classifier.Classify(path);
+    switch (facts.kind)
+    {
+      case MailKind::DicomMail:
+        HandleDicomMail(session, {message}, path, facts, summary);
+        break;
+      case MailKind::Partial:
+        HandlePartial(session, message, path, facts, listing, summary);
+        break;
+      case MailKind::Acknowledgement:
+        HandleAcknowledgement(session, message, path, summary);
+        break;
+      case MailKind::Malformed:
+        Reject(session, {message}, path, facts, facts.reason, summary);
+        break;
+      case MailKind::Other:
+        // Not ours (only POP3 lists everything): leave it alone.
+        d_.inbox->MarkSeen(d_.account, message.serverId, "other");
+        break;
+    }
+  }
+
+  std::string InboxPoller::KeepCopy(const std::string& path, const std::string& label)
+  {
+    if (path.empty())
+    {
+      return "";
+    }
+    const std::string directory = KeptMailDirectory(*d_.configuration);
+    Files::MakeDirectories(directory, 0700);
+    TempFile target(directory, "-" + label + ".eml");
+    {
+      FileSource source(path);
+      FileSink sink(target.GetPath());
+      CopyStream(source, sink);
+      sink.Close();
+    }
+    const std::string kept = target.GetPath();
+    target.Release();
+    return kept;
+  }
+
+  void InboxPoller::Reject(IMailboxSession& session, const std::vector<ServerMessage>& sources,
+                           const std::string& path, const MailClassification& facts, const std::string& reason,
+                           PollSummary& summary)
+  {
+    Log("rejected a mail from " + (facts.fromAddress.empty() ? std::string("an unknown sender") : facts.fromAddress) +
+        ": " + reason);
+    InboxMail mail;
+    mail.setId = facts.set.present ? facts.set.setId : "";
+    mail.part = facts.set.part;
+    mail.total = facts.set.total;
+    mail.messageId = facts.messageId.substr(0, 998);
+    mail.account = d_.account;
+    mail.mailboxUid = sources.empty() ? "" : sources.front().serverId;
+    mail.state = "rejected";
+    mail.reason = reason;
+    mail.processedAt = UtcTime::Now();
+    mail.bytes = path.empty() ? 0 : Files::GetSize(path);
+    if (!session.KeepsRejectedMail())
+    {
+      mail.storedPath = KeepCopy(path, "rejected");
+    }
+    d_.inbox->RecordMail(mail);
+    summary.rejected++;
+    Finish(session, sources, IMailboxSession::Destination::Rejected, kOutcomeRejected);
+  }
+
+  void InboxPoller::HandleDicomMail(IMailboxSession& session, const std::vector<ServerMessage>& sources,
+                                    const std::string& path, const MailClassification& facts, PollSummary& summary)
+  {
+    // The same mail twice (a resend after a lost acknowledgement): process
+    // once, but answer again so the sender can close the transfer.
+    const std::string dedupId = facts.set.present ? facts.set.setId : DicomMailProcessor::DeriveSetId(facts.messageId);
+    const unsigned int dedupPart = facts.set.present ? facts.set.part : 1;
+    if (d_.inbox->HasProcessed(dedupId, dedupPart))
+    {
+      summary.duplicates++;
+      ProcessResult again;
+      again.outcome = ProcessOutcome::ImportedWithWarnings;
+      again.disposition = Disposition::DisplayedWarning;
+      again.reasons.push_back("duplicate of a mail already imported");
+      again.setId = dedupId;
+      again.part = dedupPart;
+      again.total = facts.set.total;
+      again.messageId = facts.messageId;
+      again.fromAddress = facts.fromAddress;
+      again.dispositionNotificationTo = facts.dispositionNotificationTo;
+      std::string fpr;
+      d_.trust->ExpectedSigner(facts.fromAddress, again.partner, fpr);
+      Acknowledge(again);
+      Finish(session, sources, IMailboxSession::Destination::Processed, kOutcomeProcessed);
+      return;
+    }
+
+    DicomMailProcessor processor(*d_.crypto, *d_.trust, *d_.importer, d_.configuration->workingDirectory,
+                                 d_.configuration->limits);
+    const ProcessResult result = processor.Process(path);
+    if (result.localFailure)
+    {
+      // Our side failed (disk full, Orthanc refused): the mail stays on the
+      // server untouched and the next poll tries again.
+      Log("cannot process a mail of transfer " + result.setId + " now, will retry: " + Join(result.reasons));
+      return;
+    }
+
+    std::string kept;
+    if (result.outcome == ProcessOutcome::Quarantined ||
+        (!session.KeepsRejectedMail() && !result.IsPositive()))
+    {
+      kept = KeepCopy(path, result.outcome == ProcessOutcome::Quarantined ? "quarantined" : "rejected");
+    }
+    RecordResult(result, sources.front().serverId, kept);
+    UpdateTransfer(result);
+    Acknowledge(result);
+
+    if (result.IsPositive())
+    {
+      summary.imported++;
+      Finish(session, sources, IMailboxSession::Destination::Processed, kOutcomeProcessed);
+    }
+    else if (result.outcome == ProcessOutcome::Quarantined)
+    {
+      summary.quarantined++;
+      Log("quarantined a mail of transfer " + result.setId + " from " + result.fromAddress + ": " +
+          Join(result.reasons));
+      Finish(session, sources, IMailboxSession::Destination::Rejected, kOutcomeQuarantined);
+    }
+    else
+    {
+      summary.rejected++;
+      Log("refused a mail of transfer " + result.setId + " from " + result.fromAddress + ": " +
+          Join(result.reasons));
+      Finish(session, sources, IMailboxSession::Destination::Rejected, kOutcomeRejected);
+    }
+  }
+
+  int64_t InboxPoller::RecordResult(const ProcessResult& result, const std::string& serverId,
+                                    const std::string& keptPath)
+  {
+    InboxMail mail;
+    mail.setId = result.setId;
+    mail.part = result.part;
+    mail.total = result.total;
+    mail.messageId = result.messageId.substr(0, 998);
+    mail.account = d_.account;
+    mail.mailboxUid = serverId;
+    mail.state = StateOf(result.outcome);
+    mail.reason = Join(result.reasons);
+    mail.processedAt = UtcTime::Now();
+    mail.disposition = ToString(result.disposition);
+    mail.bytes = result.mailBytes;
+    mail.storedPath = keptPath;
+    return d_.inbox->RecordMail(mail);
+  }
+
+  void InboxPoller::UpdateTransfer(const ProcessResult& result)
+  {
+    if (result.setId.empty())
+    {
+      return;   // nothing authenticated to file it under
+    }
+    InboxTransfer transfer;
+    if (!d_.inbox->GetTransfer(result.setId, transfer))
+    {
+      transfer.setId = result.setId;
+      transfer.senderAddress = result.fromAddress;
+      if (result.senderDate != 0)
+      {
+        transfer.senderDate = UtcTime::FromUnix(result.senderDate);
+      }
+    }
+    if (!result.partner.empty())
+    {
+      transfer.partner = result.partner;
+    }
+    if (!result.signerFingerprint.empty())
+    {
+      transfer.signerFingerprint = result.signerFingerprint;
+    }
+    transfer.mailsExpected = std::max(transfer.mailsExpected, result.total);
+    transfer.instancesImported += result.stored;
+    transfer.instancesAlreadyStored += result.alreadyStored;
+    transfer.instancesFailed += result.failed;
+    transfer.bytes += result.mailBytes;
+    if (result.senderDate != 0 && (transfer.senderDate.empty() ||
+                                   UtcTime::FromUnix(result.senderDate) < transfer.senderDate))
+    {
+      transfer.senderDate = UtcTime::FromUnix(result.senderDate);   // the earliest mail's Date
+    }
+    if (result.IsPositive())
+    {
+      transfer.lastImportAt = UtcTime::Now();
+    }
+    if (!result.reasons.empty() && transfer.reasons.size() < 50)
+    {
+      transfer.reasons.push_back("mail " + std::to_string(result.part) + ": " + Join(result.reasons));
+    }
+
+    // The state follows from the latest record of each part.
+    std::map<unsigned int, std::string> latest;
+    for (const InboxMail& mail : d_.inbox->ListMails(result.setId))
+    {
+      latest[mail.part] = mail.state;
+    }
+    unsigned int done = 0;
+    bool warnings = false, quarantined = false, rejected = false;
+    for (const auto& item : latest)
+    {
+      if (item.second == "imported" || item.second == "warning")
+      {
+        done++;
+        warnings = warnings || item.second == "warning";
+      }
+      quarantined = quarantined || item.second == "quarantined";
+      rejected = rejected || item.second == "rejected";
+    }
+    transfer.mailsReceived = static_cast<unsigned int>(latest.size());
+    if (transfer.mailsExpected > 0 && done >= transfer.mailsExpected)
+    {
+      transfer.state = (warnings || transfer.instancesFailed > 0) ? "complete-with-warnings" : "complete";
+      if (transfer.completedAt.empty())
+      {
+        transfer.completedAt = UtcTime::Now();
+      }
+    }
+    else if (quarantined)
+    {
+      transfer.state = "quarantined";
+    }
+    else if (rejected)
+    {
+      transfer.state = "failed";
+    }
+    else
+    {
+      transfer.state = "receiving";
+    }
+    d_.inbox->PutTransfer(transfer);
+  }
+
+  void InboxPoller::Acknowledge(const ProcessResult& result)
+  {
+    const std::string& to = result.dispositionNotificationTo;
+    if (to.empty() || d_.siteFingerprint.empty())
+    {
+      return;
+    }
+    // No backscatter: answer trusted signers, or else only the addresses of
+    // configured partners.
+    std::string partner, fpr;
+    const bool trustedSigner = !result.partner.empty() && result.outcome != ProcessOutcome::Quarantined &&
+      !result.signerFingerprint.empty();
+    if (!trustedSigner && !d_.trust->ExpectedSigner(to, partner, fpr))
+    {
+      return;
+    }
+    if (result.messageId.empty())
+    {
+      return;
+    }
+    try
+    {
+      MdnContent content;
+      const std::string& site = d_.configuration->siteAddress;
+      content.reportingUa = site.substr(site.find('@') + 1) + "; Orthanc DICOM-Mail " DICOM_MAIL_VERSION;
+      content.finalRecipient = site;
+      content.originalMessageId = result.messageId;
+      content.disposition = result.disposition;
+      content.setId = result.setId;
+      content.setPart = result.part == 0 ? "" : std::to_string(result.part);
+      if (!result.reasons.empty())
+      {
+        content.detail = Printable(result.reasons.front());
+      }
+      TempFile file(d_.configuration->workingDirectory, ".mdn");
+      AcknowledgementComposer::Compose(content, site, d_.configuration->siteName, to,
+                                       AcknowledgementComposer::kDefaultSubject, d_.siteFingerprint,
+                                       *d_.crypto, file.GetPath());
+      d_.events->SendAcknowledgement(file.GetPath(), to);
+    }
+    catch (const std::exception& e)
+    {
+      // The sender resends after its timeout and we answer the duplicate.
+      Log("cannot send the acknowledgement for transfer " + result.setId + ": " + e.what());
+    }
+  }
+
+  void InboxPoller::HandleAcknowledgement(IMailboxSession& session, const ServerMessage& message,
+                                          const std::string& path, PollSummary& summary)
+  {
+    const AckResult ack = AcknowledgementReader::Read(path, *d_.crypto, *d_.trust, d_.configuration->limits);
+    if (!ack.valid)
+    {
+      MailClassification facts;
+      facts.fromAddress = ack.fromAddress;
+      facts.messageId = ack.messageId;
+      Reject(session, {message}, path, facts, "acknowledgement not accepted: " + ack.reason, summary);
+      return;
+    }
+    OutboxMail mail;
+    OutboxTransfer transfer;
+    std::vector<OutboxMail> mails;
+    if (d_.outbox->FindMailByMessageId(ack.report.originalMessageId, mail) &&
+        d_.outbox->GetTransfer(mail.setId, transfer, mails) && transfer.partner == ack.partner)
+    {
+      d_.outbox->RecordAck(mail.setId, mail.part, ToString(ack.report.disposition), UtcTime::Now());
+      summary.acknowledgements++;
+      d_.events->OnAcknowledgement(mail.setId, mail.part, ack.report.disposition);
+    }
+    else
+    {
+      Log("acknowledgement from " + ack.fromAddress + " for a mail not in the outbox: " +
+          ack.report.originalMessageId);
+    }
+    Finish(session, {message}, IMailboxSession::Destination::Processed, kOutcomeProcessed);
+  }
+
+  void InboxPoller::HandlePartial(IMailboxSession& session, const ServerMessage& message, const std::string& path,
+                                  const MailClassification& facts, const Listing& listing, PollSummary& summary)
+  {
+    FragmentRecord record;
+    record.partialId = d_.account + "/" + facts.partial.id;
+    record.number = facts.partial.number;
+    record.total = facts.partial.total;
+    record.account = d_.account;
+    record.serverId = message.serverId;
+    record.setId = facts.set.present ? facts.set.setId : "";
+    record.setPart = facts.set.part;
+    d_.inbox->AddFragment(record);   // a duplicate number is ignored
+    d_.inbox->MarkSeen(d_.account, message.serverId, kOutcomeFragment);
+    summary.fragments++;
+
+    // Complete? Only when every number up to the announced total is here
+    // and still on the server (fragments stay there, not in memory).
+    const std::vector<FragmentRecord> fragments = d_.inbox->ListFragments(record.partialId);
+    unsigned int total = 0;
+    for (const FragmentRecord& f : fragments)
+    {
+      total = std::max(total, f.total);
+    }
+    if (total == 0 || fragments.size() < total)
+    {
+      return;
+    }
+    std::vector<ServerMessage> sources;
+    std::vector<std::unique_ptr<TempFile> > files;
+    PartialReassembler reassembler(d_.configuration->limits.maxFragments);
+    try
+    {
+      for (const FragmentRecord& f : fragments)
+      {
+        auto found = listing.find(f.serverId);
+        if (found == listing.end())
+        {
+          Log("fragment " + std::to_string(f.number) + " of " + facts.partial.id + " is no longer on the server");
+          return;
+        }
+        sources.push_back(found->second);
+        if (f.serverId == message.serverId)
+        {
+          reassembler.AddFragmentFile(path);
+          continue;
+        }
+        files.emplace_back(new TempFile(d_.configuration->workingDirectory, ".part"));
+        {
+          FileSink sink(files.back()->GetPath());
+          DecompressionLimitSink limited(sink, d_.configuration->limits.maxMailBytes);
+          session.Fetch(found->second, limited);
+          sink.Close();
+        }
+        reassembler.AddFragmentFile(files.back()->GetPath());
+      }
+      if (!reassembler.IsComplete())
+      {
+        return;
+      }
+      TempFile whole(d_.configuration->workingDirectory, ".eml");
+      {
+        FileSink sink(whole.GetPath());
+        reassembler.Reassemble(sink);
+        sink.Close();
+      }
+      files.clear();
+      const MailClassifier classifier(d_.configuration->limits);
+      const MailClassification wholeFacts = classifier.Classify(whole.GetPath());
+      if (wholeFacts.kind == MailKind::DicomMail)
+      {
+        HandleDicomMail(session, sources, whole.GetPath(), wholeFacts, summary);
+      }
+      else
+      {
+        Reject(session, sources, whole.GetPath(), wholeFacts,
+               "the reassembled message/partial mail is not DICOM-Mail" +
+               (wholeFacts.reason.empty() ? std::string() : ": " + wholeFacts.reason), summary);
+      }
+      d_.inbox->RemoveFragments(record.partialId);
+    }
+    catch (const Error& e)
+    {
+      if (e.GetKind() == ErrorKind::Transport || e.GetKind() == ErrorKind::Storage)
+      {
+        throw;
+      }
+      Reject(session, sources, "", facts, std::string("cannot reassemble message/partial ") + facts.partial.id +
+             ": " + e.what(), summary);
+      d_.inbox->RemoveFragments(record.partialId);
+    }
+  }
+
+  void InboxPoller::ReportIncompleteFragments()
+  {
+    const int64_t limit = static_cast<int64_t>(time(nullptr)) - d_.configuration->incompleteTimeout;
+    for (const std::string& partialId : d_.inbox->ListIncompleteOlderThan(UtcTime::FromUnix(limit)))
+    {
+      if (partialId.compare(0, d_.account.size() + 1, d_.account + "/") != 0)
+      {
+        continue;
+      }
+      const std::vector<FragmentRecord> fragments = d_.inbox->ListFragments(partialId);
+      if (fragments.empty())
+      {
+        continue;
+      }
+      const std::string setId = fragments.front().setId;
+      Log("message/partial " + partialId + " of transfer " + setId + " is still incomplete after " +
+          std::to_string(d_.configuration->incompleteTimeout) + " s (" + std::to_string(fragments.size()) +
+          " fragments received)");
+      InboxTransfer transfer;
+      if (!setId.empty() && d_.inbox->GetTransfer(setId, transfer))
+      {
+        const std::string reason = "mail " + std::to_string(fragments.front().setPart) +
+          " incomplete: only " + std::to_string(fragments.size()) + " fragments arrived";
+        if (std::find(transfer.reasons.begin(), transfer.reasons.end(), reason) == transfer.reasons.end())
+        {
+          transfer.reasons.push_back(reason);
+          d_.inbox->PutTransfer(transfer);
+        }
+      }
+    }
+  }
+
+  unsigned int InboxPoller::RetryQuarantined(const std::string& setId)
+  {
+    unsigned int imported = 0;
+    for (InboxMail mail : d_.inbox->ListMails(setId))
+    {
+      if (mail.state != "quarantined" || mail.storedPath.empty() || !Files::Exists(mail.storedPath))
+      {
+        continue;
+      }
+      DicomMailProcessor processor(*d_.crypto, *d_.trust, *d_.importer, d_.configuration->workingDirectory,
+                                   d_.configuration->limits);
+      const ProcessResult result = processor.Process(mail.storedPath);
+      if (result.localFailure)
+      {
+        throw Error(ErrorKind::Storage, "cannot process the kept mail now: " + Join(result.reasons));
+      }
+      mail.state = StateOf(result.outcome);
+      mail.reason = Join(result.reasons);
+      mail.processedAt = UtcTime::Now();
+      mail.disposition = ToString(result.disposition);
+      if (result.outcome != ProcessOutcome::Quarantined)
+      {
+        Files::Remove(mail.storedPath);
+        mail.storedPath.clear();
+      }
+      d_.inbox->UpdateMail(mail);
+      UpdateTransfer(result);
+      Acknowledge(result);
+      if (result.IsPositive())
+      {
+        imported++;
+      }
+    }
+    return imported;
+  }
+}

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "Core/Config/Configuration.h"
+#include "Core/Crypto/OpenPgpContext.h"
+#include "Core/Polling/IMailboxSession.h"
+#include "Core/Polling/IPollEvents.h"
+#include "Core/Receiving/IInstanceImporter.h"
+#include "Core/Receiving/ITrustPolicy.h"
+#include "Core/Receiving/MailClassification.h"
+#include "Core/Receiving/ProcessResult.h"
+#include "Core/Store/InboxStore.h"
+#include "Core/Store/OutboxStore.h"
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace DicomMail
+{
+  struct PollSummary
+  {
+    unsigned int fetched = 0;
+    unsigned int imported = 0;
+    unsigned int rejected = 0;
+    unsigned int quarantined = 0;
+    unsigned int acknowledgements = 0;
+    unsigned int fragments = 0;
+    unsigned int duplicates = 0;
+  };
+
+  // One pass over one mailbox: fetch what is new, classify it, hand
+  // DICOM-Mail to the DicomMailProcessor, reassemble message/partial
+  // fragments, read acknowledgements, record everything in the inbox store,
+  // answer with MDNs, and only then move or delete the server's copy. Every
+  // step is idempotent, so a crash at any point is repaired by the next poll.
+  class InboxPoller
+  {
+  public:
+    struct Dependencies
+    {
+      std::string account;
+      const Configuration* configuration = nullptr;
+      std::string siteFingerprint;
+      InboxStore* inbox = nullptr;
+      OutboxStore* outbox = nullptr;
+      OpenPgpContext* crypto = nullptr;
+      ITrustPolicy* trust = nullptr;
+      IInstanceImporter* importer = nullptr;
+      IPollEvents* events = nullptr;
+      std::function<bool()> stopRequested;
+      std::function<void(const std::string&)> log;   // warnings for the Orthanc log
+    };
+
+    explicit InboxPoller(const Dependencies& dependencies);
+
+    PollSummary Poll(IMailboxSession& session);
+
+    // Processes the kept copies of a quarantined transfer again (after the
+    // admin certified the key); returns how many mails were imported.
+    unsigned int RetryQuarantined(const std::string& setId);
+
+    // Directory of kept copies (quarantined and, for POP3, rejected mail).
+    static std::string KeptMailDirectory(const Configuration& configuration);
+
+  private:
+    typedef std::map<std::string, ServerMessage> Listing;
+
+    void HandleMessage(IMailboxSession& session, const ServerMessage& message, const std::string& path,
+                       const Listing& listing, PollSummary& summary);
+    void HandleDicomMail(IMailboxSession& session, const std::vector<ServerMessage>& sources,
+                         const std::string& path, const MailClassification& facts, PollSummary& summary);
+    void HandlePartial(IMailboxSession& session, const ServerMessage& message, const std::string& path,
+                       const MailClassification& facts, const Listing& listing, PollSummary& summary);
+    void HandleAcknowledgement(IMailboxSession& session, const ServerMessage& message, const std::string& path,
+                               PollSummary& summary);
+    void Reject(IMailboxSession& session, const std::vector<ServerMessage>& sources, const std::string& path,
+                const MailClassification& facts, const std::string& reason, PollSummary& summary);
+    void Finish(IMailboxSession& session, const std::vector<ServerMessage>& sources,
+                IMailboxSession::Destination destination, const std::string& outcome);
+    void FinishAgain(IMailboxSession& session, const ServerMessage& message, const std::string& outcome);
+
+    std::string KeepCopy(const std::string& path, const std::string& label);
+    int64_t RecordResult(const ProcessResult& result, const std::string& serverId, const std::string& keptPath);
+    void UpdateTransfer(const ProcessResult& result);
+    void Acknowledge(const ProcessResult& result);
+    void ReportIncompleteFragments();
+    void Log(const std::string& message) const;
+
+    Dependencies d_;
+  };
+}

@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "Core/Transfer/MdnParser.h"
+
+#include <string>
+
+namespace DicomMail
+{
+  // What AcknowledgementReader made of one incoming MDN.
+  struct AckResult
+  {
+    bool valid = false;             // signed by the From partner's certified key: act on it
+    std::string reason;             // why not valid ("unsigned acknowledgement", ...)
+    MdnReport report;               // filled whenever the report could be parsed (also if not valid)
+    bool reportParsed = false;
+    std::string signerFingerprint;
+    std::string partner;
+    std::string fromAddress;
+    std::string messageId;          // of the acknowledgement itself
+  };
+}

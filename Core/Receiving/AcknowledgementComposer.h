@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "Core/Crypto/OpenPgpContext.h"
+#include "Core/Transfer/MdnBuilder.h"
+
+#include <cstdint>
+#include <string>
+
+namespace DicomMail
+{
+  struct ComposedAcknowledgement
+  {
+    std::string path;
+    uint64_t size = 0;
+    std::string messageId;
+  };
+
+  // Writes a complete acknowledgement mail (wire-format.md §5): RFC 3156
+  // multipart/signed; micalg=...; protocol="application/pgp-signature",
+  // first part the MdnBuilder entity, second the detached armored signature
+  // over its exact bytes. Outer headers: From, To, Date, Message-ID,
+  // Subject, MIME-Version, Auto-Submitted, X-TELEMEDICINE-SETID/SETPART
+  // copied from the content. No patient data anywhere.
+  class AcknowledgementComposer
+  {
+  public:
+    static const char* const kDefaultSubject;   // "DICOM-eMail acknowledgement"
+
+    // Writes "path" (0600, synced); throws on failure (the caller removes
+    // the file).
+    static ComposedAcknowledgement Compose(const MdnContent& content,
+                                           const std::string& fromAddress,
+                                           const std::string& fromName,
+                                           const std::string& toAddress,
+                                           const std::string& subject,
+                                           const std::string& signerFingerprint,
+                                           OpenPgpContext& crypto,
+                                           const std::string& path);
+  };
+}

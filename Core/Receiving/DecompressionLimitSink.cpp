@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "Core/Receiving/DecompressionLimitSink.h"
+
+#include "Core/Common/Error.h"
+
+namespace DicomMail
+{
+  DecompressionLimitSink::DecompressionLimitSink(ByteSink& next, uint64_t maxBytes) :
+    next_(next),
+    maxBytes_(maxBytes)
+  {
+  }
+
+  void DecompressionLimitSink::Write(const void* data, size_t size)
+  {
+    if (size > maxBytes_ - count_)
+    {
+      throw Error(ErrorKind::LimitExceeded, "decompressed data exceeds the limit of " +
+                  std::to_string(maxBytes_) + " bytes (MaxDecompressedBytes)");
+    }
+    count_ += size;
+    next_.Write(data, size);
+  }
+
+  void DecompressionLimitSink::Flush()
+  {
+    next_.Flush();
+  }
+}

@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "Core/Mime/IMimeHandler.h"
+#include "Core/Mime/MimeHeaders.h"
+#include "Core/Receiving/BoundedStringSink.h"
+#include "Core/Receiving/ReceivedInstanceSink.h"
+#include "Core/Receiving/ReceivedPart.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace DicomMail
+{
+  // MimeParser handler for a decrypted DICOM-Mail entity (wire-format.md
+  // §3): keeps the top-level headers (the signed X-TELEMEDICINE-*), decodes
+  // every application/dicom and application/octet-stream part into its own
+  // temporary file in "workingDirectory" (hashing it on the way), collects
+  // the manifest part, and notes the other parts it ignores. Received file
+  // names are recorded, never used as paths.
+  class DicomEntityCollector : public IMimeHandler
+  {
+  public:
+    DicomEntityCollector(const std::string& workingDirectory, size_t maxManifestBytes);
+    ~DicomEntityCollector() override;
+
+    void OnMultipartBegin(unsigned int depth, const MimeHeaders& headers) override;
+    ByteSink* OnHeaders(unsigned int depth, const MimeHeaders& headers) override;
+    void OnPartEnd(unsigned int depth, uint64_t decodedSize) override;
+
+    const MimeHeaders& GetTopHeaders() const
+    {
+      return topHeaders_;
+    }
+
+    // Candidate parts: DICOM ones, and application/dicom parts that turned
+    // out not to be DICOM (isDicom false). Octet-stream parts without the
+    // DICM magic are dropped and counted as ignored.
+    std::vector<std::unique_ptr<ReceivedPart> >& GetParts()
+    {
+      return parts_;
+    }
+
+    bool HasManifest() const
+    {
+      return manifestSeen_;
+    }
+
+    const std::string& GetManifestJson() const
+    {
+      return manifest_.GetContent();
+    }
+
+    // Descriptions of ignored attachments ("part 4 (application/pdf)").
+    const std::vector<std::string>& GetIgnored() const
+    {
+      return ignored_;
+    }
+
+  private:
+    std::string workingDirectory_;
+    MimeHeaders topHeaders_;
+    unsigned int leafCount_ = 0;
+    std::vector<std::unique_ptr<ReceivedPart> > parts_;
+    std::unique_ptr<ReceivedPart> current_;
+    std::unique_ptr<ReceivedInstanceSink> currentSink_;
+    BoundedStringSink manifest_;
+    bool manifestSeen_ = false;
+    bool inManifest_ = false;
+    std::vector<std::string> ignored_;
+  };
+}

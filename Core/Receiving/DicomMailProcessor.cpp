@@ -1,0 +1,505 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "Core/Receiving/DicomMailProcessor.h"
+
+#include "Core/Common/Error.h"
+#include "Core/Common/Files.h"
+#include "Core/Mime/MimeParser.h"
+#include "Core/Receiving/CrlfCanonicalSource.h"
+#include "Core/Receiving/DecompressionLimitSink.h"
+#include "Core/Receiving/DicomEntityCollector.h"
+#include "Core/Receiving/EncryptedEnvelopeReader.h"
+#include "Core/Receiving/MailClassifier.h"
+#include "Core/Receiving/ReceiveMimeLimits.h"
+#include "Core/Receiving/SignedPartSplitter.h"
+#include "Core/Receiving/SignerJudgement.h"
+#include "Core/Sending/WireHeaders.h"
+#include "Core/Transfer/DicomFileName.h"
+#include "Core/Transfer/Manifest.h"
+#include "Core/Transfer/Sha256.h"
+
+#include <map>
+#include <memory>
+#include <new>
+
+namespace DicomMail
+{
+  namespace
+  {
+    // Ends processing with an outcome; caught in Process().
+    struct Stop
+    {
+      ProcessOutcome outcome;
+      std::string reason;
+      bool local;
+    };
+
+    [[noreturn]] void StopWith(ProcessOutcome outcome, const std::string& reason, bool local = false)
+    {
+      throw Stop{ outcome, reason, local };
+    }
+
+    // The outcome for an error escaping a step: hostile or broken input is
+    // permanent, trouble on our side is retried locally.
+    ProcessOutcome OutcomeFor(ErrorKind kind, bool& local)
+    {
+      local = false;
+      switch (kind)
+      {
+        case ErrorKind::BadInput:
+        case ErrorKind::LimitExceeded:
+        case ErrorKind::Crypto:
+        case ErrorKind::NotFound:
+          return ProcessOutcome::Rejected;
+        case ErrorKind::Untrusted:
+          return ProcessOutcome::Quarantined;
+        default:
+          local = true;
+          return ProcessOutcome::Failed;
+      }
+    }
+
+    bool HasGoodSignature(const VerifyResult& result)
+    {
+      for (const SignatureCheck& s : result.signatures)
+      {
+        if (s.good)
+        {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+
+  DicomMailProcessor::DicomMailProcessor(OpenPgpContext& crypto,
+                                         ITrustPolicy& trust,
+                                         IInstanceImporter& importer,
+                                         const std::string& workingDirectory,
+                                         const ReceiveLimits& limits,
+                                         unsigned int maxSetTotal) :
+    crypto_(crypto),
+    trust_(trust),
+    importer_(importer),
+    workingDirectory_(workingDirectory),
+    limits_(limits),
+    maxSetTotal_(maxSetTotal)
+  {
+  }
+
+  std::string DicomMailProcessor::DeriveSetId(const std::string& messageId)
+  {
+    return "mail." + Sha256::OfString(messageId).substr(0, 16);
+  }
+
+  ProcessResult DicomMailProcessor::Process(const std::string& mailPath)
+  {
+    ProcessResult result;
+    try
+    {
+      Run(mailPath, result);
+    }
+    catch (const Stop& stop)
+    {
+      result.outcome = stop.outcome;
+      result.localFailure = stop.local;
+      result.reasons.insert(result.reasons.begin(), stop.reason);
+    }
+    catch (const Error& e)
+    {
+      bool local;
+      result.outcome = OutcomeFor(e.GetKind(), local);
+      result.localFailure = local;
+      result.reasons.insert(result.reasons.begin(), e.what());
+    }
+    catch (const std::bad_alloc&)
+    {
+      result.outcome = ProcessOutcome::Failed;
+      result.localFailure = true;
+      result.reasons.insert(result.reasons.begin(), "out of memory while processing the mail");
+    }
+
+    if (!result.IsPositive())
+    {
+      result.importedSopInstanceUids.clear();
+    }
+    result.disposition = ToDisposition(result.outcome);
+    return result;
+  }
+
+  void DicomMailProcessor::ReadOuterFacts(const MailClassification& facts, ProcessResult& result) const
+  {
+    result.fromAddress = facts.fromAddress;
+    result.messageId = facts.messageId;
+    result.senderDate = facts.hasDate ? facts.date : 0;
+    result.dispositionNotificationTo = facts.dispositionNotificationTo;
+    if (facts.set.present)
+    {
+      result.setId = facts.set.setId;
+      result.part = facts.set.part;
+      result.total = facts.set.total;
+    }
+  }
+
+  std::string DicomMailProcessor::ExtractCiphertext(const std::string& mailPath, const std::string& cipherPath,
+                                                    ProcessResult&)
+  {
+    try
+    {
+      FileSink cipher(cipherPath);
+      EncryptedEnvelopeReader reader(cipher);
+      FileSource mail(mailPath);
+      MimeParser parser(mail, reader, ReceiveMimeLimits::ForMail(limits_));
+      parser.Parse();
+      reader.Finish();
+      cipher.Flush();
+      return reader.GetPayload().GetSha256();
+    }
+    catch (const Error& e)
+    {
+      if (e.GetKind() == ErrorKind::BadInput && OpenPgpPayloadSink::IsTransmissionDamage(e.what()))
+      {
+        StopWith(ProcessOutcome::Failed, std::string("damaged in transit: ") + e.what());
+      }
+      throw;
+    }
+  }
+
+  VerifyResult DicomMailProcessor::Decrypt(const std::string& cipherPath, const std::string& plainPath,
+                                           ProcessResult& result)
+  {
+    FileSink plain(plainPath);
+    DecompressionLimitSink limited(plain, limits_.maxDecompressedBytes);
+    FileSource cipher(cipherPath);
+    VerifyResult verification = crypto_.DecryptAndVerify(cipher, limited);
+    plain.Flush();
+    result.plaintextBytes = limited.GetCount();
+    return verification;
+  }
+
+  bool DicomMailProcessor::ParseEntity(const std::string& entityPath, DicomEntityCollector& collector,
+                                       ProcessResult&)
+  {
+    FileSource entity(entityPath);
+    MimeParser parser(entity, collector, ReceiveMimeLimits::ForEntity(limits_));
+    parser.Parse();
+    return true;
+  }
+
+  bool DicomMailProcessor::CheckSetHeaders(const DicomEntityCollector& collector, const SetHeaderValues& outer,
+                                           const std::string& cipherSha256, ProcessResult& result) const
+  {
+    SetHeaderValues inner;
+    try
+    {
+      inner = SetHeaderValues::Read(collector.GetTopHeaders(), maxSetTotal_);
+    }
+    catch (const Error& e)
+    {
+      StopWith(ProcessOutcome::Rejected, std::string("inner headers: ") + e.what());
+    }
+
+    if (inner.present && outer.present)
+    {
+      const std::string difference = SetHeaderValues::Compare(inner, outer);
+      if (!difference.empty())
+      {
+        StopWith(ProcessOutcome::Rejected, difference);
+      }
+    }
+
+    if (inner.present || outer.present)
+    {
+      const SetHeaderValues& chosen = inner.present ? inner : outer;
+      result.setId = chosen.setId;
+      result.part = chosen.part;
+      result.total = chosen.total;
+      result.innerSetHeaders = inner.present;
+      result.setIdDerived = false;
+    }
+    else
+    {
+      // A plain PGP/MIME mail (wire-format.md §6): a transfer of one mail.
+      result.setId = DeriveSetId(result.messageId.empty() ? cipherSha256 : result.messageId);
+      result.part = 1;
+      result.total = 1;
+      result.setIdDerived = true;
+    }
+    return true;
+  }
+
+  void DicomMailProcessor::CheckAndImport(DicomEntityCollector& collector, ProcessResult& result)
+  {
+    std::vector<std::unique_ptr<ReceivedPart> >& parts = collector.GetParts();
+    std::vector<std::string> failures;
+    std::vector<std::string> warnings;
+
+    Manifest manifest;
+    result.hasManifest = collector.HasManifest();
+    if (result.hasManifest)
+    {
+      try
+      {
+        manifest = Manifest::Parse(collector.GetManifestJson());
+      }
+      catch (const Error& e)
+      {
+        StopWith(ProcessOutcome::Rejected, std::string("manifest: ") + e.what());
+      }
+      if (!result.setIdDerived &&
+          (manifest.setId != result.setId || manifest.part != result.part || manifest.total != result.total))
+      {
+        StopWith(ProcessOutcome::Rejected, "the manifest's SetId/Part/Total differ from the X-TELEMEDICINE-* "
+                 "headers");
+      }
+    }
+
+    if (parts.empty() && manifest.instances.empty())
+    {
+      StopWith(ProcessOutcome::Rejected, "no DICOM instance in the mail");
+    }
+
+    // Which parts may be imported, and the manifest entry of each.
+    std::map<std::string, size_t> manifestIndex;
+    for (size_t i = 0; i < manifest.instances.size(); i++)
+    {
+      manifestIndex[manifest.instances[i].name] = i;
+    }
+    std::vector<bool> listed(manifest.instances.size(), false);
+    std::vector<const ManifestInstance*> entryOf(parts.size(), nullptr);
+    std::vector<bool> good(parts.size(), false);
+
+    result.dicomParts = static_cast<unsigned int>(parts.size());
+    for (size_t i = 0; i < parts.size(); i++)
+    {
+      const ReceivedPart& part = *parts[i];
+      const std::string what = part.Describe();
+      if (!part.isDicom)
+      {
+        failures.push_back(what + ": " + part.contentType + " content is not a DICOM file (no \"DICM\" at "
+                           "offset 128)");
+        continue;
+      }
+      if (result.hasManifest)
+      {
+        auto found = manifestIndex.find(part.name);
+        if (found == manifestIndex.end())
+        {
+          failures.push_back(what + " is not listed in the manifest");
+          continue;
+        }
+        if (listed[found->second])
+        {
+          failures.push_back(what + " appears twice in the mail");
+          continue;
+        }
+        listed[found->second] = true;
+        const ManifestInstance& entry = manifest.instances[found->second];
+        if (entry.size != part.size)
+        {
+          failures.push_back("size mismatch for " + what + " (" + std::to_string(part.size) +
+                             " bytes, the manifest says " + std::to_string(entry.size) + ")");
+          continue;
+        }
+        if (entry.sha256 != part.sha256)
+        {
+          failures.push_back("SHA-256 mismatch for " + what);
+          continue;
+        }
+        entryOf[i] = &entry;
+      }
+      good[i] = true;
+    }
+
+    for (size_t i = 0; i < manifest.instances.size(); i++)
+    {
+      if (!listed[i])
+      {
+        const std::string& name = manifest.instances[i].name;
+        failures.push_back((DicomFileName::IsSafeDicomName(name) ? name : "an instance") +
+                           " listed in the manifest is missing from the mail");
+      }
+    }
+    result.failed = static_cast<unsigned int>(failures.size());
+
+    for (const std::string& ignored : collector.GetIgnored())
+    {
+      warnings.push_back("ignored " + ignored);
+      result.ignoredParts++;
+    }
+
+    // Only now, with every check passed, does anything reach the PACS.
+    for (size_t i = 0; i < parts.size(); i++)
+    {
+      if (!good[i])
+      {
+        continue;
+      }
+      ReceivedPart& part = *parts[i];
+      ImportContext context;
+      context.setId = result.setId;
+      context.part = result.part;
+      context.total = result.total;
+      context.signerFingerprint = result.signerFingerprint;
+      context.partnerName = result.partner;
+      context.messageId = result.messageId;
+      context.partName = DicomFileName::IsSafeDicomName(part.name) ? part.name : "";
+      context.sopInstanceUid = entryOf[i] != nullptr ? entryOf[i]->sopInstanceUid : "";
+      context.sha256 = part.sha256;
+
+      ImportOutcome outcome;
+      try
+      {
+        outcome = importer_.Import(part.file->GetPath(), context);
+      }
+      catch (const Error& e)
+      {
+        outcome = ImportOutcome::Failed(e.what());
+      }
+      part.file.reset();   // frees the disk space at once
+
+      switch (outcome.status)
+      {
+        case ImportOutcome::Status::Stored:
+          result.stored++;
+          break;
+        case ImportOutcome::Status::AlreadyStored:
+          result.alreadyStored++;
+          break;
+        case ImportOutcome::Status::Failed:
+          result.failed++;
+          result.localFailure = true;
+          failures.push_back("import of " + part.Describe() + " failed: " + outcome.message);
+          continue;
+      }
+      result.dicomBytes += part.size;
+      if (!context.sopInstanceUid.empty())
+      {
+        result.importedSopInstanceUids.push_back(context.sopInstanceUid);
+      }
+    }
+
+    if (result.alreadyStored > 0)
+    {
+      warnings.insert(warnings.begin(), std::to_string(result.alreadyStored) + " instance(s) already stored");
+    }
+
+    result.reasons = failures;
+    result.reasons.insert(result.reasons.end(), warnings.begin(), warnings.end());
+    if (result.failed > 0)
+    {
+      result.outcome = ProcessOutcome::Failed;
+    }
+    else if (!warnings.empty())
+    {
+      result.outcome = ProcessOutcome::ImportedWithWarnings;
+    }
+    else
+    {
+      result.outcome = ProcessOutcome::Imported;
+    }
+  }
+
+  void DicomMailProcessor::Run(const std::string& mailPath, ProcessResult& result)
+  {
+    result.mailBytes = Files::GetSize(mailPath);
+    const MailClassification facts = MailClassifier(limits_, maxSetTotal_).Classify(mailPath);
+    ReadOuterFacts(facts, result);
+
+    if (facts.kind == MailKind::Malformed)
+    {
+      StopWith(ProcessOutcome::Rejected, facts.reason);
+    }
+    if (result.mailBytes > limits_.maxMailBytes)
+    {
+      StopWith(ProcessOutcome::Rejected, "the mail has " + std::to_string(result.mailBytes) +
+               " bytes, more than the limit of " + std::to_string(limits_.maxMailBytes) + " (MaxMailBytes)");
+    }
+    switch (facts.kind)
+    {
+      case MailKind::Partial:
+        StopWith(ProcessOutcome::Rejected, "a message/partial fragment, not a complete mail: reassemble it first");
+      case MailKind::Acknowledgement:
+        StopWith(ProcessOutcome::Rejected, "an acknowledgement, not a DICOM-Mail");
+      default:
+        break;
+    }
+    if (facts.contentType != "multipart/encrypted")
+    {
+      StopWith(ProcessOutcome::Rejected, "not encrypted: the mail is " +
+               (facts.contentType.empty() ? std::string("not MIME") : facts.contentType) +
+               ", not RFC 3156 multipart/encrypted");
+    }
+
+    // 1. The ciphertext, de-armored.
+    std::unique_ptr<TempFile> cipher(new TempFile(workingDirectory_, ".pgp"));
+    const std::string cipherSha256 = ExtractCiphertext(mailPath, cipher->GetPath(), result);
+
+    // 2. Decryption into a file nobody reads before the checks passed.
+    TempFile plain(workingDirectory_, ".plain");
+    VerifyResult verification = Decrypt(cipher->GetPath(), plain.GetPath(), result);
+    cipher.reset();
+
+    // 3. Sign-then-encrypt (RFC 3156 §6.1): the entity is the first part of
+    //    an inner multipart/signed, verified over its canonical bytes.
+    std::string entityPath = plain.GetPath();
+    std::unique_ptr<TempFile> signedPart;
+    MimeHeaders plainHeaders;
+    {
+      FileSource source(plain.GetPath());
+      plainHeaders = ParseHeaderBlock(source, ReceiveMimeLimits::ForEntity(limits_));
+    }
+    if (plainHeaders.GetContentType().Is("multipart/signed"))
+    {
+      result.signThenEncrypt = true;
+      signedPart.reset(new TempFile(workingDirectory_, ".signed"));
+      std::string signature;
+      {
+        FileSink sink(signedPart->GetPath());
+        SignedPartSplitter splitter(sink);
+        FileSource source(plain.GetPath());
+        MimeParser parser(source, splitter, ReceiveMimeLimits::ForEntity(limits_));
+        parser.Parse();
+        splitter.Finish();
+        sink.Flush();
+        signature = splitter.GetSignature();
+      }
+      VerifyResult inner;
+      {
+        FileSource source(signedPart->GetPath());
+        CrlfCanonicalSource canonical(source);
+        inner = crypto_.Verify(signature, canonical);
+      }
+      if (!HasGoodSignature(inner))
+      {
+        FileSource source(signedPart->GetPath());   // a sender that signed LF text as it was
+        VerifyResult asIs = crypto_.Verify(signature, source);
+        if (HasGoodSignature(asIs))
+        {
+          inner = asIs;
+        }
+      }
+      verification.signatures.insert(verification.signatures.begin(), inner.signatures.begin(),
+                                     inner.signatures.end());
+      entityPath = signedPart->GetPath();
+    }
+
+    // 4. Trust: a valid signature by the key of the partner in From.
+    const SignerJudgement judgement = SignerJudgement::Judge(verification, result.fromAddress, trust_);
+    result.partner = judgement.partner;
+    result.signerFingerprint = judgement.signerFingerprint;
+    if (!judgement.accepted)
+    {
+      result.reasons.assign(judgement.reasons.begin() + 1, judgement.reasons.end());
+      StopWith(judgement.badSignature ? ProcessOutcome::Rejected : ProcessOutcome::Quarantined,
+               judgement.reasons.front());
+    }
+
+    // 5. The authenticated entity.
+    DicomEntityCollector collector(workingDirectory_, ManifestLimits().maxJsonBytes);
+    ParseEntity(entityPath, collector, result);
+    signedPart.reset();
+
+    CheckSetHeaders(collector, facts.set, cipherSha256, result);
+    CheckAndImport(collector, result);
+  }
+}

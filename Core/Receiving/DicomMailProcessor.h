@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "Core/Config/Configuration.h"
+#include "Core/Crypto/OpenPgpContext.h"
+#include "Core/Receiving/IInstanceImporter.h"
+#include "Core/Receiving/ITrustPolicy.h"
+#include "Core/Receiving/MailClassification.h"
+#include "Core/Receiving/ProcessResult.h"
+#include "Core/Receiving/SetHeaderValues.h"
+
+#include <string>
+
+namespace DicomMail
+{
+  class DicomEntityCollector;
+
+  // Turns one complete (already reassembled) DICOM-Mail file into imported
+  // instances, or into a reason why not (wire-format.md §2-3, §6-7):
+  //
+  //   outer RFC 3156 structure -> de-armored ciphertext (temp file)
+  //   -> DecryptAndVerify into a plaintext temp file, bounded by
+  //      MaxDecompressedBytes (GPGME writes plaintext before it has
+  //      checked anything: nothing is used before it returned)
+  //   -> signature valid and by the From partner's key (else Quarantined)
+  //   -> decrypted entity parsed within the limits; inner and outer
+  //      X-TELEMEDICINE-* equal; every DICOM part in its own temp file,
+  //      checked for DICM and against the manifest
+  //   -> only then each good instance goes to the IInstanceImporter.
+  //
+  // Hostile input never throws: it becomes a ProcessResult with reasons.
+  // Every temporary file (named "dm-*" in the working directory) is removed
+  // before Process() returns. Memory stays bounded: nothing larger than a
+  // signature or a manifest is held in memory. One processor per thread
+  // (the OpenPgpContext is not shareable).
+  class DicomMailProcessor
+  {
+  public:
+    DicomMailProcessor(OpenPgpContext& crypto,
+                       ITrustPolicy& trust,
+                       IInstanceImporter& importer,
+                       const std::string& workingDirectory,
+                       const ReceiveLimits& limits = ReceiveLimits(),
+                       unsigned int maxSetTotal = SetHeaderValues::kDefaultMaxTotal);
+
+    ProcessResult Process(const std::string& mailPath);
+
+    // "mail." + the first 16 hex digits of SHA-256(Message-ID): the set id
+    // of a plain PGP/MIME mail, stable across duplicates.
+    static std::string DeriveSetId(const std::string& messageId);
+
+  private:
+    void Run(const std::string& mailPath, ProcessResult& result);
+    void ReadOuterFacts(const MailClassification& facts, ProcessResult& result) const;
+    std::string ExtractCiphertext(const std::string& mailPath, const std::string& cipherPath, ProcessResult& result);
+    VerifyResult Decrypt(const std::string& cipherPath, const std::string& plainPath, ProcessResult& result);
+    bool ParseEntity(const std::string& entityPath, DicomEntityCollector& collector, ProcessResult& result);
+    bool CheckSetHeaders(const DicomEntityCollector& collector, const SetHeaderValues& outer,
+                         const std::string& cipherSha256, ProcessResult& result) const;
+    void CheckAndImport(DicomEntityCollector& collector, ProcessResult& result);
+
+    OpenPgpContext& crypto_;
+    ITrustPolicy& trust_;
+    IInstanceImporter& importer_;
+    std::string workingDirectory_;
+    ReceiveLimits limits_;
+    unsigned int maxSetTotal_;
+  };
+}

@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <string>
+
+namespace DicomMail
+{
+  // What the importer knows about the instance it is given (for Orthanc
+  // metadata and logs; no patient data).
+  struct ImportContext
+  {
+    std::string setId;
+    unsigned int part = 0;
+    unsigned int total = 0;
+    std::string signerFingerprint;
+    std::string partnerName;
+    std::string messageId;        // of the mail carrying the instance
+    std::string partName;         // "IM000001.dcm" when safe to show, else ""
+    std::string sopInstanceUid;   // from the manifest, "" when there is none
+    std::string sha256;           // of the file, 64 lower-case hex digits
+  };
+
+  struct ImportOutcome
+  {
+    enum class Status
+    {
+      Stored,          // new in the PACS
+      AlreadyStored,   // the same instance was there already (counts as delivered)
+      Failed           // not stored: "message" says why
+    };
+
+    Status status = Status::Failed;
+    std::string message;
+
+    static ImportOutcome Stored()
+    {
+      return ImportOutcome{ Status::Stored, "" };
+    }
+
+    static ImportOutcome AlreadyStored()
+    {
+      return ImportOutcome{ Status::AlreadyStored, "" };
+    }
+
+    static ImportOutcome Failed(const std::string& why)
+    {
+      return ImportOutcome{ Status::Failed, why };
+    }
+  };
+
+  // Stores one received DICOM file. The plugin posts it to Orthanc's
+  // /instances; the tests record it. The file is a temporary file that is
+  // removed after the call: read or copy it, do not keep the path. May
+  // throw DicomMail::Error, which counts as Failed.
+  class IInstanceImporter
+  {
+  public:
+    virtual ~IInstanceImporter() = default;
+
+    virtual ImportOutcome Import(const std::string& dicomFilePath, const ImportContext& context) = 0;
+  };
+}

@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "Core/Receiving/ProcessOutcome.h"
+#include "Core/Transfer/MdnDisposition.h"
+
+#include <cstdint>
+#include <ctime>
+#include <string>
+#include <vector>
+
+namespace DicomMail
+{
+  // Everything DicomMailProcessor learnt about one mail. Strings are UTF-8
+  // and hold no patient data (part names only when they are safe DICOM
+  // file ids).
+  struct ProcessResult
+  {
+    ProcessOutcome outcome = ProcessOutcome::Rejected;
+    Disposition disposition = Disposition::Deleted;    // ToDisposition(outcome)
+    std::vector<std::string> reasons;                  // problems and warnings, first the decisive one
+
+    // True when the failure was on our side (working directory full, the
+    // importer failed): keep the mail and process it again later instead
+    // of acknowledging it negatively.
+    bool localFailure = false;
+
+    // The transfer: from the authenticated inner headers when present, else
+    // the outer ones; for a plain mail-client mail "mail.<16 hex>" derived
+    // from the Message-ID, part 1 of 1.
+    std::string setId;
+    unsigned int part = 0;
+    unsigned int total = 0;
+    bool setIdDerived = false;      // plain PGP/MIME mail without X-TELEMEDICINE-*
+    bool innerSetHeaders = false;   // the values come from the signed entity
+
+    std::string messageId;
+    std::string fromAddress;
+    std::string dispositionNotificationTo;
+    std::string partner;              // from ITrustPolicy, "" for an unknown sender
+    std::string signerFingerprint;    // primary key of the (first good) signature
+    time_t senderDate = 0;            // outer Date, 0 if absent or unparsable
+    bool signThenEncrypt = false;     // RFC 3156 §6.1 inner multipart/signed
+
+    unsigned int dicomParts = 0;      // DICOM parts found (good or not)
+    unsigned int stored = 0;
+    unsigned int alreadyStored = 0;
+    unsigned int failed = 0;          // instances that failed a check or the import
+    unsigned int ignoredParts = 0;    // non-DICOM attachments (not text) ignored
+    uint64_t mailBytes = 0;           // size of the mail file
+    uint64_t plaintextBytes = 0;      // decrypted entity
+    uint64_t dicomBytes = 0;          // of the instances handed to the importer
+
+    std::vector<std::string> importedSopInstanceUids;   // from the manifest, stored or already stored
+    bool hasManifest = false;
+
+    bool IsPositive() const
+    {
+      return outcome == ProcessOutcome::Imported || outcome == ProcessOutcome::ImportedWithWarnings;
+    }
+  };
+}

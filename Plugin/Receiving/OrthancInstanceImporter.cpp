@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "Plugin/Receiving/OrthancInstanceImporter.h"
+
+#include "Core/Common/Error.h"
+#include "Core/Common/Files.h"
+#include "Plugin/OrthancApi.h"
+#include "Plugin/PluginContext.h"
+
+namespace DicomMail
+{
+  namespace
+  {
+    void SetMetadata(const std::string& instanceId, int id, const std::string& value)
+    {
+      if (value.empty())
+      {
+        return;
+      }
+      const std::string uri = "/instances/" + instanceId + "/metadata/" + std::to_string(id);
+      OrthancApi::Call(OrthancPluginHttpMethod_Put, uri, value.data(), value.size());
+    }
+  }
+
+  ImportOutcome OrthancInstanceImporter::Import(const std::string& dicomFilePath, const ImportContext& context)
+  {
+    // Orthanc's SDK takes a whole file per call: one instance in memory.
+    const std::string content = Files::ReadAll(dicomFilePath, UINT32_MAX);
+    const OrthancApi::RestAnswer answer =
+      OrthancApi::Call(OrthancPluginHttpMethod_Post, "/instances", content.data(), content.size());
+    if (answer.status != 200)
+    {
+      return ImportOutcome::Failed("Orthanc refused the instance (HTTP " + std::to_string(answer.status) + ")");
+    }
+    const Json::Value result = OrthancApi::ParseJson(answer.body);
+    const std::string status = result["Status"].asString();
+    const std::string id = result["ID"].asString();
+    if (status != "Success" && status != "AlreadyStored")
+    {
+      return ImportOutcome::Failed("Orthanc did not store the instance: " + status);
+    }
+    SetMetadata(id, MetadataIds::kSetId, context.setId);
+    SetMetadata(id, MetadataIds::kSignerFingerprint, context.signerFingerprint);
+    SetMetadata(id, MetadataIds::kPartner, context.partnerName);
+
+    // Remember where the study came from, so auto-routing never mails it back.
+    if (!context.partnerName.empty())
+    {
+      Json::Value study;
+      if (OrthancApi::LookupJson("/studies/" + result["ParentStudy"].asString(), study))
+      {
+        PluginContext::Get().GetRouting().RecordReceived(study["MainDicomTags"]["StudyInstanceUID"].asString(),
+                                                         context.partnerName);
+      }
+    }
+    return status == "Success" ? ImportOutcome::Stored() : ImportOutcome::AlreadyStored();
+  }
+}

@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "Core/Receiving/IInstanceImporter.h"
+
+namespace DicomMail
+{
+  // Orthanc metadata the plugin writes on every imported instance (ids in
+  // the user range, outside the ones the Orthanc Book's registry lists).
+  namespace MetadataIds
+  {
+    const int kSetId = 4310;              // X-TELEMEDICINE-SETID of the transfer
+    const int kSignerFingerprint = 4311;  // OpenPGP fingerprint of the signing key
+    const int kPartner = 4312;            // partner name
+  }
+
+  // Posts received DICOM files to Orthanc's /instances, one file in memory
+  // at a time, and tags them with the transfer and the signer.
+  class OrthancInstanceImporter : public IInstanceImporter
+  {
+  public:
+    ImportOutcome Import(const std::string& dicomFilePath, const ImportContext& context) override;
+  };
+}

@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The receiver's record (/dicom-mail/inbox) and POST /dicom-mail/fetch.
+
+#include "Plugin/Rest/Routes.h"
+
+#include "Core/Common/Error.h"
+#include "Core/Store/UtcTime.h"
+#include "Plugin/PluginContext.h"
+#include "Plugin/Workers/Workers.h"
+
+namespace DicomMail
+{
+  namespace
+  {
+    Json::Value Nullable(const std::string& s)
+    {
+      return s.empty() ? Json::Value() : Json::Value(s);
+    }
+
+    Json::Value ToJson(const InboxTransfer& t)
+    {
+      Json::Value v;
+      v["SetId"] = t.setId;
+      v["Partner"] = Nullable(t.partner);
+      v["Sender"] = t.senderAddress;
+      v["SignerFingerprint"] = Nullable(t.signerFingerprint);
+      v["MailsReceived"] = t.mailsReceived;
+      v["MailsExpected"] = t.mailsExpected;
+      v["InstancesImported"] = t.instancesImported;
+      v["InstancesFailed"] = t.instancesFailed;
+      v["InstancesAlreadyStored"] = t.instancesAlreadyStored;
+      v["FirstReceived"] = Nullable(t.firstReceived);
+      v["CompletedAt"] = Nullable(t.completedAt);
+      v["SenderDate"] = Nullable(t.senderDate);
+      v["LastImportAt"] = Nullable(t.lastImportAt);
+      // DIN 6868-159: from the sender's Date to the last instance imported.
+      if (!t.senderDate.empty() && !t.lastImportAt.empty())
+      {
+        v["TransferSeconds"] = static_cast<Json::Int64>(UtcTime::ToUnix(t.lastImportAt) -
+                                                        UtcTime::ToUnix(t.senderDate));
+      }
+      else
+      {
+        v["TransferSeconds"] = Json::Value();
+      }
+      v["Bytes"] = static_cast<Json::UInt64>(t.bytes);
+      v["State"] = t.state;
+      v["Reasons"] = Json::arrayValue;
+      for (const std::string& r : t.reasons)
+      {
+        v["Reasons"].append(r);
+      }
+      return v;
+    }
+
+    Json::Value ToJson(const InboxMail& m)
+    {
+      Json::Value v;
+      v["Id"] = static_cast<Json::Int64>(m.id);
+      v["SetId"] = m.setId;
+      v["Part"] = m.part;
+      v["Total"] = m.total;
+      v["MessageId"] = m.messageId;
+      v["Account"] = m.account;
+      v["State"] = m.state;
+      v["Reason"] = m.reason;
+      v["ReceivedAt"] = Nullable(m.receivedAt);
+      v["ProcessedAt"] = Nullable(m.processedAt);
+      v["Disposition"] = Nullable(m.disposition);
+      v["Bytes"] = static_cast<Json::UInt64>(m.bytes);
+      v["Kept"] = !m.storedPath.empty();
+      return v;
+    }
+
+    void ListInbox(RestCall& call)
+    {
+      if (call.GetMethod() != OrthancPluginHttpMethod_Get)
+      {
+        call.AnswerMethodNotAllowed("GET");
+        return;
+      }
+      InboxStore& inbox = PluginContext::Get().GetInbox();
+      const unsigned int limit = static_cast<unsigned int>(std::stoul(call.GetArgument("limit", "100")));
+      const unsigned int since = static_cast<unsigned int>(std::stoul(call.GetArgument("since", "0")));
+      Json::Value result = Json::arrayValue;
+      for (const InboxTransfer& t : inbox.ListTransfers(limit, since))
+      {
+        result.append(ToJson(t));
+      }
+      call.AnswerJson(result);
+    }
+
+    void OneTransfer(RestCall& call)
+    {
+      if (call.GetMethod() != OrthancPluginHttpMethod_Get)
+      {
+        call.AnswerMethodNotAllowed("GET");
+        return;
+      }
+      InboxStore& inbox = PluginContext::Get().GetInbox();
+      InboxTransfer transfer;
+      if (!inbox.GetTransfer(call.GetGroup(0), transfer))
+      {
+        throw Error(ErrorKind::NotFound, "no transfer with SetId \"" + call.GetGroup(0) + "\" in the inbox");
+      }
+      Json::Value v = ToJson(transfer);
+      v["Mails"] = Json::arrayValue;
+      for (const InboxMail& m : inbox.ListMails(transfer.setId))
+      {
+        v["Mails"].append(ToJson(m));
+      }
+      call.AnswerJson(v);
+    }
+
+    void Retry(RestCall& call)
+    {
+      if (call.GetMethod() != OrthancPluginHttpMethod_Post)
+      {
+        call.AnswerMethodNotAllowed("POST");
+        return;
+      }
+      InboxTransfer transfer;
+      if (!PluginContext::Get().GetInbox().GetTransfer(call.GetGroup(0), transfer))
+      {
+        throw Error(ErrorKind::NotFound, "no transfer with SetId \"" + call.GetGroup(0) + "\" in the inbox");
+      }
+      const unsigned int imported = Workers::RetryQuarantined(transfer.setId);
+      PluginContext::Get().GetInbox().GetTransfer(transfer.setId, transfer);
+      Json::Value v = ToJson(transfer);
+      v["MailsImported"] = imported;
+      call.AnswerJson(v);
+    }
+
+    void Quarantine(RestCall& call)
+    {
+      if (call.GetMethod() != OrthancPluginHttpMethod_Get)
+      {
+        call.AnswerMethodNotAllowed("GET");
+        return;
+      }
+      Json::Value result = Json::arrayValue;
+      for (const InboxMail& m : PluginContext::Get().GetInbox().ListQuarantined())
+      {
+        result.append(ToJson(m));
+      }
+      call.AnswerJson(result);
+    }
+
+    void Fetch(RestCall& call)
+    {
+      if (call.GetMethod() != OrthancPluginHttpMethod_Post)
+      {
+        call.AnswerMethodNotAllowed("POST");
+        return;
+      }
+      call.AnswerJson(Workers::PollNow(600));
+    }
+  }
+
+  void RegisterInboxRoutes()
+  {
+    RegisterRoute<ListInbox>("/dicom-mail/inbox");
+    RegisterRoute<Quarantine>("/dicom-mail/quarantine");
+    RegisterRoute<OneTransfer>("/dicom-mail/inbox/([^/]+)");
+    RegisterRoute<Retry>("/dicom-mail/inbox/([^/]+)/retry");
+    RegisterRoute<Fetch>("/dicom-mail/fetch");
+  }
+}

@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "Plugin/Workers/AcknowledgementTracker.h"
+
+#include "Core/Common/Error.h"
+#include "Core/Common/Files.h"
+#include "Core/Store/UtcTime.h"
+#include "Core/Transport/SmtpSender.h"
+#include "Plugin/Jobs/SendJob.h"
+#include "Plugin/PluginContext.h"
+
+#include <algorithm>
+#include <chrono>
+
+namespace DicomMail
+{
+  AcknowledgementTracker::~AcknowledgementTracker()
+  {
+    Stop();
+  }
+
+  void AcknowledgementTracker::Start()
+  {
+    stop_ = false;
+    thread_ = std::thread(&AcknowledgementTracker::Run, this);
+  }
+
+  void AcknowledgementTracker::Stop()
+  {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stop_ = true;
+    }
+    wake_.notify_all();
+    if (thread_.joinable())
+    {
+      thread_.join();
+    }
+  }
+
+  void AcknowledgementTracker::SendAcknowledgement(const std::string& path, const std::string& to)
+  {
+    PluginContext& context = PluginContext::Get();
+    SmtpSender smtp(context.GetSmtpAccount(), context.GetConfiguration().smtp.heloName);
+    FileSource source(path);
+    // RFC 3798: an MDN goes with the null return path, so it never bounces.
+    const SmtpResult result = smtp.Send("", {to}, source, source.GetSize());
+    if (!result.ok)
+    {
+      throw Error(ErrorKind::Transport, "cannot send the acknowledgement to " + to + ": " + result.message);
+    }
+  }
+
+  void AcknowledgementTracker::UpdateTransferState(const std::string& setId)
+  {
+    OutboxStore& outbox = PluginContext::Get().GetOutbox();
+    OutboxTransfer transfer;
+    std::vector<OutboxMail> mails;
+    if (!outbox.GetTransfer(setId, transfer, mails) || transfer.state == "canceled" || transfer.state == "failed")
+    {
+      return;
+    }
+    const bool all = std::all_of(mails.begin(), mails.end(), [](const OutboxMail& m) {
+      return m.state == "acknowledged" || m.state == "warning";
+    });
+    if (all)
+    {
+      outbox.SetTransferState(setId, "acknowledged", "");
+    }
+  }
+
+  void AcknowledgementTracker::Resend(const std::string& setId, unsigned int part, const std::string& why)
+  {
+    PluginContext& context = PluginContext::Get();
+    OutboxStore& outbox = context.GetOutbox();
+    OutboxTransfer transfer;
+    std::vector<OutboxMail> mails;
+    if (!outbox.GetTransfer(setId, transfer, mails))
+    {
+      return;
+    }
+    for (const OutboxMail& mail : mails)
+    {
+      if (mail.part != part)
+      {
+        continue;
+      }
+      // attempts counts the sends so far: the first plus the resends.
+      if (mail.attempts > context.GetConfiguration().maxResends)
+      {
+        const std::string reason = "mail " + std::to_string(part) + " " + why + " after " +
+          std::to_string(mail.attempts) + " attempts";
+        outbox.SetMailState(setId, part, "failed", reason);
+        outbox.SetTransferState(setId, "failed", reason);
+        OrthancApi::LogWarning("transfer " + setId + " failed: " + reason);
+        return;
+      }
+      outbox.SetMailState(setId, part, "pending", "resending: " + why);
+      OrthancApi::LogWarning("transfer " + setId + ": resending mail " + std::to_string(part) + " (" + why + ")");
+      const std::string jobId = OrthancJob::Submit(new SendJob(setId), 0);
+      transfer.jobId = jobId;
+      OutboxTransfer current;
+      if (outbox.GetTransfer(setId, current, mails))
+      {
+        current.jobId = jobId;
+        outbox.UpdateTransfer(current);
+      }
+      return;
+    }
+  }
+
+  void AcknowledgementTracker::OnAcknowledgement(const std::string& setId, unsigned int part, Disposition disposition)
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    try
+    {
+      switch (disposition)
+      {
+        case Disposition::Displayed:
+        case Disposition::DisplayedWarning:
+          UpdateTransferState(setId);
+          break;
+        case Disposition::DeletedError:
+          Resend(setId, part, "was refused by the partner as damaged (deleted/error)");
+          break;
+        case Disposition::Deleted:
+        {
+          const std::string reason = "the partner could not process mail " + std::to_string(part) +
+            " and says sending again will not help (deleted)";
+          PluginContext::Get().GetOutbox().SetTransferState(setId, "failed", reason);
+          break;
+        }
+      }
+    }
+    catch (const std::exception& e)
+    {
+      OrthancApi::LogError("cannot apply the acknowledgement of transfer " + setId + ": " + e.what());
+    }
+  }
+
+  void AcknowledgementTracker::CheckOverdue()
+  {
+    PluginContext& context = PluginContext::Get();
+    const int64_t limit = static_cast<int64_t>(time(nullptr)) - context.GetConfiguration().acknowledgementTimeout;
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (const OutboxMail& mail : context.GetOutbox().ListMailsAwaitingAck(UtcTime::FromUnix(limit)))
+    {
+      Resend(mail.setId, mail.part, "got no acknowledgement within " +
+             std::to_string(context.GetConfiguration().acknowledgementTimeout) + " s");
+    }
+  }
+
+  void AcknowledgementTracker::Run()
+  {
+    const unsigned int timeout = PluginContext::Get().GetConfiguration().acknowledgementTimeout;
+    const unsigned int period = std::max(1u, std::min(60u, timeout / 4));
+    for (;;)
+    {
+      {
+        std::unique_lock<std::mutex> lock(mutex_);
+        wake_.wait_for(lock, std::chrono::seconds(period), [this] { return stop_; });
+        if (stop_)
+        {
+          return;
+        }
+      }
+      try
+      {
+        CheckOverdue();
+      }
+      catch (const std::exception& e)
+      {
+        OrthancApi::LogError(std::string("checking overdue acknowledgements failed: ") + e.what());
+      }
+    }
+  }
+}

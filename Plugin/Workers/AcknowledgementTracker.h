@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "Core/Polling/IPollEvents.h"
+
+#include <condition_variable>
+#include <mutex>
+#include <set>
+#include <thread>
+
+namespace DicomMail
+{
+  // The sender's side of acknowledgements: sends our MDNs, applies the
+  // partners' MDNs to the outbox, and resends mails that got a retryable
+  // negative answer or none within AcknowledgementTimeout, at most
+  // MaxResends times, before it declares the transfer failed.
+  class AcknowledgementTracker : public IPollEvents
+  {
+  public:
+    AcknowledgementTracker() = default;
+    ~AcknowledgementTracker() override;
+
+    void Start();
+    void Stop();
+
+    void SendAcknowledgement(const std::string& path, const std::string& to) override;
+    void OnAcknowledgement(const std::string& setId, unsigned int part, Disposition disposition) override;
+
+    // One pass over the outbox for overdue acknowledgements.
+    void CheckOverdue();
+
+  private:
+    void Run();
+    void Resend(const std::string& setId, unsigned int part, const std::string& why);
+    void UpdateTransferState(const std::string& setId);
+
+    std::mutex mutex_;   // also serializes outbox read-modify-writes
+    std::condition_variable wake_;
+    bool stop_ = false;
+    std::thread thread_;
+  };
+}

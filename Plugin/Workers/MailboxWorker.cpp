@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "Plugin/Workers/MailboxWorker.h"
+
+#include "Core/Common/Error.h"
+#include "Core/Polling/ImapMailboxSession.h"
+#include "Core/Polling/Pop3MailboxSession.h"
+#include "Plugin/OrthancApi.h"
+#include "Plugin/PluginContext.h"
+#include "Plugin/Receiving/OrthancInstanceImporter.h"
+#include "Plugin/Receiving/PartnerTrustPolicy.h"
+
+#include <chrono>
+
+namespace DicomMail
+{
+  MailboxWorker::MailboxWorker(const IncomingAccountSettings& settings, IPollEvents& events) :
+    settings_(settings),
+    events_(events)
+  {
+  }
+
+  MailboxWorker::~MailboxWorker()
+  {
+    Stop();
+  }
+
+  void MailboxWorker::Start()
+  {
+    stop_ = false;
+    thread_ = std::thread(&MailboxWorker::Run, this);
+  }
+
+  void MailboxWorker::Stop()
+  {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stop_ = true;
+    }
+    wake_.notify_all();
+    polled_.notify_all();
+    if (thread_.joinable())
+    {
+      thread_.join();
+    }
+  }
+
+  Json::Value MailboxWorker::PollNow(unsigned int timeoutSeconds)
+  {
+    std::unique_lock<std::mutex> lock(mutex_);
+    // Wait for a poll that starts after this request.
+    const uint64_t target = pollsDone_ + (polling_ ? 2 : 1);
+    wakeRequested_ = true;
+    wake_.notify_all();
+    if (!polled_.wait_for(lock, std::chrono::seconds(timeoutSeconds),
+                          [&] { return stop_ || pollsDone_ >= target; }))
+    {
+      throw Error(ErrorKind::Transport, "mailbox \"" + settings_.name + "\" did not finish a poll within " +
+                  std::to_string(timeoutSeconds) + " s");
+    }
+    return lastSummary_;
+  }
+
+  PollSummary MailboxWorker::PollOnce()
+  {
+    PluginContext& context = PluginContext::Get();
+    const MailAccount account = context.GetIncomingAccount(settings_);
+    const TransferProgress progress = [this](uint64_t, uint64_t) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      return !stop_;
+    };
+
+    std::unique_ptr<OpenPgpContext> crypto = context.NewCrypto();
+    PartnerTrustPolicy trust(context.GetPartners());
+    OrthancInstanceImporter importer;
+    InboxPoller::Dependencies d;
+    d.account = settings_.name;
+    d.configuration = &context.GetConfiguration();
+    d.siteFingerprint = context.GetSiteFingerprint();
+    d.inbox = &context.GetInbox();
+    d.outbox = &context.GetOutbox();
+    d.crypto = crypto.get();
+    d.trust = &trust;
+    d.importer = &importer;
+    d.events = &events_;
+    d.stopRequested = [this] {
+      std::lock_guard<std::mutex> lock(mutex_);
+      return stop_;
+    };
+    d.log = [](const std::string& message) { OrthancApi::LogWarning(message); };
+    InboxPoller poller(d);
+
+    const std::string scheme = account.url.substr(0, account.url.find(':'));
+    if (scheme == "pop3" || scheme == "pop3s")
+    {
+      Pop3MailboxSession session(account, progress);
+      return poller.Poll(session);
+    }
+    ImapMailboxSession session(account, settings_, progress);
+    return poller.Poll(session);
+  }
+
+  void MailboxWorker::Run()
+  {
+    PluginContext& context = PluginContext::Get();
+    for (;;)
+    {
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        polling_ = true;
+      }
+      Json::Value summary;
+      try
+      {
+        const PollSummary s = PollOnce();
+        context.GetStatusBoard().ReportSuccess(settings_.name);
+        summary["Account"] = settings_.name;
+        summary["Fetched"] = s.fetched;
+        summary["Imported"] = s.imported;
+        summary["Rejected"] = s.rejected;
+        summary["Quarantined"] = s.quarantined;
+        summary["Acknowledgements"] = s.acknowledgements;
+        summary["Fragments"] = s.fragments;
+        summary["Duplicates"] = s.duplicates;
+      }
+      catch (const std::exception& e)
+      {
+        context.GetStatusBoard().ReportError(settings_.name, e.what());
+        OrthancApi::LogWarning("polling mailbox \"" + settings_.name + "\" failed: " + e.what());
+        summary["Account"] = settings_.name;
+        summary["Error"] = e.what();
+      }
+
+      std::unique_lock<std::mutex> lock(mutex_);
+      pollsDone_++;
+      polling_ = false;
+      lastSummary_ = summary;
+      polled_.notify_all();
+      if (stop_)
+      {
+        return;
+      }
+      wake_.wait_for(lock, std::chrono::seconds(settings_.pollInterval), [this] { return stop_ || wakeRequested_; });
+      wakeRequested_ = false;
+      if (stop_)
+      {
+        return;
+      }
+    }
+  }
+}

@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "Core/Config/Configuration.h"
+#include "Core/Polling/InboxPoller.h"
+
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+namespace DicomMail
+{
+  // One thread per incoming account: polls every PollInterval seconds, or
+  // at once when woken (POST /dicom-mail/fetch). Stop() interrupts a
+  // transfer in progress within about a second, so Orthanc stops quickly.
+  class MailboxWorker
+  {
+  public:
+    MailboxWorker(const IncomingAccountSettings& settings, IPollEvents& events);
+    ~MailboxWorker();
+
+    void Start();
+    void Stop();
+
+    // Asks for a poll now and waits (at most timeoutSeconds) until one has
+    // completed; returns its summary as JSON.
+    Json::Value PollNow(unsigned int timeoutSeconds);
+
+    const std::string& GetName() const
+    {
+      return settings_.name;
+    }
+
+  private:
+    void Run();
+    PollSummary PollOnce();
+
+    IncomingAccountSettings settings_;
+    IPollEvents& events_;
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    std::condition_variable polled_;
+    bool stop_ = false;
+    bool wakeRequested_ = false;
+    bool polling_ = false;
+    uint64_t pollsDone_ = 0;
+    Json::Value lastSummary_;
+    std::thread thread_;
+  };
+}

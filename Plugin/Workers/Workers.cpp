@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "Plugin/Workers/Workers.h"
+
+#include "Core/Common/Error.h"
+#include "Plugin/OrthancApi.h"
+#include "Plugin/PluginContext.h"
+#include "Plugin/Receiving/OrthancInstanceImporter.h"
+#include "Plugin/Receiving/PartnerTrustPolicy.h"
+#include "Plugin/Workers/AcknowledgementTracker.h"
+#include "Plugin/Workers/MailboxWorker.h"
+
+#include <memory>
+#include <mutex>
+#include <vector>
+
+namespace DicomMail
+{
+  namespace Workers
+  {
+    namespace
+    {
+      std::mutex mutex_;
+      std::unique_ptr<AcknowledgementTracker> tracker_;
+      std::vector<std::unique_ptr<MailboxWorker> > mailboxes_;
+    }
+
+    void Start()
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (tracker_)
+      {
+        return;
+      }
+      tracker_.reset(new AcknowledgementTracker);
+      tracker_->Start();
+      for (const IncomingAccountSettings& account : PluginContext::Get().GetConfiguration().incoming)
+      {
+        mailboxes_.emplace_back(new MailboxWorker(account, *tracker_));
+        mailboxes_.back()->Start();
+      }
+      OrthancApi::LogInfo("started " + std::to_string(mailboxes_.size()) + " mailbox poller(s)");
+    }
+
+    void Stop()
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      for (auto& worker : mailboxes_)
+      {
+        worker->Stop();
+      }
+      mailboxes_.clear();
+      if (tracker_)
+      {
+        tracker_->Stop();
+        tracker_.reset();
+      }
+    }
+
+    bool IsRunning()
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      return tracker_ != nullptr;
+    }
+
+    Json::Value PollNow(unsigned int timeoutSeconds)
+    {
+      std::vector<MailboxWorker*> workers;
+      AcknowledgementTracker* tracker = nullptr;
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        for (auto& worker : mailboxes_)
+        {
+          workers.push_back(worker.get());
+        }
+        tracker = tracker_.get();
+      }
+      if (tracker == nullptr)
+      {
+        throw Error(ErrorKind::Internal, "the mailbox pollers are not running");
+      }
+      Json::Value result = Json::arrayValue;
+      for (MailboxWorker* worker : workers)
+      {
+        result.append(worker->PollNow(timeoutSeconds));
+      }
+      tracker->CheckOverdue();
+      return result;
+    }
+
+    unsigned int RetryQuarantined(const std::string& setId)
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (!tracker_)
+      {
+        throw Error(ErrorKind::Internal, "the plugin is not running");
+      }
+      PluginContext& context = PluginContext::Get();
+      std::unique_ptr<OpenPgpContext> crypto = context.NewCrypto();
+      PartnerTrustPolicy trust(context.GetPartners());
+      OrthancInstanceImporter importer;
+      InboxPoller::Dependencies d;
+      d.account = "retry";
+      d.configuration = &context.GetConfiguration();
+      d.siteFingerprint = context.GetSiteFingerprint();
+      d.inbox = &context.GetInbox();
+      d.outbox = &context.GetOutbox();
+      d.crypto = crypto.get();
+      d.trust = &trust;
+      d.importer = &importer;
+      d.events = tracker_.get();
+      d.log = [](const std::string& message) { OrthancApi::LogWarning(message); };
+      InboxPoller poller(d);
+      return poller.RetryQuarantined(setId);
+    }
+  }
+}

@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <json/value.h>
+
+#include <string>
+
+namespace DicomMail
+{
+  // The plugin's background threads: one poller per incoming account and
+  // the acknowledgement tracker. Started on OrthancStarted (the REST API is
+  // usable only then), stopped on OrthancStopped.
+  namespace Workers
+  {
+    void Start();
+    void Stop();
+    bool IsRunning();
+
+    // Polls every account now and waits for the results.
+    Json::Value PollNow(unsigned int timeoutSeconds);
+
+    // Processes a quarantined transfer's kept mails again.
+    unsigned int RetryQuarantined(const std::string& setId);
+  }
+}
