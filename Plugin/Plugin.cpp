@@ -9,6 +9,7 @@
 #include "Plugin/Jobs/SendJob.h"
 #include "Plugin/PluginContext.h"
 #include "Plugin/Rest/Routes.h"
+#include "Plugin/Routing/AutoRouting.h"
 #include "Plugin/Workers/Workers.h"
 
 #include <orthanc/OrthancCPlugin.h>
@@ -34,7 +35,7 @@ namespace
 
   // Runs on Orthanc's single change thread: never block it. Only the start
   // and stop of the workers happen here; everything else is queued.
-  OrthancPluginErrorCode OnChange(OrthancPluginChangeType changeType, OrthancPluginResourceType, const char*)
+  OrthancPluginErrorCode OnChange(OrthancPluginChangeType changeType, OrthancPluginResourceType, const char* resourceId)
   {
     try
     {
@@ -42,9 +43,15 @@ namespace
       {
         case OrthancPluginChangeType_OrthancStarted:
           Workers::Start();
+          AutoRouting::Start();
           break;
         case OrthancPluginChangeType_OrthancStopped:
+          AutoRouting::Stop();
           Workers::Stop();
+          break;
+        case OrthancPluginChangeType_StableStudy:
+        case OrthancPluginChangeType_StableSeries:
+          AutoRouting::Enqueue(changeType, resourceId);   // only queues
           break;
         default:
           break;
@@ -85,6 +92,7 @@ extern "C"
     try
     {
       const Configuration config = ReadConfiguration();
+      AutoRouting::Configure(config.autoRouting);   // an invalid rule stops start-up
       // Both libraries want their global set-up before any thread uses them.
       GpgmeLibrary::Initialize();
       CurlGlobal::Initialize();
@@ -113,6 +121,7 @@ extern "C"
 
   ORTHANC_PLUGINS_API void OrthancPluginFinalize()
   {
+    AutoRouting::Stop();
     Workers::Stop();
     PluginContext::Destroy();
   }

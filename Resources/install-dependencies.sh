@@ -14,6 +14,8 @@ packages=(
   postfix dovecot-core dovecot-imapd dovecot-pop3d dovecot-lmtpd openssl
   # integration tests
   python3 python3-pytest python3-requests python3-pydicom python3-numpy curl procps
+  # the browser test of the Explorer extension (driven by playwright-core from npm)
+  chromium
 )
 
 missing=()
@@ -23,8 +25,22 @@ for p in "${packages[@]}"; do
   fi
 done
 
+install_browser_driver() {
+  # playwright-core only: it drives Debian's chromium, it downloads no browser.
+  local dir
+  dir="$(cd "$(dirname "$0")/.." && pwd)/IntegrationTests/browser"
+  if ! command -v npm > /dev/null; then
+    # Machines here ship Node.js with npm; plain Debian needs both packages.
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-upgrade nodejs npm
+  fi
+  if [ ! -d "$dir/node_modules/playwright-core" ]; then
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
+
 if [ ${#missing[@]} -eq 0 ]; then
   echo "All dependencies are installed."
+  install_browser_driver
   exit 0
 fi
 
@@ -34,3 +50,4 @@ echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-se
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-upgrade "${missing[@]}"
+install_browser_driver

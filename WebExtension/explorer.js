@@ -375,10 +375,11 @@
     }
   }
 
+  // The Content of a job that is still being prepared may hold the SetId only.
   function IsDicomMailJob(job)
   {
-    return job && job.Content && typeof job.Content === 'object' &&
-      'Partner' in job.Content && 'SetId' in job.Content;
+    return !!job && (job.Type === 'DicomMailSend' ||
+                     (!!job.Content && typeof job.Content === 'object' && 'SetId' in job.Content));
   }
 
   function RenderJobPanel(page, job)
@@ -389,12 +390,13 @@
       panel = $('<div>').attr('id', 'dicom-mail-job').addClass('dm-panel');
       $('[data-role="content"]', page).first().prepend(panel);
     }
-    var c = job.Content;
+    var c = job.Content || {};
     var total = c.TotalMails || 0;
     var sent = c.MailsSent || 0;
     var fraction = typeof job.Progress === 'number' ? job.Progress / 100 : (total > 0 ? sent / total : 0);
     var lines = [];
-    lines.push('Partner: ' + c.Partner + (c.SetId ? '   (set ' + c.SetId + ')' : ''));
+    lines.push('Partner: ' + (c.Partner || '(preparing)') +
+      (c.Recipient ? ' <' + c.Recipient + '>' : '') + (c.SetId ? '   (set ' + c.SetId + ')' : ''));
     lines.push('Mails sent: ' + sent + ' of ' + (total || '?') +
       (typeof c.TotalInstances === 'number' ? ', ' + c.TotalInstances + ' instances' : ''));
     if (typeof c.BytesSent === 'number')

@@ -3,12 +3,12 @@
 
 #include <algorithm>
 #include <cstring>
-#include <vector>
 
 namespace DicomMail
 {
   CrlfCanonicalSource::CrlfCanonicalSource(ByteSource& inner) :
-    inner_(inner)
+    inner_(inner),
+    chunk_(64 * 1024)
   {
   }
 
@@ -22,20 +22,19 @@ namespace DicomMail
     {
       pending_.clear();
       pendingOffset_ = 0;
-      std::vector<char> chunk(64 * 1024);
-      const size_t n = inner_.Read(chunk.data(), chunk.size());
+      const size_t n = inner_.Read(chunk_.data(), chunk_.size());
       if (n == 0)
       {
         return 0;
       }
       for (size_t i = 0; i < n; i++)
       {
-        if (chunk[i] == '\n' && !lastWasCr_)
+        if (chunk_[i] == '\n' && !lastWasCr_)
         {
           pending_ += '\r';
         }
-        pending_ += chunk[i];
-        lastWasCr_ = chunk[i] == '\r';
+        pending_ += chunk_[i];
+        lastWasCr_ = chunk_[i] == '\r';
       }
     }
     const size_t n = std::min(size, pending_.size() - pendingOffset_);

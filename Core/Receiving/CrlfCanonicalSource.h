@@ -4,6 +4,7 @@
 #include "Core/Common/ByteStream.h"
 
 #include <string>
+#include <vector>
 
 namespace DicomMail
 {
@@ -19,6 +20,7 @@ namespace DicomMail
 
   private:
     ByteSource& inner_;
+    std::vector<char> chunk_;
     std::string pending_;
     size_t pendingOffset_ = 0;
     bool lastWasCr_ = false;

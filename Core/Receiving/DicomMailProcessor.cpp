@@ -140,8 +140,7 @@ namespace DicomMail
     }
   }
 
-  std::string DicomMailProcessor::ExtractCiphertext(const std::string& mailPath, const std::string& cipherPath,
-                                                    ProcessResult&)
+  std::string DicomMailProcessor::ExtractCiphertext(const std::string& mailPath, const std::string& cipherPath)
   {
     try
     {
@@ -176,16 +175,14 @@ namespace DicomMail
     return verification;
   }
 
-  bool DicomMailProcessor::ParseEntity(const std::string& entityPath, DicomEntityCollector& collector,
-                                       ProcessResult&)
+  void DicomMailProcessor::ParseEntity(const std::string& entityPath, DicomEntityCollector& collector)
   {
     FileSource entity(entityPath);
     MimeParser parser(entity, collector, ReceiveMimeLimits::ForEntity(limits_));
     parser.Parse();
-    return true;
   }
 
-  bool DicomMailProcessor::CheckSetHeaders(const DicomEntityCollector& collector, const SetHeaderValues& outer,
+  void DicomMailProcessor::CheckSetHeaders(const DicomEntityCollector& collector, const SetHeaderValues& outer,
                                            const std::string& cipherSha256, ProcessResult& result) const
   {
     SetHeaderValues inner;
@@ -224,7 +221,6 @@ namespace DicomMail
       result.total = 1;
       result.setIdDerived = true;
     }
-    return true;
   }
 
   void DicomMailProcessor::CheckAndImport(DicomEntityCollector& collector, ProcessResult& result)
@@ -432,7 +428,7 @@ namespace DicomMail
 
     // 1. The ciphertext, de-armored.
     std::unique_ptr<TempFile> cipher(new TempFile(workingDirectory_, ".pgp"));
-    const std::string cipherSha256 = ExtractCiphertext(mailPath, cipher->GetPath(), result);
+    const std::string cipherSha256 = ExtractCiphertext(mailPath, cipher->GetPath());
 
     // 2. Decryption into a file nobody reads before the checks passed.
     TempFile plain(workingDirectory_, ".plain");
@@ -496,7 +492,7 @@ namespace DicomMail
 
     // 5. The authenticated entity.
     DicomEntityCollector collector(workingDirectory_, ManifestLimits().maxJsonBytes);
-    ParseEntity(entityPath, collector, result);
+    ParseEntity(entityPath, collector);
     signedPart.reset();
 
     CheckSetHeaders(collector, facts.set, cipherSha256, result);

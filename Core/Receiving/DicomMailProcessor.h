@@ -52,10 +52,10 @@ namespace DicomMail
   private:
     void Run(const std::string& mailPath, ProcessResult& result);
     void ReadOuterFacts(const MailClassification& facts, ProcessResult& result) const;
-    std::string ExtractCiphertext(const std::string& mailPath, const std::string& cipherPath, ProcessResult& result);
+    std::string ExtractCiphertext(const std::string& mailPath, const std::string& cipherPath);
     VerifyResult Decrypt(const std::string& cipherPath, const std::string& plainPath, ProcessResult& result);
-    bool ParseEntity(const std::string& entityPath, DicomEntityCollector& collector, ProcessResult& result);
-    bool CheckSetHeaders(const DicomEntityCollector& collector, const SetHeaderValues& outer,
+    void ParseEntity(const std::string& entityPath, DicomEntityCollector& collector);
+    void CheckSetHeaders(const DicomEntityCollector& collector, const SetHeaderValues& outer,
                          const std::string& cipherSha256, ProcessResult& result) const;
     void CheckAndImport(DicomEntityCollector& collector, ProcessResult& result);
 

@@ -10,5 +10,6 @@ namespace DicomMail
     RegisterPartnerRoutes();
     RegisterSendRoutes();
     RegisterInboxRoutes();
+    RegisterWebRoutes();
   }
 }

@@ -1,0 +1,161 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The Orthanc Explorer extension and the DICOM-Mail page, clicked through in real headless Chromium.
+
+The browser side is IntegrationTests/browser/explorer_ui.mjs (node + playwright-core, Debian's /usr/bin/chromium);
+this test prepares both sites over REST, runs the script phase by phase and checks over REST what the clicks did.
+Screenshots land in IntegrationTests/artifacts/.
+"""
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+
+import pytest
+
+from generate_study import generate_study
+from pgp_cli import GpgHome
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+BROWSER_DIR = os.path.join(HERE, "browser")
+SCRIPT = os.path.join(BROWSER_DIR, "explorer_ui.mjs")
+CHROMIUM = "/usr/bin/chromium"
+TRANSFER_TIMEOUT = 180
+
+
+def ensure_playwright():
+    """playwright-core from the committed package-lock.json (node_modules is not in git)."""
+    if not os.path.isdir(os.path.join(BROWSER_DIR, "node_modules", "playwright-core")):
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=BROWSER_DIR, check=True)
+    assert os.access(CHROMIUM, os.X_OK), "%s is missing: apt-get install chromium" % CHROMIUM
+
+
+def run_browser(phase, server, artifacts, timeout=TRANSFER_TIMEOUT, **arguments):
+    """Runs one phase of explorer_ui.mjs against `server`; returns the JSON of its last stdout line."""
+    command = ["node", SCRIPT, phase, "--base", server.url, "--artifacts", artifacts, "--timeout", str(timeout)]
+    for name, value in arguments.items():
+        command += ["--" + name.replace("_", "-"), str(value)]
+    result = subprocess.run(command, cwd=BROWSER_DIR, capture_output=True, text=True, timeout=timeout + 120)
+    print(result.stdout)
+    print(result.stderr)
+    assert result.returncode == 0, "browser phase %s failed (exit %d): %s" % (
+        phase, result.returncode, result.stderr.strip() or result.stdout.strip())
+    lines = [line for line in result.stdout.splitlines() if line.startswith("{")]
+    assert lines, "browser phase %s printed no result" % phase
+    return json.loads(lines[-1])
+
+
+def site_key(server, timeout=60.0):
+    """The site key (fingerprint, armored public key), waiting for its generation at first start."""
+    deadline = time.monotonic() + timeout
+    while True:
+        r = server.get("/dicom-mail/keys/site", raw=True)
+        if r.status_code == 200:
+            key = r.json()
+            return key["Fingerprint"], key["PublicKey"]
+        assert time.monotonic() < deadline, "no site key on %s: %s" % (server.name, r.text)
+        time.sleep(0.5)
+
+
+def make_partners(hospital, referrer):
+    """Each site imports and certifies the other's key (the phone check is the test's own knowledge) and
+    records it as a partner."""
+    sites = {"hospital": (hospital, "hospital@hospital.test"), "referrer": (referrer, "referrer@referrer.test")}
+    keys = {name: site_key(server) for name, (server, _) in sites.items()}
+    for name, (server, _) in sites.items():
+        other = "referrer" if name == "hospital" else "hospital"
+        fingerprint, public_key = keys[other]
+        imported = server.post("/dicom-mail/keys", public_key)
+        assert fingerprint in imported["Fingerprints"]
+        server.post("/dicom-mail/keys/%s/certify" % fingerprint, {"Exportable": False})
+        server.put("/dicom-mail/partners/%s" % other, {
+            "Addresses": [sites[other][1]], "Fingerprint": fingerprint, "MaxMailSize": 0,
+            "Acknowledgements": True, "Compression": True})
+        partner = server.get("/dicom-mail/partners/%s" % other)
+        assert partner["KeyState"]["Usable"], partner
+    return keys
+
+
+def upload_study(server, directory):
+    paths = generate_study(directory, seed=61, series=1, slices=3, rows=64, cols=64)
+    study = None
+    for path in paths:
+        study = server.upload_dicom(path)["ParentStudy"]
+    return study, len(paths)
+
+
+def wait_study(server, study_uid, instances, timeout=TRANSFER_TIMEOUT):
+    deadline = time.monotonic() + timeout
+    found = []
+    while time.monotonic() < deadline:
+        found = server.post("/tools/find", {"Level": "Study", "Query": {"StudyInstanceUID": study_uid}})
+        if found:
+            count = len(server.get("/studies/%s/instances" % found[0]))
+            if count == instances:
+                return found[0]
+        time.sleep(1)
+    raise AssertionError("study %s did not arrive complete at %s within %d s (found: %s)"
+                         % (study_uid, server.name, timeout, found))
+
+
+@pytest.fixture
+def study_dir():
+    directory = tempfile.mkdtemp(prefix="dm-ui-study-")
+    yield directory
+    shutil.rmtree(directory, ignore_errors=True)
+
+
+SCREENSHOTS = ("explorer-study.png", "explorer-picker.png", "explorer-job.png", "app-outbox.png",
+               "app-outbox-detail.png", "app-import-error.png", "app-certify-dialog.png", "app-keys.png")
+
+
+def test_send_from_explorer_then_follow_and_certify(hospital, referrer, mailstack, artifacts, study_dir):
+    ensure_playwright()
+    for name in SCREENSHOTS:  # left by an earlier run, they would prove nothing
+        if os.path.exists(os.path.join(artifacts, name)):
+            os.remove(os.path.join(artifacts, name))
+    make_partners(hospital, referrer)
+    # A partner whose key cannot be used: the picker must show it disabled, with the reason.
+    hospital.put("/dicom-mail/partners/nokey", {"Addresses": ["outsider@elsewhere.test"]})
+    assert not hospital.get("/dicom-mail/partners/nokey")["KeyState"]["Usable"]
+
+    study, instances = upload_study(hospital, study_dir)
+    study_uid = hospital.get("/studies/%s" % study)["MainDicomTags"]["StudyInstanceUID"]
+    assert not referrer.post("/tools/find", {"Level": "Study", "Query": {"StudyInstanceUID": study_uid}})
+
+    # 1. Explorer: study page -> "Send via DICOM-Mail" -> picker -> Send -> job page (ends in Success).
+    sent = run_browser("send", hospital, artifacts, study=study, partner="referrer", unusable="nokey")
+    job = hospital.get("/jobs/%s" % sent["JobId"])
+    assert job["State"] == "Success", job
+    assert job["Content"]["Partner"] == "referrer"
+    assert job["Content"]["TotalInstances"] == instances
+    set_id = job["Content"]["SetId"]
+
+    # 2. The study arrives, complete, at the receiver.
+    received = wait_study(referrer, study_uid, instances)
+    assert referrer.get("/studies/%s" % received)["MainDicomTags"]["StudyInstanceUID"] == study_uid
+    inbox = {t["SetId"]: t for t in referrer.get("/dicom-mail/inbox")}
+    assert set_id in inbox, inbox
+    assert inbox[set_id]["InstancesImported"] + inbox[set_id]["InstancesAlreadyStored"] == instances
+
+    # 3. Home page link -> DICOM-Mail page: the transfer becomes "acknowledged" without a reload.
+    shown = run_browser("outbox", hospital, artifacts, set_id=set_id)
+    outbox = {t["SetId"]: t for t in hospital.get("/dicom-mail/outbox")}
+    assert outbox[set_id]["State"] == "acknowledged"
+    assert shown["Acknowledged"] == "%d of %d" % (outbox[set_id]["MailsAcknowledged"], outbox[set_id]["TotalMails"])
+
+    # 4. A fresh key imported over REST is certified through the page's dialog.
+    clinic = GpgHome("Clinic Test", "clinic@clinic.test")  # a fresh key made with the gpg CLI
+    try:
+        fingerprint, public = clinic.fingerprint, clinic.export_public()
+    finally:
+        clinic.close()
+    imported = hospital.post("/dicom-mail/keys", public)
+    assert imported["Fingerprints"] == [fingerprint]
+    assert hospital.get("/dicom-mail/keys/%s" % fingerprint)["CertifiedBySite"] is False
+    run_browser("certify", hospital, artifacts, fingerprint=fingerprint)
+    assert hospital.get("/dicom-mail/keys/%s" % fingerprint)["CertifiedBySite"] is True
+
+    for name in SCREENSHOTS:
+        assert os.path.getsize(os.path.join(artifacts, name)) > 1000, name
