@@ -124,6 +124,10 @@ class OrthancServer:
 
     # ------------------------------------------------------------------------------------------------ process
 
+    def detach(self):
+        """Leaves the server running when Python exits (the demo keeps it for the user)."""
+        _running.discard(self)
+
     def _spawn(self):
         if self.is_running():
             raise OrthancError("Orthanc %s is already running (pid %d)" % (self.name, self.pid))
