@@ -281,8 +281,15 @@ namespace DicomMail
 
   std::vector<InboxMail> InboxStore::ListQuarantined()
   {
+    return ListMailsByState("quarantined", 100000);
+  }
+
+  std::vector<InboxMail> InboxStore::ListMailsByState(const std::string& state, unsigned int limit)
+  {
     SqliteStatement select(db_, std::string("SELECT ") + kMailColumns +
-                           " FROM inbox_mails WHERE state = 'quarantined' ORDER BY received_at DESC, id DESC");
+                           " FROM inbox_mails WHERE (?1 = '' OR state = ?1) ORDER BY received_at DESC, id DESC"
+                           " LIMIT ?2");
+    select.BindText(1, state).BindInt64(2, limit);
     std::vector<InboxMail> result;
     while (select.Step())
     {

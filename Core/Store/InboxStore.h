@@ -107,6 +107,9 @@ namespace DicomMail
     // Mails in state "quarantined", newest first.
     std::vector<InboxMail> ListQuarantined();
 
+    // Mails in "state" ("" for all), newest first.
+    std::vector<InboxMail> ListMailsByState(const std::string& state, unsigned int limit);
+
     // ---- Messages seen on the mail servers ------------------------------------
 
     // Inserts or overwrites the outcome (free text, e.g. "imported", "rejected").

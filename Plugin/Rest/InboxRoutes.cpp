@@ -4,6 +4,8 @@
 #include "Plugin/Rest/Routes.h"
 
 #include "Core/Common/Error.h"
+
+#include <algorithm>
 #include "Core/Store/UtcTime.h"
 #include "Plugin/PluginContext.h"
 #include "Plugin/Workers/Workers.h"
@@ -131,6 +133,31 @@ namespace DicomMail
       call.AnswerJson(v);
     }
 
+    // Every mail received, e.g. ?state=rejected: also those that could not
+    // be filed under a transfer (unreadable, hostile).
+    void ListMails(RestCall& call)
+    {
+      if (call.GetMethod() != OrthancPluginHttpMethod_Get)
+      {
+        call.AnswerMethodNotAllowed("GET");
+        return;
+      }
+      const std::string state = call.GetArgument("state", "");
+      static const char* const states[] = {"", "received", "imported", "warning", "failed", "rejected",
+                                           "quarantined"};
+      if (std::find(std::begin(states), std::end(states), state) == std::end(states))
+      {
+        throw Error(ErrorKind::BadInput, "unknown state \"" + state + "\"");
+      }
+      const unsigned int limit = static_cast<unsigned int>(std::stoul(call.GetArgument("limit", "1000")));
+      Json::Value result = Json::arrayValue;
+      for (const InboxMail& m : PluginContext::Get().GetInbox().ListMailsByState(state, limit))
+      {
+        result.append(ToJson(m));
+      }
+      call.AnswerJson(result);
+    }
+
     void Quarantine(RestCall& call)
     {
       if (call.GetMethod() != OrthancPluginHttpMethod_Get)
@@ -161,6 +188,7 @@ namespace DicomMail
   {
     RegisterRoute<ListInbox>("/dicom-mail/inbox");
     RegisterRoute<Quarantine>("/dicom-mail/quarantine");
+    RegisterRoute<ListMails>("/dicom-mail/mails");
     RegisterRoute<OneTransfer>("/dicom-mail/inbox/([^/]+)");
     RegisterRoute<Retry>("/dicom-mail/inbox/([^/]+)/retry");
     RegisterRoute<Fetch>("/dicom-mail/fetch");
