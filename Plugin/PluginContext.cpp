@@ -68,7 +68,7 @@ namespace DicomMail
       }
       for (const UserIdInfo& uid : key.userIds)
       {
-        if (strcasecmp(uid.email.c_str(), configuration_.siteAddress.c_str()) == 0 && key.created > bestCreated)
+        if (strcasecmp(uid.email.c_str(), configuration_.siteAddress.c_str()) == 0 && key.created >= bestCreated)
         {
           best = key.fingerprint;
           bestCreated = key.created;
