@@ -135,11 +135,15 @@ TEST(ReceivingClassifier, MalformedSetHeaders)
 TEST(ReceivingClassifier, PartialFragments)
 {
   ScratchDirectory dir;
-  std::string big = OuterHeaders(kHospital, "set.2", "1", "1") + kEncryptedBody;
+  std::string lines;
   for (int i = 0; i < 100; i++)
   {
-    big.insert(big.rfind("xx"), std::string(70, 'y') + "\r\n");
+    lines += std::string(70, 'y') + "\r\n";
   }
+  std::string body = kEncryptedBody;
+  const size_t payload = body.rfind("xx\r\n");
+  body = body.substr(0, payload) + lines + body.substr(payload);
+  const std::string big = OuterHeaders(kHospital, "set.2", "1", "1") + body;
   const std::string mailPath = dir.File("big.eml");
   Files::WriteAll(mailPath, big);
   const std::vector<std::string> fragments =

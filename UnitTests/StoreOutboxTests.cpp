@@ -5,6 +5,8 @@
 #include "Core/Store/SqliteStatement.h"
 #include "Core/Store/UtcTime.h"
 
+#include "UnitTests/StoreTestSupport.h"
+
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -15,34 +17,6 @@ using namespace DicomMail;
 
 namespace
 {
-  class TempDirectory
-  {
-  public:
-    TempDirectory()
-    {
-      char pattern[] = "/tmp/dicommail-store-XXXXXX";
-      if (mkdtemp(pattern) == nullptr)
-      {
-        throw std::runtime_error("mkdtemp failed");
-      }
-      path_ = pattern;
-    }
-
-    ~TempDirectory()
-    {
-      std::error_code ignored;
-      std::filesystem::remove_all(path_, ignored);
-    }
-
-    std::string File(const std::string& name) const
-    {
-      return path_ + "/" + name;
-    }
-
-  private:
-    std::string path_;
-  };
-
   OutboxTransfer MakeTransfer(const std::string& setId, const std::string& created = "")
   {
     OutboxTransfer t;

@@ -7,6 +7,8 @@
 #include "Core/Store/StoreSchema.h"
 #include "Core/Store/UtcTime.h"
 
+#include "UnitTests/StoreTestSupport.h"
+
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -20,34 +22,6 @@ namespace
 {
   // A fresh directory per test, removed with everything in it (the database
   // and its -wal / -shm companions).
-  class TempDirectory
-  {
-  public:
-    TempDirectory()
-    {
-      char pattern[] = "/tmp/dicommail-store-XXXXXX";
-      if (mkdtemp(pattern) == nullptr)
-      {
-        throw std::runtime_error("mkdtemp failed");
-      }
-      path_ = pattern;
-    }
-
-    ~TempDirectory()
-    {
-      std::error_code ignored;
-      std::filesystem::remove_all(path_, ignored);
-    }
-
-    std::string File(const std::string& name) const
-    {
-      return path_ + "/" + name;
-    }
-
-  private:
-    std::string path_;
-  };
-
   int64_t QueryInt(SqliteDatabase& db, const std::string& sql)
   {
     SqliteStatement statement(db, sql);

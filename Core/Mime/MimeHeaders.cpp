@@ -267,8 +267,24 @@ namespace DicomMail
       {
         throw Error(ErrorKind::BadInput, "header block starts with a continuation line \"" + Excerpt(line) + "\"");
       }
+      // Unfolded in place: rebuilding the whole value for every
+      // continuation line made many short folded lines quadratic (fuzzing).
       std::string& value = fields_.back().value;
-      value = TrimSpaces(value.empty() ? line : value + line);
+      const bool wasEmpty = value.empty();
+      value.append(line);
+      while (!value.empty() && IsSpace(value.back()))
+      {
+        value.pop_back();
+      }
+      if (wasEmpty)
+      {
+        size_t begin = 0;
+        while (begin < value.size() && IsSpace(value[begin]))
+        {
+          begin++;
+        }
+        value.erase(0, begin);
+      }
       return;
     }
 

@@ -4,10 +4,13 @@
 namespace DicomMail
 {
   // HEADER x "" matches every mail that has header x (RFC 3501 6.4.4).
+  // application/dicom and multipart/mixed too: unencrypted DICOM must be
+  // seen to be refused (and listed), not left unnoticed.
   const char* const ImapMailboxSession::kCandidateSearch =
-    "UNDELETED OR OR OR OR HEADER X-TELEMEDICINE-SETID \"\" HEADER Content-Type \"multipart/encrypted\" "
+    "UNDELETED OR OR OR OR OR OR HEADER X-TELEMEDICINE-SETID \"\" HEADER Content-Type \"multipart/encrypted\" "
     "HEADER Content-Type \"message/partial\" HEADER Content-Type \"multipart/report\" "
-    "HEADER Content-Type \"multipart/signed\"";
+    "HEADER Content-Type \"multipart/signed\" HEADER Content-Type \"application/dicom\" "
+    "HEADER Content-Type \"multipart/mixed\"";
 
   ImapMailboxSession::ImapMailboxSession(const MailAccount& account, const IncomingAccountSettings& settings,
                                          const TransferProgress& progress) :

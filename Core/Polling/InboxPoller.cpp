@@ -280,8 +280,7 @@ namespace DicomMail
     {
       kept = KeepCopy(path, result.outcome == ProcessOutcome::Quarantined ? "quarantined" : "rejected");
     }
-    RecordResult(result, sources.front().serverId, kept);
-    UpdateTransfer(result);
+    RecordOutcome(result, MailRecordFor(result, sources.front().serverId, kept));
     Acknowledge(result);
 
     if (result.IsPositive())
@@ -305,8 +304,8 @@ namespace DicomMail
     }
   }
 
-  int64_t InboxPoller::RecordResult(const ProcessResult& result, const std::string& serverId,
-                                    const std::string& keptPath)
+  InboxMail InboxPoller::MailRecordFor(const ProcessResult& result, const std::string& serverId,
+                                       const std::string& keptPath) const
   {
     InboxMail mail;
     mail.setId = result.setId;
@@ -321,24 +320,28 @@ namespace DicomMail
     mail.disposition = ToString(result.disposition);
     mail.bytes = result.mailBytes;
     mail.storedPath = keptPath;
-    return d_.inbox->RecordMail(mail);
+    return mail;
   }
 
-  void InboxPoller::UpdateTransfer(const ProcessResult& result)
+  int64_t InboxPoller::RecordOutcome(const ProcessResult& result, const InboxMail& mail)
+  {
+    InboxTransfer transfer;
+    const bool hasTransfer = ComputeTransfer(result, mail, transfer);
+    return d_.inbox->RecordMailAndTransfer(mail, hasTransfer ? &transfer : nullptr);
+  }
+
+  bool InboxPoller::ComputeTransfer(const ProcessResult& result, const InboxMail& newMail,
+                                    InboxTransfer& transfer) const
   {
     if (result.setId.empty())
     {
-      return;   // nothing authenticated to file it under
+      return false;   // nothing authenticated to file it under
     }
-    InboxTransfer transfer;
     if (!d_.inbox->GetTransfer(result.setId, transfer))
     {
+      transfer = InboxTransfer();
       transfer.setId = result.setId;
       transfer.senderAddress = result.fromAddress;
-      if (result.senderDate != 0)
-      {
-        transfer.senderDate = UtcTime::FromUnix(result.senderDate);
-      }
     }
     if (!result.partner.empty())
     {
@@ -367,12 +370,16 @@ namespace DicomMail
       transfer.reasons.push_back("mail " + std::to_string(result.part) + ": " + Join(result.reasons));
     }
 
-    // The state follows from the latest record of each part.
+    // The state follows from the latest record of each part, this one included.
     std::map<unsigned int, std::string> latest;
     for (const InboxMail& mail : d_.inbox->ListMails(result.setId))
     {
-      latest[mail.part] = mail.state;
+      if (mail.id != newMail.id || newMail.id == 0)
+      {
+        latest[mail.part] = mail.state;
+      }
     }
+    latest[newMail.part] = newMail.state;
     unsigned int done = 0;
     bool warnings = false, quarantined = false, rejected = false;
     for (const auto& item : latest)
@@ -406,7 +413,7 @@ namespace DicomMail
     {
       transfer.state = "receiving";
     }
-    d_.inbox->PutTransfer(transfer);
+    return true;
   }
 
   void InboxPoller::Acknowledge(const ProcessResult& result)
@@ -513,20 +520,27 @@ namespace DicomMail
     {
       return;
     }
+    // Every fragment's server copy first, so that a failure below moves
+    // them all to the rejected folder, none is left behind unseen.
     std::vector<ServerMessage> sources;
+    for (const FragmentRecord& f : fragments)
+    {
+      auto found = listing.find(f.serverId);
+      if (found == listing.end())
+      {
+        Log("fragment " + std::to_string(f.number) + " of " + facts.partial.id + " is no longer on the server");
+        return;
+      }
+      sources.push_back(found->second);
+    }
     std::vector<std::unique_ptr<TempFile> > files;
     PartialReassembler reassembler(d_.configuration->limits.maxFragments);
     try
     {
-      for (const FragmentRecord& f : fragments)
+      for (size_t i = 0; i < fragments.size(); i++)
       {
+        const FragmentRecord& f = fragments[i];
         auto found = listing.find(f.serverId);
-        if (found == listing.end())
-        {
-          Log("fragment " + std::to_string(f.number) + " of " + facts.partial.id + " is no longer on the server");
-          return;
-        }
-        sources.push_back(found->second);
         if (f.serverId == message.serverId)
         {
           reassembler.AddFragmentFile(path);
@@ -596,17 +610,37 @@ namespace DicomMail
       Log("message/partial " + partialId + " of transfer " + setId + " is still incomplete after " +
           std::to_string(d_.configuration->incompleteTimeout) + " s (" + std::to_string(fragments.size()) +
           " fragments received)");
-      InboxTransfer transfer;
-      if (!setId.empty() && d_.inbox->GetTransfer(setId, transfer))
+      unsigned int total = 0;
+      for (const FragmentRecord& f : fragments)
       {
-        const std::string reason = "mail " + std::to_string(fragments.front().setPart) +
-          " incomplete: only " + std::to_string(fragments.size()) + " fragments arrived";
-        if (std::find(transfer.reasons.begin(), transfer.reasons.end(), reason) == transfer.reasons.end())
-        {
-          transfer.reasons.push_back(reason);
-          d_.inbox->PutTransfer(transfer);
-        }
+        total = std::max(total, f.total);
       }
+      const std::string reason = "message/partial " + partialId.substr(d_.account.size() + 1) +
+        " incomplete after " + std::to_string(d_.configuration->incompleteTimeout) + " s: " +
+        std::to_string(fragments.size()) + " of " + (total == 0 ? std::string("?") : std::to_string(total)) +
+        " fragments received";
+      // Listed once; the fragments stay on the server for late arrivals.
+      const std::string marker = "incomplete:" + partialId;
+      if (d_.inbox->IsSeen(d_.account, marker))
+      {
+        continue;
+      }
+      InboxMail mail;
+      mail.setId = setId;
+      mail.part = fragments.front().setPart;
+      mail.account = d_.account;
+      mail.mailboxUid = fragments.front().serverId;
+      mail.state = "failed";
+      mail.reason = reason;
+      mail.processedAt = UtcTime::Now();
+      InboxTransfer transfer;
+      const bool hasTransfer = !setId.empty() && d_.inbox->GetTransfer(setId, transfer);
+      if (hasTransfer && transfer.reasons.size() < 50)
+      {
+        transfer.reasons.push_back(reason);
+      }
+      d_.inbox->RecordMailAndTransfer(mail, hasTransfer ? &transfer : nullptr);
+      d_.inbox->MarkSeen(d_.account, marker, "reported");
     }
   }
 
@@ -626,17 +660,20 @@ namespace DicomMail
       {
         throw Error(ErrorKind::Storage, "cannot process the kept mail now: " + Join(result.reasons));
       }
-      mail.state = StateOf(result.outcome);
-      mail.reason = Join(result.reasons);
-      mail.processedAt = UtcTime::Now();
-      mail.disposition = ToString(result.disposition);
+      InboxMail updated = MailRecordFor(result, mail.mailboxUid, mail.storedPath);
+      updated.id = mail.id;
+      updated.account = mail.account;
+      updated.receivedAt = mail.receivedAt;
+      const std::string kept = mail.storedPath;
       if (result.outcome != ProcessOutcome::Quarantined)
       {
-        Files::Remove(mail.storedPath);
-        mail.storedPath.clear();
+        updated.storedPath.clear();
       }
-      d_.inbox->UpdateMail(mail);
-      UpdateTransfer(result);
+      RecordOutcome(result, updated);
+      if (result.outcome != ProcessOutcome::Quarantined)
+      {
+        Files::Remove(kept);
+      }
       Acknowledge(result);
       if (result.IsPositive())
       {

@@ -82,8 +82,11 @@ namespace DicomMail
     void FinishAgain(IMailboxSession& session, const ServerMessage& message, const std::string& outcome);
 
     std::string KeepCopy(const std::string& path, const std::string& label);
-    int64_t RecordResult(const ProcessResult& result, const std::string& serverId, const std::string& keptPath);
-    void UpdateTransfer(const ProcessResult& result);
+    InboxMail MailRecordFor(const ProcessResult& result, const std::string& serverId,
+                            const std::string& keptPath) const;
+    // The mail and its transfer in one transaction.
+    int64_t RecordOutcome(const ProcessResult& result, const InboxMail& mail);
+    bool ComputeTransfer(const ProcessResult& result, const InboxMail& newMail, InboxTransfer& transfer) const;
     void Acknowledge(const ProcessResult& result);
     void ReportIncompleteFragments();
     void Log(const std::string& message) const;

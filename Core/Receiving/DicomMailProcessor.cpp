@@ -323,6 +323,14 @@ namespace DicomMail
       result.ignoredParts++;
     }
 
+    if (!failures.empty())
+    {
+      // A mail is imported whole or not at all: a bad instance means damage
+      // or tampering, and the sender's resend brings the whole mail again.
+      result.reasons.insert(result.reasons.end(), failures.begin() + 1, failures.end());
+      StopWith(ProcessOutcome::Failed, failures.front());
+    }
+
     // Only now, with every check passed, does anything reach the PACS.
     for (size_t i = 0; i < parts.size(); i++)
     {

@@ -36,7 +36,6 @@ namespace DicomMail
   };
 
   OpenPgpPayloadSink::OpenPgpPayloadSink(ByteSink& next) :
-    next_(next),
     tee_(new Tee(next, hash_, binarySize_))
   {
   }

@@ -50,7 +50,6 @@ namespace DicomMail
       Binary
     };
 
-    ByteSink& next_;
     uint64_t binarySize_ = 0;
     Sha256 hash_;
     std::string digest_;

@@ -218,6 +218,26 @@ namespace DicomMail
     return select.Step();
   }
 
+  int64_t InboxStore::RecordMailAndTransfer(const InboxMail& mail, const InboxTransfer* transfer)
+  {
+    SqliteTransaction transaction(db_);
+    int64_t id = mail.id;
+    if (id == 0)
+    {
+      id = RecordMail(mail);
+    }
+    else
+    {
+      UpdateMail(mail);
+    }
+    if (transfer != nullptr)
+    {
+      PutTransfer(*transfer);
+    }
+    transaction.Commit();
+    return id;
+  }
+
   int64_t InboxStore::RecordMail(const InboxMail& mail)
   {
     CheckMail(mail);

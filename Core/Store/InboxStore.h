@@ -96,6 +96,10 @@ namespace DicomMail
     // Returns the new mail's id.
     int64_t RecordMail(const InboxMail& mail);
 
+    // The mail (new when its id is 0, else updated) and its transfer in one
+    // transaction: a crash never leaves one without the other. Returns the id.
+    int64_t RecordMailAndTransfer(const InboxMail& mail, const InboxTransfer* transfer);
+
     // Overwrites every field of the mail with this id.
     void UpdateMail(const InboxMail& mail);
 

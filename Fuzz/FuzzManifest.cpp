@@ -1,0 +1,10 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// libFuzzer entry point; the work is in ManifestFuzzTarget.h, which the
+// FuzzRegression unit tests run on the kept inputs.
+#include "Fuzz/ManifestFuzzTarget.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
+{
+  DicomMail::Fuzzing::RunManifestTarget(data, size);
+  return 0;
+}

@@ -1,0 +1,10 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// libFuzzer entry point; the work is in PartialReassemblerFuzzTarget.h, which the
+// FuzzRegression unit tests run on the kept inputs.
+#include "Fuzz/PartialReassemblerFuzzTarget.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
+{
+  DicomMail::Fuzzing::RunPartialReassemblerTarget(data, size);
+  return 0;
+}
