@@ -5,9 +5,10 @@ namespace DicomMail
 {
   // HEADER x "" matches every mail that has header x (RFC 3501 6.4.4).
   // application/dicom and multipart/mixed too: unencrypted DICOM must be
-  // seen to be refused (and listed), not left unnoticed.
+  // seen to be refused (and listed), not left unnoticed; and mail without
+  // any Content-Type, so that an empty mail is reported too.
   const char* const ImapMailboxSession::kCandidateSearch =
-    "UNDELETED OR OR OR OR OR OR HEADER X-TELEMEDICINE-SETID \"\" HEADER Content-Type \"multipart/encrypted\" "
+    "UNDELETED OR OR OR OR OR OR OR NOT HEADER Content-Type \"\" HEADER X-TELEMEDICINE-SETID \"\" HEADER Content-Type \"multipart/encrypted\" "
     "HEADER Content-Type \"message/partial\" HEADER Content-Type \"multipart/report\" "
     "HEADER Content-Type \"multipart/signed\" HEADER Content-Type \"application/dicom\" "
     "HEADER Content-Type \"multipart/mixed\"";

@@ -504,6 +504,7 @@ namespace DicomMail
     record.serverId = message.serverId;
     record.setId = facts.set.present ? facts.set.setId : "";
     record.setPart = facts.set.part;
+    record.messageId = facts.messageId.substr(0, 998);
     d_.inbox->AddFragment(record);   // a duplicate number is ignored
     d_.inbox->MarkSeen(d_.account, message.serverId, kOutcomeFragment);
     summary.fragments++;
@@ -630,6 +631,7 @@ namespace DicomMail
       mail.part = fragments.front().setPart;
       mail.account = d_.account;
       mail.mailboxUid = fragments.front().serverId;
+      mail.messageId = fragments.front().messageId;
       mail.state = "failed";
       mail.reason = reason;
       mail.processedAt = UtcTime::Now();

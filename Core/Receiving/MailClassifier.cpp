@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "Core/Receiving/MailClassifier.h"
 
+#include <algorithm>
+#include <strings.h>
+
 #include "Core/Common/Error.h"
 #include "Core/Common/Files.h"
 #include "Core/Common/MailDate.h"
@@ -131,17 +134,36 @@ namespace DicomMail
     MimeHeaders headers;
     {
       FileSource source(mailPath);
-      if (source.GetSize() == 0)
+      const uint64_t size = source.GetSize();
+      if (size == 0)
       {
         return Malformed(result, "empty mail");
       }
+      uint64_t bodyOffset = 0;
       try
       {
-        headers = ParseHeaderBlock(source, mimeLimits);
+        headers = ParseHeaderBlock(source, mimeLimits, &bodyOffset);
       }
       catch (const Error& e)
       {
         return Malformed(result, std::string("unreadable header block: ") + e.what());
+      }
+      // Nothing but what servers add on the way, and no body: an empty mail.
+      bool onlyTrace = true;
+      for (const MimeHeaderField& field : headers.GetFields())
+      {
+        static const char* const trace[] = {"Received", "Return-Path", "Delivered-To", "X-Original-To",
+                                            "Message-ID", "Date"};
+        bool isTrace = false;
+        for (const char* name : trace)
+        {
+          isTrace = isTrace || strcasecmp(field.name.c_str(), name) == 0;
+        }
+        onlyTrace = onlyTrace && isTrace;
+      }
+      if (onlyTrace && size - std::min(size, bodyOffset) <= 2)
+      {
+        return Malformed(result, "empty mail: no header fields of its own and no body");
       }
     }
 

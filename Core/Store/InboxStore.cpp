@@ -28,7 +28,7 @@ namespace DicomMail
       "processed_at, disposition, bytes, stored_path, mdn_sent";
 
     const char kFragmentColumns[] =
-      "partial_id, number, total, account, server_id, set_id, set_part, received_at, path";
+      "partial_id, number, total, account, server_id, set_id, set_part, received_at, path, message_id";
 
     void CheckState(const std::set<std::string>& allowed, const std::string& state, const char* what)
     {
@@ -98,6 +98,7 @@ namespace DicomMail
       f.setPart = ColumnCount(row, 6);
       f.receivedAt = row.ColumnText(7);
       f.path = row.ColumnText(8);
+      f.messageId = row.ColumnText(9);
       return f;
     }
 
@@ -390,7 +391,7 @@ namespace DicomMail
     UtcTime::Check(fragment.receivedAt, "reception time of a fragment", true);
 
     SqliteStatement insert(db_, std::string("INSERT OR IGNORE INTO fragments (") + kFragmentColumns +
-                           ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                           ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     insert.BindText(1, fragment.partialId)
       .BindInt64(2, fragment.number)
       .BindInt64(3, fragment.total)
@@ -399,7 +400,8 @@ namespace DicomMail
       .BindText(6, fragment.setId)
       .BindInt64(7, fragment.setPart)
       .BindText(8, fragment.receivedAt.empty() ? UtcTime::Now() : fragment.receivedAt)
-      .BindText(9, fragment.path);
+      .BindText(9, fragment.path)
+      .BindText(10, fragment.messageId);
     return insert.Run() > 0;
   }
 

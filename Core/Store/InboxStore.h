@@ -62,6 +62,7 @@ namespace DicomMail
     unsigned int setPart = 0;
     std::string receivedAt;               // AddFragment() fills it in when empty
     std::string path;                     // where it was saved, "" if it stays on the server
+    std::string messageId;                // of the fragment mail itself
   };
 
   // The receiver's log: transfers, mails, which server messages were already

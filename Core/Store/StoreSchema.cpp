@@ -141,6 +141,12 @@ namespace DicomMail
           PRIMARY KEY (study_uid, partner)
         );
         )SQL",
+
+        // Version 2: the Message-ID of each fragment, so an incomplete set
+        // can be reported under the mails the admin sees in the mailbox.
+        R"SQL(
+        ALTER TABLE fragments ADD COLUMN message_id TEXT NOT NULL DEFAULT '';
+        )SQL",
       };
 
       const int kLatest = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));

@@ -97,6 +97,7 @@ namespace DicomMail
     bytesThisRun_ = 0;
     dicomBytesThisRun_ = 0;
     mailsSent_ = static_cast<unsigned int>(mails_.size() - pending.size());
+    crypto_.reset();
     line_.reset(new MailProductionLine(pending, [this](unsigned int part) { return Compose(part); }));
     started_ = true;
     PublishContent();
@@ -108,14 +109,20 @@ namespace DicomMail
     const Configuration& config = context.GetConfiguration();
     const OutboxMail& planned = mails_.at(part);
 
-    std::unique_ptr<OpenPgpContext> crypto = context.NewCrypto();
-    const std::string site = context.GetSiteFingerprint();
-    // The key may have been revoked or deleted since the request.
-    const PartnerKeyState keyState = CheckPartnerKey(*crypto, partner_, site);
-    if (!keyState.usable)
+    // One context for the whole run of the production line: every context
+    // costs gpg processes of its own (version and key listings).
+    if (!crypto_)
     {
-      throw Error(ErrorKind::Untrusted, keyState.reason);
+      crypto_ = context.NewCrypto();
+      // The key may have been revoked or deleted since the request.
+      const PartnerKeyState keyState = CheckPartnerKey(*crypto_, partner_, context.GetSiteFingerprint());
+      if (!keyState.usable)
+      {
+        throw Error(ErrorKind::Untrusted, keyState.reason);
+      }
     }
+    OpenPgpContext& crypto = *crypto_;
+    const std::string site = context.GetSiteFingerprint();
 
     std::vector<MailInstance> instances;
     for (const std::string& id : planned.instances)
@@ -153,7 +160,7 @@ namespace DicomMail
     ready->part = part;
     std::unique_ptr<TempFile> file(new TempFile(config.workingDirectory, ".eml"));
     OrthancInstanceSource source;
-    MailComposer composer(*crypto, source);
+    MailComposer composer(crypto, source);
     const ComposedMail composed = composer.Compose(envelope, instances, totals, protection, file->GetPath());
     ready->messageId = composed.messageId;
     ready->dicomBytes = composed.dicomBytes;
@@ -310,6 +317,7 @@ namespace DicomMail
   {
     // Encrypted mails not yet sent are removed with the production line.
     line_.reset();
+    crypto_.reset();
     smtp_.reset();
     started_ = false;
     if (reason == OrthancPluginJobStopReason_Canceled)

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "Core/Config/Configuration.h"
+#include "Core/Crypto/OpenPgpContext.h"
 #include "Core/Sending/MailProductionLine.h"
 #include "Core/Store/OutboxStore.h"
 #include "Core/Transport/SmtpSender.h"
@@ -51,6 +52,7 @@ namespace DicomMail
     uint64_t setBytes_ = 0;
     PartnerSettings partner_;
     std::unique_ptr<MailProductionLine> line_;
+    std::unique_ptr<OpenPgpContext> crypto_;    // used by the production line's thread only
     std::unique_ptr<SmtpSender> smtp_;
     std::chrono::steady_clock::time_point startedAt_;
     uint64_t bytesThisRun_ = 0;
