@@ -14,6 +14,10 @@ status=0
 echo "=== Unit tests (ctest) ==="
 (cd "$build" && ctest --output-on-failure --timeout 900) || status=1
 
+echo "=== Fuzzing (libFuzzer, ${DICOM_MAIL_FUZZ_SECONDS:-45} s per target) ==="
+# A short run on every submission; Fuzz/README.md describes the long run.
+"$top/Fuzz/run-fuzzers.sh" "${DICOM_MAIL_FUZZ_SECONDS:-45}" || status=1
+
 echo "=== Integration tests (pytest) ==="
 # Debian's python3 carries pytest, pydicom and numpy; a python3 earlier on
 # PATH (pyenv, venv) may not.
