@@ -187,3 +187,21 @@ def test_send_errors_are_4xx_without_job(hospital, clinic):
     finally:
         other.close()
     assert hospital.get("/jobs") == jobs_before
+
+
+def test_cancel_stops_the_job_and_is_recorded(hospital, clinic, tmp_path):
+    files = generate_study.generate_study(str(tmp_path), seed=11, slices=30, series=2)
+    for path in files:
+        with open(path, "rb") as f:
+            hospital.upload_dicom(f.read())
+    answer = hospital.post("/dicom-mail/send", {"Resources": hospital.get("/studies"), "Partner": "clinic"})
+    hospital.post("/jobs/%s/cancel" % answer["ID"], {})
+    job = hospital.wait_job(answer["ID"], timeout=120)
+    assert job["State"] == "Failure", job
+    assert job["ErrorCode"] == 14 or "cancel" in job.get("ErrorDescription", "").lower(), job
+    outbox = hospital.get("/dicom-mail/outbox/" + answer["SetId"])
+    assert outbox["State"] == "canceled", outbox
+    assert outbox["MailsSent"] < outbox["TotalMails"], outbox
+    # no encrypted mail is left behind in the working directory
+    work = os.path.join(ROOT, "hospital", "work")
+    assert [f for f in os.listdir(work) if f.startswith("dm-")] == []
