@@ -2,6 +2,7 @@
 #include "Plugin/PluginContext.h"
 
 #include "Core/Common/Error.h"
+#include "Core/Crypto/GpgmeLibrary.h"
 #include "Plugin/OrthancApi.h"
 
 #include <strings.h>
@@ -44,6 +45,8 @@ namespace DicomMail
     partnerStore_(database_),
     partners_(configuration.partners, partnerStore_, configuration.maxMailSize)
   {
+    // Every context of the plugin works on this one home.
+    GpgmeLibrary::SetDefaultHome(home_.GetPath());
     if (configuration_.smtpConfigured)
     {
       statusBoard_.Declare("smtp", "smtp", configuration_.smtp.server.url);

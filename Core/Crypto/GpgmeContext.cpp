@@ -17,9 +17,14 @@ namespace DicomMail
     {
       CheckGpgme(gpgme_set_protocol(context_, protocol), ErrorKind::Crypto,
                  "cannot select the GPGME protocol");
-      // Per context, never through GNUPGHOME: that would change Orthanc's environment.
-      CheckGpgme(gpgme_ctx_set_engine_info(context_, protocol, engineFile, homeDirectory.c_str()),
-                 ErrorKind::Configuration, "cannot use the GnuPG home " + homeDirectory);
+      // Per context, never through GNUPGHOME: that would change Orthanc's
+      // environment. The process-wide default home needs no call.
+      if (protocol != GPGME_PROTOCOL_OpenPGP || engineFile != nullptr ||
+          !GpgmeLibrary::IsDefaultHome(homeDirectory))
+      {
+        CheckGpgme(gpgme_ctx_set_engine_info(context_, protocol, engineFile, homeDirectory.c_str()),
+                   ErrorKind::Configuration, "cannot use the GnuPG home " + homeDirectory);
+      }
     }
     catch (...)
     {

@@ -65,6 +65,27 @@ namespace DicomMail
     std::call_once(initializeOnce, DoInitialize);
   }
 
+  namespace
+  {
+    std::mutex defaultHomeMutex;
+    std::string defaultHome;
+  }
+
+  void GpgmeLibrary::SetDefaultHome(const std::string& home)
+  {
+    Initialize();
+    std::lock_guard<std::mutex> lock(defaultHomeMutex);
+    CheckGpgme(gpgme_set_engine_info(GPGME_PROTOCOL_OpenPGP, nullptr, home.c_str()), ErrorKind::Configuration,
+               "cannot use the GnuPG home " + home);
+    defaultHome = home;
+  }
+
+  bool GpgmeLibrary::IsDefaultHome(const std::string& home)
+  {
+    std::lock_guard<std::mutex> lock(defaultHomeMutex);
+    return !defaultHome.empty() && defaultHome == home;
+  }
+
   std::string GpgmeLibrary::GetGpgmeVersion()
   {
     Initialize();

@@ -18,6 +18,13 @@ namespace DicomMail
 
     static std::string GetGpgmeVersion();
 
+    // Makes "home" the home of every new context (gpgme_set_engine_info):
+    // contexts then copy the engine's details instead of asking gpg for
+    // them, which saves a gpg process per context. For the plugin's single
+    // home; call before threads use GPGME.
+    static void SetDefaultHome(const std::string& home);
+    static bool IsDefaultHome(const std::string& home);
+
     // Version of the gpg binary GPGME runs, e.g. "2.2.40".
     static std::string GetGpgEngineVersion();
 

@@ -139,6 +139,28 @@ namespace DicomMail
     cipherAlgorithm_.clear();
   }
 
+  gpgme_error_t OpenPgpContext::FindKey(const std::string& fingerprint, bool secret, GpgmeKey& key)
+  {
+    // A listing on this context rather than gpgme_get_key(), which makes a
+    // context of its own and so starts extra gpg processes on every call.
+    gpgme_ctx_t ctx = context_.Get();
+    gpgme_error_t error = gpgme_op_keylist_start(ctx, fingerprint.c_str(), secret ? 1 : 0);
+    if (error == 0)
+    {
+      error = gpgme_op_keylist_next(ctx, key.ResetAndGetAddress());
+      if (error == 0)
+      {
+        GpgmeKey second;
+        if (gpgme_op_keylist_next(ctx, second.ResetAndGetAddress()) == 0)
+        {
+          error = gpgme_error(GPG_ERR_AMBIGUOUS_NAME);
+        }
+      }
+    }
+    gpgme_op_keylist_end(ctx);
+    return error;
+  }
+
   void OpenPgpContext::SetKeylistMode(gpgme_keylist_mode_t mode)
   {
     CheckGpgme(gpgme_set_keylist_mode(context_.Get(), mode), ErrorKind::Crypto,
@@ -195,8 +217,7 @@ namespace DicomMail
     SetKeylistMode(mode);
 
     GpgmeKey key;
-    const gpgme_error_t error = gpgme_get_key(context_.Get(), fpr.c_str(), key.ResetAndGetAddress(),
-                                              secret ? 1 : 0);
+    const gpgme_error_t error = FindKey(fpr, secret, key);
     const gpgme_err_code_t code = gpgme_err_code(error);
     // A fingerprint that only matches a subkey is not this key either.
     if (code == GPG_ERR_EOF ||

@@ -164,6 +164,10 @@ namespace DicomMail
     // public keys with their secret flag and, if "withSignatures", the
     // certifications on their user IDs.
     GpgmeKey LoadKey(const std::string& fingerprint, bool secret, bool withSignatures = false);
+
+    // One key by fingerprint (or key ID) with the current keylist mode;
+    // GPG_ERR_EOF when absent, GPG_ERR_AMBIGUOUS_NAME when several match.
+    gpgme_error_t FindKey(const std::string& fingerprint, bool secret, GpgmeKey& key);
     std::vector<std::string> ListSecretFingerprints();
     std::string GenerateKey(const std::string& userId, const std::string& algorithm,
                             const std::string& passphrase);

@@ -254,7 +254,7 @@ namespace DicomMail
       {
         GpgmeKey key;
         SetKeylistMode(GPGME_KEYLIST_MODE_LOCAL);
-        if (gpgme_get_key(context_.Get(), c.fingerprint.c_str(), key.ResetAndGetAddress(), 0) == 0 &&
+        if (FindKey(c.fingerprint, false, key) == 0 &&
             key.Get() != nullptr && key.Get()->subkeys != nullptr && key.Get()->subkeys->fpr != nullptr)
         {
           c.keyFingerprint = Fingerprint::Normalize(key.Get()->subkeys->fpr);
