@@ -143,10 +143,20 @@ namespace DicomMail
 
   void FileSink::Close()
   {
+    CloseFile(false);
+  }
+
+  void FileSink::CloseDurably()
+  {
+    CloseFile(true);
+  }
+
+  void FileSink::CloseFile(bool sync)
+  {
     if (fd_ >= 0)
     {
       FlushBuffer();
-      const bool ok = (fsync(fd_) == 0);
+      const bool ok = !sync || (fsync(fd_) == 0);
       const bool closed = (close(fd_) == 0);
       fd_ = -1;
       if (!ok || !closed)

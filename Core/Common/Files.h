@@ -40,11 +40,17 @@ namespace DicomMail
     void Write(const void* data, size_t size) override;
     void Flush() override;
 
-    // Flushes to disk (fsync) and closes; throws on error, e.g. a full disk.
+    // Writes what is buffered and closes; throws on error, e.g. a full disk.
+    // Temporary files need no more: a crash throws them away anyway.
     void Close();
+
+    // Same, and waits until the data is on disk (fsync): for files that
+    // must survive a crash, such as kept copies of refused mail.
+    void CloseDurably();
 
   private:
     void FlushBuffer();
+    void CloseFile(bool sync);
 
     std::string path_;
     int fd_;

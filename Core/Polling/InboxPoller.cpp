@@ -203,7 +203,7 @@ namespace DicomMail
       FileSource source(path);
       FileSink sink(target.GetPath());
       CopyStream(source, sink);
-      sink.Close();
+      sink.CloseDurably();   // the server copy goes once this is recorded
     }
     const std::string kept = target.GetPath();
     target.Release();

@@ -49,7 +49,7 @@ namespace DicomMail
     // in one fragment.
     unsigned int Split(const std::string& mailPath, const SinkFactory& factory) const;
 
-    // Writes "<prefix>NNNNN.eml" files (mode 0600, synced) into "directory"
+    // Writes "<prefix>NNNNN.eml" files (mode 0600) into "directory"
     // and returns their paths in order; on failure, removes those it wrote.
     std::vector<std::string> SplitToDirectory(const std::string& mailPath,
                                               const std::string& directory,

@@ -43,10 +43,11 @@ namespace DicomMail
     SetMetadata(id, MetadataIds::kPartner, context.partnerName);
 
     // Remember where the study came from, so auto-routing never mails it back.
-    if (!context.partnerName.empty())
+    const std::string studyId = result["ParentStudy"].asString();
+    if (!context.partnerName.empty() && recordedStudies_.insert(studyId + "/" + context.partnerName).second)
     {
       Json::Value study;
-      if (OrthancApi::LookupJson("/studies/" + result["ParentStudy"].asString(), study))
+      if (OrthancApi::LookupJson("/studies/" + studyId, study))
       {
         PluginContext::Get().GetRouting().RecordReceived(study["MainDicomTags"]["StudyInstanceUID"].asString(),
                                                          context.partnerName);

@@ -3,6 +3,9 @@
 
 #include "Core/Receiving/IInstanceImporter.h"
 
+#include <set>
+#include <string>
+
 namespace DicomMail
 {
   // Orthanc metadata the plugin writes on every imported instance (ids in
@@ -20,5 +23,8 @@ namespace DicomMail
   {
   public:
     ImportOutcome Import(const std::string& dicomFilePath, const ImportContext& context) override;
+
+  private:
+    std::set<std::string> recordedStudies_;   // study/partner pairs already recorded for routing
   };
 }

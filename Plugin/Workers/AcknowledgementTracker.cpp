@@ -40,10 +40,16 @@ namespace DicomMail
   void AcknowledgementTracker::SendAcknowledgement(const std::string& path, const std::string& to)
   {
     PluginContext& context = PluginContext::Get();
-    SmtpSender smtp(context.GetSmtpAccount(), context.GetConfiguration().smtp.heloName);
+    // One connection for all acknowledgements: a TLS handshake and AUTH per
+    // MDN would cost more than the MDN itself.
+    std::lock_guard<std::mutex> lock(smtpMutex_);
+    if (!smtp_)
+    {
+      smtp_.reset(new SmtpSender(context.GetSmtpAccount(), context.GetConfiguration().smtp.heloName));
+    }
     FileSource source(path);
     // RFC 3798: an MDN goes with the null return path, so it never bounces.
-    const SmtpResult result = smtp.Send("", {to}, source, source.GetSize());
+    const SmtpResult result = smtp_->Send("", {to}, source, source.GetSize());
     if (!result.ok)
     {
       throw Error(ErrorKind::Transport, "cannot send the acknowledgement to " + to + ": " + result.message);

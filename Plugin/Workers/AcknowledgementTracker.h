@@ -2,6 +2,9 @@
 #pragma once
 
 #include "Core/Polling/IPollEvents.h"
+#include "Core/Transport/SmtpSender.h"
+
+#include <memory>
 
 #include <condition_variable>
 #include <mutex>
@@ -35,6 +38,8 @@ namespace DicomMail
     void UpdateTransferState(const std::string& setId);
 
     std::mutex mutex_;   // also serializes outbox read-modify-writes
+    std::mutex smtpMutex_;
+    std::unique_ptr<SmtpSender> smtp_;
     std::condition_variable wake_;
     bool stop_ = false;
     std::thread thread_;
