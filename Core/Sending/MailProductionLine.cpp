@@ -5,12 +5,16 @@
 
 namespace DicomMail
 {
-  MailProductionLine::MailProductionLine(const std::vector<unsigned int>& parts, Composer composer, size_t depth) :
+  MailProductionLine::MailProductionLine(const std::vector<unsigned int>& parts, Composer composer,
+                                         unsigned int workers, size_t depth) :
     parts_(parts),
     composer_(std::move(composer)),
     depth_(depth == 0 ? 1 : depth)
   {
-    thread_ = std::thread(&MailProductionLine::Run, this);
+    for (unsigned int i = 0; i < (workers == 0 ? 1 : workers); i++)
+    {
+      threads_.emplace_back(&MailProductionLine::Run, this, i);
+    }
   }
 
   MailProductionLine::~MailProductionLine()
@@ -25,42 +29,50 @@ namespace DicomMail
       stop_ = true;
     }
     changed_.notify_all();
-    if (thread_.joinable())
+    for (std::thread& t : threads_)
     {
-      thread_.join();
+      if (t.joinable())
+      {
+        t.join();
+      }
     }
     std::lock_guard<std::mutex> lock(mutex_);
     ready_.clear();   // removes the files of mails nobody will send
   }
 
-  void MailProductionLine::Run()
+  void MailProductionLine::Run(unsigned int worker)
   {
-    for (unsigned int part : parts_)
+    for (;;)
     {
+      size_t index;
       {
         std::unique_lock<std::mutex> lock(mutex_);
-        changed_.wait(lock, [this] { return stop_ || ready_.size() < depth_; });
-        if (stop_)
+        // "started_ - delivered_" counts mails in the making or waiting.
+        changed_.wait(lock, [this] { return stop_ || failed_ || started_ - delivered_ < depth_; });
+        if (stop_ || failed_ || started_ == parts_.size())
         {
           return;
         }
+        index = started_++;
       }
       std::unique_ptr<ReadyMail> mail;
       try
       {
-        mail = composer_(part);
+        mail = composer_(parts_[index], worker);
       }
       catch (const std::exception& e)
       {
         std::lock_guard<std::mutex> lock(mutex_);
-        failed_ = true;
-        error_ = "cannot build mail " + std::to_string(part) + ": " + e.what();
+        if (!failed_)
+        {
+          failed_ = true;
+          error_ = "cannot build mail " + std::to_string(parts_[index]) + ": " + e.what();
+        }
         changed_.notify_all();
         return;
       }
       std::lock_guard<std::mutex> lock(mutex_);
-      ready_.push_back(std::move(mail));
-      produced_++;
+      ready_[index] = std::move(mail);
       changed_.notify_all();
     }
   }
@@ -68,12 +80,14 @@ namespace DicomMail
   MailProductionLine::Status MailProductionLine::Next(std::unique_ptr<ReadyMail>& mail, unsigned int timeoutMs)
   {
     std::unique_lock<std::mutex> lock(mutex_);
-    changed_.wait_for(lock, std::chrono::milliseconds(timeoutMs),
-                      [this] { return !ready_.empty() || failed_ || delivered_ == parts_.size(); });
-    if (!ready_.empty())
+    changed_.wait_for(lock, std::chrono::milliseconds(timeoutMs), [this] {
+      return ready_.count(delivered_) > 0 || failed_ || delivered_ == parts_.size();
+    });
+    auto found = ready_.find(delivered_);
+    if (found != ready_.end())
     {
-      mail = std::move(ready_.front());
-      ready_.pop_front();
+      mail = std::move(found->second);
+      ready_.erase(found);
       delivered_++;
       changed_.notify_all();
       return Status::Ready;

@@ -4,8 +4,8 @@
 #include "Core/Sending/ReadyMail.h"
 
 #include <condition_variable>
-#include <deque>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -13,16 +13,20 @@
 
 namespace DicomMail
 {
-  // Composes the mails of a transfer on its own thread while the caller
-  // uploads the previous ones: encryption (CPU) overlaps SMTP (network).
-  // At most "depth" finished mails wait on disk, so disk use stays bounded.
+  // Composes the mails of a transfer on worker threads while the caller
+  // uploads the previous ones: encryption (CPU, in gpg and here) overlaps
+  // SMTP (network), and several mails are encrypted at once on several
+  // cores. Mails are handed out in part order. At most "depth" mails are in
+  // the making or waiting on disk, so disk use stays bounded.
   class MailProductionLine
   {
   public:
-    // Builds the mail of one part; runs on the production thread.
-    typedef std::function<std::unique_ptr<ReadyMail>(unsigned int part)> Composer;
+    // Builds the mail of one part; runs on worker thread "worker"
+    // (0..workers-1), so the composer can keep per-thread state.
+    typedef std::function<std::unique_ptr<ReadyMail>(unsigned int part, unsigned int worker)> Composer;
 
-    MailProductionLine(const std::vector<unsigned int>& parts, Composer composer, size_t depth = 2);
+    MailProductionLine(const std::vector<unsigned int>& parts, Composer composer,
+                       unsigned int workers = 2, size_t depth = 3);
     ~MailProductionLine();   // stops and joins
     MailProductionLine(const MailProductionLine&) = delete;
     MailProductionLine& operator=(const MailProductionLine&) = delete;
@@ -46,19 +50,19 @@ namespace DicomMail
     void Stop();
 
   private:
-    void Run();
+    void Run(unsigned int worker);
 
     std::vector<unsigned int> parts_;
     Composer composer_;
     size_t depth_;
     std::mutex mutex_;
     std::condition_variable changed_;
-    std::deque<std::unique_ptr<ReadyMail> > ready_;
-    size_t produced_ = 0;
-    size_t delivered_ = 0;
+    std::map<size_t, std::unique_ptr<ReadyMail> > ready_;   // by index in parts_
+    size_t started_ = 0;      // indexes handed to workers
+    size_t delivered_ = 0;    // indexes handed to the caller
     bool stop_ = false;
     bool failed_ = false;
     std::string error_;
-    std::thread thread_;
+    std::vector<std::thread> threads_;
   };
 }

@@ -97,13 +97,17 @@ namespace DicomMail
     bytesThisRun_ = 0;
     dicomBytesThisRun_ = 0;
     mailsSent_ = static_cast<unsigned int>(mails_.size() - pending.size());
-    crypto_.reset();
-    line_.reset(new MailProductionLine(pending, [this](unsigned int part) { return Compose(part); }));
+    // One GPGME context per worker: contexts must not be shared by threads.
+    cryptos_.clear();
+    cryptos_.resize(kComposers);
+    line_.reset(new MailProductionLine(pending, [this](unsigned int part, unsigned int worker) {
+      return Compose(part, worker);
+    }, kComposers));
     started_ = true;
     PublishContent();
   }
 
-  std::unique_ptr<ReadyMail> SendJob::Compose(unsigned int part)
+  std::unique_ptr<ReadyMail> SendJob::Compose(unsigned int part, unsigned int worker)
   {
     PluginContext& context = PluginContext::Get();
     const Configuration& config = context.GetConfiguration();
@@ -111,17 +115,18 @@ namespace DicomMail
 
     // One context for the whole run of the production line: every context
     // costs gpg processes of its own (version and key listings).
-    if (!crypto_)
+    std::unique_ptr<OpenPgpContext>& mine = cryptos_.at(worker);
+    if (!mine)
     {
-      crypto_ = context.NewCrypto();
+      mine = context.NewCrypto();
       // The key may have been revoked or deleted since the request.
-      const PartnerKeyState keyState = CheckPartnerKey(*crypto_, partner_, context.GetSiteFingerprint());
+      const PartnerKeyState keyState = CheckPartnerKey(*mine, partner_, context.GetSiteFingerprint());
       if (!keyState.usable)
       {
         throw Error(ErrorKind::Untrusted, keyState.reason);
       }
     }
-    OpenPgpContext& crypto = *crypto_;
+    OpenPgpContext& crypto = *mine;
     const std::string site = context.GetSiteFingerprint();
 
     std::vector<MailInstance> instances;
@@ -317,7 +322,7 @@ namespace DicomMail
   {
     // Encrypted mails not yet sent are removed with the production line.
     line_.reset();
-    crypto_.reset();
+    cryptos_.clear();
     smtp_.reset();
     started_ = false;
     if (reason == OrthancPluginJobStopReason_Canceled)

@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace DicomMail
 {
@@ -39,7 +40,10 @@ namespace DicomMail
 
   private:
     void Start();
-    std::unique_ptr<ReadyMail> Compose(unsigned int part);
+    std::unique_ptr<ReadyMail> Compose(unsigned int part, unsigned int worker);
+
+    // Mails encrypted at once: gpg and our MIME/armor work use one core each.
+    static const unsigned int kComposers = 2;
     bool Upload(ReadyMail& mail, std::string& failure);
     void PublishContent();
     StepResult Fail(const std::string& reason);
@@ -52,7 +56,7 @@ namespace DicomMail
     uint64_t setBytes_ = 0;
     PartnerSettings partner_;
     std::unique_ptr<MailProductionLine> line_;
-    std::unique_ptr<OpenPgpContext> crypto_;    // used by the production line's thread only
+    std::vector<std::unique_ptr<OpenPgpContext> > cryptos_;   // one per production-line worker
     std::unique_ptr<SmtpSender> smtp_;
     std::chrono::steady_clock::time_point startedAt_;
     uint64_t bytesThisRun_ = 0;
