@@ -96,7 +96,7 @@ namespace DicomMail
         break;
       }
       std::string outcome;
-      if (d_.inbox->GetSeenOutcome(d_.account, message.serverId, outcome))
+      if (d_.inbox->GetSeenOutcome(d_.account, message.serverId, outcome) && !IsCompleteFragmentGroup(outcome))
       {
         // Recorded but perhaps not yet moved when we were stopped: finish it.
         FinishAgain(session, message, outcome);
@@ -134,6 +134,24 @@ namespace DicomMail
     session.Commit();
     ReportIncompleteFragments();
     return summary;
+  }
+
+  bool InboxPoller::IsCompleteFragmentGroup(const std::string& outcome) const
+  {
+    const std::string prefix = std::string(kOutcomeFragment) + ":";
+    if (outcome.compare(0, prefix.size(), prefix) != 0)
+    {
+      return false;
+    }
+    // Complete but still waiting: we were stopped between the last fragment
+    // and the reassembly. Fetching this fragment again finishes the group.
+    const std::vector<FragmentRecord> fragments = d_.inbox->ListFragments(outcome.substr(prefix.size()));
+    unsigned int total = 0;
+    for (const FragmentRecord& f : fragments)
+    {
+      total = std::max(total, f.total);
+    }
+    return total != 0 && fragments.size() >= total;
   }
 
   void InboxPoller::FinishAgain(IMailboxSession& session, const ServerMessage& message, const std::string& outcome)
@@ -506,7 +524,9 @@ namespace DicomMail
     record.setPart = facts.set.part;
     record.messageId = facts.messageId.substr(0, 998);
     d_.inbox->AddFragment(record);   // a duplicate number is ignored
-    d_.inbox->MarkSeen(d_.account, message.serverId, kOutcomeFragment);
+    // The group's id goes with the outcome, so a poll after a crash can find
+    // a group that became complete but was never reassembled.
+    d_.inbox->MarkSeen(d_.account, message.serverId, std::string(kOutcomeFragment) + ":" + record.partialId);
     summary.fragments++;
 
     // Complete? Only when every number up to the announced total is here

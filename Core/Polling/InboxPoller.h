@@ -80,6 +80,7 @@ namespace DicomMail
     void Finish(IMailboxSession& session, const std::vector<ServerMessage>& sources,
                 IMailboxSession::Destination destination, const std::string& outcome);
     void FinishAgain(IMailboxSession& session, const ServerMessage& message, const std::string& outcome);
+    bool IsCompleteFragmentGroup(const std::string& outcome) const;
 
     std::string KeepCopy(const std::string& path, const std::string& label);
     InboxMail MailRecordFor(const ProcessResult& result, const std::string& serverId,
