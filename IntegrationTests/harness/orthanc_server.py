@@ -135,6 +135,12 @@ class OrthancServer:
             # Orthanc 1.10 only logs "Inexistent path to plugins" and runs on without the plugin.
             raise OrthancError("plugin %s does not exist" % self.plugin_path)
         for port in (self.http_port, self.dicom_port):
+            # Right after a SIGKILL the port may stay busy for a moment (the
+            # kernel, or a child process of the old server that is still
+            # exiting): wait a little before calling it taken.
+            deadline = time.monotonic() + 10
+            while _port_in_use(port) and time.monotonic() < deadline:
+                time.sleep(0.2)
             if _port_in_use(port):
                 raise OrthancError("port %d is already in use; cannot start Orthanc %s" % (port, self.name))
         self.write_config()
