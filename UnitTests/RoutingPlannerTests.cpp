@@ -3,6 +3,8 @@
 #include "Core/Store/RoutingStore.h"
 #include "Core/Store/SqliteDatabase.h"
 
+#include "UnitTests/StoreTestSupport.h"
+
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -56,33 +58,6 @@ namespace
     return std::set<std::string>(v.begin(), v.end());
   }
 
-  class TempDirectory
-  {
-  public:
-    TempDirectory()
-    {
-      char pattern[] = "/tmp/dicommail-routing-XXXXXX";
-      if (mkdtemp(pattern) == nullptr)
-      {
-        throw std::runtime_error("mkdtemp failed");
-      }
-      path_ = pattern;
-    }
-
-    ~TempDirectory()
-    {
-      std::error_code ignored;
-      std::filesystem::remove_all(path_, ignored);
-    }
-
-    std::string File(const std::string& name) const
-    {
-      return path_ + "/" + name;
-    }
-
-  private:
-    std::string path_;
-  };
 }
 
 TEST(RoutingPlanner, StudyRuleSendsTheWholeStudyWhenOneSeriesMatches)
