@@ -8,6 +8,7 @@
 #include "Plugin/PluginContext.h"
 #include "Plugin/Receiving/OrthancInstanceImporter.h"
 #include "Plugin/Receiving/PartnerTrustPolicy.h"
+#include "Plugin/Workers/PollerWiring.h"
 
 #include <chrono>
 
@@ -69,24 +70,12 @@ namespace DicomMail
       return !stop_;
     };
 
-    std::unique_ptr<OpenPgpContext> crypto = context.NewCrypto();
-    PartnerTrustPolicy trust(context.GetPartners());
-    OrthancInstanceImporter importer;
-    InboxPoller::Dependencies d;
-    d.account = settings_.name;
-    d.configuration = &context.GetConfiguration();
-    d.siteFingerprint = context.GetSiteFingerprint();
-    d.inbox = &context.GetInbox();
-    d.outbox = &context.GetOutbox();
-    d.crypto = crypto.get();
-    d.trust = &trust;
-    d.importer = &importer;
-    d.events = &events_;
+    PollerWiring wiring(settings_.name, events_);
+    InboxPoller::Dependencies& d = wiring.GetDependencies();
     d.stopRequested = [this] {
       std::lock_guard<std::mutex> lock(mutex_);
       return stop_;
     };
-    d.log = [](const std::string& message) { OrthancApi::LogWarning(message); };
     InboxPoller poller(d);
 
     const std::string scheme = account.url.substr(0, account.url.find(':'));

@@ -8,6 +8,7 @@
 #include "Plugin/Receiving/PartnerTrustPolicy.h"
 #include "Plugin/Workers/AcknowledgementTracker.h"
 #include "Plugin/Workers/MailboxWorker.h"
+#include "Plugin/Workers/PollerWiring.h"
 
 #include <memory>
 #include <mutex>
@@ -94,22 +95,8 @@ namespace DicomMail
       {
         throw Error(ErrorKind::Internal, "the plugin is not running");
       }
-      PluginContext& context = PluginContext::Get();
-      std::unique_ptr<OpenPgpContext> crypto = context.NewCrypto();
-      PartnerTrustPolicy trust(context.GetPartners());
-      OrthancInstanceImporter importer;
-      InboxPoller::Dependencies d;
-      d.account = "retry";
-      d.configuration = &context.GetConfiguration();
-      d.siteFingerprint = context.GetSiteFingerprint();
-      d.inbox = &context.GetInbox();
-      d.outbox = &context.GetOutbox();
-      d.crypto = crypto.get();
-      d.trust = &trust;
-      d.importer = &importer;
-      d.events = tracker_.get();
-      d.log = [](const std::string& message) { OrthancApi::LogWarning(message); };
-      InboxPoller poller(d);
+      PollerWiring wiring("retry", *tracker_);
+      InboxPoller poller(wiring.GetDependencies());
       return poller.RetryQuarantined(setId);
     }
   }
