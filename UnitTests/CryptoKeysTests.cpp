@@ -201,6 +201,30 @@ TEST(CryptoKeys, ExportImportRoundTripAndCertification)
   EXPECT_EQ(ErrorKind::NotFound, CatchError([&] { b.ExportPublicKey(siteA, true); }).GetKind());
 }
 
+// Key listings are cached per context (each one forks gpg); a change made
+// through another context or by the gpg command must still be seen at once.
+TEST(CryptoKeys, CachedKeyListingsFollowChangesMadeElsewhere)
+{
+  TemporaryGnupgHome homeA;
+  TemporaryGnupgHome homeB;
+  OpenPgpContext a(homeA.GetHome());
+  OpenPgpContext reader(homeB.GetHome());
+  OpenPgpContext writer(homeB.GetHome());
+  const std::string siteA = a.GenerateSiteKey("Site A <a@example.test>", "ed25519");
+  const std::string siteB = writer.GenerateSiteKey("Site B <b@example.test>", "ed25519");
+  writer.ImportKeys(a.ExportPublicKey(siteA, true));
+
+  EXPECT_FALSE(reader.GetKey(siteA).CertifiedBy(siteB));
+  EXPECT_FALSE(reader.GetKey(siteA).CertifiedBy(siteB));   // now from the cache
+
+  writer.CertifyKey(siteA, siteB, false);
+  EXPECT_TRUE(reader.GetKey(siteA).CertifiedBy(siteB));
+
+  ASSERT_EQ(0, RunGpg(homeB.GetHome().GetPath(), "--delete-keys " + siteA));
+  EXPECT_FALSE(reader.HasKey(siteA));
+  EXPECT_EQ(ErrorKind::NotFound, CatchError([&] { reader.GetKey(siteA); }).GetKind());
+}
+
 TEST(CryptoKeys, RefusesGarbageAndSecretKeysOnThePublicPath)
 {
   TemporaryGnupgHome homeA;

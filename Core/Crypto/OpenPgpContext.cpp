@@ -57,7 +57,8 @@ namespace DicomMail
 
   OpenPgpContext::OpenPgpContext(const GnupgHome& home) :
     home_(home),
-    context_(home.GetPath())
+    context_(home.GetPath()),
+    keyCache_(home.GetPath())
   {
     // Loopback: gpg asks our callback, never a pinentry program (there is no
     // terminal or display in a server).
@@ -214,9 +215,14 @@ namespace DicomMail
         mode |= GPGME_KEYLIST_MODE_SIGS;
       }
     }
-    SetKeylistMode(mode);
-
+    const std::string lookup = fpr + (secret ? ":secret" : ":public") + (withSignatures ? ":sigs" : "");
     GpgmeKey key;
+    if (keyCache_.Find(lookup, key))
+    {
+      return key;
+    }
+
+    SetKeylistMode(mode);
     const gpgme_error_t error = FindKey(fpr, secret, key);
     const gpgme_err_code_t code = gpgme_err_code(error);
     // A fingerprint that only matches a subkey is not this key either.
@@ -233,6 +239,7 @@ namespace DicomMail
                   " matches more than one key");
     }
     CheckGpgme(error, ErrorKind::Crypto, "cannot look up the key " + Fingerprint::GroupInFours(fpr));
+    keyCache_.Store(lookup, key);
     return key;
   }
 }

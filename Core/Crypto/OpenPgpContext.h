@@ -9,6 +9,7 @@
 #include "Core/Crypto/ImportResult.h"
 #include "Core/Crypto/IssuedKeyPair.h"
 #include "Core/Crypto/KeyInfo.h"
+#include "Core/Crypto/KeyLookupCache.h"
 #include "Core/Crypto/SignDetails.h"
 #include "Core/Crypto/VerifyResult.h"
 
@@ -182,6 +183,7 @@ namespace DicomMail
 
     const GnupgHome& home_;
     GpgmeContext context_;
+    KeyLookupCache keyCache_;
     PassphraseProvider provider_;
     const std::string* overridePassphrase_ = nullptr;
     bool passphraseRefused_ = false;
