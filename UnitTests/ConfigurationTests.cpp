@@ -45,13 +45,14 @@ TEST(Configuration, DefaultsWhenSectionIsMissing)
   EXPECT_EQ("/var/lib/orthanc/dicom-mail/gnupg", c.gnupgHome);
   EXPECT_FALSE(c.smtpConfigured);
   EXPECT_TRUE(c.incoming.empty());
+  EXPECT_FALSE(c.binaryDicomParts);   // the wire profile's base64 unless asked
 }
 
 TEST(Configuration, FullExample)
 {
   const Configuration c = Configuration::Parse(Parse(R"({
     "SiteAddress": "pacs@hospital.test", "SiteName": "Hospital",
-    "StateDirectory": "/tmp/dm", "MaxMailSize": 5000000,
+    "StateDirectory": "/tmp/dm", "MaxMailSize": 5000000, "DicomPartEncoding": "binary",
     "Smtp": {"Url": "smtp://127.0.0.1:2525", "User": "u", "Password": "secret"},
     "Incoming": [{"Name": "in", "Url": "imaps://127.0.0.1:1993", "User": "u", "Password": "p", "PollInterval": 5},
                  {"Url": "pop3s://127.0.0.1:1995"}],
@@ -66,6 +67,8 @@ TEST(Configuration, FullExample)
   ASSERT_EQ(1u, c.partners.size());
   EXPECT_EQ("0123456789ABCDEF0123456789ABCDEF01234567", c.partners[0].fingerprint);
   EXPECT_TRUE(c.partners[0].fromConfiguration);
+  EXPECT_TRUE(c.binaryDicomParts);
+  EXPECT_EQ("binary", c.ToPublicJson()["DicomPartEncoding"].asString());
 }
 
 TEST(Configuration, ErrorsNameTheKey)
@@ -75,6 +78,8 @@ TEST(Configuration, ErrorsNameTheKey)
   EXPECT_NE(std::string::npos, ErrorOf(R"({"Smtp": {"Url": "smtp://h:99999"}})").find("invalid port"));
   EXPECT_NE(std::string::npos, ErrorOf(R"({"Colour": 1})").find("DicomMail.Colour\": unknown key"));
   EXPECT_NE(std::string::npos, ErrorOf(R"({"MaxMailSize": -5})").find("DicomMail.MaxMailSize"));
+  EXPECT_NE(std::string::npos, ErrorOf(R"({"DicomPartEncoding": "8bit"})")
+            .find("DicomMail.DicomPartEncoding\": must be \"base64\" or \"binary\""));
   EXPECT_NE(std::string::npos,
             ErrorOf(R"({"Incoming": [{"Url": "imap://h", "PasswordFile": "/nonexistent/pw"}]})")
             .find("DicomMail.Incoming[0].PasswordFile\": file not found"));

@@ -5,9 +5,11 @@
 #include "Core/Mime/TextEncoding.h"
 #include "Core/Receiving/DicomMailProcessor.h"
 #include "Core/Sending/MailComposer.h"
+#include "Core/Transfer/EncodedSizeModel.h"
 #include "Core/Transfer/MdnDisposition.h"
 #include "Core/Transfer/SetId.h"
 
+#include <fstream>
 #include <gtest/gtest.h>
 
 using namespace DicomMail;
@@ -173,6 +175,63 @@ TEST_F(ReceivingProcessor, RoundTripWithMailComposer)
   }
   ASSERT_EQ(2u, result.importedSopInstanceUids.size());
   EXPECT_EQ("1.3.6.1.4.1.5962.1.1.4.1.1.20040826185059.5457", result.importedSopInstanceUids[1]);
+}
+
+// DicomPartEncoding "binary": the file travels unencoded inside the
+// encrypted entity. Its bytes must survive whatever they contain: CRLF,
+// lines that look like boundaries or the SMTP end marker, NULs, and
+// stretches far longer than any line limit.
+TEST_F(ReceivingProcessor, RoundTripWithBinaryDicomParts)
+{
+  std::string dicom(128, '\0');
+  dicom += "DICM";
+  uint32_t state = 12345;
+  while (dicom.size() < 300000)
+  {
+    state = state * 1103515245u + 12345u;
+    dicom.push_back(static_cast<char>(state >> 24));
+  }
+  dicom += "\r\n--\r\n.\r\n\r\n--=_\r\n\n--\n" + std::string(100000, 'x') + "\r\n";
+  const std::string dicomPath = mails_->File("binary.dcm");
+  {
+    std::ofstream out(dicomPath, std::ios::binary);
+    out << dicom;
+  }
+
+  DiskInstanceSource source;
+  MailComposer composer(*sites_->hospital.crypto, source);
+  MailEnvelope envelope;
+  envelope.fromAddress = kHospital;
+  envelope.toAddress = kReferrer;
+  envelope.setId = SetId::Generate(1790000000);
+  envelope.dispositionNotificationTo = kHospital;
+  SetTotals totals;
+  totals.instances = 1;
+  totals.bytes = dicom.size();
+  MailProtection protection;
+  protection.recipientFingerprints = { sites_->referrer.fingerprint };
+  protection.signerFingerprint = sites_->hospital.fingerprint;
+  protection.compress = false;   // sizes below then show the encoding
+
+  const ComposedMail asBase64 = composer.Compose(envelope, { { dicomPath, "1.2.3.4" } }, totals, protection,
+                                                 mails_->File("base64.eml"));
+  envelope.binaryDicomParts = true;
+  const std::string path = mails_->File("binary.eml");
+  const ComposedMail asBinary = composer.Compose(envelope, { { dicomPath, "1.2.3.4" } }, totals, protection, path);
+  EXPECT_LT(asBinary.size, asBase64.size * 80 / 100);
+  // The packer's estimate stays an upper bound (uncompressed is its worst case).
+  EncodedSizeModel::Parameters binaryModel;
+  binaryModel.binaryParts = true;
+  EXPECT_LE(asBinary.size, EncodedSizeModel(binaryModel).EstimateMailSize({ dicom.size() }));
+  EXPECT_LE(asBase64.size, EncodedSizeModel().EstimateMailSize({ dicom.size() }));
+  EXPECT_GT(asBase64.size, EncodedSizeModel(binaryModel).EstimateMailSize({ dicom.size() }));
+
+  const ProcessResult result = ProcessFile(path);
+  EXPECT_EQ(ProcessOutcome::Imported, result.outcome) << AllReasons(result);
+  EXPECT_TRUE(result.reasons.empty()) << AllReasons(result);
+  EXPECT_EQ(1u, result.dicomParts);
+  ASSERT_EQ(1u, importer_.records.size());
+  EXPECT_TRUE(importer_.records[0].content == dicom);   // byte-identical
 }
 
 TEST_F(ReceivingProcessor, AlreadyStoredGivesAWarningDisposition)

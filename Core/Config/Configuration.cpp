@@ -237,6 +237,12 @@ namespace DicomMail
     config.keyExpiryWarningDays = static_cast<unsigned int>(reader.GetInteger("KeyExpiryWarningDays", 30, 0, 3650));
     config.compressionLevel = static_cast<unsigned int>(reader.GetInteger("CompressionLevel", 1, 0, 9));
     config.encryptToSelf = reader.GetBool("EncryptToSelf", false);
+    const std::string partEncoding = reader.GetString("DicomPartEncoding", "base64");
+    if (partEncoding != "base64" && partEncoding != "binary")
+    {
+      reader.Fail("DicomPartEncoding", "must be \"base64\" or \"binary\", not \"" + partEncoding + "\"");
+    }
+    config.binaryDicomParts = (partEncoding == "binary");
     config.subject = reader.GetString("Subject", config.subject);
     if (config.subject.empty() || config.subject.find_first_of("\r\n") != std::string::npos)
     {
@@ -361,6 +367,7 @@ namespace DicomMail
     result["MaxMailSize"] = static_cast<Json::UInt64>(maxMailSize);
     result["AcknowledgementTimeout"] = acknowledgementTimeout;
     result["CompressionLevel"] = compressionLevel;
+    result["DicomPartEncoding"] = binaryDicomParts ? "binary" : "base64";
     if (smtpConfigured)
     {
       result["Smtp"]["Url"] = smtp.server.url;

@@ -83,7 +83,8 @@ namespace DicomMail
         type.SetParameter("name", name);
         headers.Add("Content-Type", type.Format());
         headers.Add("Content-Disposition", "attachment; " + ContentType::FormatParameter("filename", name));
-        body_ = &writer_.BeginLeaf(headers, TransferEncoding::Base64);
+        body_ = &writer_.BeginLeaf(headers, envelope_.binaryDicomParts ? TransferEncoding::Binary :
+                                                                          TransferEncoding::Base64);
         current_ = source_.Open(instances_[index_].id);
         hash_.reset(new Sha256);
         currentSize_ = 0;

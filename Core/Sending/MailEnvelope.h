@@ -21,6 +21,7 @@ namespace DicomMail
     unsigned int total = 1;
     std::string dispositionNotificationTo;   // empty: no acknowledgement asked
     time_t date = 0;                         // 0: now
+    bool binaryDicomParts = false;           // see Configuration::binaryDicomParts
   };
 
   // One instance of the mail, as the manifest will list it.

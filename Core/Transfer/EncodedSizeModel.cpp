@@ -36,7 +36,7 @@ namespace DicomMail
       throw Error(ErrorKind::LimitExceeded, "A DICOM file of " + std::to_string(size) +
                   " bytes is too large to plan");
     }
-    return parameters_.partHeaderBytes + Base64Bytes(size, kMimeLineLength);
+    return parameters_.partHeaderBytes + (parameters_.binaryParts ? size : Base64Bytes(size, kMimeLineLength));
   }
 
   uint64_t EncodedSizeModel::EstimateFromParts(uint64_t encodedPartBytes, size_t count) const

@@ -13,7 +13,8 @@ namespace DicomMail
   // bound, and OpenPGP compression only shrinks the data (its worst-case
   // growth on incompressible data is inside the per-mille term).
   //
-  //   DICOM part  = part headers + base64 (4/3, CRLF every 76 characters)
+  //   DICOM part  = part headers + base64 (4/3, CRLF every 76 characters),
+  //                 or + the file itself with binary parts
   //   entity      = entity headers + parts + manifest part (base + per instance)
   //   OpenPGP     = entity + fixed overhead (session keys, signature) + per mille
   //   mail        = outer headers + armor (base64, CRLF every 64 characters)
@@ -31,6 +32,7 @@ namespace DicomMail
       uint64_t openPgpFixedBytes = 4096;
       uint64_t openPgpPerMille = 1;             // packet framing, deflate worst case
       uint64_t outerHeaderBytes = 2048;         // outer headers, multipart/encrypted frame, armor lines
+      bool binaryParts = false;                 // DICOM parts unencoded instead of base64
     };
 
     EncodedSizeModel();

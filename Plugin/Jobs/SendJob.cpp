@@ -144,6 +144,7 @@ namespace DicomMail
     envelope.toAddress = transfer_.recipient;
     envelope.subject = config.subject;
     envelope.setId = setId_;
+    envelope.binaryDicomParts = config.binaryDicomParts;
     envelope.part = part;
     envelope.total = transfer_.totalMails;
     if (transfer_.acknowledgementsRequested)

@@ -51,7 +51,9 @@ namespace DicomMail
       p.size = instance.fileSize;
       packed.push_back(p);
     }
-    const TransferPacker packer(context.GetPartners().GetSendLimit(partner));
+    EncodedSizeModel::Parameters encoding;
+    encoding.binaryParts = context.GetConfiguration().binaryDicomParts;
+    const TransferPacker packer(context.GetPartners().GetSendLimit(partner), EncodedSizeModel(encoding));
     const std::vector<PlannedMail> plan = packer.Plan(packed);
 
     SendResponse response;
