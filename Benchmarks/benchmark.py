@@ -452,21 +452,10 @@ class Bench:
         sampler = MemorySampler({n: s.pid for n, s in self.servers.items()})
         sampler.start()
 
-        t0 = time.monotonic()
-        answer = hospital.post("/dicom-mail/send", {"Resources": [study], "Partner": "referrer"})
-        set_id, job_id = answer["SetId"], answer["ID"]
-        deadline = t0 + self.args.timeout
-        while True:
-            job = hospital.get("/jobs/" + job_id)
-            if job["State"] == "Success":
-                break
-            if job["State"] == "Failure" or time.monotonic() > deadline:
-                raise RuntimeError("send job %s: %s" % (job_id, json.dumps(job)[:2000]))
-            time.sleep(self.args.rest_poll)
-        t_job = time.monotonic()
-
-        # Receiving: trigger a poll at once, and again whenever one ends before the transfer is complete
-        # (mails still on their way through Postfix when it started).
+        # The receiver polls continuously, as one with a short PollInterval would: a poll is triggered, and
+        # the next one 0.2 s after it ends, until the transfer is complete. By default this starts together
+        # with the send, so the receiver imports the first mails while later ones are still being sent;
+        # --receive-after-send starts it only when the send job is done (the two phases one after the other).
         fetch_stop = threading.Event()
         fetch_errors = []
 
@@ -477,8 +466,25 @@ class Bench:
                 except Exception as e:   # noqa: BLE001 - reported after the run
                     fetch_errors.append(str(e))
                     time.sleep(0.5)
+                fetch_stop.wait(0.2)
         fetcher = threading.Thread(target=fetch_loop, daemon=True)
-        fetcher.start()
+
+        t0 = time.monotonic()
+        answer = hospital.post("/dicom-mail/send", {"Resources": [study], "Partner": "referrer"})
+        set_id, job_id = answer["SetId"], answer["ID"]
+        if not self.args.receive_after_send:
+            fetcher.start()
+        deadline = t0 + self.args.timeout
+        while True:
+            job = hospital.get("/jobs/" + job_id)
+            if job["State"] == "Success":
+                break
+            if job["State"] == "Failure" or time.monotonic() > deadline:
+                raise RuntimeError("send job %s: %s" % (job_id, json.dumps(job)[:2000]))
+            time.sleep(self.args.rest_poll)
+        t_job = time.monotonic()
+        if self.args.receive_after_send:
+            fetcher.start()
 
         transfer = None
         while True:
@@ -782,6 +788,8 @@ def main():
                         help="seconds between GET /jobs/{id} and GET /dicom-mail/inbox (each call costs Orthanc "
                              "a few ms of CPU, counted in its figures)")
     parser.add_argument("--settle", type=float, default=2.0, help="seconds of rest before each measurement")
+    parser.add_argument("--receive-after-send", action="store_true",
+                        help="start the receiver's polls only when the send job is done (no overlap)")
     parser.add_argument("--skip-pipeline", action="store_true")
     parser.add_argument("--skip-dicom-mail", action="store_true")
     parser.add_argument("--perf", metavar="PREFIX",
