@@ -52,6 +52,7 @@ namespace DicomMail
     }
 
   private:
+    void UseLargeBuffer();
     struct CallbackState
     {
       ByteSource* source = nullptr;
