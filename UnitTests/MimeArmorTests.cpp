@@ -156,6 +156,47 @@ TEST(MimeArmor, Crc24KnownValues)
   EXPECT_EQ(0x21CF02u, split.GetValue());
 }
 
+// The eight-bytes-at-a-time CRC against the bit-by-bit definition of
+// RFC 4880 section 6.1, for every length up to 40 and every split point.
+TEST(MimeArmor, Crc24MatchesTheBitwiseDefinition)
+{
+  auto bitwise = [](const std::string& data) {
+    uint32_t crc = 0xB704CEu;
+    for (unsigned char byte : data)
+    {
+      crc ^= uint32_t(byte) << 16;
+      for (int i = 0; i < 8; i++)
+      {
+        crc <<= 1;
+        if (crc & 0x1000000u)
+        {
+          crc ^= 0x1864CFBu;
+        }
+      }
+    }
+    return crc & 0xFFFFFFu;
+  };
+
+  std::string data;
+  uint32_t state = 7;
+  for (int i = 0; i < 40; i++)
+  {
+    state = state * 1103515245u + 12345u;
+    data.push_back(static_cast<char>(state >> 23));
+  }
+  for (size_t length = 0; length <= data.size(); length++)
+  {
+    const std::string piece = data.substr(0, length);
+    for (size_t split = 0; split <= length; split++)
+    {
+      Crc24 crc;
+      crc.Update(piece.data(), split);
+      crc.Update(piece.data() + split, length - split);
+      ASSERT_EQ(bitwise(piece), crc.GetValue()) << "length " << length << ", split at " << split;
+    }
+  }
+}
+
 TEST(MimeArmor, WriterLayout)
 {
   StringSink sink;
