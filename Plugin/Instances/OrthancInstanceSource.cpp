@@ -40,8 +40,9 @@ namespace DicomMail
   std::unique_ptr<ByteSource> OrthancInstanceSource::Open(const std::string& orthancId)
   {
     std::unique_ptr<BufferSource> source(new BufferSource);
-    const std::string uri = "/instances/" + orthancId + "/file";
-    if (OrthancPluginRestApiGet(OrthancApi::GetContext(), &source->GetBuffer(), uri.c_str()) !=
+    // The direct service, not GET /instances/{id}/file: the REST route
+    // copies the file once more into an HTTP answer first.
+    if (OrthancPluginGetDicomForInstance(OrthancApi::GetContext(), &source->GetBuffer(), orthancId.c_str()) !=
         OrthancPluginErrorCode_Success)
     {
       throw Error(ErrorKind::NotFound, "instance " + orthancId + " is no longer in Orthanc");
