@@ -2,7 +2,7 @@
 #include "Plugin/Receiving/OrthancInstanceImporter.h"
 
 #include "Core/Common/Error.h"
-#include "Core/Common/Files.h"
+#include "Core/Common/MappedFile.h"
 #include "Plugin/OrthancApi.h"
 #include "Plugin/PluginContext.h"
 
@@ -23,10 +23,10 @@ namespace DicomMail
 
   ImportOutcome OrthancInstanceImporter::Import(const std::string& dicomFilePath, const ImportContext& context)
   {
-    // Orthanc's SDK takes a whole file per call: one instance in memory.
-    const std::string content = Files::ReadAll(dicomFilePath, UINT32_MAX);
+    // Orthanc's SDK takes a whole file per call: one instance mapped at a time.
+    const MappedFile content(dicomFilePath, UINT32_MAX);
     const OrthancApi::RestAnswer answer =
-      OrthancApi::Call(OrthancPluginHttpMethod_Post, "/instances", content.data(), content.size());
+      OrthancApi::Call(OrthancPluginHttpMethod_Post, "/instances", content.GetData(), content.GetSize());
     if (answer.status != 200)
     {
       return ImportOutcome::Failed("Orthanc refused the instance (HTTP " + std::to_string(answer.status) + ")");
