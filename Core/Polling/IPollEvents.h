@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "Core/Transfer/MdnBuilder.h"
 #include "Core/Transfer/MdnDisposition.h"
 
 #include <string>
@@ -14,9 +15,11 @@ namespace DicomMail
   public:
     virtual ~IPollEvents() = default;
 
-    // Sends the complete acknowledgement mail at "path" to "to" (null
-    // envelope sender, RFC 3798). Throws on failure.
-    virtual void SendAcknowledgement(const std::string& path, const std::string& to) = 0;
+    // Composes, signs and sends this MDN to "to" (null envelope sender,
+    // RFC 3798), later and on another thread: the poller goes on with the
+    // next mail. A failure is only logged; the partner resends after its
+    // timeout and the duplicate is answered again.
+    virtual void QueueAcknowledgement(const MdnContent& content, const std::string& to) = 0;
 
     // A verified acknowledgement updated mail "part" of outbox transfer "setId".
     virtual void OnAcknowledgement(const std::string& setId, unsigned int part, Disposition disposition) = 0;

@@ -3,7 +3,6 @@
 
 #include "Core/Common/Error.h"
 #include "Core/Common/Files.h"
-#include "Core/Receiving/AcknowledgementComposer.h"
 #include "Core/Receiving/AcknowledgementReader.h"
 #include "Core/Receiving/DecompressionLimitSink.h"
 #include "Core/Receiving/DicomMailProcessor.h"
@@ -454,31 +453,19 @@ namespace DicomMail
     {
       return;
     }
-    try
+    MdnContent content;
+    const std::string& site = d_.configuration->siteAddress;
+    content.reportingUa = site.substr(site.find('@') + 1) + "; Orthanc DICOM-Mail " DICOM_MAIL_VERSION;
+    content.finalRecipient = site;
+    content.originalMessageId = result.messageId;
+    content.disposition = result.disposition;
+    content.setId = result.setId;
+    content.setPart = result.part == 0 ? "" : std::to_string(result.part);
+    if (!result.reasons.empty())
     {
-      MdnContent content;
-      const std::string& site = d_.configuration->siteAddress;
-      content.reportingUa = site.substr(site.find('@') + 1) + "; Orthanc DICOM-Mail " DICOM_MAIL_VERSION;
-      content.finalRecipient = site;
-      content.originalMessageId = result.messageId;
-      content.disposition = result.disposition;
-      content.setId = result.setId;
-      content.setPart = result.part == 0 ? "" : std::to_string(result.part);
-      if (!result.reasons.empty())
-      {
-        content.detail = Printable(result.reasons.front());
-      }
-      TempFile file(d_.configuration->workingDirectory, ".mdn");
-      AcknowledgementComposer::Compose(content, site, d_.configuration->siteName, to,
-                                       AcknowledgementComposer::kDefaultSubject, d_.siteFingerprint,
-                                       *d_.crypto, file.GetPath());
-      d_.events->SendAcknowledgement(file.GetPath(), to);
+      content.detail = Printable(result.reasons.front());
     }
-    catch (const std::exception& e)
-    {
-      // The sender resends after its timeout and we answer the duplicate.
-      Log("cannot send the acknowledgement for transfer " + result.setId + ": " + e.what());
-    }
+    d_.events->QueueAcknowledgement(content, to);
   }
 
   void InboxPoller::HandleAcknowledgement(IMailboxSession& session, const ServerMessage& message,

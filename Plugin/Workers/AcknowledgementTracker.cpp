@@ -21,6 +21,7 @@ namespace DicomMail
   void AcknowledgementTracker::Start()
   {
     stop_ = false;
+    sender_.Start();
     thread_ = std::thread(&AcknowledgementTracker::Run, this);
   }
 
@@ -35,25 +36,12 @@ namespace DicomMail
     {
       thread_.join();
     }
+    sender_.Stop();
   }
 
-  void AcknowledgementTracker::SendAcknowledgement(const std::string& path, const std::string& to)
+  void AcknowledgementTracker::QueueAcknowledgement(const MdnContent& content, const std::string& to)
   {
-    PluginContext& context = PluginContext::Get();
-    // One connection for all acknowledgements: a TLS handshake and AUTH per
-    // MDN would cost more than the MDN itself.
-    std::lock_guard<std::mutex> lock(smtpMutex_);
-    if (!smtp_)
-    {
-      smtp_.reset(new SmtpSender(context.GetSmtpAccount(), context.GetConfiguration().smtp.heloName));
-    }
-    FileSource source(path);
-    // RFC 3798: an MDN goes with the null return path, so it never bounces.
-    const SmtpResult result = smtp_->Send("", {to}, source, source.GetSize());
-    if (!result.ok)
-    {
-      throw Error(ErrorKind::Transport, "cannot send the acknowledgement to " + to + ": " + result.message);
-    }
+    sender_.Queue(content, to);
   }
 
   void AcknowledgementTracker::UpdateTransferState(const std::string& setId)

@@ -2,7 +2,7 @@
 #pragma once
 
 #include "Core/Polling/IPollEvents.h"
-#include "Core/Transport/SmtpSender.h"
+#include "Plugin/Workers/AcknowledgementSender.h"
 
 #include <memory>
 
@@ -26,7 +26,7 @@ namespace DicomMail
     void Start();
     void Stop();
 
-    void SendAcknowledgement(const std::string& path, const std::string& to) override;
+    void QueueAcknowledgement(const MdnContent& content, const std::string& to) override;
     void OnAcknowledgement(const std::string& setId, unsigned int part, Disposition disposition) override;
 
     // One pass over the outbox for overdue acknowledgements.
@@ -38,8 +38,7 @@ namespace DicomMail
     void UpdateTransferState(const std::string& setId);
 
     std::mutex mutex_;   // also serializes outbox read-modify-writes
-    std::mutex smtpMutex_;
-    std::unique_ptr<SmtpSender> smtp_;
+    AcknowledgementSender sender_;
     std::condition_variable wake_;
     bool stop_ = false;
     std::thread thread_;
