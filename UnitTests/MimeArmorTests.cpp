@@ -219,6 +219,21 @@ TEST(MimeArmor, WriterLayout)
   EXPECT_EQ(5u, lines[6].size());
   EXPECT_EQ("-----END PGP MESSAGE-----", lines[7]);
 
+  StringSink longLines;
+  PgpArmorWriter wide(longLines, "MESSAGE", PgpArmorWriter::Headers(), PgpArmorWriter::kMaxLineLength);
+  wide.Write(data);
+  wide.Finish();
+  const std::vector<std::string> wideLines = Lines(longLines.GetContent());
+  ASSERT_EQ(6u, wideLines.size());
+  EXPECT_EQ(76u, wideLines[2].size());
+  EXPECT_EQ(136u - 76u, wideLines[3].size());
+  StringSink decoded;
+  PgpArmorReader reader(decoded);
+  reader.Write(longLines.GetContent());
+  reader.Finish();
+  EXPECT_EQ(data, decoded.GetContent());
+  EXPECT_THROW(PgpArmorWriter(longLines, "MESSAGE", PgpArmorWriter::Headers(), 80), Error);
+
   // Every line break is CRLF.
   size_t crlf = 0;
   for (size_t i = 0; i < text.size(); i++)

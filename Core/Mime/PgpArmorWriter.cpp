@@ -7,12 +7,20 @@
 
 namespace DicomMail
 {
-  PgpArmorWriter::PgpArmorWriter(ByteSink& next, const std::string& type, const Headers& headers) :
+  const unsigned int PgpArmorWriter::kGnupgLineLength;
+  const unsigned int PgpArmorWriter::kMaxLineLength;
+
+  PgpArmorWriter::PgpArmorWriter(ByteSink& next, const std::string& type, const Headers& headers,
+                                 unsigned int lineLength) :
     next_(next),
     type_(type),
     headers_(headers),
-    encoder_(next, 64)
+    encoder_(next, lineLength)
   {
+    if (lineLength == 0 || lineLength % 4 != 0 || lineLength > kMaxLineLength)
+    {
+      throw Error(ErrorKind::Internal, "invalid armor line length: " + std::to_string(lineLength));
+    }
     if (type.empty() || !IsSafeHeaderValue(type) || type.find('-') != std::string::npos)
     {
       throw Error(ErrorKind::Internal, "invalid armor type: " + type);

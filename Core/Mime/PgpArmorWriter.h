@@ -16,7 +16,7 @@ namespace DicomMail
   //   -----BEGIN PGP MESSAGE-----
   //   <armor headers>            (optional "Key: Value" lines)
   //   <empty line>
-  //   <base64, 64 characters per line>
+  //   <base64, 64 characters per line as GnuPG writes it, or up to 76>
   //   =<CRC-24 in base64>
   //   -----END PGP MESSAGE-----
   // The plugin armors GPGME's binary output itself: GPGME's own armor halves
@@ -26,9 +26,14 @@ namespace DicomMail
   public:
     typedef std::vector<std::pair<std::string, std::string> > Headers;
 
-    // "type" is the word(s) after "BEGIN PGP ", e.g. "MESSAGE", "SIGNATURE".
+    static const unsigned int kGnupgLineLength = 64;
+    static const unsigned int kMaxLineLength = 76;   // RFC 4880 section 6.3
+
+    // "type" is the word(s) after "BEGIN PGP ", e.g. "MESSAGE", "SIGNATURE";
+    // "lineLength" a multiple of 4 up to kMaxLineLength.
     explicit PgpArmorWriter(ByteSink& next, const std::string& type = "MESSAGE",
-                            const Headers& headers = Headers());
+                            const Headers& headers = Headers(),
+                            unsigned int lineLength = kGnupgLineLength);
     PgpArmorWriter(const PgpArmorWriter&) = delete;
     PgpArmorWriter& operator=(const PgpArmorWriter&) = delete;
 

@@ -77,7 +77,8 @@ namespace DicomMail
       octets.SetParameter("name", "encrypted.asc");
       payload.Add("Content-Type", octets.Format());
       ByteSink& body = writer.BeginLeaf(payload, TransferEncoding::SevenBit);
-      PgpArmorWriter armor(body);
+      // The longest lines RFC 4880 allows: 0.5% fewer bytes than GnuPG's 64.
+      PgpArmorWriter armor(body, "MESSAGE", PgpArmorWriter::Headers(), PgpArmorWriter::kMaxLineLength);
       DicomEntitySource entity(envelope, instances, totals, source_);
       crypto_.EncryptAndSign(entity, armor, protection.recipientFingerprints, protection.signerFingerprint,
                              protection.compress, protection.encryptToSelf);

@@ -10,7 +10,7 @@ namespace DicomMail
   namespace
   {
     const uint64_t kMimeLineLength = 76;   // RFC 2045 base64 lines
-    const uint64_t kArmorLineLength = 64;  // GnuPG's armor lines
+    const uint64_t kArmorLineLength = 76;  // the composer's armor lines (RFC 4880's maximum)
   }
 
   EncodedSizeModel::EncodedSizeModel()

@@ -17,7 +17,7 @@ namespace DicomMail
   //                 or + the file itself with binary parts
   //   entity      = entity headers + parts + manifest part (base + per instance)
   //   OpenPGP     = entity + fixed overhead (session keys, signature) + per mille
-  //   mail        = outer headers + armor (base64, CRLF every 64 characters)
+  //   mail        = outer headers + armor (base64, CRLF every 76 characters)
   class EncodedSizeModel
   {
   public:
