@@ -11,6 +11,7 @@
 
 #include <fstream>
 #include <gtest/gtest.h>
+#include <thread>
 
 using namespace DicomMail;
 using namespace ReceivingTest;
@@ -232,6 +233,42 @@ TEST_F(ReceivingProcessor, RoundTripWithBinaryDicomParts)
   EXPECT_EQ(1u, result.dicomParts);
   ASSERT_EQ(1u, importer_.records.size());
   EXPECT_TRUE(importer_.records[0].content == dicom);   // byte-identical
+}
+
+// The two halves the poller overlaps: nothing reaches the importer before
+// ImportPrepared(), which may run on another thread; a refused mail is final
+// after Prepare() and leaves no temporary file.
+TEST_F(ReceivingProcessor, PrepareThenImportOnAnotherThread)
+{
+  const std::string good = mails_->File("good.eml");
+  Files::WriteAll(good, SignedMail(sites_->hospital, kHospital, GoodEntity()));
+  DicomMailProcessor processor(*sites_->referrer.crypto, trust_, importer_, work_->GetPath(), limits_);
+
+  ProcessResult result = processor.Prepare(good);
+  ASSERT_TRUE(processor.IsReadyToImport()) << AllReasons(result);
+  EXPECT_TRUE(importer_.records.empty());
+  EXPECT_FALSE(work_->List().empty());   // the checked instances wait in temporary files
+  EXPECT_EQ("Hospital", result.partner);
+
+  std::thread importer([&] { processor.ImportPrepared(result); });
+  importer.join();
+  EXPECT_FALSE(processor.IsReadyToImport());
+  EXPECT_EQ(ProcessOutcome::Imported, result.outcome) << AllReasons(result);
+  EXPECT_EQ(Disposition::Displayed, result.disposition);
+  EXPECT_EQ(2u, result.stored);
+  ASSERT_EQ(2u, importer_.records.size());
+  EXPECT_TRUE(importer_.records[0].content == ct_);
+  EXPECT_TRUE(work_->List().empty());
+  EXPECT_THROW(processor.ImportPrepared(result), Error);   // once only
+
+  const std::string unsigned_ = mails_->File("unsigned.eml");
+  Files::WriteAll(unsigned_, "From: <" + std::string(kHospital) + ">\r\nSubject: x\r\n\r\nnot encrypted\r\n");
+  const ProcessResult refused = processor.Prepare(unsigned_);
+  EXPECT_FALSE(processor.IsReadyToImport());
+  EXPECT_EQ(ProcessOutcome::Rejected, refused.outcome);
+  EXPECT_EQ(ToDisposition(refused.outcome), refused.disposition);
+  EXPECT_TRUE(work_->List().empty());
+  EXPECT_EQ(2u, importer_.records.size());
 }
 
 TEST_F(ReceivingProcessor, AlreadyStoredGivesAWarningDisposition)

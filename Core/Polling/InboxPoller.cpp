@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <memory>
 #include <set>
+#include <thread>
 
 namespace DicomMail
 {
@@ -63,6 +64,26 @@ namespace DicomMail
   {
   }
 
+  struct InboxPoller::PendingImport
+  {
+    std::unique_ptr<DicomMailProcessor> processor;
+    ProcessResult result;
+    std::vector<ServerMessage> sources;
+    std::string error;   // what the import thread threw
+    std::thread thread;
+
+    ~PendingImport()
+    {
+      if (thread.joinable())
+      {
+        thread.join();
+      }
+    }
+  };
+
+  InboxPoller::~InboxPoller() = default;   // joins a pending import
+
+
   std::string InboxPoller::KeptMailDirectory(const Configuration& configuration)
   {
     return configuration.stateDirectory + "/kept-mail";
@@ -87,6 +108,33 @@ namespace DicomMail
     }
 
     std::set<std::string> stillThere;
+    try
+    {
+      FetchAndHandle(session, candidates, listing, stillThere, summary);
+      CompletePendingImport(session, summary);
+    }
+    catch (...)
+    {
+      // The import finishes (the destructor joins) but is not recorded: the
+      // mail stays on the server and the next poll finds its instances
+      // already stored.
+      pending_.reset();
+      throw;
+    }
+
+    if (!session.KeepsRejectedMail())
+    {
+      // POP3: forget ids that left the server, so the table stays small.
+      d_.inbox->ForgetSeenExcept(d_.account, stillThere);
+    }
+    session.Commit();
+    ReportIncompleteFragments();
+    return summary;
+  }
+
+  void InboxPoller::FetchAndHandle(IMailboxSession& session, const std::vector<ServerMessage>& candidates,
+                                   const Listing& listing, std::set<std::string>& stillThere, PollSummary& summary)
+  {
     for (const ServerMessage& message : candidates)
     {
       stillThere.insert(message.serverId);
@@ -124,15 +172,6 @@ namespace DicomMail
       summary.fetched++;
       HandleMessage(session, message, file.GetPath(), listing, summary);
     }
-
-    if (!session.KeepsRejectedMail())
-    {
-      // POP3: forget ids that left the server, so the table stays small.
-      d_.inbox->ForgetSeenExcept(d_.account, stillThere);
-    }
-    session.Commit();
-    ReportIncompleteFragments();
-    return summary;
   }
 
   bool InboxPoller::IsCompleteFragmentGroup(const std::string& outcome) const
@@ -260,6 +299,10 @@ namespace DicomMail
     // once, but answer again so the sender can close the transfer.
     const std::string dedupId = facts.set.present ? facts.set.setId : DicomMailProcessor::DeriveSetId(facts.messageId);
     const unsigned int dedupPart = facts.set.present ? facts.set.part : 1;
+    if (pending_ && pending_->result.setId == dedupId && pending_->result.part == dedupPart)
+    {
+      CompletePendingImport(session, summary);   // its copy is still being imported: wait for its record
+    }
     if (d_.inbox->HasProcessed(dedupId, dedupPart))
     {
       summary.duplicates++;
@@ -280,9 +323,63 @@ namespace DicomMail
       return;
     }
 
-    DicomMailProcessor processor(*d_.crypto, *d_.trust, *d_.importer, d_.configuration->workingDirectory,
-                                 d_.configuration->limits);
-    const ProcessResult result = processor.Process(path);
+    std::unique_ptr<DicomMailProcessor> processor(
+      new DicomMailProcessor(*d_.crypto, *d_.trust, *d_.importer, d_.configuration->workingDirectory,
+                             d_.configuration->limits));
+    const ProcessResult result = processor->Prepare(path);
+    if (processor->IsReadyToImport())
+    {
+      CompletePendingImport(session, summary);
+      StartImport(std::move(processor), result, sources);
+      return;
+    }
+    CompleteDicomMail(session, sources, path, result, summary);
+  }
+
+  void InboxPoller::StartImport(std::unique_ptr<DicomMailProcessor> processor, const ProcessResult& prepared,
+                                const std::vector<ServerMessage>& sources)
+  {
+    std::unique_ptr<PendingImport> pending(new PendingImport);
+    pending->processor = std::move(processor);
+    pending->result = prepared;
+    pending->sources = sources;
+    PendingImport* p = pending.get();
+    pending->thread = std::thread([p] {
+      try
+      {
+        p->processor->ImportPrepared(p->result);
+      }
+      catch (const std::exception& e)
+      {
+        p->error = e.what();
+      }
+      catch (...)
+      {
+        p->error = "unexpected error";
+      }
+    });
+    pending_ = std::move(pending);
+  }
+
+  void InboxPoller::CompletePendingImport(IMailboxSession& session, PollSummary& summary)
+  {
+    if (!pending_)
+    {
+      return;
+    }
+    std::unique_ptr<PendingImport> done(std::move(pending_));
+    done->thread.join();
+    if (!done->error.empty())
+    {
+      Log("cannot import a mail of transfer " + done->result.setId + " now, will retry: " + done->error);
+      return;
+    }
+    CompleteDicomMail(session, done->sources, "", done->result, summary);
+  }
+
+  void InboxPoller::CompleteDicomMail(IMailboxSession& session, const std::vector<ServerMessage>& sources,
+                                      const std::string& path, const ProcessResult& result, PollSummary& summary)
+  {
     if (result.localFailure)
     {
       // Our side failed (disk full, Orthanc refused): the mail stays on the

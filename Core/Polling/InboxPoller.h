@@ -5,6 +5,7 @@
 #include "Core/Crypto/OpenPgpContext.h"
 #include "Core/Polling/IMailboxSession.h"
 #include "Core/Polling/IPollEvents.h"
+#include "Core/Receiving/DicomMailProcessor.h"
 #include "Core/Receiving/IInstanceImporter.h"
 #include "Core/Receiving/ITrustPolicy.h"
 #include "Core/Receiving/MailClassification.h"
@@ -14,6 +15,8 @@
 
 #include <functional>
 #include <map>
+#include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -54,6 +57,9 @@ namespace DicomMail
     };
 
     explicit InboxPoller(const Dependencies& dependencies);
+    ~InboxPoller();
+    InboxPoller(const InboxPoller&) = delete;
+    InboxPoller& operator=(const InboxPoller&) = delete;
 
     PollSummary Poll(IMailboxSession& session);
 
@@ -67,10 +73,24 @@ namespace DicomMail
   private:
     typedef std::map<std::string, ServerMessage> Listing;
 
+    void FetchAndHandle(IMailboxSession& session, const std::vector<ServerMessage>& candidates,
+                        const Listing& listing, std::set<std::string>& stillThere, PollSummary& summary);
     void HandleMessage(IMailboxSession& session, const ServerMessage& message, const std::string& path,
                        const Listing& listing, PollSummary& summary);
     void HandleDicomMail(IMailboxSession& session, const std::vector<ServerMessage>& sources,
                          const std::string& path, const MailClassification& facts, PollSummary& summary);
+    // Records, acknowledges and moves a processed mail; "path" (for a kept
+    // copy) may be empty once the mail was prepared.
+    void CompleteDicomMail(IMailboxSession& session, const std::vector<ServerMessage>& sources,
+                           const std::string& path, const ProcessResult& result, PollSummary& summary);
+
+    // One mail's import runs on its own thread while the next mail is
+    // fetched and decrypted; it is completed before the next import starts
+    // and before the poll ends.
+    struct PendingImport;
+    void StartImport(std::unique_ptr<DicomMailProcessor> processor, const ProcessResult& prepared,
+                     const std::vector<ServerMessage>& sources);
+    void CompletePendingImport(IMailboxSession& session, PollSummary& summary);
     void HandlePartial(IMailboxSession& session, const ServerMessage& message, const std::string& path,
                        const MailClassification& facts, const Listing& listing, PollSummary& summary);
     void HandleAcknowledgement(IMailboxSession& session, const ServerMessage& message, const std::string& path,
@@ -91,6 +111,8 @@ namespace DicomMail
     void Acknowledge(const ProcessResult& result);
     void ReportIncompleteFragments();
     void Log(const std::string& message) const;
+
+    std::unique_ptr<PendingImport> pending_;
 
     Dependencies d_;
   };

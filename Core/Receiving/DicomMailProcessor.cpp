@@ -91,12 +91,37 @@ namespace DicomMail
     return "mail." + Sha256::OfString(messageId).substr(0, 16);
   }
 
+  struct DicomMailProcessor::CheckedParts
+  {
+    Manifest manifest;
+    std::vector<const ManifestInstance*> entryOf;   // into manifest.instances
+    std::vector<bool> good;
+    std::vector<std::string> warnings;
+  };
+
+  DicomMailProcessor::~DicomMailProcessor() = default;
+
   ProcessResult DicomMailProcessor::Process(const std::string& mailPath)
   {
+    ProcessResult result = Prepare(mailPath);
+    if (readyToImport_)
+    {
+      ImportPrepared(result);
+    }
+    return result;
+  }
+
+  ProcessResult DicomMailProcessor::Prepare(const std::string& mailPath)
+  {
+    readyToImport_ = false;
+    collector_.reset();
+    checked_.reset();
+
     ProcessResult result;
     try
     {
       Run(mailPath, result);
+      readyToImport_ = true;
     }
     catch (const Stop& stop)
     {
@@ -118,12 +143,22 @@ namespace DicomMail
       result.reasons.insert(result.reasons.begin(), "out of memory while processing the mail");
     }
 
+    if (!readyToImport_)
+    {
+      collector_.reset();   // removes the temporary files
+      checked_.reset();
+      Finalize(result);
+    }
+    return result;
+  }
+
+  void DicomMailProcessor::Finalize(ProcessResult& result)
+  {
     if (!result.IsPositive())
     {
       result.importedSopInstanceUids.clear();
     }
     result.disposition = ToDisposition(result.outcome);
-    return result;
   }
 
   void DicomMailProcessor::ReadOuterFacts(const MailClassification& facts, ProcessResult& result) const
@@ -223,13 +258,13 @@ namespace DicomMail
     }
   }
 
-  void DicomMailProcessor::CheckAndImport(DicomEntityCollector& collector, ProcessResult& result)
+  void DicomMailProcessor::Check(DicomEntityCollector& collector, ProcessResult& result)
   {
     std::vector<std::unique_ptr<ReceivedPart> >& parts = collector.GetParts();
     std::vector<std::string> failures;
-    std::vector<std::string> warnings;
-
-    Manifest manifest;
+    checked_.reset(new CheckedParts);
+    std::vector<std::string>& warnings = checked_->warnings;
+    Manifest& manifest = checked_->manifest;
     result.hasManifest = collector.HasManifest();
     if (result.hasManifest)
     {
@@ -261,8 +296,10 @@ namespace DicomMail
       manifestIndex[manifest.instances[i].name] = i;
     }
     std::vector<bool> listed(manifest.instances.size(), false);
-    std::vector<const ManifestInstance*> entryOf(parts.size(), nullptr);
-    std::vector<bool> good(parts.size(), false);
+    std::vector<const ManifestInstance*>& entryOf = checked_->entryOf;
+    entryOf.assign(parts.size(), nullptr);
+    std::vector<bool>& good = checked_->good;
+    good.assign(parts.size(), false);
 
     result.dicomParts = static_cast<unsigned int>(parts.size());
     for (size_t i = 0; i < parts.size(); i++)
@@ -330,6 +367,21 @@ namespace DicomMail
       result.reasons.insert(result.reasons.end(), failures.begin() + 1, failures.end());
       StopWith(ProcessOutcome::Failed, failures.front());
     }
+  }
+
+  void DicomMailProcessor::ImportPrepared(ProcessResult& result)
+  {
+    if (!readyToImport_ || !collector_ || !checked_)
+    {
+      throw Error(ErrorKind::Internal, "ImportPrepared() without a successful Prepare()");
+    }
+    readyToImport_ = false;
+
+    std::vector<std::unique_ptr<ReceivedPart> >& parts = collector_->GetParts();
+    const std::vector<bool>& good = checked_->good;
+    const std::vector<const ManifestInstance*>& entryOf = checked_->entryOf;
+    std::vector<std::string> failures;
+    std::vector<std::string> warnings = checked_->warnings;
 
     // Only now, with every check passed, does anything reach the PACS.
     for (size_t i = 0; i < parts.size(); i++)
@@ -401,6 +453,10 @@ namespace DicomMail
     {
       result.outcome = ProcessOutcome::Imported;
     }
+
+    collector_.reset();   // removes the temporary files
+    checked_.reset();
+    Finalize(result);
   }
 
   void DicomMailProcessor::Run(const std::string& mailPath, ProcessResult& result)
@@ -499,11 +555,11 @@ namespace DicomMail
     }
 
     // 5. The authenticated entity.
-    DicomEntityCollector collector(workingDirectory_, ManifestLimits().maxJsonBytes);
-    ParseEntity(entityPath, collector);
+    collector_.reset(new DicomEntityCollector(workingDirectory_, ManifestLimits().maxJsonBytes));
+    ParseEntity(entityPath, *collector_);
     signedPart.reset();
 
-    CheckSetHeaders(collector, facts.set, cipherSha256, result);
-    CheckAndImport(collector, result);
+    CheckSetHeaders(*collector_, facts.set, cipherSha256, result);
+    Check(*collector_, result);
   }
 }

@@ -9,6 +9,7 @@
 #include "Core/Receiving/ProcessResult.h"
 #include "Core/Receiving/SetHeaderValues.h"
 
+#include <memory>
 #include <string>
 
 namespace DicomMail
@@ -43,7 +44,25 @@ namespace DicomMail
                        const ReceiveLimits& limits = ReceiveLimits(),
                        unsigned int maxSetTotal = SetHeaderValues::kDefaultMaxTotal);
 
+    ~DicomMailProcessor();
+
+    // Prepare() and then ImportPrepared().
     ProcessResult Process(const std::string& mailPath);
+
+    // Every step up to the import: afterwards the checked instances wait in
+    // temporary files and IsReadyToImport() says so; otherwise the result
+    // is final. Lets a caller import one mail while it prepares the next.
+    ProcessResult Prepare(const std::string& mailPath);
+
+    bool IsReadyToImport() const
+    {
+      return readyToImport_;
+    }
+
+    // Imports what Prepare() checked and completes its result. Touches only
+    // the IInstanceImporter, so it may run on another thread than Prepare()
+    // (one at a time per processor); removes the temporary files.
+    void ImportPrepared(ProcessResult& result);
 
     // "mail." + the first 16 hex digits of SHA-256(Message-ID): the set id
     // of a plain PGP/MIME mail, stable across duplicates.
@@ -57,7 +76,11 @@ namespace DicomMail
     void ParseEntity(const std::string& entityPath, DicomEntityCollector& collector);
     void CheckSetHeaders(const DicomEntityCollector& collector, const SetHeaderValues& outer,
                          const std::string& cipherSha256, ProcessResult& result) const;
-    void CheckAndImport(DicomEntityCollector& collector, ProcessResult& result);
+    void Check(DicomEntityCollector& collector, ProcessResult& result);
+    static void Finalize(ProcessResult& result);
+
+    // What Check() leaves for ImportPrepared().
+    struct CheckedParts;
 
     OpenPgpContext& crypto_;
     ITrustPolicy& trust_;
@@ -65,5 +88,8 @@ namespace DicomMail
     std::string workingDirectory_;
     ReceiveLimits limits_;
     unsigned int maxSetTotal_;
+    std::unique_ptr<DicomEntityCollector> collector_;
+    std::unique_ptr<CheckedParts> checked_;
+    bool readyToImport_ = false;
   };
 }
