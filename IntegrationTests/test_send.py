@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, make_server, site_config
 from mail_client import MailStack
 from pgp_cli import GpgHome
 import generate_study
@@ -17,8 +17,7 @@ import sample_files
 PARTNER_MAIL = "clinic@clinic.test"
 
 
-@pytest.fixture
-def clinic(mailstack, hospital):
+def make_clinic(mailstack, hospital):
     """A partner with only gpg and a mailbox; its key certified by hospital."""
     home = GpgHome("Clinic", PARTNER_MAIL)
     imported = hospital.post("/dicom-mail/keys", home.export_public())
@@ -31,6 +30,24 @@ def clinic(mailstack, hospital):
     mail.delete_all(PARTNER_MAIL)
     yield home, mail
     home.close()
+
+
+@pytest.fixture
+def clinic(mailstack, hospital):
+    yield from make_clinic(mailstack, hospital)
+
+
+@pytest.fixture
+def binary_hospital(mailstack):
+    server = make_server("hospital", mailstack, site_config("hospital", mailstack, DicomPartEncoding="binary"))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def binary_clinic(mailstack, binary_hospital):
+    yield from make_clinic(mailstack, binary_hospital)
 
 
 def reassemble(messages):
@@ -205,3 +222,23 @@ def test_cancel_stops_the_job_and_is_recorded(hospital, clinic, tmp_path):
     # no encrypted mail is left behind in the working directory
     work = os.path.join(ROOT, "hospital", "work")
     assert [f for f in os.listdir(work) if f.startswith("dm-")] == []
+
+
+def test_binary_parts_are_read_by_stock_tools(binary_hospital, binary_clinic, tmp_path):
+    """DicomPartEncoding "binary": the files travel unencoded inside the encrypted entity, and Python's email
+    package with the stock gpg command still gets every one byte for byte."""
+    home, mail = binary_clinic
+    files = generate_study.generate_study(str(tmp_path), seed=9, slices=10, series=1)
+    for path in files:
+        with open(path, "rb") as f:
+            binary_hospital.upload_dicom(f.read())
+    study = binary_hospital.get("/studies")[0]
+    answer, content, raws = send_and_collect(binary_hospital, binary_clinic, [study], len(files))
+    received = verify_mails(binary_hospital, home, answer, raws, ["Müller", "Mueller", "Jürgen", "Klinikum"])
+    stored = sorted(binary_hospital.get("/instances/%s/file" % i, raw=True).content
+                    for i in binary_hospital.get("/instances"))
+    assert sorted(received.values()) == stored
+    encodings = {part["Content-Transfer-Encoding"]
+                 for _, inner, _ in decrypt_mails(home, reassemble(raws))
+                 for part in inner.walk() if part.get_content_type() == "application/dicom"}
+    assert encodings == {"binary"}
