@@ -83,7 +83,8 @@ def test_round_trip_with_fragments(paired, tmp_path):
 
 def test_round_trip_pop3s(mailstack, tmp_path):
     from conftest import make_server, pair, site_config
-    hospital = make_server("hospital", mailstack)
+    # The sender also uses DicomPartEncoding "binary": read by a real receiver, end to end.
+    hospital = make_server("hospital", mailstack, site_config("hospital", mailstack, DicomPartEncoding="binary"))
     referrer = make_server("referrer", mailstack, site_config("referrer", mailstack, protocol="pop3s"))
     hospital.start()
     referrer.start()
