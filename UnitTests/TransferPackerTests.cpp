@@ -2,6 +2,7 @@
 #include "Core/Common/Error.h"
 #include "Core/Transfer/EncodedSizeModel.h"
 #include "Core/Transfer/TransferPacker.h"
+#include "Core/Transfer/TransferSyntax.h"
 
 #include <gtest/gtest.h>
 
@@ -245,4 +246,52 @@ TEST(TransferPacker, Errors)
 
   EXPECT_THROW(TransferPacker(10000000, EncodedSizeModel(), 0), Error);
   EXPECT_THROW(packer.Plan(MakeInstances({ EncodedSizeModel::kMaxInstanceSize + 1 })), Error);
+}
+
+// With compression on, instances stored uncompressed are planned at
+// compressiblePercent of their encoded size: fewer, fuller mails. Already
+// compressed ones, and every instance when the percentage is 100, keep the
+// bound that holds without compression.
+TEST(TransferPacker, CompressibleInstancesArePlannedSmaller)
+{
+  const uint64_t limit = 10000000;
+  std::vector<PackerInstance> raw = MakeInstances(std::vector<uint64_t>(100, 526000));
+  std::vector<PackerInstance> compressible = raw;
+  for (PackerInstance& p : compressible)
+  {
+    p.compressible = true;
+  }
+
+  EncodedSizeModel::Parameters compressing;
+  compressing.binaryParts = true;
+  compressing.compressiblePercent = 75;
+  EncodedSizeModel::Parameters bounding = compressing;
+  bounding.compressiblePercent = 100;
+
+  const std::vector<PlannedMail> bound = TransferPacker(limit, EncodedSizeModel(bounding)).Plan(compressible);
+  const std::vector<PlannedMail> jpeg = TransferPacker(limit, EncodedSizeModel(compressing)).Plan(raw);
+  const std::vector<PlannedMail> fuller = TransferPacker(limit, EncodedSizeModel(compressing)).Plan(compressible);
+  CheckCoverage(fuller, compressible.size());
+  EXPECT_EQ(bound.size(), jpeg.size());
+  EXPECT_LT(fuller.size() * 100, bound.size() * 80);   // at least a fifth fewer mails
+  for (const PlannedMail& mail : fuller)
+  {
+    EXPECT_LE(mail.estimatedSize, limit);
+  }
+
+  EncodedSizeModel model(compressing);
+  EXPECT_EQ(model.EncodedPartBytes(526000, false) - model.GetParameters().partHeaderBytes, 526000u);
+  EXPECT_EQ(model.EncodedPartBytes(526000, true) - model.GetParameters().partHeaderBytes, 394500u);
+}
+
+TEST(TransferPacker, OnlyUncompressedTransferSyntaxesCountAsCompressible)
+{
+  EXPECT_TRUE(TransferSyntax::IsUncompressed("1.2.840.10008.1.2"));
+  EXPECT_TRUE(TransferSyntax::IsUncompressed("1.2.840.10008.1.2.1"));
+  EXPECT_TRUE(TransferSyntax::IsUncompressed("1.2.840.10008.1.2.2"));
+  EXPECT_FALSE(TransferSyntax::IsUncompressed("1.2.840.10008.1.2.1.99"));   // deflated
+  EXPECT_FALSE(TransferSyntax::IsUncompressed("1.2.840.10008.1.2.4.50"));   // JPEG baseline
+  EXPECT_FALSE(TransferSyntax::IsUncompressed("1.2.840.10008.1.2.4.90"));   // JPEG 2000
+  EXPECT_FALSE(TransferSyntax::IsUncompressed("1.2.840.10008.1.2.5"));      // RLE
+  EXPECT_FALSE(TransferSyntax::IsUncompressed(""));
 }

@@ -29,14 +29,16 @@ namespace DicomMail
     return characters + 2 * lines;
   }
 
-  uint64_t EncodedSizeModel::EncodedPartBytes(uint64_t size) const
+  uint64_t EncodedSizeModel::EncodedPartBytes(uint64_t size, bool compressible) const
   {
     if (size > kMaxInstanceSize)
     {
       throw Error(ErrorKind::LimitExceeded, "A DICOM file of " + std::to_string(size) +
                   " bytes is too large to plan");
     }
-    return parameters_.partHeaderBytes + (parameters_.binaryParts ? size : Base64Bytes(size, kMimeLineLength));
+    const uint64_t encoded = parameters_.binaryParts ? size : Base64Bytes(size, kMimeLineLength);
+    const uint64_t percent = compressible ? std::min(parameters_.compressiblePercent, 100u) : 100;
+    return parameters_.partHeaderBytes + (encoded * percent + 99) / 100;
   }
 
   uint64_t EncodedSizeModel::EstimateFromParts(uint64_t encodedPartBytes, size_t count) const

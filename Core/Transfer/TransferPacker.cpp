@@ -45,7 +45,7 @@ namespace DicomMail
 
     for (size_t i = 0; i < instances.size(); i++)
     {
-      const uint64_t part = model_.EncodedPartBytes(instances[i].size);
+      const uint64_t part = model_.EncodedPartBytes(instances[i].size, instances[i].compressible);
 
       if (model_.EstimateFromParts(part, 1) > maxMailSize_)
       {

@@ -13,6 +13,7 @@ namespace DicomMail
   {
     std::string id;      // the caller's key (e.g. the Orthanc instance id); not interpreted
     uint64_t size = 0;   // bytes of the DICOM file
+    bool compressible = false;   // stored uncompressed: see EncodedSizeModel::compressiblePercent
   };
 
   struct PlannedMail

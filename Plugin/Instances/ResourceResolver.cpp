@@ -100,6 +100,12 @@ namespace DicomMail
       r.sopInstanceUid = instance["MainDicomTags"]["SOPInstanceUID"].asString();
       r.seriesId = instance["ParentSeries"].asString();
       r.fileSize = instance["FileSize"].asUInt64();
+      const OrthancApi::RestAnswer syntax = OrthancApi::Call(OrthancPluginHttpMethod_Get,
+                                                             "/instances/" + id + "/metadata/TransferSyntax");
+      if (syntax.status == 200)
+      {
+        r.transferSyntax = syntax.body;
+      }
       const std::string number = instance["MainDicomTags"].get("InstanceNumber", "0").asString();
       r.instanceNumber = atoll(number.c_str());
       auto study = seriesStudy.find(r.seriesId);

@@ -15,6 +15,7 @@ namespace DicomMail
     std::string seriesId;
     int64_t instanceNumber = 0;
     uint64_t fileSize = 0;
+    std::string transferSyntax;   // UID; empty if Orthanc does not know it
   };
 
   // Expands Orthanc ids of patients, studies, series or instances into the

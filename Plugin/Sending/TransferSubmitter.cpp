@@ -5,6 +5,7 @@
 #include "Core/Partners/PartnerKeyCheck.h"
 #include "Core/Transfer/SetId.h"
 #include "Core/Transfer/TransferPacker.h"
+#include "Core/Transfer/TransferSyntax.h"
 #include "Plugin/Instances/ResourceResolver.h"
 #include "Plugin/Jobs/SendJob.h"
 #include "Plugin/PluginContext.h"
@@ -13,6 +14,12 @@
 
 namespace DicomMail
 {
+  namespace
+  {
+    // See EncodedSizeModel::Parameters::compressiblePercent.
+    const unsigned int kPlannedCompressionPercent = 75;
+  }
+
   SendResponse SubmitTransfer(const SendRequest& request)
   {
     PluginContext& context = PluginContext::Get();
@@ -49,10 +56,15 @@ namespace DicomMail
       PackerInstance p;
       p.id = instance.orthancId;
       p.size = instance.fileSize;
+      p.compressible = TransferSyntax::IsUncompressed(instance.transferSyntax);
       packed.push_back(p);
     }
     EncodedSizeModel::Parameters encoding;
     encoding.binaryParts = context.GetConfiguration().binaryDicomParts;
+    if (partner.compression && context.GetConfiguration().compressionLevel > 0)
+    {
+      encoding.compressiblePercent = kPlannedCompressionPercent;
+    }
     const TransferPacker packer(context.GetPartners().GetSendLimit(partner), EncodedSizeModel(encoding));
     const std::vector<PlannedMail> plan = packer.Plan(packed);
 
