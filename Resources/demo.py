@@ -140,8 +140,10 @@ def start():
             f.write(str(server.pid))
     new_study = referrer.get("/studies")[0]
     print()
-    print("Done in %.1f s: %d instances imported at referrer, every mail acknowledged." % (
-        elapsed, received["InstancesImported"]))
+    already = received.get("InstancesAlreadyStored", 0)
+    print("Done in %.1f s: %d instances imported at referrer%s, every mail acknowledged." % (
+        elapsed, received["InstancesImported"],
+        " (%d were already there from an earlier run)" % already if already else ""))
     print()
     print("  Sender    (hospital): http://localhost:8042/app/explorer.html")
     print("                        http://localhost:8042/dicom-mail/app/app.html   (outbox, keys, partners)")
