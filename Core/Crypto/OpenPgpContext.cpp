@@ -140,10 +140,18 @@ namespace DicomMail
     cipherAlgorithm_.clear();
   }
 
-  gpgme_error_t OpenPgpContext::FindKey(const std::string& fingerprint, bool secret, GpgmeKey& key)
+  gpgme_error_t OpenPgpContext::FindKey(const std::string& fingerprint, bool secret, gpgme_keylist_mode_t mode,
+                                        GpgmeKey& key)
   {
+    const std::string lookup = fingerprint + (secret ? ":secret:" : ":public:") + std::to_string(mode);
+    if (keyCache_.Find(lookup, key))
+    {
+      return 0;
+    }
+
     // A listing on this context rather than gpgme_get_key(), which makes a
     // context of its own and so starts extra gpg processes on every call.
+    SetKeylistMode(mode);
     gpgme_ctx_t ctx = context_.Get();
     gpgme_error_t error = gpgme_op_keylist_start(ctx, fingerprint.c_str(), secret ? 1 : 0);
     if (error == 0)
@@ -159,6 +167,10 @@ namespace DicomMail
       }
     }
     gpgme_op_keylist_end(ctx);
+    if (error == 0)
+    {
+      keyCache_.Store(lookup, key);
+    }
     return error;
   }
 
@@ -215,15 +227,8 @@ namespace DicomMail
         mode |= GPGME_KEYLIST_MODE_SIGS;
       }
     }
-    const std::string lookup = fpr + (secret ? ":secret" : ":public") + (withSignatures ? ":sigs" : "");
     GpgmeKey key;
-    if (keyCache_.Find(lookup, key))
-    {
-      return key;
-    }
-
-    SetKeylistMode(mode);
-    const gpgme_error_t error = FindKey(fpr, secret, key);
+    const gpgme_error_t error = FindKey(fpr, secret, mode, key);
     const gpgme_err_code_t code = gpgme_err_code(error);
     // A fingerprint that only matches a subkey is not this key either.
     if (code == GPG_ERR_EOF ||
@@ -239,7 +244,6 @@ namespace DicomMail
                   " matches more than one key");
     }
     CheckGpgme(error, ErrorKind::Crypto, "cannot look up the key " + Fingerprint::GroupInFours(fpr));
-    keyCache_.Store(lookup, key);
     return key;
   }
 }

@@ -166,9 +166,11 @@ namespace DicomMail
     // certifications on their user IDs.
     GpgmeKey LoadKey(const std::string& fingerprint, bool secret, bool withSignatures = false);
 
-    // One key by fingerprint (or key ID) with the current keylist mode;
-    // GPG_ERR_EOF when absent, GPG_ERR_AMBIGUOUS_NAME when several match.
-    gpgme_error_t FindKey(const std::string& fingerprint, bool secret, GpgmeKey& key);
+    // One key by fingerprint (or key ID) listed in "mode"; GPG_ERR_EOF when
+    // absent, GPG_ERR_AMBIGUOUS_NAME when several match. Keys found are
+    // remembered in keyCache_ (each listing starts a gpg process).
+    gpgme_error_t FindKey(const std::string& fingerprint, bool secret, gpgme_keylist_mode_t mode,
+                          GpgmeKey& key);
     std::vector<std::string> ListSecretFingerprints();
     std::string GenerateKey(const std::string& userId, const std::string& algorithm,
                             const std::string& passphrase);

@@ -88,7 +88,7 @@ namespace DicomMail
   std::string OpenPgpContext::GenerateKey(const std::string& userId, const std::string& algorithm,
                                           const std::string& passphrase)
   {
-    keyCache_.Clear();   // the keyring changes; its stamp catches that too
+    keyCache_.Clear();   // the stamp alone misses a change within one timestamp tick
     CheckUserIdText(userId);
     const char* primaryAlgorithm;
     const char* subkeyAlgorithm;
@@ -223,7 +223,7 @@ namespace DicomMail
   ImportResult OpenPgpContext::ImportKeys(const std::string& data, ImportPolicy policy,
                                           const std::string& origin)
   {
-    keyCache_.Clear();   // the keyring changes; its stamp catches that too
+    keyCache_.Clear();
     const bool publicOnly = (policy == ImportPolicy::PublicOnly);
     const std::string noKey = "no OpenPGP key found in " + origin;
     if (data.empty())
@@ -373,7 +373,7 @@ namespace DicomMail
                                   const std::string& siteFingerprint,
                                   bool exportable)
   {
-    keyCache_.Clear();   // the keyring changes; its stamp catches that too
+    keyCache_.Clear();
     const std::string target = Fingerprint::Normalize(targetFingerprint);
     const std::string site = Fingerprint::Normalize(siteFingerprint);
 
@@ -413,7 +413,7 @@ namespace DicomMail
 
   void OpenPgpContext::DeleteKey(const std::string& fingerprint, bool allowSecret)
   {
-    keyCache_.Clear();   // the keyring changes; its stamp catches that too
+    keyCache_.Clear();
     const std::string fpr = Fingerprint::Normalize(fingerprint);
     GpgmeKey key = LoadKey(fpr, false);
     if (key.Get()->secret && !allowSecret)
@@ -430,7 +430,7 @@ namespace DicomMail
 
   void OpenPgpContext::DeleteSecretKeyOnly(const std::string& fingerprint)
   {
-    keyCache_.Clear();   // the keyring changes; its stamp catches that too
+    keyCache_.Clear();
     const std::string fpr = Fingerprint::Normalize(fingerprint);
     // Listing the secret key also starts the agent if it is not running.
     GpgmeKey key = LoadKey(fpr, true);

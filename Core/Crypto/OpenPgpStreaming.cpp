@@ -253,20 +253,8 @@ namespace DicomMail
       if (!c.keyMissing && Fingerprint::IsValidFingerprint(c.fingerprint))
       {
         GpgmeKey key;
-        const std::string lookup = c.fingerprint + ":signing";
-        if (!keyCache_.Find(lookup, key))
-        {
-          SetKeylistMode(GPGME_KEYLIST_MODE_LOCAL);
-          if (FindKey(c.fingerprint, false, key) == 0)
-          {
-            keyCache_.Store(lookup, key);
-          }
-          else
-          {
-            key.Reset();
-          }
-        }
-        if (key.Get() != nullptr && key.Get()->subkeys != nullptr && key.Get()->subkeys->fpr != nullptr)
+        if (FindKey(c.fingerprint, false, GPGME_KEYLIST_MODE_LOCAL, key) == 0 &&
+            key.Get() != nullptr && key.Get()->subkeys != nullptr && key.Get()->subkeys->fpr != nullptr)
         {
           c.keyFingerprint = Fingerprint::Normalize(key.Get()->subkeys->fpr);
         }
