@@ -9,7 +9,7 @@ namespace DicomMail
   // A whole file mapped read-only into memory, for APIs that take one
   // buffer (Orthanc's POST /instances). Reading into a fresh string would
   // fault in and zero a new buffer for every instance; the mapping shares
-  // the page cache's copy. Throws Error(Io) if the file cannot be opened,
+  // the page cache's copy. Throws Error(Storage) if the file cannot be read,
   // Error(LimitExceeded) if it is larger than maxSize.
   class MappedFile
   {

@@ -100,6 +100,13 @@ namespace DicomMail
     // Error(Configuration) with a message naming the exact key at fault.
     static Configuration Parse(const Json::Value& section);
 
+    // Whether mails to this partner are compressed inside OpenPGP: the send
+    // job encrypts that way and the planner sizes the mails for it.
+    bool CompressesFor(const PartnerSettings& partner) const
+    {
+      return partner.compression && compressionLevel > 0;
+    }
+
     // The configuration as the status route shows it: no secrets.
     Json::Value ToPublicJson() const;
 

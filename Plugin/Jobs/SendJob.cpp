@@ -159,7 +159,7 @@ namespace DicomMail
     MailProtection protection;
     protection.recipientFingerprints.push_back(partner_.fingerprint);
     protection.signerFingerprint = site;
-    protection.compress = partner_.compression && config.compressionLevel > 0;
+    protection.compress = config.CompressesFor(partner_);
     protection.encryptToSelf = config.encryptToSelf;
 
     std::unique_ptr<ReadyMail> ready(new ReadyMail);

@@ -61,7 +61,7 @@ namespace DicomMail
     }
     EncodedSizeModel::Parameters encoding;
     encoding.binaryParts = context.GetConfiguration().binaryDicomParts;
-    if (partner.compression && context.GetConfiguration().compressionLevel > 0)
+    if (context.GetConfiguration().CompressesFor(partner))
     {
       encoding.compressiblePercent = kPlannedCompressionPercent;
     }
