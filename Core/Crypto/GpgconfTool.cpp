@@ -3,11 +3,11 @@
 
 #include "Core/Common/Error.h"
 #include "Core/Crypto/GpgmeLibrary.h"
+#include "Core/Crypto/SpawnActions.h"
 
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,31 +19,6 @@ namespace DicomMail
   {
     // gpgconf prints a few lines at most; anything beyond is dropped.
     const size_t kMaxOutput = 64 * 1024;
-
-    class SpawnActions
-    {
-    public:
-      SpawnActions()
-      {
-        posix_spawn_file_actions_init(&actions_);
-      }
-
-      ~SpawnActions()
-      {
-        posix_spawn_file_actions_destroy(&actions_);
-      }
-
-      SpawnActions(const SpawnActions&) = delete;
-      SpawnActions& operator=(const SpawnActions&) = delete;
-
-      posix_spawn_file_actions_t* Get()
-      {
-        return &actions_;
-      }
-
-    private:
-      posix_spawn_file_actions_t actions_;
-    };
 
     std::string Describe(const std::vector<std::string>& arguments)
     {

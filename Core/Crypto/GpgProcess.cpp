@@ -1,0 +1,443 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "Core/Crypto/GpgProcess.h"
+
+#include "Core/Common/Error.h"
+#include "Core/Common/Wipe.h"
+#include "Core/Crypto/SpawnActions.h"
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char** environ;
+
+namespace DicomMail
+{
+  namespace
+  {
+    // Large steps and large pipes: every wake-up of gpg or of us is a context
+    // switch, and those are dear on a virtual machine.
+    const size_t kChunk = 256 * 1024;
+    const int kPipeSize = 1024 * 1024;
+
+    const size_t kMaxStatusLine = 64 * 1024;
+    const size_t kMaxDiagnostics = 8 * 1024;
+    const char kStatusPrefix[] = "[GNUPG:] ";
+
+    // The child's descriptors 0-4 are set with dup2 in order; keeping every
+    // source above 4 means no step overwrites a later step's source.
+    const int kFirstFreeFd = 5;
+
+    UniqueFd AboveChildTargets(UniqueFd fd)
+    {
+      if (fd.Get() >= kFirstFreeFd)
+      {
+        return fd;
+      }
+      const int moved = fcntl(fd.Get(), F_DUPFD_CLOEXEC, kFirstFreeFd);
+      if (moved < 0)
+      {
+        throw Error(ErrorKind::Internal, std::string("cannot move a pipe for gpg: ") + strerror(errno));
+      }
+      return UniqueFd(moved);
+    }
+
+    struct Pipe
+    {
+      UniqueFd read;
+      UniqueFd write;
+    };
+
+    Pipe MakePipe()
+    {
+      int fds[2];
+      // O_CLOEXEC: no other child process of Orthanc may inherit our ends,
+      // or gpg would never see the end of its input.
+      if (pipe2(fds, O_CLOEXEC) != 0)
+      {
+        throw Error(ErrorKind::Internal, std::string("cannot create a pipe for gpg: ") + strerror(errno));
+      }
+      Pipe pipe;
+      pipe.read = AboveChildTargets(UniqueFd(fds[0]));
+      pipe.write = AboveChildTargets(UniqueFd(fds[1]));
+      return pipe;
+    }
+
+    void SetNonBlocking(const UniqueFd& fd)
+    {
+      const int flags = fcntl(fd.Get(), F_GETFL);
+      if (flags < 0 || fcntl(fd.Get(), F_SETFL, flags | O_NONBLOCK) != 0)
+      {
+        throw Error(ErrorKind::Internal, std::string("cannot configure a pipe for gpg: ") + strerror(errno));
+      }
+    }
+
+    class SpawnAttributes
+    {
+    public:
+      SpawnAttributes()
+      {
+        posix_spawnattr_init(&attributes_);
+        // The child starts with no blocked signals and SIGPIPE at its
+        // default, whatever the host's threads use: gpg must die if its
+        // reader goes away, not spin on EPIPE.
+        sigset_t none;
+        sigemptyset(&none);
+        sigset_t pipe;
+        sigemptyset(&pipe);
+        sigaddset(&pipe, SIGPIPE);
+        posix_spawnattr_setsigmask(&attributes_, &none);
+        posix_spawnattr_setsigdefault(&attributes_, &pipe);
+        posix_spawnattr_setflags(&attributes_, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+      }
+
+      ~SpawnAttributes()
+      {
+        posix_spawnattr_destroy(&attributes_);
+      }
+
+      SpawnAttributes(const SpawnAttributes&) = delete;
+      SpawnAttributes& operator=(const SpawnAttributes&) = delete;
+
+      const posix_spawnattr_t* Get() const
+      {
+        return &attributes_;
+      }
+
+    private:
+      posix_spawnattr_t attributes_;
+    };
+
+    // Writing to a pipe gpg has closed raises SIGPIPE, which by default ends
+    // the whole process (GPGME ignores it process-wide, but this class must
+    // not depend on that). Blocked while we write, and a SIGPIPE we caused
+    // is taken off the thread's pending set before the mask is restored.
+    class ScopedSigpipeBlock
+    {
+    public:
+      ScopedSigpipeBlock()
+      {
+        sigemptyset(&pipe_);
+        sigaddset(&pipe_, SIGPIPE);
+        sigset_t pending;
+        sigpending(&pending);
+        wasPending_ = sigismember(&pending, SIGPIPE) == 1;
+        pthread_sigmask(SIG_BLOCK, &pipe_, &previous_);
+      }
+
+      ~ScopedSigpipeBlock()
+      {
+        sigset_t pending;
+        sigpending(&pending);
+        if (!wasPending_ && sigismember(&pending, SIGPIPE) == 1)
+        {
+          const timespec now = { 0, 0 };
+          while (sigtimedwait(&pipe_, nullptr, &now) < 0 && errno == EINTR)
+          {
+          }
+        }
+        pthread_sigmask(SIG_SETMASK, &previous_, nullptr);
+      }
+
+      ScopedSigpipeBlock(const ScopedSigpipeBlock&) = delete;
+      ScopedSigpipeBlock& operator=(const ScopedSigpipeBlock&) = delete;
+
+    private:
+      sigset_t pipe_;
+      sigset_t previous_;
+      bool wasPending_ = false;
+    };
+
+    // Reads what is there; false once the writer closed its end.
+    bool ReadSome(UniqueFd& fd, char* buffer, size_t size, size_t& got, const char* what)
+    {
+      got = 0;
+      const ssize_t n = read(fd.Get(), buffer, size);
+      if (n > 0)
+      {
+        got = static_cast<size_t>(n);
+        return true;
+      }
+      if (n < 0 && (errno == EAGAIN || errno == EINTR))
+      {
+        return true;
+      }
+      if (n < 0)
+      {
+        throw Error(ErrorKind::Internal, std::string("cannot read gpg's ") + what + ": " + strerror(errno));
+      }
+      fd.Close();
+      return false;
+    }
+  }
+
+  GpgProcess::GpgProcess(const std::string& program, const std::vector<std::string>& arguments)
+  {
+    std::vector<std::string> all;
+    all.push_back(program);
+    all.insert(all.end(), arguments.begin(), arguments.end());
+    std::vector<char*> argv;
+    for (std::string& a : all)
+    {
+      argv.push_back(&a[0]);
+    }
+    argv.push_back(nullptr);
+
+    Pipe in = MakePipe();
+    Pipe out = MakePipe();
+    Pipe status = MakePipe();
+    Pipe command = MakePipe();
+    Pipe err = MakePipe();
+    // Larger pipes mean fewer wake-ups; the kernel may refuse, then 64 KB it is.
+    fcntl(in.write.Get(), F_SETPIPE_SZ, kPipeSize);
+    fcntl(out.write.Get(), F_SETPIPE_SZ, kPipeSize);
+
+    SpawnActions actions;
+    posix_spawn_file_actions_adddup2(actions.Get(), in.read.Get(), 0);
+    posix_spawn_file_actions_adddup2(actions.Get(), out.write.Get(), 1);
+    posix_spawn_file_actions_adddup2(actions.Get(), err.write.Get(), 2);
+    posix_spawn_file_actions_adddup2(actions.Get(), status.write.Get(), kStatusFd);
+    posix_spawn_file_actions_adddup2(actions.Get(), command.read.Get(), kCommandFd);
+    // Descriptors Orthanc opened without O_CLOEXEC stay out of gpg too.
+    posix_spawn_file_actions_addclosefrom_np(actions.Get(), kFirstFreeFd);
+
+    SpawnAttributes attributes;
+    const int spawnError = posix_spawn(&pid_, program.c_str(), actions.Get(), attributes.Get(),
+                                       argv.data(), environ);
+    if (spawnError != 0)
+    {
+      pid_ = -1;
+      throw Error(ErrorKind::Configuration, "cannot run " + program + ": " + strerror(spawnError));
+    }
+
+    stdin_ = std::move(in.write);
+    stdout_ = std::move(out.read);
+    status_ = std::move(status.read);
+    command_ = std::move(command.write);
+    stderr_ = std::move(err.read);
+    for (const UniqueFd* fd : { &stdin_, &stdout_, &status_, &command_, &stderr_ })
+    {
+      SetNonBlocking(*fd);
+    }
+  }
+
+  GpgProcess::~GpgProcess()
+  {
+    WipeString(pendingCommands_);
+    if (pid_ > 0)
+    {
+      stdin_.Close();
+      stdout_.Close();
+      status_.Close();
+      command_.Close();
+      stderr_.Close();
+      kill(pid_, SIGTERM);
+      Wait();
+    }
+  }
+
+  void GpgProcess::SendCommand(const std::string& line)
+  {
+    pendingCommands_ += line;
+    FlushCommands();
+  }
+
+  void GpgProcess::FlushCommands()
+  {
+    while (!pendingCommands_.empty() && command_.IsOpen())
+    {
+      const ssize_t n = write(command_.Get(), pendingCommands_.data(), pendingCommands_.size());
+      if (n > 0)
+      {
+        // Moves the rest to the front; the freed tail is wiped below or at
+        // the end.
+        pendingCommands_.erase(0, static_cast<size_t>(n));
+      }
+      else if (n < 0 && errno == EINTR)
+      {
+        continue;
+      }
+      else if (n < 0 && errno == EAGAIN)
+      {
+        return;
+      }
+      else
+      {
+        command_.Close();   // gpg stopped listening; its status says why
+      }
+    }
+    if (pendingCommands_.empty() || !command_.IsOpen())
+    {
+      WipeString(pendingCommands_);
+    }
+  }
+
+  void GpgProcess::HandleStatusBytes(const char* data, size_t size, const StatusHandler& onStatus)
+  {
+    for (size_t i = 0; i < size; i++)
+    {
+      if (data[i] != '\n')
+      {
+        if (statusLine_.size() >= kMaxStatusLine)
+        {
+          throw Error(ErrorKind::Crypto, "gpg wrote a status line longer than " +
+                      std::to_string(kMaxStatusLine) + " bytes");
+        }
+        statusLine_ += data[i];
+        continue;
+      }
+      const size_t prefix = sizeof(kStatusPrefix) - 1;
+      if (statusLine_.compare(0, prefix, kStatusPrefix) == 0)
+      {
+        const size_t space = statusLine_.find(' ', prefix);
+        const std::string keyword = statusLine_.substr(prefix, space == std::string::npos ?
+                                                       std::string::npos : space - prefix);
+        const std::string arguments = space == std::string::npos ? "" : statusLine_.substr(space + 1);
+        statusLine_.clear();
+        onStatus(keyword, arguments);
+      }
+      statusLine_.clear();
+    }
+  }
+
+  int GpgProcess::Exchange(ByteSource& input, ByteSink& output, const StatusHandler& onStatus)
+  {
+    ScopedSigpipeBlock sigpipe;
+    std::vector<char> in(kChunk);
+    std::vector<char> out(kChunk);
+    size_t inStart = 0;
+    size_t inEnd = 0;
+
+    while (stdout_.IsOpen() || status_.IsOpen() || stderr_.IsOpen())
+    {
+      if (stdin_.IsOpen() && inStart == inEnd)
+      {
+        inStart = 0;
+        inEnd = input.Read(in.data(), in.size());
+        if (inEnd == 0)
+        {
+          stdin_.Close();   // end of input for gpg
+        }
+      }
+
+      enum { kIn, kOut, kStatus, kCommand, kErr };
+      pollfd fds[5];
+      int which[5];
+      nfds_t count = 0;
+      auto watch = [&](const UniqueFd& fd, short events, int id)
+      {
+        if (fd.IsOpen())
+        {
+          fds[count].fd = fd.Get();
+          fds[count].events = events;
+          fds[count].revents = 0;
+          which[count] = id;
+          count++;
+        }
+      };
+      watch(stdin_, POLLOUT, kIn);
+      watch(stdout_, POLLIN, kOut);
+      watch(status_, POLLIN, kStatus);
+      if (!pendingCommands_.empty())
+      {
+        watch(command_, POLLOUT, kCommand);
+      }
+      watch(stderr_, POLLIN, kErr);
+
+      if (poll(fds, count, -1) < 0)
+      {
+        if (errno == EINTR)
+        {
+          continue;
+        }
+        throw Error(ErrorKind::Internal, std::string("cannot wait for gpg: ") + strerror(errno));
+      }
+
+      for (nfds_t i = 0; i < count; i++)
+      {
+        if (fds[i].revents == 0)
+        {
+          continue;
+        }
+        size_t got = 0;
+        switch (which[i])
+        {
+          case kIn:
+          {
+            const ssize_t n = write(stdin_.Get(), in.data() + inStart, inEnd - inStart);
+            if (n > 0)
+            {
+              inStart += static_cast<size_t>(n);
+            }
+            else if (n < 0 && errno != EAGAIN && errno != EINTR)
+            {
+              // gpg stopped reading (it failed); its status tells why.
+              stdin_.Close();
+            }
+            break;
+          }
+          case kOut:
+            if (ReadSome(stdout_, out.data(), out.size(), got, "output") && got > 0)
+            {
+              output.Write(out.data(), got);
+            }
+            break;
+          case kStatus:
+            if (ReadSome(status_, out.data(), out.size(), got, "status") && got > 0)
+            {
+              HandleStatusBytes(out.data(), got, onStatus);
+            }
+            break;
+          case kCommand:
+            FlushCommands();
+            break;
+          case kErr:
+            if (ReadSome(stderr_, out.data(), out.size(), got, "messages") && got > 0)
+            {
+              diagnostics_.append(out.data(), got);
+              if (diagnostics_.size() > kMaxDiagnostics)
+              {
+                diagnostics_.erase(0, diagnostics_.size() - kMaxDiagnostics);
+              }
+            }
+            break;
+        }
+      }
+    }
+
+    stdin_.Close();
+    command_.Close();
+    WipeString(pendingCommands_);
+    return Wait();
+  }
+
+  int GpgProcess::Wait()
+  {
+    int status = 0;
+    pid_t result;
+    do
+    {
+      result = waitpid(pid_, &status, 0);
+    } while (result < 0 && errno == EINTR);
+    pid_ = -1;
+
+    if (result < 0)
+    {
+      return -1;   // ECHILD: the host reaps children itself
+    }
+    if (WIFEXITED(status))
+    {
+      return WEXITSTATUS(status);
+    }
+    if (WIFSIGNALED(status))
+    {
+      return 128 + WTERMSIG(status);
+    }
+    return -1;
+  }
+}
