@@ -354,6 +354,50 @@ TEST(CryptoKeys, PassphraseProtectedKey)
   EXPECT_TRUE(Contains(unprotected.what(), "not protected")) << unprotected.what();
 }
 
+TEST(CryptoKeys, EncryptAndSignWithAProtectedSiteKey)
+{
+  // The mail path signs in a gpg process of its own (GpgSignEncrypt) and
+  // answers the passphrase question itself.
+  TemporaryGnupgHome home;
+  OpenPgpContext gpg(home.GetHome());
+  const std::string site = gpg.GenerateSiteKey("Protected <p@example.test>", "ed25519", "right one");
+  const std::string partner = gpg.GenerateSiteKey("Partner <q@example.test>", "ed25519");
+
+  std::string answer = "wrong one";
+  std::string lastHint;
+  gpg.SetPassphraseProvider([&](const std::string& hint)
+  {
+    lastHint = hint;
+    return answer;
+  });
+  auto encrypt = [&]
+  {
+    StringSource plain(std::string(300000, 'p'));
+    StringSink cipher;
+    gpg.EncryptAndSign(plain, cipher, { partner }, site, true, false);
+    return cipher.GetContent();
+  };
+
+  Error wrong = CatchError([&] { encrypt(); });
+  EXPECT_EQ(ErrorKind::Crypto, wrong.GetKind());
+  EXPECT_TRUE(Contains(wrong.what(), "wrong passphrase for the key " + Fingerprint::ToKeyId(site))) << wrong.what();
+  EXPECT_TRUE(Contains(lastHint, Fingerprint::ToKeyId(site))) << lastHint;
+
+  answer = "";
+  Error none = CatchError([&] { encrypt(); });
+  EXPECT_EQ(ErrorKind::Crypto, none.GetKind());
+  EXPECT_TRUE(Contains(none.what(), "no passphrase is available")) << none.what();
+
+  answer = "right one";
+  const std::string cipher = encrypt();
+  StringSource in(cipher);
+  StringSink out;
+  VerifyResult result = gpg.DecryptAndVerify(in, out);
+  EXPECT_EQ(std::string(300000, 'p'), out.GetContent());
+  ASSERT_EQ(1u, result.signatures.size());
+  EXPECT_TRUE(result.signatures[0].good);
+}
+
 TEST(CryptoKeys, InteroperatesWithTheGpgCommandLine)
 {
   TemporaryGnupgHome site;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "Core/Crypto/OpenPgpContext.h"
 
+#include "Core/Common/Wipe.h"
 #include "Core/Crypto/Fingerprint.h"
 #include "Core/Crypto/GpgmeData.h"
 #include "Core/Crypto/GpgmeError.h"
@@ -12,17 +13,6 @@ namespace DicomMail
 {
   namespace
   {
-    // Overwrites a copy of a passphrase before its memory is released.
-    void Wipe(std::string& s)
-    {
-      volatile char* p = &s[0];
-      for (size_t i = 0; i < s.size(); i++)
-      {
-        p[i] = 0;
-      }
-      s.clear();
-    }
-
     // "0123456789ABCDEF Name <mail>" -> "0123456789ABCDEF": the key ID is
     // enough to name the key in messages.
     std::string KeyIdOfHint(const char* hint)
@@ -33,25 +23,6 @@ namespace DicomMail
       }
       const char* space = strchr(hint, ' ');
       return space == nullptr ? std::string(hint) : std::string(hint, space);
-    }
-
-    const char* SymmetricAlgorithmName(int id)
-    {
-      switch (id)   // RFC 4880 §9.2
-      {
-        case 1:  return "IDEA";
-        case 2:  return "3DES";
-        case 3:  return "CAST5";
-        case 4:  return "BLOWFISH";
-        case 7:  return "AES128";
-        case 8:  return "AES192";
-        case 9:  return "AES256";
-        case 10: return "TWOFISH";
-        case 11: return "CAMELLIA128";
-        case 12: return "CAMELLIA192";
-        case 13: return "CAMELLIA256";
-        default: return "unknown";
-      }
     }
   }
 
@@ -88,23 +59,7 @@ namespace DicomMail
       return gpgme_error(GPG_ERR_CANCELED);
     }
 
-    std::string passphrase;
-    try
-    {
-      if (self.overridePassphrase_ != nullptr)
-      {
-        passphrase = *self.overridePassphrase_;
-      }
-      else if (self.provider_)
-      {
-        passphrase = self.provider_(uidHint != nullptr ? uidHint : "");
-      }
-    }
-    catch (...)
-    {
-      passphrase.clear();
-    }
-
+    std::string passphrase = self.AnswerPassphrase(uidHint != nullptr ? uidHint : "");
     if (passphrase.empty())
     {
       self.passphraseRefused_ = true;
@@ -113,23 +68,28 @@ namespace DicomMail
 
     passphrase += '\n';
     const int written = gpgme_io_writen(fd, passphrase.data(), passphrase.size());
-    Wipe(passphrase);
+    WipeString(passphrase);
     return written == 0 ? 0 : gpgme_error_from_syserror();
   }
 
-  gpgme_error_t OpenPgpContext::StatusCallback(void* hook, const char* keyword, const char* arguments)
+  std::string OpenPgpContext::AnswerPassphrase(const std::string& hint)
   {
-    OpenPgpContext& self = *static_cast<OpenPgpContext*>(hook);
-    // "BEGIN_ENCRYPTION <mdc_method> <sym_algo>"
-    if (keyword != nullptr && arguments != nullptr && strcmp(keyword, "BEGIN_ENCRYPTION") == 0)
+    try
     {
-      const char* space = strchr(arguments, ' ');
-      if (space != nullptr)
+      if (overridePassphrase_ != nullptr)
       {
-        self.cipherAlgorithm_ = SymmetricAlgorithmName(atoi(space + 1));
+        return *overridePassphrase_;
+      }
+      if (provider_)
+      {
+        return provider_(hint);
       }
     }
-    return 0;
+    catch (...)
+    {
+      // A provider that fails counts as a refusal.
+    }
+    return "";
   }
 
   void OpenPgpContext::ResetOperationState()
@@ -137,7 +97,6 @@ namespace DicomMail
     passphraseRefused_ = false;
     passphraseWasBad_ = false;
     passphraseKeyHint_.clear();
-    cipherAlgorithm_.clear();
   }
 
   gpgme_error_t OpenPgpContext::FindKey(const std::string& fingerprint, bool secret, gpgme_keylist_mode_t mode,

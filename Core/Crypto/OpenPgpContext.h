@@ -155,7 +155,9 @@ namespace DicomMail
   private:
     static gpgme_error_t PassphraseCallback(void* hook, const char* uidHint, const char* info,
                                             int previousWasBad, int fd);
-    static gpgme_error_t StatusCallback(void* hook, const char* keyword, const char* arguments);
+
+    // The override passphrase, else the provider's answer; "" to refuse.
+    std::string AnswerPassphrase(const std::string& hint);
 
     // Passphrase for the next operation(s) instead of the provider.
     class ScopedPassphrase;
@@ -191,6 +193,5 @@ namespace DicomMail
     bool passphraseRefused_ = false;
     bool passphraseWasBad_ = false;
     std::string passphraseKeyHint_;
-    std::string cipherAlgorithm_;   // from gpg's BEGIN_ENCRYPTION status
   };
 }

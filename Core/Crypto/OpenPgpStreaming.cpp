@@ -6,6 +6,8 @@
 #include "Core/Crypto/GpgmeData.h"
 #include "Core/Crypto/GpgmeError.h"
 #include "Core/Crypto/GpgmeKey.h"
+#include "Core/Crypto/GpgmeLibrary.h"
+#include "Core/Crypto/GpgSignEncrypt.h"
 
 #include <algorithm>
 #include <cctype>
@@ -28,6 +30,15 @@ namespace DicomMail
     std::string FirstUserId(gpgme_key_t key)
     {
       return key->uids != nullptr && key->uids->uid != nullptr ? std::string(" (") + key->uids->uid + ")" : "";
+    }
+
+    void ThrowForInvalidSigners(gpgme_invalid_key_t invalid)
+    {
+      if (invalid != nullptr)
+      {
+        throw Error(ErrorKind::Crypto, "cannot sign with the key " + Text(invalid->fpr) + ": " +
+                    DescribeGpgmeError(invalid->reason));
+      }
     }
 
     // Refuses recipients gpg would skip, with a reason a person understands.
@@ -60,62 +71,6 @@ namespace DicomMail
         throw Error(ErrorKind::Crypto, "the recipient key " + name + " " + problem);
       }
     }
-
-    // Turns gpg's list of refused recipients into one Error.
-    void ThrowForInvalidRecipients(gpgme_invalid_key_t invalid)
-    {
-      std::string message;
-      bool onlyUntrusted = true;
-      for (; invalid != nullptr; invalid = invalid->next)
-      {
-        const bool untrusted = gpgme_err_code(invalid->reason) == GPG_ERR_PUBKEY_NOT_TRUSTED;
-        onlyUntrusted = onlyUntrusted && untrusted;
-        message += (message.empty() ? "" : "; ") + std::string("recipient key ") +
-          (Fingerprint::IsValidFingerprint(Text(invalid->fpr)) ?
-           Fingerprint::GroupInFours(invalid->fpr) : Text(invalid->fpr)) +
-          ": " + DescribeGpgmeError(invalid->reason) +
-          (untrusted ? " (the site has not certified this key)" : "");
-      }
-      if (!message.empty())
-      {
-        throw Error(onlyUntrusted ? ErrorKind::Untrusted : ErrorKind::Crypto,
-                    "cannot encrypt: " + message);
-      }
-    }
-
-    void ThrowForInvalidSigners(gpgme_invalid_key_t invalid)
-    {
-      if (invalid != nullptr)
-      {
-        throw Error(ErrorKind::Crypto, "cannot sign with the key " + Text(invalid->fpr) + ": " +
-                    DescribeGpgmeError(invalid->reason));
-      }
-    }
-
-    // Switches on gpg's full status stream for one encryption, to learn the
-    // cipher it picked.
-    class ScopedStatusCallback
-    {
-    public:
-      ScopedStatusCallback(gpgme_ctx_t context, gpgme_status_cb_t callback, void* hook) :
-        context_(context)
-      {
-        gpgme_set_ctx_flag(context_, "full-status", "1");
-        gpgme_set_status_cb(context_, callback, hook);
-      }
-
-      ~ScopedStatusCallback()
-      {
-        gpgme_set_status_cb(context_, nullptr, nullptr);
-        gpgme_set_ctx_flag(context_, "full-status", "0");
-      }
-
-      ScopedStatusCallback(const ScopedStatusCallback&) = delete;
-      ScopedStatusCallback& operator=(const ScopedStatusCallback&) = delete;
-
-    private:
-      gpgme_ctx_t context_;
-    };
   }
 
   EncryptDetails OpenPgpContext::EncryptAndSign(ByteSource& plain,
@@ -132,7 +87,7 @@ namespace DicomMail
     }
 
     const std::string signer = Fingerprint::Normalize(signerFingerprint);
-    GpgmeKey signerKey = LoadKey(signer, true);
+    LoadKey(signer, true);   // Error(NotFound) unless the site holds its secret part
 
     std::vector<std::string> fingerprints;
     for (const std::string& r : recipientFingerprints)
@@ -146,76 +101,23 @@ namespace DicomMail
     std::sort(fingerprints.begin(), fingerprints.end());
     fingerprints.erase(std::unique(fingerprints.begin(), fingerprints.end()), fingerprints.end());
 
-    std::vector<GpgmeKey> recipients;
-    std::vector<gpgme_key_t> recipientArray;
     for (const std::string& fpr : fingerprints)
     {
-      recipients.push_back(LoadKey(fpr, false));
-      CheckRecipientUsable(recipients.back().Get());
+      CheckRecipientUsable(LoadKey(fpr, false).Get());
     }
-    for (const GpgmeKey& k : recipients)
+
+    // The keys were checked above; GpgSignEncrypt needs only fingerprints.
+    GpgSignEncrypt::Request request;
+    request.gpgPath = GpgmeLibrary::GetGpgEnginePath();
+    request.homePath = home_.GetPath();
+    request.signerFingerprint = signer;
+    request.recipientFingerprints = fingerprints;
+    request.compress = compress;
+    request.fileName = fileName;
+    return GpgSignEncrypt::Run(request, plain, cipher, [this](const std::string& hint)
     {
-      recipientArray.push_back(k.Get());
-    }
-    recipientArray.push_back(nullptr);
-
-    ResetOperationState();
-    gpgme_ctx_t ctx = context_.Get();
-    gpgme_signers_clear(ctx);
-    CheckGpgme(gpgme_signers_add(ctx, signerKey.Get()), ErrorKind::Crypto,
-               "cannot use the key " + Fingerprint::GroupInFours(signer) + " for signing");
-    gpgme_set_armor(ctx, 0);
-    gpgme_set_textmode(ctx, 0);
-
-    // NO_ENCRYPT_TO: only the recipients asked for, whatever gpg.conf says.
-    const gpgme_encrypt_flags_t flags = static_cast<gpgme_encrypt_flags_t>(
-      GPGME_ENCRYPT_NO_ENCRYPT_TO | (compress ? 0 : GPGME_ENCRYPT_NO_COMPRESS));
-
-    GpgmeData in(plain);
-    GpgmeData out(cipher);
-    if (!fileName.empty())
-    {
-      in.SetFileName(fileName);
-    }
-
-    gpgme_error_t error;
-    {
-      ScopedStatusCallback status(ctx, StatusCallback, this);
-      error = gpgme_op_encrypt_sign(ctx, recipientArray.data(), flags, in.Get(), out.Get());
-    }
-    gpgme_signers_clear(ctx);
-
-    in.RethrowCallbackError();
-    out.RethrowCallbackError();
-    if (gpgme_err_code(error) != GPG_ERR_NO_ERROR)
-    {
-      gpgme_encrypt_result_t encryptResult = gpgme_op_encrypt_result(ctx);
-      if (encryptResult != nullptr)
-      {
-        ThrowForInvalidRecipients(encryptResult->invalid_recipients);
-      }
-      gpgme_sign_result_t signResult = gpgme_op_sign_result(ctx);
-      if (signResult != nullptr)
-      {
-        ThrowForInvalidSigners(signResult->invalid_signers);
-      }
-      Check(error, ErrorKind::Crypto, "cannot sign and encrypt");
-    }
-
-    gpgme_sign_result_t signResult = gpgme_op_sign_result(ctx);
-    if (signResult == nullptr || signResult->signatures == nullptr)
-    {
-      throw Error(ErrorKind::Crypto, "gpg encrypted the data but reported no signature");
-    }
-    ThrowForInvalidSigners(signResult->invalid_signers);
-
-    cipher.Flush();
-
-    EncryptDetails details;
-    details.cipherAlgorithm = cipherAlgorithm_;
-    details.hashAlgorithm = HashName(signResult->signatures->hash_algo);
-    details.signerFingerprint = signer;
-    return details;
+      return AnswerPassphrase(hint);
+    });
   }
 
   std::vector<SignatureCheck> OpenPgpContext::CollectSignatures()
