@@ -2,15 +2,16 @@
 #include "Core/Crypto/GpgProcess.h"
 
 #include "Core/Common/Error.h"
+#include "Core/Common/ScopedSigpipeBlock.h"
 #include "Core/Common/Wipe.h"
 #include "Core/Crypto/SpawnActions.h"
+#include "Core/Crypto/SpawnAttributes.h"
 
 #include <cerrno>
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
 #include <poll.h>
-#include <pthread.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -76,82 +77,6 @@ namespace DicomMail
         throw Error(ErrorKind::Internal, std::string("cannot configure a pipe for gpg: ") + strerror(errno));
       }
     }
-
-    class SpawnAttributes
-    {
-    public:
-      SpawnAttributes()
-      {
-        posix_spawnattr_init(&attributes_);
-        // The child starts with no blocked signals and SIGPIPE at its
-        // default, whatever the host's threads use: gpg must die if its
-        // reader goes away, not spin on EPIPE.
-        sigset_t none;
-        sigemptyset(&none);
-        sigset_t pipe;
-        sigemptyset(&pipe);
-        sigaddset(&pipe, SIGPIPE);
-        posix_spawnattr_setsigmask(&attributes_, &none);
-        posix_spawnattr_setsigdefault(&attributes_, &pipe);
-        posix_spawnattr_setflags(&attributes_, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-      }
-
-      ~SpawnAttributes()
-      {
-        posix_spawnattr_destroy(&attributes_);
-      }
-
-      SpawnAttributes(const SpawnAttributes&) = delete;
-      SpawnAttributes& operator=(const SpawnAttributes&) = delete;
-
-      const posix_spawnattr_t* Get() const
-      {
-        return &attributes_;
-      }
-
-    private:
-      posix_spawnattr_t attributes_;
-    };
-
-    // Writing to a pipe gpg has closed raises SIGPIPE, which by default ends
-    // the whole process (GPGME ignores it process-wide, but this class must
-    // not depend on that). Blocked while we write, and a SIGPIPE we caused
-    // is taken off the thread's pending set before the mask is restored.
-    class ScopedSigpipeBlock
-    {
-    public:
-      ScopedSigpipeBlock()
-      {
-        sigemptyset(&pipe_);
-        sigaddset(&pipe_, SIGPIPE);
-        sigset_t pending;
-        sigpending(&pending);
-        wasPending_ = sigismember(&pending, SIGPIPE) == 1;
-        pthread_sigmask(SIG_BLOCK, &pipe_, &previous_);
-      }
-
-      ~ScopedSigpipeBlock()
-      {
-        sigset_t pending;
-        sigpending(&pending);
-        if (!wasPending_ && sigismember(&pending, SIGPIPE) == 1)
-        {
-          const timespec now = { 0, 0 };
-          while (sigtimedwait(&pipe_, nullptr, &now) < 0 && errno == EINTR)
-          {
-          }
-        }
-        pthread_sigmask(SIG_SETMASK, &previous_, nullptr);
-      }
-
-      ScopedSigpipeBlock(const ScopedSigpipeBlock&) = delete;
-      ScopedSigpipeBlock& operator=(const ScopedSigpipeBlock&) = delete;
-
-    private:
-      sigset_t pipe_;
-      sigset_t previous_;
-      bool wasPending_ = false;
-    };
 
     // Reads what is there; false once the writer closed its end.
     bool ReadSome(UniqueFd& fd, char* buffer, size_t size, size_t& got, const char* what)
