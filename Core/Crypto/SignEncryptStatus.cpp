@@ -1,38 +1,19 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "Core/Crypto/SignEncryptStatus.h"
 
-#include "Core/Common/Wipe.h"
+#include "Core/Common/Error.h"
 #include "Core/Crypto/Fingerprint.h"
 #include "Core/Crypto/GpgProcess.h"
+#include "Core/Crypto/GpgStatusFields.h"
 #include "Core/Crypto/GpgmeError.h"
 
 #include <cstdlib>
-#include <sstream>
 
 namespace DicomMail
 {
   namespace
   {
     const char kWhat[] = "cannot sign and encrypt";
-
-    const char* SymmetricAlgorithmName(int id)
-    {
-      switch (id)   // RFC 4880 §9.2
-      {
-        case 1:  return "IDEA";
-        case 2:  return "3DES";
-        case 3:  return "CAST5";
-        case 4:  return "BLOWFISH";
-        case 7:  return "AES128";
-        case 8:  return "AES192";
-        case 9:  return "AES256";
-        case 10: return "TWOFISH";
-        case 11: return "CAMELLIA128";
-        case 12: return "CAMELLIA192";
-        case 13: return "CAMELLIA256";
-        default: return "unknown";
-      }
-    }
 
     // The reason codes of INV_RECP / INV_SGNR (GnuPG's doc/DETAILS) as
     // libgpg-error codes, whose texts people know from other gpg tools.
@@ -59,19 +40,20 @@ namespace DicomMail
       }
       return gpgme_err_make(GPG_ERR_SOURCE_GPG, code);
     }
+  }
 
-    std::string KeyIdOfHint(const std::string& hint)
-    {
-      return hint.substr(0, hint.find(' '));
-    }
+  SignEncryptStatus::SignEncryptStatus(GpgProcess& process, const LoopbackPassphrase::Answer& passphrase) :
+    process_(process),
+    passphrase_(process, passphrase, kWhat)
+  {
   }
 
   SignEncryptStatus::InvalidKey SignEncryptStatus::ParseInvalidKey(const std::string& arguments)
   {
+    const std::vector<std::string> fields = GpgStatusFields::Split(arguments);
     InvalidKey key;
-    key.reason = atoi(arguments.c_str());
-    const size_t space = arguments.find(' ');
-    key.name = space == std::string::npos ? "" : arguments.substr(space + 1);
+    key.reason = atoi(GpgStatusFields::Field(fields, 0).c_str());
+    key.name = GpgStatusFields::Field(fields, 1);
     if (Fingerprint::IsValidFingerprint(key.name))
     {
       key.name = Fingerprint::GroupInFours(key.name);
@@ -81,13 +63,15 @@ namespace DicomMail
 
   void SignEncryptStatus::Handle(const std::string& keyword, const std::string& arguments)
   {
+    if (passphrase_.Handle(keyword, arguments))
+    {
+      return;
+    }
+    const std::vector<std::string> fields = GpgStatusFields::Split(arguments);
     if (keyword == "BEGIN_ENCRYPTION")   // <mdc_method> <sym_algo>
     {
-      const size_t space = arguments.find(' ');
-      if (space != std::string::npos)
-      {
-        details_.cipherAlgorithm = SymmetricAlgorithmName(atoi(arguments.c_str() + space + 1));
-      }
+      details_.cipherAlgorithm = GpgStatusFields::SymmetricAlgorithmName(
+        atoi(GpgStatusFields::Field(fields, 1).c_str()));
     }
     else if (keyword == "END_ENCRYPTION")
     {
@@ -95,13 +79,7 @@ namespace DicomMail
     }
     else if (keyword == "SIG_CREATED")   // <type> <pk_algo> <hash_algo> <class> <time> <fpr>
     {
-      std::istringstream fields(arguments);
-      std::string type;
-      int publicKeyAlgorithm = 0;
-      int hashAlgorithm = 0;
-      fields >> type >> publicKeyAlgorithm >> hashAlgorithm;
-      const char* name = gpgme_hash_algo_name(static_cast<gpgme_hash_algo_t>(hashAlgorithm));
-      details_.hashAlgorithm = name != nullptr ? name : "unknown";
+      details_.hashAlgorithm = GpgStatusFields::HashAlgorithmName(atoi(GpgStatusFields::Field(fields, 2).c_str()));
       signed_ = true;
     }
     else if (keyword == "INV_RECP")
@@ -112,46 +90,17 @@ namespace DicomMail
     {
       invalidSigners_.push_back(ParseInvalidKey(arguments));
     }
-    else if ((keyword == "FAILURE" || keyword == "ERROR") && failure_ == 0)   // <location> <code>
+    else if ((keyword == "FAILURE" || keyword == "ERROR") && failure_ == 0)
     {
-      const size_t space = arguments.find(' ');
-      failure_ = space == std::string::npos ? gpgme_err_make(GPG_ERR_SOURCE_GPG, GPG_ERR_GENERAL) :
-        static_cast<gpgme_error_t>(strtoul(arguments.c_str() + space + 1, nullptr, 10));
-    }
-    else if (keyword == "USERID_HINT")
-    {
-      hint_ = arguments;
-    }
-    else if (keyword == "BAD_PASSPHRASE")
-    {
-      badPassphrase_ = true;
-    }
-    else if (keyword == "GET_HIDDEN" && arguments == "passphrase.enter")
-    {
-      AnswerPassphrase();
-    }
-    else if (keyword == "GET_BOOL" || keyword == "GET_LINE" || keyword == "GET_HIDDEN")
-    {
-      // Nobody is there to answer: stop rather than let gpg wait forever.
-      throw Error(ErrorKind::Crypto, std::string(kWhat) + ": gpg asked an unexpected question (" +
-                  arguments + ")");
+      failure_ = GpgStatusFields::ErrorCode(arguments);
     }
   }
 
   EncryptDetails SignEncryptStatus::Conclude(int exitCode) const
   {
-    ThrowForInvalidRecipients();
-    if (!invalidSigners_.empty())
-    {
-      throw Error(ErrorKind::Crypto, "cannot sign with the key " + invalidSigners_.front().name + ": " +
-                  DescribeGpgmeError(InvalidKeyReason(invalidSigners_.front().reason)));
-    }
-    // gpg-agent refuses a wrong passphrase with a FAILURE line, older gpg
-    // versions with BAD_PASSPHRASE.
-    if (badPassphrase_ || gpgme_err_code(failure_) == GPG_ERR_BAD_PASSPHRASE)
-    {
-      throw WrongPassphrase();
-    }
+    ThrowForInvalidKeys();
+    passphrase_.ThrowIfRejected(failure_);
+    const std::string diagnostics = GpgStatusFields::LastMessage(process_.GetDiagnostics());
     if (failure_ != 0)
     {
       throw Error(ErrorKind::Crypto, std::string(kWhat) + ": " + DescribeGpgmeError(failure_));
@@ -159,47 +108,20 @@ namespace DicomMail
     if (exitCode != 0 && exitCode != -1)
     {
       throw Error(ErrorKind::Crypto, std::string(kWhat) + ": gpg ended with code " +
-                  std::to_string(exitCode) + LastMessage());
+                  std::to_string(exitCode) + diagnostics);
     }
     if (!signed_)
     {
-      throw Error(ErrorKind::Crypto, "gpg encrypted the data but reported no signature" + LastMessage());
+      throw Error(ErrorKind::Crypto, "gpg encrypted the data but reported no signature" + diagnostics);
     }
     if (!encrypted_)
     {
-      throw Error(ErrorKind::Crypto, "gpg did not report the end of the encryption" + LastMessage());
+      throw Error(ErrorKind::Crypto, "gpg did not report the end of the encryption" + diagnostics);
     }
     return details_;
   }
 
-  void SignEncryptStatus::AnswerPassphrase()
-  {
-    if (badPassphrase_)
-    {
-      // Answering again would loop: gpg asks until it gets the right one.
-      throw WrongPassphrase();
-    }
-    std::string answer;
-    if (passphrase_)
-    {
-      answer = passphrase_(hint_);
-    }
-    if (answer.empty())
-    {
-      throw Error(ErrorKind::Crypto, std::string(kWhat) + ": no passphrase is available for the key " +
-                  KeyIdOfHint(hint_) + " (it is protected)");
-    }
-    answer += '\n';
-    process_.SendCommand(answer);
-    WipeString(answer);
-  }
-
-  Error SignEncryptStatus::WrongPassphrase() const
-  {
-    return Error(ErrorKind::Crypto, std::string(kWhat) + ": wrong passphrase for the key " + KeyIdOfHint(hint_));
-  }
-
-  void SignEncryptStatus::ThrowForInvalidRecipients() const
+  void SignEncryptStatus::ThrowForInvalidKeys() const
   {
     std::string message;
     bool onlyUntrusted = true;
@@ -215,17 +137,10 @@ namespace DicomMail
     {
       throw Error(onlyUntrusted ? ErrorKind::Untrusted : ErrorKind::Crypto, "cannot encrypt: " + message);
     }
-  }
-
-  std::string SignEncryptStatus::LastMessage() const
-  {
-    std::string text = process_.GetDiagnostics();
-    while (!text.empty() && (text.back() == '\n' || text.back() == '\r'))
+    if (!invalidSigners_.empty())
     {
-      text.pop_back();
+      throw Error(ErrorKind::Crypto, "cannot sign with the key " + invalidSigners_.front().name + ": " +
+                  DescribeGpgmeError(InvalidKeyReason(invalidSigners_.front().reason)));
     }
-    const size_t newline = text.rfind('\n');
-    text = newline == std::string::npos ? text : text.substr(newline + 1);
-    return text.empty() ? "" : " (" + text + ")";
   }
 }

@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "Core/Common/Error.h"
 #include "Core/Crypto/EncryptDetails.h"
-#include "Core/Crypto/GpgSignEncrypt.h"
+#include "Core/Crypto/LoopbackPassphrase.h"
 
 #include <gpgme.h>
 #include <string>
@@ -14,17 +13,12 @@ namespace DicomMail
   class GpgProcess;
 
   // Follows the status lines of one "gpg --sign --encrypt" run (GnuPG's
-  // doc/DETAILS): answers the passphrase question on the command channel and
-  // remembers what gpg did and refused, to turn it into EncryptDetails or an
-  // Error at the end.
+  // doc/DETAILS): answers the passphrase question and remembers what gpg did
+  // and refused, to turn it into EncryptDetails or an Error at the end.
   class SignEncryptStatus
   {
   public:
-    SignEncryptStatus(GpgProcess& process, const GpgSignEncrypt::PassphraseAnswer& passphrase) :
-      process_(process),
-      passphrase_(passphrase)
-    {
-    }
+    SignEncryptStatus(GpgProcess& process, const LoopbackPassphrase::Answer& passphrase);
 
     void Handle(const std::string& keyword, const std::string& arguments);
 
@@ -41,22 +35,13 @@ namespace DicomMail
     // "<reason> <fingerprint or name>"
     static InvalidKey ParseInvalidKey(const std::string& arguments);
 
-    void AnswerPassphrase();
-
-    Error WrongPassphrase() const;
-
-    void ThrowForInvalidRecipients() const;
-
-    // gpg's last line on stderr, which usually names the cause.
-    std::string LastMessage() const;
+    void ThrowForInvalidKeys() const;
 
     GpgProcess& process_;
-    const GpgSignEncrypt::PassphraseAnswer& passphrase_;
+    LoopbackPassphrase passphrase_;
     EncryptDetails details_;
     bool encrypted_ = false;
     bool signed_ = false;
-    bool badPassphrase_ = false;
-    std::string hint_;
     gpgme_error_t failure_ = 0;
     std::vector<InvalidKey> invalidRecipients_;
     std::vector<InvalidKey> invalidSigners_;
