@@ -180,6 +180,9 @@ namespace DicomMail
     void ResetOperationState();
     std::vector<SignatureCheck> CollectSignatures();
 
+    // Fills keyFingerprint, where it is empty, from the keyring.
+    void ResolvePrimaryFingerprints(std::vector<SignatureCheck>& checks);
+
     // Turns a failed operation into an Error, preferring an exception of a
     // stream callback and naming a wrong passphrase clearly.
     void Check(gpgme_error_t error, ErrorKind kind, const std::string& what,

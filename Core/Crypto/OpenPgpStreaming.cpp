@@ -7,6 +7,7 @@
 #include "Core/Crypto/GpgmeError.h"
 #include "Core/Crypto/GpgmeKey.h"
 #include "Core/Crypto/GpgmeLibrary.h"
+#include "Core/Crypto/GpgDecryptVerify.h"
 #include "Core/Crypto/GpgSignEncrypt.h"
 
 #include <algorithm>
@@ -120,6 +121,22 @@ namespace DicomMail
     });
   }
 
+  void OpenPgpContext::ResolvePrimaryFingerprints(std::vector<SignatureCheck>& checks)
+  {
+    for (SignatureCheck& c : checks)
+    {
+      if (c.keyFingerprint.empty() && !c.keyMissing && Fingerprint::IsValidFingerprint(c.fingerprint))
+      {
+        GpgmeKey key;
+        if (FindKey(c.fingerprint, false, GPGME_KEYLIST_MODE_LOCAL, key) == 0 &&
+            key.Get() != nullptr && key.Get()->subkeys != nullptr && key.Get()->subkeys->fpr != nullptr)
+        {
+          c.keyFingerprint = Fingerprint::Normalize(key.Get()->subkeys->fpr);
+        }
+      }
+    }
+  }
+
   std::vector<SignatureCheck> OpenPgpContext::CollectSignatures()
   {
     std::vector<SignatureCheck> checks;
@@ -150,78 +167,22 @@ namespace DicomMail
     }
 
     // After copying: a key lookup starts a new operation on this context.
-    for (SignatureCheck& c : checks)
-    {
-      if (!c.keyMissing && Fingerprint::IsValidFingerprint(c.fingerprint))
-      {
-        GpgmeKey key;
-        if (FindKey(c.fingerprint, false, GPGME_KEYLIST_MODE_LOCAL, key) == 0 &&
-            key.Get() != nullptr && key.Get()->subkeys != nullptr && key.Get()->subkeys->fpr != nullptr)
-        {
-          c.keyFingerprint = Fingerprint::Normalize(key.Get()->subkeys->fpr);
-        }
-      }
-    }
+    ResolvePrimaryFingerprints(checks);
     return checks;
   }
 
   VerifyResult OpenPgpContext::DecryptAndVerify(ByteSource& cipher, ByteSink& plain)
   {
-    ResetOperationState();
-    gpgme_ctx_t ctx = context_.Get();
-
-    GpgmeData in(cipher);
-    GpgmeData out(plain);
-    const gpgme_error_t error = gpgme_op_decrypt_verify(ctx, in.Get(), out.Get());
-    in.RethrowCallbackError();
-    out.RethrowCallbackError();
-
-    gpgme_decrypt_result_t decrypted = gpgme_op_decrypt_result(ctx);
-    const gpgme_err_code_t code = gpgme_err_code(error);
-    if (code != GPG_ERR_NO_ERROR)
+    GpgDecryptVerify::Request request;
+    request.gpgPath = GpgmeLibrary::GetGpgEnginePath();
+    request.homePath = home_.GetPath();
+    VerifyResult result = GpgDecryptVerify::Run(request, cipher, plain, [this](const std::string& hint)
     {
-      if (code == GPG_ERR_NO_SECKEY)
-      {
-        std::string keyIds;
-        for (gpgme_recipient_t r = decrypted != nullptr ? decrypted->recipients : nullptr;
-             r != nullptr; r = r->next)
-        {
-          keyIds += (keyIds.empty() ? "" : ", ") + Text(r->keyid);
-        }
-        throw Error(ErrorKind::Crypto, "cannot decrypt: no secret key for this message (it is encrypted to "
-                    "key IDs " + (keyIds.empty() ? std::string("unknown") : keyIds) + ")");
-      }
-      if (code == GPG_ERR_NO_DATA || code == GPG_ERR_BAD_DATA || code == GPG_ERR_DECRYPT_FAILED ||
-          code == GPG_ERR_CHECKSUM || code == GPG_ERR_BAD_SIGNATURE || code == GPG_ERR_INV_PACKET)
-      {
-        throw Error(ErrorKind::Crypto, "cannot decrypt: the data is not a valid OpenPGP message or was "
-                    "tampered with (" + DescribeGpgmeError(error) + ")");
-      }
-      Check(error, ErrorKind::Crypto, "cannot decrypt");
-    }
-
-    if (decrypted == nullptr)
-    {
-      throw Error(ErrorKind::Crypto, "cannot decrypt: gpg reported no decryption result");
-    }
-    if (decrypted->unsupported_algorithm != nullptr)
-    {
-      throw Error(ErrorKind::Crypto, std::string("cannot decrypt: unsupported algorithm ") +
-                  decrypted->unsupported_algorithm);
-    }
-    if (decrypted->legacy_cipher_nomdc)
-    {
-      throw Error(ErrorKind::Crypto, "cannot decrypt: the message has no integrity protection (MDC)");
-    }
-
-    VerifyResult result;
-    result.decrypted = true;
-    result.wrongKeyUsage = decrypted->wrong_key_usage;
-    result.fileName = Text(decrypted->file_name);
-    result.cipherAlgorithm = Text(decrypted->symkey_algo);
-    result.signatures = CollectSignatures();
-
-    plain.Flush();
+      return AnswerPassphrase(hint);
+    });
+    // gpg names the primary key of a signature it could check; for the rest
+    // the keyring is asked, as for signatures checked through GPGME.
+    ResolvePrimaryFingerprints(result.signatures);
     return result;
   }
 

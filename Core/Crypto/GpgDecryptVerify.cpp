@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "Core/Crypto/GpgDecryptVerify.h"
+
+#include "Core/Crypto/DecryptVerifyStatus.h"
+#include "Core/Crypto/GpgProcess.h"
+
+namespace DicomMail
+{
+  std::vector<std::string> GpgDecryptVerify::BuildArguments(const Request& request)
+  {
+    return {
+      "--homedir", request.homePath,
+      "--batch", "--no-tty",
+      "--status-fd", std::to_string(GpgProcess::kStatusFd),
+      "--command-fd", std::to_string(GpgProcess::kCommandFd),
+      "--exit-on-status-write-error",
+      // gpg asks us (GET_HIDDEN) for a passphrase, never a pinentry program.
+      "--pinentry-mode", "loopback",
+      // An unknown signer stays unknown: no key server is asked.
+      "--no-auto-key-retrieve",
+      "--decrypt",
+      "--output", "-"
+    };
+  }
+
+  VerifyResult GpgDecryptVerify::Run(const Request& request, ByteSource& cipher, ByteSink& plain,
+                                     const LoopbackPassphrase::Answer& passphrase)
+  {
+    GpgProcess process(request.gpgPath, BuildArguments(request));
+    DecryptVerifyStatus status(process, passphrase);
+    // gpg's exit code says little here: 1 or 2 also for a bad or unknown
+    // signature, which is the caller's decision. The status lines decide.
+    process.Exchange(cipher, plain, [&status](const std::string& keyword, const std::string& arguments)
+    {
+      status.Handle(keyword, arguments);
+    });
+    VerifyResult result = status.Conclude();
+    plain.Flush();
+    return result;
+  }
+}
