@@ -2,6 +2,7 @@
 // GpgProcess with /bin/sh standing in for gpg: the plumbing (pipes, status
 // and command channels, early exits, errors) without any cryptography.
 #include "Core/Common/Error.h"
+#include "Core/Crypto/GpgDecryptVerify.h"
 #include "Core/Crypto/GpgProcess.h"
 #include "Core/Crypto/GpgSignEncrypt.h"
 
@@ -227,4 +228,18 @@ TEST(CryptoGpgSignEncrypt, Arguments)
   const std::vector<std::string> b = GpgSignEncrypt::BuildArguments(request);
   EXPECT_EQ(0, std::count(b.begin(), b.end(), "--compress-algo"));
   EXPECT_NE(b.end(), std::find(b.begin(), b.end(), "study.tar"));
+}
+
+TEST(CryptoGpgDecryptVerify, Arguments)
+{
+  GpgDecryptVerify::Request request;
+  request.homePath = "/var/lib/orthanc/gnupg";
+  const std::vector<std::string> a = GpgDecryptVerify::BuildArguments(request);
+  const std::vector<std::string> session = GpgProcess::SessionArguments(request.homePath);
+  ASSERT_GE(a.size(), session.size());
+  EXPECT_TRUE(std::equal(session.begin(), session.end(), a.begin()));
+  EXPECT_NE(a.end(), std::find(a.begin(), a.end(), "--decrypt"));
+  EXPECT_NE(a.end(), std::find(a.begin(), a.end(), "--no-auto-key-retrieve"));
+  EXPECT_EQ(a.end(), std::find(a.begin(), a.end(), "--always-trust"));
+  EXPECT_NE(session.end(), std::find(session.begin(), session.end(), "loopback"));
 }

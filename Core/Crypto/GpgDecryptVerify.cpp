@@ -8,19 +8,14 @@ namespace DicomMail
 {
   std::vector<std::string> GpgDecryptVerify::BuildArguments(const Request& request)
   {
-    return {
-      "--homedir", request.homePath,
-      "--batch", "--no-tty",
-      "--status-fd", std::to_string(GpgProcess::kStatusFd),
-      "--command-fd", std::to_string(GpgProcess::kCommandFd),
-      "--exit-on-status-write-error",
-      // gpg asks us (GET_HIDDEN) for a passphrase, never a pinentry program.
-      "--pinentry-mode", "loopback",
+    std::vector<std::string> arguments = GpgProcess::SessionArguments(request.homePath);
+    arguments.insert(arguments.end(), {
       // An unknown signer stays unknown: no key server is asked.
       "--no-auto-key-retrieve",
       "--decrypt",
       "--output", "-"
-    };
+    });
+    return arguments;
   }
 
   VerifyResult GpgDecryptVerify::Run(const Request& request, ByteSource& cipher, ByteSink& plain,

@@ -101,6 +101,18 @@ namespace DicomMail
     }
   }
 
+  std::vector<std::string> GpgProcess::SessionArguments(const std::string& homePath)
+  {
+    return {
+      "--homedir", homePath,
+      "--batch", "--no-tty",
+      "--status-fd", std::to_string(kStatusFd),
+      "--command-fd", std::to_string(kCommandFd),
+      "--exit-on-status-write-error",
+      "--pinentry-mode", "loopback"
+    };
+  }
+
   GpgProcess::GpgProcess(const std::string& program, const std::vector<std::string>& arguments)
   {
     std::vector<std::string> all;

@@ -29,6 +29,11 @@ namespace DicomMail
     static const int kStatusFd = 3;
     static const int kCommandFd = 4;
 
+    // The options every gpg run through this class needs: the home, no
+    // terminal, the status and command channels, and passphrases asked on
+    // the command channel (loopback) instead of by a pinentry program.
+    static std::vector<std::string> SessionArguments(const std::string& homePath);
+
     // Gets each status line without its "[GNUPG:] " prefix; may answer a
     // question with SendCommand() and may throw to stop the process.
     using StatusHandler = std::function<void(const std::string& keyword, const std::string& arguments)>;

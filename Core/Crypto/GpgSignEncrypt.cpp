@@ -11,19 +11,13 @@ namespace DicomMail
 {
   std::vector<std::string> GpgSignEncrypt::BuildArguments(const Request& request)
   {
-    std::vector<std::string> arguments = {
-      "--homedir", request.homePath,
-      "--batch", "--no-tty",
-      "--status-fd", std::to_string(GpgProcess::kStatusFd),
-      "--command-fd", std::to_string(GpgProcess::kCommandFd),
-      "--exit-on-status-write-error",
-      // gpg asks us (GET_HIDDEN) for a passphrase, never a pinentry program.
-      "--pinentry-mode", "loopback",
+    std::vector<std::string> arguments = GpgProcess::SessionArguments(request.homePath);
+    arguments.insert(arguments.end(), {
       // Only the recipients asked for, whatever gpg.conf says.
       "--no-encrypt-to",
       "--sign", "--encrypt",
       "--local-user", request.signerFingerprint
-    };
+    });
     for (const std::string& recipient : request.recipientFingerprints)
     {
       arguments.push_back("--recipient");
