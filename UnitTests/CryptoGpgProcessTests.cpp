@@ -4,6 +4,7 @@
 #include "Core/Common/Error.h"
 #include "Core/Crypto/GpgDecryptVerify.h"
 #include "Core/Crypto/GpgProcess.h"
+#include "Core/Crypto/GpgSign.h"
 #include "Core/Crypto/GpgSignEncrypt.h"
 
 #include <algorithm>
@@ -242,4 +243,22 @@ TEST(CryptoGpgDecryptVerify, Arguments)
   EXPECT_NE(a.end(), std::find(a.begin(), a.end(), "--no-auto-key-retrieve"));
   EXPECT_EQ(a.end(), std::find(a.begin(), a.end(), "--always-trust"));
   EXPECT_NE(session.end(), std::find(session.begin(), session.end(), "loopback"));
+}
+
+TEST(CryptoGpgSign, Arguments)
+{
+  GpgSign::Request request;
+  request.homePath = "/var/lib/orthanc/gnupg";
+  request.signerFingerprint = std::string(40, 'A');
+  const std::vector<std::string> detached = GpgSign::BuildArguments(request);
+  EXPECT_NE(detached.end(), std::find(detached.begin(), detached.end(), "--detach-sign"));
+  EXPECT_NE(detached.end(), std::find(detached.begin(), detached.end(), "--armor"));
+  EXPECT_EQ(detached.end(), std::find(detached.begin(), detached.end(), "--textmode"));   // RFC 3156: we canonicalise
+  EXPECT_NE(detached.end(), std::find(detached.begin(), detached.end(), std::string(40, 'A')));
+
+  request.detached = false;
+  request.armored = false;
+  const std::vector<std::string> inline_ = GpgSign::BuildArguments(request);
+  EXPECT_NE(inline_.end(), std::find(inline_.begin(), inline_.end(), "--sign"));
+  EXPECT_EQ(inline_.end(), std::find(inline_.begin(), inline_.end(), "--armor"));
 }

@@ -42,7 +42,7 @@ namespace DicomMail
                                      const PassphraseAnswer& passphrase)
   {
     GpgProcess process(request.gpgPath, BuildArguments(request));
-    SignEncryptStatus status(process, passphrase);
+    SignEncryptStatus status(process, passphrase, "cannot sign and encrypt", true);
     const int exitCode = process.Exchange(plain, cipher, [&status](const std::string& keyword,
                                                                    const std::string& arguments)
     {

@@ -8,10 +8,10 @@
 #include "Core/Crypto/GpgmeKey.h"
 #include "Core/Crypto/GpgmeLibrary.h"
 #include "Core/Crypto/GpgDecryptVerify.h"
+#include "Core/Crypto/GpgSign.h"
 #include "Core/Crypto/GpgSignEncrypt.h"
 
 #include <algorithm>
-#include <cctype>
 
 namespace DicomMail
 {
@@ -31,15 +31,6 @@ namespace DicomMail
     std::string FirstUserId(gpgme_key_t key)
     {
       return key->uids != nullptr && key->uids->uid != nullptr ? std::string(" (") + key->uids->uid + ")" : "";
-    }
-
-    void ThrowForInvalidSigners(gpgme_invalid_key_t invalid)
-    {
-      if (invalid != nullptr)
-      {
-        throw Error(ErrorKind::Crypto, "cannot sign with the key " + Text(invalid->fpr) + ": " +
-                    DescribeGpgmeError(invalid->reason));
-      }
     }
 
     // Refuses recipients gpg would skip, with a reason a person understands.
@@ -192,45 +183,17 @@ namespace DicomMail
                                    bool detached,
                                    bool armored)
   {
-    const std::string signer = Fingerprint::Normalize(signerFingerprint);
-    GpgmeKey signerKey = LoadKey(signer, true);
-
-    ResetOperationState();
-    gpgme_ctx_t ctx = context_.Get();
-    gpgme_signers_clear(ctx);
-    CheckGpgme(gpgme_signers_add(ctx, signerKey.Get()), ErrorKind::Crypto,
-               "cannot use the key " + Fingerprint::GroupInFours(signer) + " for signing");
-    gpgme_set_armor(ctx, armored ? 1 : 0);
-    gpgme_set_textmode(ctx, 0);   // RFC 3156: the caller canonicalises to CRLF itself
-
-    GpgmeData in(data);
-    GpgmeData out(signature);
-    const gpgme_error_t error = gpgme_op_sign(ctx, in.Get(), out.Get(),
-                                              detached ? GPGME_SIG_MODE_DETACH : GPGME_SIG_MODE_NORMAL);
-    gpgme_signers_clear(ctx);
-    in.RethrowCallbackError();
-    out.RethrowCallbackError();
-
-    gpgme_sign_result_t result = gpgme_op_sign_result(ctx);
-    if (gpgme_err_code(error) != GPG_ERR_NO_ERROR && result != nullptr)
+    GpgSign::Request request;
+    request.gpgPath = GpgmeLibrary::GetGpgEnginePath();
+    request.homePath = home_.GetPath();
+    request.signerFingerprint = Fingerprint::Normalize(signerFingerprint);
+    request.detached = detached;
+    request.armored = armored;
+    LoadKey(request.signerFingerprint, true);   // Error(NotFound) unless the site holds its secret part
+    return GpgSign::Run(request, data, signature, [this](const std::string& hint)
     {
-      ThrowForInvalidSigners(result->invalid_signers);
-    }
-    Check(error, ErrorKind::Crypto, "cannot sign with the key " + Fingerprint::GroupInFours(signer));
-    if (result == nullptr || result->signatures == nullptr)
-    {
-      throw Error(ErrorKind::Crypto, "gpg reported no signature");
-    }
-
-    signature.Flush();
-
-    SignDetails details;
-    details.hashAlgorithm = HashName(result->signatures->hash_algo);
-    details.micalg = "pgp-" + details.hashAlgorithm;
-    std::transform(details.micalg.begin(), details.micalg.end(), details.micalg.begin(),
-                   [](unsigned char c) { return static_cast<char>(tolower(c)); });
-    details.signerFingerprint = signer;
-    return details;
+      return AnswerPassphrase(hint);
+    });
   }
 
   VerifyResult OpenPgpContext::Verify(const std::string& detachedSignature, ByteSource& signedData)

@@ -13,8 +13,6 @@ namespace DicomMail
 {
   namespace
   {
-    const char kWhat[] = "cannot sign and encrypt";
-
     // The reason codes of INV_RECP / INV_SGNR (GnuPG's doc/DETAILS) as
     // libgpg-error codes, whose texts people know from other gpg tools.
     gpgme_error_t InvalidKeyReason(int reason)
@@ -42,9 +40,12 @@ namespace DicomMail
     }
   }
 
-  SignEncryptStatus::SignEncryptStatus(GpgProcess& process, const LoopbackPassphrase::Answer& passphrase) :
+  SignEncryptStatus::SignEncryptStatus(GpgProcess& process, const LoopbackPassphrase::Answer& passphrase,
+                                       const std::string& what, bool encrypting) :
     process_(process),
-    passphrase_(process, passphrase, kWhat)
+    what_(what),
+    encrypting_(encrypting),
+    passphrase_(process, passphrase, what)
   {
   }
 
@@ -103,18 +104,18 @@ namespace DicomMail
     const std::string diagnostics = GpgStatusFields::LastMessage(process_.GetDiagnostics());
     if (failure_ != 0)
     {
-      throw Error(ErrorKind::Crypto, std::string(kWhat) + ": " + DescribeGpgmeError(failure_));
+      throw Error(ErrorKind::Crypto, what_ + ": " + DescribeGpgmeError(failure_));
     }
     if (exitCode != 0 && exitCode != -1)
     {
-      throw Error(ErrorKind::Crypto, std::string(kWhat) + ": gpg ended with code " +
+      throw Error(ErrorKind::Crypto, what_ + ": gpg ended with code " +
                   std::to_string(exitCode) + diagnostics);
     }
     if (!signed_)
     {
-      throw Error(ErrorKind::Crypto, "gpg encrypted the data but reported no signature" + diagnostics);
+      throw Error(ErrorKind::Crypto, what_ + ": gpg reported no signature" + diagnostics);
     }
-    if (!encrypted_)
+    if (encrypting_ && !encrypted_)
     {
       throw Error(ErrorKind::Crypto, "gpg did not report the end of the encryption" + diagnostics);
     }

@@ -12,13 +12,16 @@ namespace DicomMail
 {
   class GpgProcess;
 
-  // Follows the status lines of one "gpg --sign --encrypt" run (GnuPG's
+  // Follows the status lines of one "gpg --sign [--encrypt]" run (GnuPG's
   // doc/DETAILS): answers the passphrase question and remembers what gpg did
   // and refused, to turn it into EncryptDetails or an Error at the end.
   class SignEncryptStatus
   {
   public:
-    SignEncryptStatus(GpgProcess& process, const LoopbackPassphrase::Answer& passphrase);
+    // "what" starts error messages; "encrypting" is false for a signature
+    // alone (no END_ENCRYPTION is expected then).
+    SignEncryptStatus(GpgProcess& process, const LoopbackPassphrase::Answer& passphrase,
+                      const std::string& what, bool encrypting);
 
     void Handle(const std::string& keyword, const std::string& arguments);
 
@@ -38,6 +41,8 @@ namespace DicomMail
     void ThrowForInvalidKeys() const;
 
     GpgProcess& process_;
+    std::string what_;
+    bool encrypting_;
     LoopbackPassphrase passphrase_;
     EncryptDetails details_;
     bool encrypted_ = false;
