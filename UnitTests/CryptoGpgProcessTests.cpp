@@ -6,6 +6,7 @@
 #include "Core/Crypto/GpgProcess.h"
 #include "Core/Crypto/GpgSign.h"
 #include "Core/Crypto/GpgSignEncrypt.h"
+#include "Core/Crypto/GpgVerify.h"
 
 #include <algorithm>
 #include <csignal>
@@ -112,6 +113,17 @@ TEST(CryptoGpgProcess, ChildThatStopsReadingEarly)
 
   EXPECT_EQ(0, code);
   EXPECT_EQ("done\n", output);
+}
+
+TEST(CryptoGpgProcess, ExtraInputOnDescriptorFive)
+{
+  // A detached signature reaches gpg this way, larger than a pipe holds.
+  const std::string extra = PatternedData(200000);
+  GpgProcess process(kShell, { "-c", "cat <&5" }, extra);
+  StringSource source("");
+  StringSink sink;
+  EXPECT_EQ(0, process.Exchange(source, sink, [](const std::string&, const std::string&) {}));
+  EXPECT_TRUE(sink.GetContent() == extra) << sink.GetContent().size() << " bytes";
 }
 
 TEST(CryptoGpgProcess, OnlyItsOwnDescriptorsReachTheChild)
@@ -261,4 +273,18 @@ TEST(CryptoGpgSign, Arguments)
   const std::vector<std::string> inline_ = GpgSign::BuildArguments(request);
   EXPECT_NE(inline_.end(), std::find(inline_.begin(), inline_.end(), "--sign"));
   EXPECT_EQ(inline_.end(), std::find(inline_.begin(), inline_.end(), "--armor"));
+}
+
+TEST(CryptoGpgVerify, Arguments)
+{
+  GpgVerify::Request request;
+  request.homePath = "/var/lib/orthanc/gnupg";
+  const std::vector<std::string> a = GpgVerify::BuildArguments(request);
+  ASSERT_GE(a.size(), 3u);
+  // The signature from descriptor 5, the signed data from stdin, nothing else.
+  EXPECT_EQ("--", a[a.size() - 3]);
+  EXPECT_EQ("-&5", a[a.size() - 2]);
+  EXPECT_EQ("-", a.back());
+  EXPECT_NE(a.end(), std::find(a.begin(), a.end(), "--verify"));
+  EXPECT_NE(a.end(), std::find(a.begin(), a.end(), "--no-auto-key-retrieve"));
 }

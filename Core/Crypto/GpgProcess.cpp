@@ -12,6 +12,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -30,9 +31,9 @@ namespace DicomMail
     const size_t kMaxDiagnostics = 8 * 1024;
     const char kStatusPrefix[] = "[GNUPG:] ";
 
-    // The child's descriptors 0-4 are set with dup2 in order; keeping every
-    // source above 4 means no step overwrites a later step's source.
-    const int kFirstFreeFd = 5;
+    // The child's descriptors 0-5 are set with dup2 in order; keeping every
+    // source above 5 means no step overwrites a later step's source.
+    const int kFirstFreeFd = 6;
 
     UniqueFd AboveChildTargets(UniqueFd fd)
     {
@@ -67,6 +68,37 @@ namespace DicomMail
       pipe.read = AboveChildTargets(UniqueFd(fds[0]));
       pipe.write = AboveChildTargets(UniqueFd(fds[1]));
       return pipe;
+    }
+
+    // A file in memory holding "content", read from its start: no temporary
+    // file on disk, and no pipe that could fill up before gpg reads it.
+    UniqueFd MakeMemoryFile(const std::string& content)
+    {
+      UniqueFd fd(memfd_create("dicom-mail-gpg-input", MFD_CLOEXEC));
+      if (!fd.IsOpen())
+      {
+        throw Error(ErrorKind::Internal, std::string("cannot create a memory file for gpg: ") + strerror(errno));
+      }
+      fd = AboveChildTargets(std::move(fd));
+      size_t written = 0;
+      while (written < content.size())
+      {
+        const ssize_t n = write(fd.Get(), content.data() + written, content.size() - written);
+        if (n < 0 && errno == EINTR)
+        {
+          continue;
+        }
+        if (n <= 0)
+        {
+          throw Error(ErrorKind::Internal, std::string("cannot fill a memory file for gpg: ") + strerror(errno));
+        }
+        written += static_cast<size_t>(n);
+      }
+      if (lseek(fd.Get(), 0, SEEK_SET) != 0)
+      {
+        throw Error(ErrorKind::Internal, std::string("cannot rewind a memory file for gpg: ") + strerror(errno));
+      }
+      return fd;
     }
 
     void SetNonBlocking(const UniqueFd& fd)
@@ -113,7 +145,19 @@ namespace DicomMail
     };
   }
 
-  GpgProcess::GpgProcess(const std::string& program, const std::vector<std::string>& arguments)
+  GpgProcess::GpgProcess(const std::string& program, const std::vector<std::string>& arguments) :
+    GpgProcess(program, arguments, static_cast<const std::string*>(nullptr))
+  {
+  }
+
+  GpgProcess::GpgProcess(const std::string& program, const std::vector<std::string>& arguments,
+                         const std::string& extraInput) :
+    GpgProcess(program, arguments, &extraInput)
+  {
+  }
+
+  GpgProcess::GpgProcess(const std::string& program, const std::vector<std::string>& arguments,
+                         const std::string* extraInput)
   {
     std::vector<std::string> all;
     all.push_back(program);
@@ -140,8 +184,15 @@ namespace DicomMail
     posix_spawn_file_actions_adddup2(actions.Get(), err.write.Get(), 2);
     posix_spawn_file_actions_adddup2(actions.Get(), status.write.Get(), kStatusFd);
     posix_spawn_file_actions_adddup2(actions.Get(), command.read.Get(), kCommandFd);
+    UniqueFd extra;
+    if (extraInput != nullptr)
+    {
+      extra = MakeMemoryFile(*extraInput);
+      posix_spawn_file_actions_adddup2(actions.Get(), extra.Get(), kExtraInputFd);
+    }
     // Descriptors Orthanc opened without O_CLOEXEC stay out of gpg too.
-    posix_spawn_file_actions_addclosefrom_np(actions.Get(), kFirstFreeFd);
+    posix_spawn_file_actions_addclosefrom_np(actions.Get(), extraInput != nullptr ? kExtraInputFd + 1 :
+                                             kExtraInputFd);
 
     SpawnAttributes attributes;
     const int spawnError = posix_spawn(&pid_, program.c_str(), actions.Get(), attributes.Get(),

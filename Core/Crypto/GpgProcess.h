@@ -28,6 +28,7 @@ namespace DicomMail
   public:
     static const int kStatusFd = 3;
     static const int kCommandFd = 4;
+    static const int kExtraInputFd = 5;
 
     // The options every gpg run through this class needs: the home, no
     // terminal, the status and command channels, and passphrases asked on
@@ -40,6 +41,11 @@ namespace DicomMail
 
     // Throws Error(Configuration) if "program" cannot be started.
     GpgProcess(const std::string& program, const std::vector<std::string>& arguments);
+
+    // The same, with "extraInput" readable by the child on fd 5 (e.g. a
+    // detached signature, named "-&5" with --enable-special-filenames).
+    GpgProcess(const std::string& program, const std::vector<std::string>& arguments,
+               const std::string& extraInput);
 
     // Stops (SIGTERM) and reaps a child that is still running.
     ~GpgProcess();
@@ -65,6 +71,9 @@ namespace DicomMail
     }
 
   private:
+    GpgProcess(const std::string& program, const std::vector<std::string>& arguments,
+               const std::string* extraInput);
+
     void HandleStatusBytes(const char* data, size_t size, const StatusHandler& onStatus);
     void FlushCommands();
     int Wait();

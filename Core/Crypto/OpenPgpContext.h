@@ -178,8 +178,6 @@ namespace DicomMail
                             const std::string& passphrase);
     void SetKeylistMode(gpgme_keylist_mode_t mode);
     void ResetOperationState();
-    std::vector<SignatureCheck> CollectSignatures();
-
     // Fills keyFingerprint, where it is empty, from the keyring.
     void ResolvePrimaryFingerprints(std::vector<SignatureCheck>& checks);
 

@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// OpenPgpContext: streaming sign+encrypt, decrypt+verify, detached signatures.
+// OpenPgpContext: streaming sign+encrypt, decrypt+verify, detached signatures,
+// each in a gpg process of its own (GpgProcess); the keys are checked here first.
 #include "Core/Crypto/OpenPgpContext.h"
 
 #include "Core/Crypto/Fingerprint.h"
-#include "Core/Crypto/GpgmeData.h"
-#include "Core/Crypto/GpgmeError.h"
-#include "Core/Crypto/GpgmeKey.h"
-#include "Core/Crypto/GpgmeLibrary.h"
 #include "Core/Crypto/GpgDecryptVerify.h"
 #include "Core/Crypto/GpgSign.h"
 #include "Core/Crypto/GpgSignEncrypt.h"
+#include "Core/Crypto/GpgVerify.h"
+#include "Core/Crypto/GpgmeError.h"
+#include "Core/Crypto/GpgmeKey.h"
+#include "Core/Crypto/GpgmeLibrary.h"
 
 #include <algorithm>
 
@@ -17,17 +18,6 @@ namespace DicomMail
 {
   namespace
   {
-    std::string Text(const char* s)
-    {
-      return s != nullptr ? s : "";
-    }
-
-    std::string HashName(gpgme_hash_algo_t algorithm)
-    {
-      const char* name = gpgme_hash_algo_name(algorithm);
-      return name != nullptr ? name : "unknown";
-    }
-
     std::string FirstUserId(gpgme_key_t key)
     {
       return key->uids != nullptr && key->uids->uid != nullptr ? std::string(" (") + key->uids->uid + ")" : "";
@@ -128,40 +118,6 @@ namespace DicomMail
     }
   }
 
-  std::vector<SignatureCheck> OpenPgpContext::CollectSignatures()
-  {
-    std::vector<SignatureCheck> checks;
-    gpgme_verify_result_t result = gpgme_op_verify_result(context_.Get());
-    if (result == nullptr)
-    {
-      return checks;
-    }
-
-    for (gpgme_signature_t sig = result->signatures; sig != nullptr; sig = sig->next)
-    {
-      SignatureCheck c;
-      c.fingerprint = Text(sig->fpr);
-      if (Fingerprint::IsValidFingerprint(c.fingerprint))
-      {
-        c.fingerprint = Fingerprint::Normalize(c.fingerprint);
-      }
-      c.statusText = DescribeGpgmeError(sig->status);
-      c.summary = sig->summary;
-      c.valid = (sig->summary & GPGME_SIGSUM_VALID) != 0;
-      c.good = gpgme_err_code(sig->status) == GPG_ERR_NO_ERROR;
-      c.keyMissing = (sig->summary & GPGME_SIGSUM_KEY_MISSING) != 0 ||
-        gpgme_err_code(sig->status) == GPG_ERR_NO_PUBKEY;
-      c.wrongKeyUsage = sig->wrong_key_usage;
-      c.hashAlgorithm = HashName(sig->hash_algo);
-      c.created = sig->timestamp;
-      checks.push_back(c);
-    }
-
-    // After copying: a key lookup starts a new operation on this context.
-    ResolvePrimaryFingerprints(checks);
-    return checks;
-  }
-
   VerifyResult OpenPgpContext::DecryptAndVerify(ByteSource& cipher, ByteSink& plain)
   {
     GpgDecryptVerify::Request request;
@@ -198,24 +154,11 @@ namespace DicomMail
 
   VerifyResult OpenPgpContext::Verify(const std::string& detachedSignature, ByteSource& signedData)
   {
-    ResetOperationState();
-    GpgmeData signature(detachedSignature);
-    GpgmeData data(signedData);
-    const gpgme_error_t error = gpgme_op_verify(context_.Get(), signature.Get(), data.Get(), nullptr);
-    data.RethrowCallbackError();
-
-    if (gpgme_err_code(error) == GPG_ERR_NO_DATA)
-    {
-      throw Error(ErrorKind::Crypto, "no OpenPGP signature found in the signature part");
-    }
-    Check(error, ErrorKind::Crypto, "cannot verify the signature");
-
-    VerifyResult result;
-    result.signatures = CollectSignatures();
-    if (result.signatures.empty())
-    {
-      throw Error(ErrorKind::Crypto, "no OpenPGP signature found in the signature part");
-    }
+    GpgVerify::Request request;
+    request.gpgPath = GpgmeLibrary::GetGpgEnginePath();
+    request.homePath = home_.GetPath();
+    VerifyResult result = GpgVerify::Run(request, detachedSignature, signedData);
+    ResolvePrimaryFingerprints(result.signatures);
     return result;
   }
 }
