@@ -20,9 +20,9 @@ namespace DicomMail
   // the calling process and formats every byte it pipes for its debug trace,
   // even with tracing off. Out of a 200 MB multi-threaded Orthanc that cost
   // 11 % of a 2-core machine's CPU while sending (copied page tables and
-  // copy-on-write faults with TLB shootdowns). The bulk operations (sign +
-  // encrypt of a mail, decrypt + verify of one) therefore run gpg through
-  // this class; key management and the small MDN signatures stay with GPGME.
+  // copy-on-write faults with TLB shootdowns). Every per-mail operation
+  // (sign + encrypt, decrypt + verify, the MDN's signature and its check)
+  // therefore runs gpg through this class; key management stays with GPGME.
   class GpgProcess
   {
   public:
