@@ -6,7 +6,6 @@
 #include "Core/Crypto/OpenPgpPackets.h"
 #include "Core/Crypto/TemporaryGnupgHome.h"
 
-#include <chrono>
 #include <cstdio>
 #include <dirent.h>
 #include <fstream>
@@ -14,7 +13,6 @@
 #include <gtest/gtest.h>
 #include <set>
 #include <sys/wait.h>
-#include <thread>
 
 using namespace DicomMail;
 
@@ -441,88 +439,6 @@ TEST(CryptoKeys, InteroperatesWithTheGpgCommandLine)
   std::string decrypted;
   EXPECT_EQ(0, RunGpg(cli.GetPath(), "--decrypt " + cipherFile, &decrypted));
   EXPECT_EQ("interop payload", decrypted);
-}
-
-TEST(CryptoKeys, RevokedAndExpiredSignersAreNeverValid)
-{
-  // Mails signed by keys made with the stock gpg; the site certified both
-  // keys, then learns that one was revoked, while the other expires.
-  TemporaryGnupgHome site;
-  TemporaryGnupgHome cli;
-  OpenPgpContext gpg(site.GetHome());
-  const std::string siteFpr = gpg.GenerateSiteKey("Site <site@example.test>", "ed25519");
-  const std::string siteExport = site.GetPath() + "/site.asc";
-  Files::WriteAll(siteExport, gpg.ExportPublicKey(siteFpr, true));
-  ASSERT_EQ(0, RunGpg(cli.GetPath(), "--import " + siteExport));
-
-  auto makeKey = [&](const std::string& email, const std::string& expiry)
-  {
-    EXPECT_EQ(0, RunGpg(cli.GetPath(), "--passphrase '' --quick-gen-key '" + email + "' future-default default " +
-                        expiry));
-    std::string colons;
-    RunGpg(cli.GetPath(), "--with-colons --list-keys '" + email + "'", &colons);
-    const size_t fprLine = colons.find("\nfpr:");
-    return fprLine == std::string::npos ? std::string() :
-      colons.substr(colons.find_first_not_of(':', fprLine + 5), 40);
-  };
-  const std::string revokedFpr = makeKey("revoked@example.test", "never");
-  const std::string expiringFpr = makeKey("expiring@example.test", "seconds=3");
-  ASSERT_TRUE(Fingerprint::IsValidFingerprint(revokedFpr));
-  ASSERT_TRUE(Fingerprint::IsValidFingerprint(expiringFpr));
-
-  auto signedMail = [&](const std::string& signer)
-  {
-    const std::string in = cli.GetPath() + "/plain.txt";
-    const std::string out = cli.GetPath() + "/" + signer + ".gpg";
-    Files::WriteAll(in, "signed by " + signer);
-    EXPECT_EQ(0, RunGpg(cli.GetPath(), "--trust-model always --sign --encrypt -u " + signer + " -r " + siteFpr +
-                        " -o " + out + " " + in));
-    return Files::ReadAll(out, 1 << 20);
-  };
-  const std::string fromRevoked = signedMail(revokedFpr);
-  const std::string fromExpiring = signedMail(expiringFpr);
-
-  for (const std::string& fpr : { revokedFpr, expiringFpr })
-  {
-    std::string exported;
-    ASSERT_EQ(0, RunGpg(cli.GetPath(), "--armor --export " + fpr, &exported));
-    gpg.ImportKeys(exported);
-    gpg.CertifyKey(fpr, siteFpr);
-  }
-  auto verify = [&](const std::string& cipher)
-  {
-    StringSource in(cipher);
-    StringSink out;
-    return gpg.DecryptAndVerify(in, out);
-  };
-
-  // Before: both valid.
-  EXPECT_TRUE(verify(fromRevoked).HasValidSignatureBy(revokedFpr));
-
-  // gpg wrote a revocation certificate when it made the key; a line starts
-  // with ':' so that it cannot be imported by mistake.
-  std::string revocation = Files::ReadAll(cli.GetPath() + "/openpgp-revocs.d/" + revokedFpr + ".rev", 1 << 20);
-  const size_t guard = revocation.find(":-----BEGIN");
-  ASSERT_NE(std::string::npos, guard);
-  revocation.erase(guard, 1);
-  const std::string revocationFile = site.GetPath() + "/revocation.asc";
-  Files::WriteAll(revocationFile, revocation);
-  ASSERT_EQ(0, RunGpg(site.GetPath(), "--import " + revocationFile));
-
-  const VerifyResult revoked = verify(fromRevoked);
-  ASSERT_EQ(1u, revoked.signatures.size());
-  EXPECT_FALSE(revoked.signatures[0].valid);
-  EXPECT_FALSE(revoked.signatures[0].good);
-  EXPECT_NE(0u, revoked.signatures[0].summary & GPGME_SIGSUM_KEY_REVOKED) << revoked.signatures[0].DescribeSummary();
-  EXPECT_EQ(revokedFpr, revoked.signatures[0].keyFingerprint);
-  EXPECT_FALSE(revoked.HasValidSignatureBy(revokedFpr));
-
-  std::this_thread::sleep_for(std::chrono::seconds(4));
-  const VerifyResult expired = verify(fromExpiring);
-  ASSERT_EQ(1u, expired.signatures.size());
-  EXPECT_FALSE(expired.signatures[0].valid);
-  EXPECT_NE(0u, expired.signatures[0].summary & GPGME_SIGSUM_KEY_EXPIRED) << expired.signatures[0].DescribeSummary();
-  EXPECT_FALSE(expired.HasValidSignatureBy(expiringFpr));
 }
 
 TEST(CryptoKeys, IssuesKeyPairForPartner)

@@ -2,17 +2,15 @@
 #include "Core/Crypto/GpgProcess.h"
 
 #include "Core/Common/Error.h"
-#include "Core/Common/ScopedSigpipeBlock.h"
 #include "Core/Common/Wipe.h"
 #include "Core/Crypto/SpawnActions.h"
-#include "Core/Crypto/SpawnAttributes.h"
 
 #include <cerrno>
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
 #include <poll.h>
-#include <sys/mman.h>
+#include <pthread.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -31,9 +29,9 @@ namespace DicomMail
     const size_t kMaxDiagnostics = 8 * 1024;
     const char kStatusPrefix[] = "[GNUPG:] ";
 
-    // The child's descriptors 0-5 are set with dup2 in order; keeping every
-    // source above 5 means no step overwrites a later step's source.
-    const int kFirstFreeFd = 6;
+    // The child's descriptors 0-4 are set with dup2 in order; keeping every
+    // source above 4 means no step overwrites a later step's source.
+    const int kFirstFreeFd = 5;
 
     UniqueFd AboveChildTargets(UniqueFd fd)
     {
@@ -70,37 +68,6 @@ namespace DicomMail
       return pipe;
     }
 
-    // A file in memory holding "content", read from its start: no temporary
-    // file on disk, and no pipe that could fill up before gpg reads it.
-    UniqueFd MakeMemoryFile(const std::string& content)
-    {
-      UniqueFd fd(memfd_create("dicom-mail-gpg-input", MFD_CLOEXEC));
-      if (!fd.IsOpen())
-      {
-        throw Error(ErrorKind::Internal, std::string("cannot create a memory file for gpg: ") + strerror(errno));
-      }
-      fd = AboveChildTargets(std::move(fd));
-      size_t written = 0;
-      while (written < content.size())
-      {
-        const ssize_t n = write(fd.Get(), content.data() + written, content.size() - written);
-        if (n < 0 && errno == EINTR)
-        {
-          continue;
-        }
-        if (n <= 0)
-        {
-          throw Error(ErrorKind::Internal, std::string("cannot fill a memory file for gpg: ") + strerror(errno));
-        }
-        written += static_cast<size_t>(n);
-      }
-      if (lseek(fd.Get(), 0, SEEK_SET) != 0)
-      {
-        throw Error(ErrorKind::Internal, std::string("cannot rewind a memory file for gpg: ") + strerror(errno));
-      }
-      return fd;
-    }
-
     void SetNonBlocking(const UniqueFd& fd)
     {
       const int flags = fcntl(fd.Get(), F_GETFL);
@@ -109,6 +76,82 @@ namespace DicomMail
         throw Error(ErrorKind::Internal, std::string("cannot configure a pipe for gpg: ") + strerror(errno));
       }
     }
+
+    class SpawnAttributes
+    {
+    public:
+      SpawnAttributes()
+      {
+        posix_spawnattr_init(&attributes_);
+        // The child starts with no blocked signals and SIGPIPE at its
+        // default, whatever the host's threads use: gpg must die if its
+        // reader goes away, not spin on EPIPE.
+        sigset_t none;
+        sigemptyset(&none);
+        sigset_t pipe;
+        sigemptyset(&pipe);
+        sigaddset(&pipe, SIGPIPE);
+        posix_spawnattr_setsigmask(&attributes_, &none);
+        posix_spawnattr_setsigdefault(&attributes_, &pipe);
+        posix_spawnattr_setflags(&attributes_, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+      }
+
+      ~SpawnAttributes()
+      {
+        posix_spawnattr_destroy(&attributes_);
+      }
+
+      SpawnAttributes(const SpawnAttributes&) = delete;
+      SpawnAttributes& operator=(const SpawnAttributes&) = delete;
+
+      const posix_spawnattr_t* Get() const
+      {
+        return &attributes_;
+      }
+
+    private:
+      posix_spawnattr_t attributes_;
+    };
+
+    // Writing to a pipe gpg has closed raises SIGPIPE, which by default ends
+    // the whole process (GPGME ignores it process-wide, but this class must
+    // not depend on that). Blocked while we write, and a SIGPIPE we caused
+    // is taken off the thread's pending set before the mask is restored.
+    class ScopedSigpipeBlock
+    {
+    public:
+      ScopedSigpipeBlock()
+      {
+        sigemptyset(&pipe_);
+        sigaddset(&pipe_, SIGPIPE);
+        sigset_t pending;
+        sigpending(&pending);
+        wasPending_ = sigismember(&pending, SIGPIPE) == 1;
+        pthread_sigmask(SIG_BLOCK, &pipe_, &previous_);
+      }
+
+      ~ScopedSigpipeBlock()
+      {
+        sigset_t pending;
+        sigpending(&pending);
+        if (!wasPending_ && sigismember(&pending, SIGPIPE) == 1)
+        {
+          const timespec now = { 0, 0 };
+          while (sigtimedwait(&pipe_, nullptr, &now) < 0 && errno == EINTR)
+          {
+          }
+        }
+        pthread_sigmask(SIG_SETMASK, &previous_, nullptr);
+      }
+
+      ScopedSigpipeBlock(const ScopedSigpipeBlock&) = delete;
+      ScopedSigpipeBlock& operator=(const ScopedSigpipeBlock&) = delete;
+
+    private:
+      sigset_t pipe_;
+      sigset_t previous_;
+      bool wasPending_ = false;
+    };
 
     // Reads what is there; false once the writer closed its end.
     bool ReadSome(UniqueFd& fd, char* buffer, size_t size, size_t& got, const char* what)
@@ -133,31 +176,7 @@ namespace DicomMail
     }
   }
 
-  std::vector<std::string> GpgProcess::SessionArguments(const std::string& homePath)
-  {
-    return {
-      "--homedir", homePath,
-      "--batch", "--no-tty",
-      "--status-fd", std::to_string(kStatusFd),
-      "--command-fd", std::to_string(kCommandFd),
-      "--exit-on-status-write-error",
-      "--pinentry-mode", "loopback"
-    };
-  }
-
-  GpgProcess::GpgProcess(const std::string& program, const std::vector<std::string>& arguments) :
-    GpgProcess(program, arguments, static_cast<const std::string*>(nullptr))
-  {
-  }
-
-  GpgProcess::GpgProcess(const std::string& program, const std::vector<std::string>& arguments,
-                         const std::string& extraInput) :
-    GpgProcess(program, arguments, &extraInput)
-  {
-  }
-
-  GpgProcess::GpgProcess(const std::string& program, const std::vector<std::string>& arguments,
-                         const std::string* extraInput)
+  GpgProcess::GpgProcess(const std::string& program, const std::vector<std::string>& arguments)
   {
     std::vector<std::string> all;
     all.push_back(program);
@@ -184,15 +203,8 @@ namespace DicomMail
     posix_spawn_file_actions_adddup2(actions.Get(), err.write.Get(), 2);
     posix_spawn_file_actions_adddup2(actions.Get(), status.write.Get(), kStatusFd);
     posix_spawn_file_actions_adddup2(actions.Get(), command.read.Get(), kCommandFd);
-    UniqueFd extra;
-    if (extraInput != nullptr)
-    {
-      extra = MakeMemoryFile(*extraInput);
-      posix_spawn_file_actions_adddup2(actions.Get(), extra.Get(), kExtraInputFd);
-    }
     // Descriptors Orthanc opened without O_CLOEXEC stay out of gpg too.
-    posix_spawn_file_actions_addclosefrom_np(actions.Get(), extraInput != nullptr ? kExtraInputFd + 1 :
-                                             kExtraInputFd);
+    posix_spawn_file_actions_addclosefrom_np(actions.Get(), kFirstFreeFd);
 
     SpawnAttributes attributes;
     const int spawnError = posix_spawn(&pid_, program.c_str(), actions.Get(), attributes.Get(),

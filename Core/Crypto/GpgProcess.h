@@ -20,20 +20,13 @@ namespace DicomMail
   // the calling process and formats every byte it pipes for its debug trace,
   // even with tracing off. Out of a 200 MB multi-threaded Orthanc that cost
   // 11 % of a 2-core machine's CPU while sending (copied page tables and
-  // copy-on-write faults with TLB shootdowns). Every per-mail operation
-  // (sign + encrypt, decrypt + verify, the MDN's signature and its check)
-  // therefore runs gpg through this class; key management stays with GPGME.
+  // copy-on-write faults with TLB shootdowns). Key management, signature
+  // checks and small operations stay with GPGME.
   class GpgProcess
   {
   public:
     static const int kStatusFd = 3;
     static const int kCommandFd = 4;
-    static const int kExtraInputFd = 5;
-
-    // The options every gpg run through this class needs: the home, no
-    // terminal, the status and command channels, and passphrases asked on
-    // the command channel (loopback) instead of by a pinentry program.
-    static std::vector<std::string> SessionArguments(const std::string& homePath);
 
     // Gets each status line without its "[GNUPG:] " prefix; may answer a
     // question with SendCommand() and may throw to stop the process.
@@ -41,11 +34,6 @@ namespace DicomMail
 
     // Throws Error(Configuration) if "program" cannot be started.
     GpgProcess(const std::string& program, const std::vector<std::string>& arguments);
-
-    // The same, with "extraInput" readable by the child on fd 5 (e.g. a
-    // detached signature, named "-&5" with --enable-special-filenames).
-    GpgProcess(const std::string& program, const std::vector<std::string>& arguments,
-               const std::string& extraInput);
 
     // Stops (SIGTERM) and reaps a child that is still running.
     ~GpgProcess();
@@ -71,9 +59,6 @@ namespace DicomMail
     }
 
   private:
-    GpgProcess(const std::string& program, const std::vector<std::string>& arguments,
-               const std::string* extraInput);
-
     void HandleStatusBytes(const char* data, size_t size, const StatusHandler& onStatus);
     void FlushCommands();
     int Wait();

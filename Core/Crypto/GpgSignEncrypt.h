@@ -3,8 +3,8 @@
 
 #include "Core/Common/ByteStream.h"
 #include "Core/Crypto/EncryptDetails.h"
-#include "Core/Crypto/LoopbackPassphrase.h"
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -27,8 +27,9 @@ namespace DicomMail
       std::string fileName;   // for the literal data packet; "" for none
     };
 
-    // The passphrase of the signing key, if it is protected.
-    using PassphraseAnswer = LoopbackPassphrase::Answer;
+    // Gets gpg's hint (long key ID and user ID) and returns the passphrase of
+    // the signing key, or "" to refuse. Only called for a protected key.
+    using PassphraseAnswer = std::function<std::string(const std::string& hint)>;
 
     // Throws Error(Untrusted) if gpg refuses only uncertified recipients,
     // Error(Crypto) for other refusals, a wrong or missing passphrase and

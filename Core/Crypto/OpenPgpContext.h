@@ -178,8 +178,7 @@ namespace DicomMail
                             const std::string& passphrase);
     void SetKeylistMode(gpgme_keylist_mode_t mode);
     void ResetOperationState();
-    // Fills keyFingerprint, where it is empty, from the keyring.
-    void ResolvePrimaryFingerprints(std::vector<SignatureCheck>& checks);
+    std::vector<SignatureCheck> CollectSignatures();
 
     // Turns a failed operation into an Error, preferring an exception of a
     // stream callback and naming a wrong passphrase clearly.

@@ -1,26 +1,44 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// OpenPgpContext: streaming sign+encrypt, decrypt+verify, detached signatures,
-// each in a gpg process of its own (GpgProcess); the keys are checked here first.
+// OpenPgpContext: streaming sign+encrypt, decrypt+verify, detached signatures.
 #include "Core/Crypto/OpenPgpContext.h"
 
 #include "Core/Crypto/Fingerprint.h"
-#include "Core/Crypto/GpgDecryptVerify.h"
-#include "Core/Crypto/GpgSign.h"
-#include "Core/Crypto/GpgSignEncrypt.h"
-#include "Core/Crypto/GpgVerify.h"
+#include "Core/Crypto/GpgmeData.h"
 #include "Core/Crypto/GpgmeError.h"
 #include "Core/Crypto/GpgmeKey.h"
 #include "Core/Crypto/GpgmeLibrary.h"
+#include "Core/Crypto/GpgSignEncrypt.h"
 
 #include <algorithm>
+#include <cctype>
 
 namespace DicomMail
 {
   namespace
   {
+    std::string Text(const char* s)
+    {
+      return s != nullptr ? s : "";
+    }
+
+    std::string HashName(gpgme_hash_algo_t algorithm)
+    {
+      const char* name = gpgme_hash_algo_name(algorithm);
+      return name != nullptr ? name : "unknown";
+    }
+
     std::string FirstUserId(gpgme_key_t key)
     {
       return key->uids != nullptr && key->uids->uid != nullptr ? std::string(" (") + key->uids->uid + ")" : "";
+    }
+
+    void ThrowForInvalidSigners(gpgme_invalid_key_t invalid)
+    {
+      if (invalid != nullptr)
+      {
+        throw Error(ErrorKind::Crypto, "cannot sign with the key " + Text(invalid->fpr) + ": " +
+                    DescribeGpgmeError(invalid->reason));
+      }
     }
 
     // Refuses recipients gpg would skip, with a reason a person understands.
@@ -102,11 +120,39 @@ namespace DicomMail
     });
   }
 
-  void OpenPgpContext::ResolvePrimaryFingerprints(std::vector<SignatureCheck>& checks)
+  std::vector<SignatureCheck> OpenPgpContext::CollectSignatures()
   {
+    std::vector<SignatureCheck> checks;
+    gpgme_verify_result_t result = gpgme_op_verify_result(context_.Get());
+    if (result == nullptr)
+    {
+      return checks;
+    }
+
+    for (gpgme_signature_t sig = result->signatures; sig != nullptr; sig = sig->next)
+    {
+      SignatureCheck c;
+      c.fingerprint = Text(sig->fpr);
+      if (Fingerprint::IsValidFingerprint(c.fingerprint))
+      {
+        c.fingerprint = Fingerprint::Normalize(c.fingerprint);
+      }
+      c.statusText = DescribeGpgmeError(sig->status);
+      c.summary = sig->summary;
+      c.valid = (sig->summary & GPGME_SIGSUM_VALID) != 0;
+      c.good = gpgme_err_code(sig->status) == GPG_ERR_NO_ERROR;
+      c.keyMissing = (sig->summary & GPGME_SIGSUM_KEY_MISSING) != 0 ||
+        gpgme_err_code(sig->status) == GPG_ERR_NO_PUBKEY;
+      c.wrongKeyUsage = sig->wrong_key_usage;
+      c.hashAlgorithm = HashName(sig->hash_algo);
+      c.created = sig->timestamp;
+      checks.push_back(c);
+    }
+
+    // After copying: a key lookup starts a new operation on this context.
     for (SignatureCheck& c : checks)
     {
-      if (c.keyFingerprint.empty() && !c.keyMissing && Fingerprint::IsValidFingerprint(c.fingerprint))
+      if (!c.keyMissing && Fingerprint::IsValidFingerprint(c.fingerprint))
       {
         GpgmeKey key;
         if (FindKey(c.fingerprint, false, GPGME_KEYLIST_MODE_LOCAL, key) == 0 &&
@@ -116,20 +162,66 @@ namespace DicomMail
         }
       }
     }
+    return checks;
   }
 
   VerifyResult OpenPgpContext::DecryptAndVerify(ByteSource& cipher, ByteSink& plain)
   {
-    GpgDecryptVerify::Request request;
-    request.gpgPath = GpgmeLibrary::GetGpgEnginePath();
-    request.homePath = home_.GetPath();
-    VerifyResult result = GpgDecryptVerify::Run(request, cipher, plain, [this](const std::string& hint)
+    ResetOperationState();
+    gpgme_ctx_t ctx = context_.Get();
+
+    GpgmeData in(cipher);
+    GpgmeData out(plain);
+    const gpgme_error_t error = gpgme_op_decrypt_verify(ctx, in.Get(), out.Get());
+    in.RethrowCallbackError();
+    out.RethrowCallbackError();
+
+    gpgme_decrypt_result_t decrypted = gpgme_op_decrypt_result(ctx);
+    const gpgme_err_code_t code = gpgme_err_code(error);
+    if (code != GPG_ERR_NO_ERROR)
     {
-      return AnswerPassphrase(hint);
-    });
-    // gpg names the primary key of a signature it could check; for the rest
-    // the keyring is asked, as for signatures checked through GPGME.
-    ResolvePrimaryFingerprints(result.signatures);
+      if (code == GPG_ERR_NO_SECKEY)
+      {
+        std::string keyIds;
+        for (gpgme_recipient_t r = decrypted != nullptr ? decrypted->recipients : nullptr;
+             r != nullptr; r = r->next)
+        {
+          keyIds += (keyIds.empty() ? "" : ", ") + Text(r->keyid);
+        }
+        throw Error(ErrorKind::Crypto, "cannot decrypt: no secret key for this message (it is encrypted to "
+                    "key IDs " + (keyIds.empty() ? std::string("unknown") : keyIds) + ")");
+      }
+      if (code == GPG_ERR_NO_DATA || code == GPG_ERR_BAD_DATA || code == GPG_ERR_DECRYPT_FAILED ||
+          code == GPG_ERR_CHECKSUM || code == GPG_ERR_BAD_SIGNATURE || code == GPG_ERR_INV_PACKET)
+      {
+        throw Error(ErrorKind::Crypto, "cannot decrypt: the data is not a valid OpenPGP message or was "
+                    "tampered with (" + DescribeGpgmeError(error) + ")");
+      }
+      Check(error, ErrorKind::Crypto, "cannot decrypt");
+    }
+
+    if (decrypted == nullptr)
+    {
+      throw Error(ErrorKind::Crypto, "cannot decrypt: gpg reported no decryption result");
+    }
+    if (decrypted->unsupported_algorithm != nullptr)
+    {
+      throw Error(ErrorKind::Crypto, std::string("cannot decrypt: unsupported algorithm ") +
+                  decrypted->unsupported_algorithm);
+    }
+    if (decrypted->legacy_cipher_nomdc)
+    {
+      throw Error(ErrorKind::Crypto, "cannot decrypt: the message has no integrity protection (MDC)");
+    }
+
+    VerifyResult result;
+    result.decrypted = true;
+    result.wrongKeyUsage = decrypted->wrong_key_usage;
+    result.fileName = Text(decrypted->file_name);
+    result.cipherAlgorithm = Text(decrypted->symkey_algo);
+    result.signatures = CollectSignatures();
+
+    plain.Flush();
     return result;
   }
 
@@ -139,26 +231,67 @@ namespace DicomMail
                                    bool detached,
                                    bool armored)
   {
-    GpgSign::Request request;
-    request.gpgPath = GpgmeLibrary::GetGpgEnginePath();
-    request.homePath = home_.GetPath();
-    request.signerFingerprint = Fingerprint::Normalize(signerFingerprint);
-    request.detached = detached;
-    request.armored = armored;
-    LoadKey(request.signerFingerprint, true);   // Error(NotFound) unless the site holds its secret part
-    return GpgSign::Run(request, data, signature, [this](const std::string& hint)
+    const std::string signer = Fingerprint::Normalize(signerFingerprint);
+    GpgmeKey signerKey = LoadKey(signer, true);
+
+    ResetOperationState();
+    gpgme_ctx_t ctx = context_.Get();
+    gpgme_signers_clear(ctx);
+    CheckGpgme(gpgme_signers_add(ctx, signerKey.Get()), ErrorKind::Crypto,
+               "cannot use the key " + Fingerprint::GroupInFours(signer) + " for signing");
+    gpgme_set_armor(ctx, armored ? 1 : 0);
+    gpgme_set_textmode(ctx, 0);   // RFC 3156: the caller canonicalises to CRLF itself
+
+    GpgmeData in(data);
+    GpgmeData out(signature);
+    const gpgme_error_t error = gpgme_op_sign(ctx, in.Get(), out.Get(),
+                                              detached ? GPGME_SIG_MODE_DETACH : GPGME_SIG_MODE_NORMAL);
+    gpgme_signers_clear(ctx);
+    in.RethrowCallbackError();
+    out.RethrowCallbackError();
+
+    gpgme_sign_result_t result = gpgme_op_sign_result(ctx);
+    if (gpgme_err_code(error) != GPG_ERR_NO_ERROR && result != nullptr)
     {
-      return AnswerPassphrase(hint);
-    });
+      ThrowForInvalidSigners(result->invalid_signers);
+    }
+    Check(error, ErrorKind::Crypto, "cannot sign with the key " + Fingerprint::GroupInFours(signer));
+    if (result == nullptr || result->signatures == nullptr)
+    {
+      throw Error(ErrorKind::Crypto, "gpg reported no signature");
+    }
+
+    signature.Flush();
+
+    SignDetails details;
+    details.hashAlgorithm = HashName(result->signatures->hash_algo);
+    details.micalg = "pgp-" + details.hashAlgorithm;
+    std::transform(details.micalg.begin(), details.micalg.end(), details.micalg.begin(),
+                   [](unsigned char c) { return static_cast<char>(tolower(c)); });
+    details.signerFingerprint = signer;
+    return details;
   }
 
   VerifyResult OpenPgpContext::Verify(const std::string& detachedSignature, ByteSource& signedData)
   {
-    GpgVerify::Request request;
-    request.gpgPath = GpgmeLibrary::GetGpgEnginePath();
-    request.homePath = home_.GetPath();
-    VerifyResult result = GpgVerify::Run(request, detachedSignature, signedData);
-    ResolvePrimaryFingerprints(result.signatures);
+    ResetOperationState();
+    GpgmeData signature(detachedSignature);
+    GpgmeData data(signedData);
+    const gpgme_error_t error = gpgme_op_verify(context_.Get(), signature.Get(), data.Get(), nullptr);
+    data.RethrowCallbackError();
+
+    if (gpgme_err_code(error) == GPG_ERR_NO_DATA)
+    {
+      throw Error(ErrorKind::Crypto, "no OpenPGP signature found in the signature part");
+    }
+    Check(error, ErrorKind::Crypto, "cannot verify the signature");
+
+    VerifyResult result;
+    result.signatures = CollectSignatures();
+    if (result.signatures.empty())
+    {
+      throw Error(ErrorKind::Crypto, "no OpenPGP signature found in the signature part");
+    }
     return result;
   }
 }
