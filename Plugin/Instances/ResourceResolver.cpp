@@ -2,6 +2,7 @@
 #include "Plugin/Instances/ResourceResolver.h"
 
 #include "Core/Common/Error.h"
+#include "Plugin/Instances/ResourceLookup.h"
 #include "Plugin/OrthancApi.h"
 
 #include <algorithm>
@@ -12,119 +13,179 @@ namespace DicomMail
 {
   namespace
   {
-    bool IsOrthancId(const std::string& id)
+    // What the request selected inside one study, before expansion.
+    struct StudySelection
     {
-      // Orthanc ids are SHA-1 in groups: 8-8-8-8-8 hex digits.
-      if (id.size() != 44)
+      std::string studyId;
+      std::vector<std::string> wholeSeries;
+      std::vector<Json::Value> singleInstances;   // Orthanc's JSON of each
+    };
+
+    class Selection
+    {
+    public:
+      void AddPatient(const Json::Value& patient)
       {
-        return false;
-      }
-      for (size_t i = 0; i < id.size(); i++)
-      {
-        const bool dash = (i % 9 == 8);
-        if (dash ? id[i] != '-' : !isxdigit(static_cast<unsigned char>(id[i])))
+        for (const Json::Value& studyId : patient["Studies"])
         {
-          return false;
+          AddStudy(OrthancApi::GetJson("/studies/" + studyId.asString()));
         }
       }
-      return true;
-    }
 
-    std::string StudyUidOf(const std::string& studyId, std::map<std::string, std::string>& cache)
-    {
-      auto found = cache.find(studyId);
-      if (found != cache.end())
+      void AddStudy(const Json::Value& study)
       {
+        StudySelection& selection = For(study["ID"].asString());
+        for (const Json::Value& seriesId : study["Series"])
+        {
+          selection.wholeSeries.push_back(seriesId.asString());
+        }
+      }
+
+      void AddSeries(const Json::Value& series)
+      {
+        For(series["ParentStudy"].asString()).wholeSeries.push_back(series["ID"].asString());
+      }
+
+      void AddInstance(const Json::Value& instance)
+      {
+        For(StudyOfSeries(instance["ParentSeries"].asString())).singleInstances.push_back(instance);
+      }
+
+      const std::vector<StudySelection>& GetStudies() const
+      {
+        return studies_;
+      }
+
+    private:
+      StudySelection& For(const std::string& studyId)
+      {
+        auto found = index_.find(studyId);
+        if (found == index_.end())
+        {
+          found = index_.emplace(studyId, studies_.size()).first;
+          studies_.push_back(StudySelection());
+          studies_.back().studyId = studyId;
+        }
+        return studies_[found->second];
+      }
+
+      std::string StudyOfSeries(const std::string& seriesId)
+      {
+        auto found = seriesStudy_.find(seriesId);
+        if (found == seriesStudy_.end())
+        {
+          const Json::Value series = OrthancApi::GetJson("/series/" + seriesId);
+          found = seriesStudy_.emplace(seriesId, series["ParentStudy"].asString()).first;
+        }
         return found->second;
       }
-      const Json::Value study = OrthancApi::GetJson("/studies/" + studyId);
-      const std::string uid = study["MainDicomTags"]["StudyInstanceUID"].asString();
-      cache[studyId] = uid;
-      return uid;
+
+      std::vector<StudySelection> studies_;
+      std::map<std::string, size_t> index_;
+      std::map<std::string, std::string> seriesStudy_;
+    };
+
+    ResolvedInstance FromOrthanc(const Json::Value& instance)
+    {
+      ResolvedInstance r;
+      r.orthancId = instance["ID"].asString();
+      r.sopInstanceUid = instance["MainDicomTags"]["SOPInstanceUID"].asString();
+      r.seriesId = instance["ParentSeries"].asString();
+      r.fileSize = instance["FileSize"].asUInt64();
+      r.instanceNumber = atoll(instance["MainDicomTags"].get("InstanceNumber", "0").asString().c_str());
+      const OrthancApi::RestAnswer syntax = OrthancApi::Call(OrthancPluginHttpMethod_Get,
+                                                             "/instances/" + r.orthancId + "/metadata/TransferSyntax");
+      if (syntax.status == 200)
+      {
+        r.transferSyntax = syntax.body;
+      }
+      return r;
+    }
+
+    ResolvedStudy Expand(const StudySelection& selection, std::set<std::string>& seen)
+    {
+      ResolvedStudy study;
+      study.orthancId = selection.studyId;
+      study.studyInstanceUid =
+        OrthancApi::GetJson("/studies/" + selection.studyId)["MainDicomTags"]["StudyInstanceUID"].asString();
+
+      std::set<std::string> expandedSeries;
+      for (const std::string& seriesId : selection.wholeSeries)
+      {
+        if (!expandedSeries.insert(seriesId).second)
+        {
+          continue;
+        }
+        // One call lists every instance with its size and tags.
+        for (const Json::Value& instance : OrthancApi::GetJson("/series/" + seriesId + "/instances"))
+        {
+          if (seen.insert(instance["ID"].asString()).second)
+          {
+            study.instances.push_back(FromOrthanc(instance));
+          }
+        }
+      }
+      for (const Json::Value& instance : selection.singleInstances)
+      {
+        if (seen.insert(instance["ID"].asString()).second)
+        {
+          study.instances.push_back(FromOrthanc(instance));
+        }
+      }
+
+      std::stable_sort(study.instances.begin(), study.instances.end(),
+                       [](const ResolvedInstance& a, const ResolvedInstance& b)
+      {
+        if (a.seriesId != b.seriesId) return a.seriesId < b.seriesId;
+        if (a.instanceNumber != b.instanceNumber) return a.instanceNumber < b.instanceNumber;
+        return a.orthancId < b.orthancId;
+      });
+      return study;
     }
   }
 
-  std::vector<ResolvedInstance> ResourceResolver::Resolve(const std::vector<std::string>& ids)
+  std::vector<ResolvedStudy> ResourceResolver::Resolve(const std::vector<std::string>& ids)
   {
     if (ids.empty())
     {
       throw Error(ErrorKind::BadInput, "\"Resources\" is empty: name at least one patient, study, series or instance");
     }
 
-    std::vector<std::string> instanceIds;
+    Selection selection;
     for (const std::string& id : ids)
     {
-      if (!IsOrthancId(id))
+      Json::Value resource;
+      switch (ResourceLookup::Find(id, resource))
       {
-        throw Error(ErrorKind::BadInput, "\"" + id + "\" is not an Orthanc resource id");
-      }
-      Json::Value found;
-      if (OrthancApi::LookupJson("/instances/" + id, found))
-      {
-        instanceIds.push_back(id);
-        continue;
-      }
-      bool resolved = false;
-      for (const char* level : {"studies", "series", "patients"})
-      {
-        Json::Value instances;
-        if (OrthancApi::LookupJson(std::string("/") + level + "/" + id + "/instances", instances))
-        {
-          for (const Json::Value& instance : instances)
-          {
-            instanceIds.push_back(instance["ID"].asString());
-          }
-          resolved = true;
+        case ResourceLevel::Patient:
+          selection.AddPatient(resource);
           break;
-        }
-      }
-      if (!resolved)
-      {
-        throw Error(ErrorKind::NotFound, "no patient, study, series or instance with id " + id);
+        case ResourceLevel::Study:
+          selection.AddStudy(resource);
+          break;
+        case ResourceLevel::Series:
+          selection.AddSeries(resource);
+          break;
+        case ResourceLevel::Instance:
+          selection.AddInstance(resource);
+          break;
       }
     }
 
     std::set<std::string> seen;
-    std::map<std::string, std::string> studyUids;
-    std::map<std::string, std::string> seriesStudy;
-    std::vector<ResolvedInstance> result;
-    for (const std::string& id : instanceIds)
+    std::vector<ResolvedStudy> result;
+    for (const StudySelection& study : selection.GetStudies())
     {
-      if (!seen.insert(id).second)
+      ResolvedStudy expanded = Expand(study, seen);
+      if (!expanded.instances.empty())
       {
-        continue;
+        result.push_back(std::move(expanded));
       }
-      const Json::Value instance = OrthancApi::GetJson("/instances/" + id);
-      ResolvedInstance r;
-      r.orthancId = id;
-      r.sopInstanceUid = instance["MainDicomTags"]["SOPInstanceUID"].asString();
-      r.seriesId = instance["ParentSeries"].asString();
-      r.fileSize = instance["FileSize"].asUInt64();
-      const OrthancApi::RestAnswer syntax = OrthancApi::Call(OrthancPluginHttpMethod_Get,
-                                                             "/instances/" + id + "/metadata/TransferSyntax");
-      if (syntax.status == 200)
-      {
-        r.transferSyntax = syntax.body;
-      }
-      const std::string number = instance["MainDicomTags"].get("InstanceNumber", "0").asString();
-      r.instanceNumber = atoll(number.c_str());
-      auto study = seriesStudy.find(r.seriesId);
-      if (study == seriesStudy.end())
-      {
-        const Json::Value series = OrthancApi::GetJson("/series/" + r.seriesId);
-        study = seriesStudy.emplace(r.seriesId, series["ParentStudy"].asString()).first;
-      }
-      r.studyInstanceUid = StudyUidOf(study->second, studyUids);
-      result.push_back(r);
     }
-
-    std::stable_sort(result.begin(), result.end(), [](const ResolvedInstance& a, const ResolvedInstance& b)
+    if (result.empty())
     {
-      if (a.studyInstanceUid != b.studyInstanceUid) return a.studyInstanceUid < b.studyInstanceUid;
-      if (a.seriesId != b.seriesId) return a.seriesId < b.seriesId;
-      if (a.instanceNumber != b.instanceNumber) return a.instanceNumber < b.instanceNumber;
-      return a.orthancId < b.orthancId;
-    });
+      throw Error(ErrorKind::BadInput, "There are no instances to send");
+    }
     return result;
   }
 }

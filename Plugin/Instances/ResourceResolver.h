@@ -11,21 +11,33 @@ namespace DicomMail
   {
     std::string orthancId;
     std::string sopInstanceUid;
-    std::string studyInstanceUid;
     std::string seriesId;
     int64_t instanceNumber = 0;
     uint64_t fileSize = 0;
     std::string transferSyntax;   // UID; empty if Orthanc does not know it
   };
 
+  // The instances of one study that a request selected.
+  struct ResolvedStudy
+  {
+    std::string orthancId;
+    std::string studyInstanceUid;
+    std::vector<ResolvedInstance> instances;   // series, then instance number
+  };
+
   // Expands Orthanc ids of patients, studies, series or instances into the
-  // list of instances to send, in a stable order (study, series, instance
-  // number) so that a plan can be rebuilt identically after a restart.
+  // instances to send, grouped by study: a transfer carries one study (the
+  // wire profile's "usually one study"), so a patient becomes one group per
+  // study. Each instance appears once, however often the request names it
+  // (an instance twice, a series inside a named study). Groups follow the
+  // order in which the request first names them; inside a group the order is
+  // stable (series, instance number) so that a plan can be rebuilt identically
+  // after a restart.
   class ResourceResolver
   {
   public:
-    // Throws Error(BadInput) for an empty list, Error(NotFound) naming the
-    // first id that is none of the four levels.
-    static std::vector<ResolvedInstance> Resolve(const std::vector<std::string>& ids);
+    // Throws Error(BadInput) for an empty list or a malformed id,
+    // Error(NotFound) naming the first id that Orthanc does not know.
+    static std::vector<ResolvedStudy> Resolve(const std::vector<std::string>& ids);
   };
 }

@@ -32,27 +32,25 @@ namespace DicomMail
       }
     }
 
-    void Send(RestCall& call)
+    bool GetBoolean(const Json::Value& body, const char* key, bool defaultValue)
     {
-      if (call.GetMethod() != OrthancPluginHttpMethod_Post)
+      if (!body.isMember(key))
       {
-        call.AnswerMethodNotAllowed("POST");
-        return;
+        return defaultValue;
       }
-      const Json::Value body = call.GetJsonBody();
-      for (const std::string& key : body.getMemberNames())
+      if (!body[key].isBool())
       {
-        if (key != "Resources" && key != "Partner" && key != "Priority" && key != "Synchronous" &&
-            key != "Asynchronous")
-        {
-          throw Error(ErrorKind::BadInput, "unknown field \"" + key + "\" in the request");
-        }
+        throw Error(ErrorKind::BadInput, std::string("\"") + key + "\" must be true or false");
       }
-      SendRequest request;
-      const Json::Value& resources = body["Resources"];
+      return body[key].asBool();
+    }
+
+    std::vector<std::string> GetResources(const Json::Value& resources)
+    {
+      std::vector<std::string> ids;
       if (resources.isString())
       {
-        request.resources.push_back(resources.asString());
+        ids.push_back(resources.asString());
       }
       else if (resources.isArray())
       {
@@ -60,11 +58,11 @@ namespace DicomMail
         {
           if (r.isString())
           {
-            request.resources.push_back(r.asString());
+            ids.push_back(r.asString());
           }
           else if (r.isObject() && r["ID"].isString())
           {
-            request.resources.push_back(r["ID"].asString());   // the Transfers plugin's form
+            ids.push_back(r["ID"].asString());   // the Transfers plugin's form
           }
           else
           {
@@ -76,6 +74,25 @@ namespace DicomMail
       {
         throw Error(ErrorKind::BadInput, "\"Resources\" must be a list of Orthanc ids");
       }
+      return ids;
+    }
+
+    SendRequest ParseSendRequest(const Json::Value& body)
+    {
+      if (!body.isObject())
+      {
+        throw Error(ErrorKind::BadInput, "the request must be a JSON object");
+      }
+      for (const std::string& key : body.getMemberNames())
+      {
+        if (key != "Resources" && key != "Partner" && key != "Priority" && key != "Synchronous" &&
+            key != "Asynchronous")
+        {
+          throw Error(ErrorKind::BadInput, "unknown field \"" + key + "\" in the request");
+        }
+      }
+      SendRequest request;
+      request.resources = GetResources(body["Resources"]);
       if (!body["Partner"].isString())
       {
         throw Error(ErrorKind::BadInput, "\"Partner\" is missing or not a string");
@@ -83,29 +100,63 @@ namespace DicomMail
       request.partner = body["Partner"].asString();
       if (body.isMember("Priority"))
       {
-        if (!body["Priority"].isIntegral())
+        if (!body["Priority"].isInt())
         {
           throw Error(ErrorKind::BadInput, "\"Priority\" must be an integer");
         }
         request.priority = body["Priority"].asInt();
       }
-      bool synchronous = body.get("Synchronous", false).asBool();
-      if (body.isMember("Asynchronous"))
-      {
-        synchronous = !body["Asynchronous"].asBool();
-      }
+      return request;
+    }
 
-      const SendResponse response = SubmitTransfer(request);
+    // One transfer per study: "Transfers" lists them all; the top-level
+    // ID/Path/SetId name the first, so scripts written for one study work.
+    void Send(RestCall& call)
+    {
+      if (call.GetMethod() != OrthancPluginHttpMethod_Post)
+      {
+        call.AnswerMethodNotAllowed("POST");
+        return;
+      }
+      const Json::Value body = call.GetJsonBody();
+      const SendRequest request = ParseSendRequest(body);
+      const bool synchronous = !GetBoolean(body, "Asynchronous", !GetBoolean(body, "Synchronous", false));
+
+      const std::vector<SendResponse> responses = SubmitTransfers(request);
       Json::Value answer;
-      answer["ID"] = response.jobId;
-      answer["Path"] = "/jobs/" + response.jobId;
-      answer["SetId"] = response.setId;
-      answer["Instances"] = static_cast<Json::UInt64>(response.instanceIds.size());
+      answer["Transfers"] = Json::arrayValue;
+      Json::UInt64 instances = 0;
+      std::string overall = "Success";
+      for (const SendResponse& response : responses)
+      {
+        Json::Value transfer;
+        transfer["ID"] = response.jobId;
+        transfer["Path"] = "/jobs/" + response.jobId;
+        transfer["SetId"] = response.setId;
+        transfer["StudyInstanceUID"] = response.studyInstanceUid;
+        transfer["Instances"] = static_cast<Json::UInt64>(response.instanceIds.size());
+        if (synchronous)
+        {
+          const Json::Value job = WaitForJob(response.jobId);
+          transfer["State"] = job["State"];
+          transfer["Content"] = job["Content"];
+          if (job["State"].asString() != "Success")
+          {
+            overall = job["State"].asString();
+          }
+        }
+        instances += response.instanceIds.size();
+        answer["Transfers"].append(transfer);
+      }
+      const Json::Value& first = answer["Transfers"][0];
+      answer["ID"] = first["ID"];
+      answer["Path"] = first["Path"];
+      answer["SetId"] = first["SetId"];
+      answer["Instances"] = instances;
       if (synchronous)
       {
-        const Json::Value job = WaitForJob(response.jobId);
-        answer["State"] = job["State"];
-        answer["Content"] = job["Content"];
+        answer["State"] = overall;
+        answer["Content"] = first["Content"];
       }
       call.AnswerJson(answer);
     }

@@ -10,121 +10,134 @@
 #include "Plugin/Jobs/SendJob.h"
 #include "Plugin/PluginContext.h"
 
-#include <set>
-
 namespace DicomMail
 {
   namespace
   {
     // See EncodedSizeModel::Parameters::compressiblePercent.
     const unsigned int kPlannedCompressionPercent = 75;
-  }
 
-  SendResponse SubmitTransfer(const SendRequest& request)
-  {
-    PluginContext& context = PluginContext::Get();
-
-    PartnerSettings partner;
-    if (request.partner.empty())
+    PartnerSettings CheckPartner(const std::string& name)
     {
-      throw Error(ErrorKind::BadInput, "\"Partner\" is missing: name the partner to send to");
-    }
-    if (!context.GetPartners().Lookup(request.partner, partner))
-    {
-      throw Error(ErrorKind::NotFound, "unknown partner \"" + request.partner + "\"");
-    }
-    const std::string site = context.GetSiteFingerprint();
-    if (site.empty())
-    {
-      throw Error(ErrorKind::Untrusted, "the site has no key to sign with: POST /dicom-mail/keys/site/generate");
-    }
-    {
+      PluginContext& context = PluginContext::Get();
+      PartnerSettings partner;
+      if (name.empty())
+      {
+        throw Error(ErrorKind::BadInput, "\"Partner\" is missing: name the partner to send to");
+      }
+      if (!context.GetPartners().Lookup(name, partner))
+      {
+        throw Error(ErrorKind::NotFound, "unknown partner \"" + name + "\"");
+      }
+      const std::string site = context.GetSiteFingerprint();
+      if (site.empty())
+      {
+        throw Error(ErrorKind::Untrusted, "the site has no key to sign with: POST /dicom-mail/keys/site/generate");
+      }
       std::unique_ptr<OpenPgpContext> crypto = context.NewCrypto();
       const PartnerKeyState state = CheckPartnerKey(*crypto, partner, site);
       if (!state.usable)
       {
         throw Error(ErrorKind::Untrusted, "cannot send to partner \"" + partner.name + "\": " + state.reason);
       }
+      context.GetSmtpAccount();   // throws a clear error when no server is configured
+      return partner;
     }
-    context.GetSmtpAccount();   // throws a clear error when no server is configured
 
-    const std::vector<ResolvedInstance> instances = ResourceResolver::Resolve(request.resources);
-
-    std::vector<PackerInstance> packed;
-    for (const ResolvedInstance& instance : instances)
+    std::vector<PlannedMail> PlanMails(const PartnerSettings& partner, const ResolvedStudy& study)
     {
-      PackerInstance p;
-      p.id = instance.orthancId;
-      p.size = instance.fileSize;
-      p.compressible = TransferSyntax::IsUncompressed(instance.transferSyntax);
-      packed.push_back(p);
-    }
-    EncodedSizeModel::Parameters encoding;
-    encoding.binaryParts = context.GetConfiguration().binaryDicomParts;
-    if (context.GetConfiguration().CompressesFor(partner))
-    {
-      encoding.compressiblePercent = kPlannedCompressionPercent;
-    }
-    const TransferPacker packer(context.GetPartners().GetSendLimit(partner), EncodedSizeModel(encoding));
-    const std::vector<PlannedMail> plan = packer.Plan(packed);
-
-    SendResponse response;
-    response.setId = SetId::Generate();
-
-    OutboxTransfer transfer;
-    transfer.setId = response.setId;
-    transfer.partner = partner.name;
-    transfer.recipient = partner.addresses.front();
-    std::set<std::string> studies;
-    for (const ResolvedInstance& instance : instances)
-    {
-      response.instanceIds.push_back(instance.orthancId);
-      if (studies.insert(instance.studyInstanceUid).second)
+      PluginContext& context = PluginContext::Get();
+      std::vector<PackerInstance> packed;
+      for (const ResolvedInstance& instance : study.instances)
       {
-        response.studyInstanceUids.push_back(instance.studyInstanceUid);
+        PackerInstance p;
+        p.id = instance.orthancId;
+        p.size = instance.fileSize;
+        p.compressible = TransferSyntax::IsUncompressed(instance.transferSyntax);
+        packed.push_back(p);
       }
-    }
-    transfer.studyInstanceUids = response.studyInstanceUids;
-    transfer.resources = request.resources;
-    transfer.totalInstances = static_cast<unsigned int>(instances.size());
-    transfer.totalMails = static_cast<unsigned int>(plan.size());
-    transfer.acknowledgementsRequested = partner.acknowledgements;
-    transfer.reason = "requested by " + request.origin;
-
-    std::vector<OutboxMail> mails;
-    for (const PlannedMail& planned : plan)
-    {
-      OutboxMail mail;
-      mail.part = planned.part;
-      for (size_t index : planned.instances)
+      EncodedSizeModel::Parameters encoding;
+      encoding.binaryParts = context.GetConfiguration().binaryDicomParts;
+      if (context.GetConfiguration().CompressesFor(partner))
       {
-        mail.instances.push_back(instances[index].orthancId);
+        encoding.compressiblePercent = kPlannedCompressionPercent;
       }
-      mails.push_back(mail);
+      const TransferPacker packer(context.GetPartners().GetSendLimit(partner), EncodedSizeModel(encoding));
+      return packer.Plan(packed);
     }
-    context.GetOutbox().CreateTransfer(transfer, mails);
 
-    try
+    SendResponse SubmitOne(const SendRequest& request, const PartnerSettings& partner, const ResolvedStudy& study)
     {
-      response.jobId = OrthancJob::Submit(new SendJob(response.setId), request.priority);
+      OutboxStore& outbox = PluginContext::Get().GetOutbox();
+      const std::vector<PlannedMail> plan = PlanMails(partner, study);
+
+      SendResponse response;
+      response.setId = SetId::Generate();
+      response.studyInstanceUid = study.studyInstanceUid;
+      for (const ResolvedInstance& instance : study.instances)
+      {
+        response.instanceIds.push_back(instance.orthancId);
+      }
+
+      OutboxTransfer transfer;
+      transfer.setId = response.setId;
+      transfer.partner = partner.name;
+      transfer.recipient = partner.addresses.front();
+      transfer.studyInstanceUids.push_back(study.studyInstanceUid);
+      transfer.resources = request.resources;
+      transfer.totalInstances = static_cast<unsigned int>(study.instances.size());
+      transfer.totalMails = static_cast<unsigned int>(plan.size());
+      transfer.acknowledgementsRequested = partner.acknowledgements;
+      transfer.reason = "requested by " + request.origin;
+
+      std::vector<OutboxMail> mails;
+      for (const PlannedMail& planned : plan)
+      {
+        OutboxMail mail;
+        mail.part = planned.part;
+        for (size_t index : planned.instances)
+        {
+          mail.instances.push_back(study.instances[index].orthancId);
+        }
+        mails.push_back(mail);
+      }
+      outbox.CreateTransfer(transfer, mails);
+
+      try
+      {
+        response.jobId = OrthancJob::Submit(new SendJob(response.setId), request.priority);
+      }
+      catch (const std::exception& e)
+      {
+        outbox.SetTransferState(response.setId, "failed", e.what());
+        throw;
+      }
+      OutboxTransfer stored;
+      std::vector<OutboxMail> storedMails;
+      if (outbox.GetTransfer(response.setId, stored, storedMails))
+      {
+        stored.jobId = response.jobId;
+        outbox.UpdateTransfer(stored);
+      }
+      OrthancApi::LogInfo("transfer " + response.setId + " to partner " + partner.name + ": " +
+                          std::to_string(study.instances.size()) + " instances in " + std::to_string(plan.size()) +
+                          " mails, job " + response.jobId + " (" + request.origin + ")");
+      return response;
     }
-    catch (const std::exception& e)
+  }
+
+  std::vector<SendResponse> SubmitTransfers(const SendRequest& request)
+  {
+    const PartnerSettings partner = CheckPartner(request.partner);
+    // Every id is resolved before anything is recorded: a request naming an
+    // unknown id starts nothing.
+    const std::vector<ResolvedStudy> studies = ResourceResolver::Resolve(request.resources);
+
+    std::vector<SendResponse> responses;
+    for (const ResolvedStudy& study : studies)
     {
-      context.GetOutbox().SetTransferState(response.setId, "failed", e.what());
-      throw;
+      responses.push_back(SubmitOne(request, partner, study));
     }
-    transfer.jobId = response.jobId;
-    transfer.state = "pending";
-    OutboxTransfer stored;
-    std::vector<OutboxMail> storedMails;
-    if (context.GetOutbox().GetTransfer(response.setId, stored, storedMails))
-    {
-      stored.jobId = response.jobId;
-      context.GetOutbox().UpdateTransfer(stored);
-    }
-    OrthancApi::LogInfo("transfer " + response.setId + " to partner " + partner.name + ": " +
-                        std::to_string(instances.size()) + " instances in " + std::to_string(plan.size()) +
-                        " mails, job " + response.jobId + " (" + request.origin + ")");
-    return response;
+    return responses;
   }
 }
