@@ -159,3 +159,49 @@ def test_send_from_explorer_then_follow_and_certify(hospital, referrer, mailstac
 
     for name in SCREENSHOTS:
         assert os.path.getsize(os.path.join(artifacts, name)) > 1000, name
+
+
+def sop_uids(server, level, resource):
+    return {i["MainDicomTags"]["SOPInstanceUID"] for i in server.get("/%s/%s/instances" % (level, resource))}
+
+
+def wait_sops(server, expected, timeout=TRANSFER_TIMEOUT):
+    """Waits until `server` holds exactly the SOP Instance UIDs in `expected`."""
+    deadline = time.monotonic() + timeout
+    held = set()
+    while time.monotonic() < deadline:
+        held = {i["MainDicomTags"]["SOPInstanceUID"] for i in server.get("/instances?expand")}
+        if held == expected:
+            return
+        assert held <= expected, "%s received instances that were not sent: %s" % (server.name, held - expected)
+        time.sleep(1)
+    raise AssertionError("%s holds %d of the %d instances sent" % (server.name, len(held & expected), len(expected)))
+
+
+def test_send_series_and_patient_from_explorer(hospital, referrer, mailstack, artifacts, study_dir):
+    """The button on a series page sends that series only; on a patient page, one transfer per study."""
+    ensure_playwright()
+    make_partners(hospital, referrer)
+    for seed in (62, 63):
+        for path in generate_study(os.path.join(study_dir, str(seed)), seed=seed, series=2, slices=2, rows=64,
+                                   cols=64, patient_id="DMUI0001"):
+            hospital.upload_dicom(path)
+    patient = hospital.get("/patients")[0]
+    studies = hospital.get("/patients/%s" % patient)["Studies"]
+    assert len(studies) == 2
+    series = hospital.get("/studies/%s" % studies[0])["Series"][1]
+
+    sent = run_browser("send", hospital, artifacts, level="series", resource=series, partner="referrer")
+    job = hospital.get("/jobs/%s" % sent["JobId"])
+    assert job["State"] == "Success" and job["Content"]["TotalInstances"] == 2, job
+    wait_sops(referrer, sop_uids(hospital, "series", series))
+
+    shown = run_browser("send", hospital, artifacts, level="patient", resource=patient, partner="referrer",
+                        expect_transfers=2)
+    assert len(set(shown["SetIds"])) == 2
+    outbox = {t["SetId"]: t for t in hospital.get("/dicom-mail/outbox")}
+    study_uids = {hospital.get("/studies/%s" % s)["MainDicomTags"]["StudyInstanceUID"] for s in studies}
+    assert {outbox[s]["StudyInstanceUIDs"][0] for s in shown["SetIds"]} == study_uids
+    for job_id in shown["JobIds"]:
+        assert hospital.wait_job(job_id, timeout=TRANSFER_TIMEOUT)["State"] == "Success"
+    wait_sops(referrer, sop_uids(hospital, "patients", patient))

@@ -4,6 +4,7 @@
 // one phase per call:
 //
 //   node explorer_ui.mjs send    --base URL --artifacts DIR --study ID --partner NAME [--unusable NAME]
+//   node explorer_ui.mjs send    --base URL --artifacts DIR --level series|patient --resource ID --partner NAME
 //   node explorer_ui.mjs outbox  --base URL --artifacts DIR --set-id SETID
 //   node explorer_ui.mjs certify --base URL --artifacts DIR --fingerprint FPR
 //
@@ -61,17 +62,23 @@ async function shot(page, options, name, fullPage = true) {
 
 // ------------------------------------------------------------------------ phases
 
-// Study page → button → picker → confirm → job page, which must end in Success.
-async function sendPhase(page, options) {
-  const study = need(options, 'study');
-  const partner = need(options, 'partner');
-  await page.goto(`${options.base}/app/explorer.html#study?uuid=${encodeURIComponent(study)}`);
+// The list each page fills with its children: the page is loaded when it has some.
+const CHILD_LISTS = { patient: '#list-studies', study: '#list-series', series: '#list-instances' };
 
-  const button = page.locator('#study-dicom-mail-send');
+// Patient, study or series page → button → picker → confirm → the job page,
+// which must end in Success; or, for a patient of several studies, the
+// picker's list of one transfer per study.
+async function sendPhase(page, options) {
+  const level = options.level || 'study';
+  check(CHILD_LISTS[level], `--level must be one of ${Object.keys(CHILD_LISTS).join(', ')}`);
+  const resource = level === 'study' && options.study ? options.study : need(options, 'resource');
+  const partner = need(options, 'partner');
+  await page.goto(`${options.base}/app/explorer.html#${level}?uuid=${encodeURIComponent(resource)}`);
+
+  const button = page.locator(`#${level}-dicom-mail-send`);
   await button.waitFor({ state: 'visible', timeout: 30000 });
-  // The study page must have loaded its series before we act on it.
-  await page.locator('#list-series li').first().waitFor({ state: 'attached', timeout: 30000 });
-  await shot(page, options, 'explorer-study.png');
+  await page.locator(`${CHILD_LISTS[level]} li`).first().waitFor({ state: 'attached', timeout: 30000 });
+  await shot(page, options, `explorer-${level}.png`);
   await button.click();
 
   const picker = page.locator('#dicom-mail-picker');
@@ -97,8 +104,12 @@ async function sendPhase(page, options) {
   check(await confirm.isDisabled(), 'Send is enabled before a partner was picked');
   await entry.locator('label').click();
   check(await confirm.isEnabled(), 'Send stays disabled after picking a partner');
-  await shot(page, options, 'explorer-picker.png', false);
+  await shot(page, options, level === 'study' ? 'explorer-picker.png' : `explorer-picker-${level}.png`, false);
   await confirm.click();
+
+  if (options.expectTransfers) {
+    return transfersShown(page, options, picker, Number(options.expectTransfers));
+  }
 
   await page.waitForURL(/#job\?uuid=/, { timeout: 30000 }).catch(async () => {
     const error = await picker.locator('.dm-error').textContent().catch(() => '');
@@ -121,6 +132,27 @@ async function sendPhase(page, options) {
   // The stock job list of the page shows the same job.
   check((await page.locator('#job-info').textContent()).includes(jobId), 'the job page lists another job');
   return { JobId: jobId };
+}
+
+// The picker lists one transfer per study, each linking to its job page.
+async function transfersShown(page, options, picker, expected) {
+  const entries = picker.locator('li.dm-transfer');
+  await entries.first().waitFor({ state: 'visible', timeout: 30000 });
+  check(await entries.count() === expected, `the picker lists ${await entries.count()} transfers, not ${expected}`);
+  check((await picker.locator('.dm-sub').textContent()).includes(`${expected} transfers`),
+        'the picker does not say how many transfers started');
+  const result = { JobIds: [], SetIds: [] };
+  for (let i = 0; i < expected; i++) {
+    result.JobIds.push(await entries.nth(i).getAttribute('data-job'));
+    result.SetIds.push(await entries.nth(i).getAttribute('data-set-id'));
+  }
+  await shot(page, options, 'explorer-patient-transfers.png', false);
+  // The first job link leads to that job's page.
+  await entries.first().locator('a.dm-job-link').click();
+  await page.waitForURL(/#job\?uuid=/, { timeout: 30000 });
+  check(page.url().includes(encodeURIComponent(result.JobIds[0])), 'the job link leads elsewhere: ' + page.url());
+  await page.locator('#job #dicom-mail-job').waitFor({ state: 'visible', timeout: 15000 });
+  return result;
 }
 
 // Home page link → DICOM-Mail page → the transfer becomes "acknowledged".
