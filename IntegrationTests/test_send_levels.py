@@ -1,10 +1,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """POST /dicom-mail/send with resources of every level, as the Explorer's buttons and scripts name them:
-a series sends that series only, a patient one transfer per study, a mixed list each instance once."""
+a series sends that series only, a patient all its studies in one transfer, a mixed list each instance once."""
 import pytest
 
 import generate_study
-from orthanc_server import OrthancError
 from test_send_receive import upload, wait_for
 
 PATIENT_ID = "DMLEVELS01"
@@ -46,9 +45,9 @@ def received(referrer, set_ids, timeout=180):
 
 def send(hospital, resources):
     answer = hospital.post("/dicom-mail/send", {"Resources": resources, "Partner": "referrer"})
-    for transfer in answer["Transfers"]:
-        job = hospital.wait_job(transfer["ID"], timeout=120)
-        assert job["State"] == "Success", job
+    job = hospital.wait_job(answer["ID"], timeout=120)
+    assert job["State"] == "Success", job
+    assert job["Content"]["TotalInstances"] == answer["Instances"]
     return answer
 
 
@@ -56,30 +55,24 @@ def test_series_sends_that_series_only(patient):
     hospital, referrer, _, studies = patient
     series = hospital.get("/studies/%s" % studies[0])["Series"]
     answer = send(hospital, [series[1]])
-    assert len(answer["Transfers"]) == 1
-    assert answer["SetId"] == answer["Transfers"][0]["SetId"] and answer["ID"] == answer["Transfers"][0]["ID"]
     assert answer["Instances"] == 3
+    assert answer["StudyInstanceUIDs"] == [hospital.get("/studies/%s" % studies[0])["MainDicomTags"]["StudyInstanceUID"]]
     got = received(referrer, [answer["SetId"]])
     assert got[answer["SetId"]] == sops_of(hospital, "series", series[1])
     assert len(referrer.get("/series")) == 1
 
 
-def test_patient_sends_one_transfer_per_study(patient):
+def test_patient_sends_all_its_studies_in_one_transfer(patient):
     hospital, referrer, patient_id, studies = patient
     answer = send(hospital, [patient_id])
-    transfers = answer["Transfers"]
-    assert len(transfers) == 2
-    assert len({t["SetId"] for t in transfers}) == 2 and len({t["ID"] for t in transfers}) == 2
-    uids = {hospital.get("/studies/%s" % s)["MainDicomTags"]["StudyInstanceUID"]: s for s in studies}
-    assert {t["StudyInstanceUID"] for t in transfers} == set(uids)
-    assert answer["Instances"] == 12 and all(t["Instances"] == 6 for t in transfers)
-
-    got = received(referrer, [t["SetId"] for t in transfers])
-    for t in transfers:
-        assert got[t["SetId"]] == sops_of(hospital, "studies", uids[t["StudyInstanceUID"]])
-        outbox = hospital.get("/dicom-mail/outbox/" + t["SetId"])
-        assert outbox["StudyInstanceUIDs"] == [t["StudyInstanceUID"]]
-    assert len(referrer.get("/instances")) == 12
+    assert answer["Instances"] == 12
+    uids = [hospital.get("/studies/%s" % s)["MainDicomTags"]["StudyInstanceUID"] for s in studies]
+    assert sorted(answer["StudyInstanceUIDs"]) == sorted(uids)
+    outbox = hospital.get("/dicom-mail/outbox/" + answer["SetId"])
+    assert sorted(outbox["StudyInstanceUIDs"]) == sorted(uids) and outbox["TotalInstances"] == 12
+    got = received(referrer, [answer["SetId"]])
+    assert got[answer["SetId"]] == sops_of(hospital, "patients", patient_id)
+    assert len(referrer.get("/studies")) == 2
 
 
 def test_mixed_list_sends_each_instance_once(patient):
@@ -89,7 +82,6 @@ def test_mixed_list_sends_each_instance_once(patient):
     instance = hospital.get("/series/%s" % series[0])["Instances"][0]
     # The study, one of its series, one of its instances twice: one transfer of the study's 6 instances.
     answer = send(hospital, [instance, study, series[0], instance])
-    assert len(answer["Transfers"]) == 1
     assert answer["Instances"] == 6
     got = received(referrer, [answer["SetId"]])
     assert got[answer["SetId"]] == sops_of(hospital, "studies", study)
@@ -97,15 +89,17 @@ def test_mixed_list_sends_each_instance_once(patient):
     assert outbox["TotalInstances"] == 6
 
 
-def test_resources_of_two_studies_go_as_two_transfers(patient):
+def test_resources_of_two_studies_go_study_by_study(patient):
     hospital, referrer, _, studies = patient
     series_a = hospital.get("/studies/%s" % studies[0])["Series"][0]
     instance_b = hospital.get("/series/%s" % hospital.get("/studies/%s" % studies[1])["Series"][1])["Instances"][2]
-    answer = send(hospital, [series_a, instance_b])
-    assert [t["Instances"] for t in answer["Transfers"]] == [3, 1]   # in the order the request named them
-    got = received(referrer, [t["SetId"] for t in answer["Transfers"]])
-    assert got[answer["Transfers"][0]["SetId"]] == sops_of(hospital, "series", series_a)
-    assert got[answer["Transfers"][1]["SetId"]] == {
+    answer = send(hospital, [instance_b, series_a])
+    assert answer["Instances"] == 4
+    # In the order the request named them: study B's instance first.
+    assert answer["StudyInstanceUIDs"] == [hospital.get("/studies/%s" % studies[i])["MainDicomTags"]["StudyInstanceUID"]
+                                           for i in (1, 0)]
+    got = received(referrer, [answer["SetId"]])
+    assert got[answer["SetId"]] == sops_of(hospital, "series", series_a) | {
         hospital.get("/instances/%s" % instance_b)["MainDicomTags"]["SOPInstanceUID"]}
 
 
@@ -133,11 +127,9 @@ def test_unknown_and_malformed_ids_start_nothing(patient):
     assert hospital.get("/jobs") == []
 
 
-def test_synchronous_patient_waits_for_every_transfer(patient):
+def test_synchronous_patient(patient):
     hospital, _, patient_id, _ = patient
     answer = hospital.post("/dicom-mail/send", {"Resources": [patient_id], "Partner": "referrer",
                                                 "Synchronous": True}, timeout=300)
     assert answer["State"] == "Success"
-    assert [t["State"] for t in answer["Transfers"]] == ["Success", "Success"]
-    with pytest.raises(OrthancError):
-        hospital.post("/dicom-mail/send", {"Resources": [], "Partner": "referrer"})
+    assert answer["Content"]["TotalInstances"] == 12

@@ -4,8 +4,7 @@
 // /plugins/explorer.js, which explorer.html loads after its own scripts.
 //
 // - patient, study and series pages: a "Send via DICOM-Mail" entry that opens
-//   a partner picker, POSTs ../dicom-mail/send and goes to the job page (a
-//   patient of several studies: one transfer per study, listed in the picker);
+//   a partner picker, POSTs ../dicom-mail/send and goes to the job page;
 // - job page: live progress of DICOM-Mail jobs (the stock page does not poll);
 // - home page (#lookup): a link to the DICOM-Mail page, with warnings.
 // Every REST error is shown with the Message of the answer.
@@ -130,7 +129,6 @@
       '.dm-partner.dm-disabled label{cursor:not-allowed}',
       '.dm-partner.dm-selected{border-color:#2a6ebb;background:#eef5fd}',
       '.dm-name{font-weight:bold}',
-      '.dm-transfer{padding:8px 10px;word-break:break-all}',
       '.dm-addr{font-family:monospace}',
       '.dm-key-ok{color:#1b7d2b}',
       '.dm-key-bad{color:#a31515}',
@@ -268,33 +266,6 @@
     return item;
   }
 
-  // Several studies went as several transfers: list each with its job, the
-  // one page per job cannot show them all.
-  function ShowTransfers(box, partner, transfers)
-  {
-    var list = $('<ul>').addClass('dm-partners dm-transfers');
-    $.each(transfers, function (i, transfer)
-    {
-      var link = $('<a>').attr('href', 'explorer.html#job?uuid=' + encodeURIComponent(transfer.ID))
-        .addClass('dm-job-link').text('follow the job');
-      list.append($('<li>').addClass('dm-partner dm-transfer').attr('data-set-id', transfer.SetId)
-        .attr('data-job', transfer.ID)
-        .append($('<div>').addClass('dm-name').text('Transfer ' + transfer.SetId))
-        .append($('<div>').text(transfer.Instances + ' instance(s) of study ' + transfer.StudyInstanceUID))
-        .append($('<div>').append(link)));
-    });
-    $('.dm-sub, .dm-studies, .dm-info, .dm-partners, .dm-error', box).remove();
-    $('.dm-confirm', box).remove();
-    $('.dm-cancel', box).text('Close');
-    $('<p>').addClass('dm-sub').text(transfers.length + ' transfers to ' + partner +
-      ' started, one per study. Their progress and acknowledgements are on the DICOM-Mail page.')
-      .insertAfter($('h2', box));
-    list.insertBefore($('.dm-actions', box));
-    $('<div>').addClass('dm-info').append($('<a>').attr('href', APP_PAGE).attr('rel', 'external')
-      .attr('data-ajax', 'false').text('Open the DICOM-Mail page')).insertBefore($('.dm-actions', box));
-    list.on('click', 'a.dm-job-link', ClosePicker);
-  }
-
   function OpenPicker(level, uuid)
   {
     InstallStyles();
@@ -342,12 +313,12 @@
 
     if (level === 'patient')
     {
-      // The plugin sends one transfer per study: say so before the click.
+      // Say what the click will send: every study of the patient, together.
       Call('GET', '../patients/' + encodeURIComponent(uuid)).done(function (patient)
       {
         var count = $.isArray(patient.Studies) ? patient.Studies.length : 0;
-        $('.dm-studies', box).text(count === 1 ? 'The patient has 1 study: it goes as one transfer.' :
-          'The patient has ' + count + ' studies: each goes as a transfer of its own, with its own job.');
+        $('.dm-studies', box).text(count === 1 ? 'The patient has 1 study.' :
+          'All ' + count + ' studies of the patient go together, as one transfer.');
       });
     }
 
@@ -391,11 +362,6 @@
         {
           ShowPickerError('The send request was accepted, but the answer names no job.');
           confirm.prop('disabled', false).text('Send');
-          return;
-        }
-        if ($.isArray(answer.Transfers) && answer.Transfers.length > 1)
-        {
-          ShowTransfers(box, partner, answer.Transfers);
           return;
         }
         ClosePicker();

@@ -26,9 +26,9 @@ namespace DicomMail
   };
 
   // Expands Orthanc ids of patients, studies, series or instances into the
-  // instances to send, grouped by study: a transfer carries one study (the
-  // wire profile's "usually one study"), so a patient becomes one group per
-  // study. Each instance appears once, however often the request names it
+  // instances to send, grouped by study, so that a transfer spanning several
+  // studies (a patient) carries them one after the other. Each instance
+  // appears once, however often the request names it
   // (an instance twice, a series inside a named study). Groups follow the
   // order in which the request first names them; inside a group the order is
   // stable (series, instance number) so that a plan can be rebuilt identically

@@ -109,8 +109,6 @@ namespace DicomMail
       return request;
     }
 
-    // One transfer per study: "Transfers" lists them all; the top-level
-    // ID/Path/SetId name the first, so scripts written for one study work.
     void Send(RestCall& call)
     {
       if (call.GetMethod() != OrthancPluginHttpMethod_Post)
@@ -122,41 +120,22 @@ namespace DicomMail
       const SendRequest request = ParseSendRequest(body);
       const bool synchronous = !GetBoolean(body, "Asynchronous", !GetBoolean(body, "Synchronous", false));
 
-      const std::vector<SendResponse> responses = SubmitTransfers(request);
+      const SendResponse response = SubmitTransfer(request);
       Json::Value answer;
-      answer["Transfers"] = Json::arrayValue;
-      Json::UInt64 instances = 0;
-      std::string overall = "Success";
-      for (const SendResponse& response : responses)
+      answer["ID"] = response.jobId;
+      answer["Path"] = "/jobs/" + response.jobId;
+      answer["SetId"] = response.setId;
+      answer["Instances"] = static_cast<Json::UInt64>(response.instanceIds.size());
+      answer["StudyInstanceUIDs"] = Json::arrayValue;
+      for (const std::string& uid : response.studyInstanceUids)
       {
-        Json::Value transfer;
-        transfer["ID"] = response.jobId;
-        transfer["Path"] = "/jobs/" + response.jobId;
-        transfer["SetId"] = response.setId;
-        transfer["StudyInstanceUID"] = response.studyInstanceUid;
-        transfer["Instances"] = static_cast<Json::UInt64>(response.instanceIds.size());
-        if (synchronous)
-        {
-          const Json::Value job = WaitForJob(response.jobId);
-          transfer["State"] = job["State"];
-          transfer["Content"] = job["Content"];
-          if (job["State"].asString() != "Success")
-          {
-            overall = job["State"].asString();
-          }
-        }
-        instances += response.instanceIds.size();
-        answer["Transfers"].append(transfer);
+        answer["StudyInstanceUIDs"].append(uid);
       }
-      const Json::Value& first = answer["Transfers"][0];
-      answer["ID"] = first["ID"];
-      answer["Path"] = first["Path"];
-      answer["SetId"] = first["SetId"];
-      answer["Instances"] = instances;
       if (synchronous)
       {
-        answer["State"] = overall;
-        answer["Content"] = first["Content"];
+        const Json::Value job = WaitForJob(response.jobId);
+        answer["State"] = job["State"];
+        answer["Content"] = job["Content"];
       }
       call.AnswerJson(answer);
     }

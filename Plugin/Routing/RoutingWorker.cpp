@@ -104,14 +104,10 @@ namespace DicomMail
       request.origin = "rule:" + decision.ruleName;
       try
       {
-        // The decision's instances are of one study: one transfer.
-        for (const SendResponse& response : SubmitTransfers(request))
-        {
-          store.MarkSent(decision.ruleName, decision.partner, study.studyInstanceUid, response.instanceIds);
-          OrthancApi::LogWarning(Describe(decision, study) + ": sending " +
-                                 std::to_string(response.instanceIds.size()) + " instance(s) as transfer " +
-                                 response.setId + ", job " + response.jobId);
-        }
+        const SendResponse response = SubmitTransfer(request);
+        store.MarkSent(decision.ruleName, decision.partner, study.studyInstanceUid, response.instanceIds);
+        OrthancApi::LogWarning(Describe(decision, study) + ": sending " + std::to_string(response.instanceIds.size()) +
+                               " instance(s) as transfer " + response.setId + ", job " + response.jobId);
       }
       catch (const std::exception& e)
       {

@@ -11,7 +11,7 @@
 namespace DicomMail
 {
   // The thread that turns queued stable resources into transfers: reads the
-  // tags, asks the planner, submits through SubmitTransfers and records what
+  // tags, asks the planner, submits through SubmitTransfer and records what
   // went out (RoutingStore::MarkSent) so it never goes out twice.
   class RoutingWorker
   {

@@ -44,11 +44,11 @@ namespace DicomMail
       return partner;
     }
 
-    std::vector<PlannedMail> PlanMails(const PartnerSettings& partner, const ResolvedStudy& study)
+    std::vector<PlannedMail> PlanMails(const PartnerSettings& partner, const std::vector<ResolvedInstance>& instances)
     {
       PluginContext& context = PluginContext::Get();
       std::vector<PackerInstance> packed;
-      for (const ResolvedInstance& instance : study.instances)
+      for (const ResolvedInstance& instance : instances)
       {
         PackerInstance p;
         p.id = instance.orthancId;
@@ -65,79 +65,72 @@ namespace DicomMail
       const TransferPacker packer(context.GetPartners().GetSendLimit(partner), EncodedSizeModel(encoding));
       return packer.Plan(packed);
     }
-
-    SendResponse SubmitOne(const SendRequest& request, const PartnerSettings& partner, const ResolvedStudy& study)
-    {
-      OutboxStore& outbox = PluginContext::Get().GetOutbox();
-      const std::vector<PlannedMail> plan = PlanMails(partner, study);
-
-      SendResponse response;
-      response.setId = SetId::Generate();
-      response.studyInstanceUid = study.studyInstanceUid;
-      for (const ResolvedInstance& instance : study.instances)
-      {
-        response.instanceIds.push_back(instance.orthancId);
-      }
-
-      OutboxTransfer transfer;
-      transfer.setId = response.setId;
-      transfer.partner = partner.name;
-      transfer.recipient = partner.addresses.front();
-      transfer.studyInstanceUids.push_back(study.studyInstanceUid);
-      transfer.resources = request.resources;
-      transfer.totalInstances = static_cast<unsigned int>(study.instances.size());
-      transfer.totalMails = static_cast<unsigned int>(plan.size());
-      transfer.acknowledgementsRequested = partner.acknowledgements;
-      transfer.reason = "requested by " + request.origin;
-
-      std::vector<OutboxMail> mails;
-      for (const PlannedMail& planned : plan)
-      {
-        OutboxMail mail;
-        mail.part = planned.part;
-        for (size_t index : planned.instances)
-        {
-          mail.instances.push_back(study.instances[index].orthancId);
-        }
-        mails.push_back(mail);
-      }
-      outbox.CreateTransfer(transfer, mails);
-
-      try
-      {
-        response.jobId = OrthancJob::Submit(new SendJob(response.setId), request.priority);
-      }
-      catch (const std::exception& e)
-      {
-        outbox.SetTransferState(response.setId, "failed", e.what());
-        throw;
-      }
-      OutboxTransfer stored;
-      std::vector<OutboxMail> storedMails;
-      if (outbox.GetTransfer(response.setId, stored, storedMails))
-      {
-        stored.jobId = response.jobId;
-        outbox.UpdateTransfer(stored);
-      }
-      OrthancApi::LogInfo("transfer " + response.setId + " to partner " + partner.name + ": " +
-                          std::to_string(study.instances.size()) + " instances in " + std::to_string(plan.size()) +
-                          " mails, job " + response.jobId + " (" + request.origin + ")");
-      return response;
-    }
   }
 
-  std::vector<SendResponse> SubmitTransfers(const SendRequest& request)
+  SendResponse SubmitTransfer(const SendRequest& request)
   {
     const PartnerSettings partner = CheckPartner(request.partner);
     // Every id is resolved before anything is recorded: a request naming an
-    // unknown id starts nothing.
-    const std::vector<ResolvedStudy> studies = ResourceResolver::Resolve(request.resources);
-
-    std::vector<SendResponse> responses;
-    for (const ResolvedStudy& study : studies)
+    // unknown id starts nothing. Studies follow each other in the order the
+    // request named them.
+    std::vector<ResolvedInstance> instances;
+    SendResponse response;
+    for (const ResolvedStudy& study : ResourceResolver::Resolve(request.resources))
     {
-      responses.push_back(SubmitOne(request, partner, study));
+      instances.insert(instances.end(), study.instances.begin(), study.instances.end());
+      response.studyInstanceUids.push_back(study.studyInstanceUid);
     }
-    return responses;
+    for (const ResolvedInstance& instance : instances)
+    {
+      response.instanceIds.push_back(instance.orthancId);
+    }
+    const std::vector<PlannedMail> plan = PlanMails(partner, instances);
+    OutboxStore& outbox = PluginContext::Get().GetOutbox();
+    response.setId = SetId::Generate();
+
+    OutboxTransfer transfer;
+    transfer.setId = response.setId;
+    transfer.partner = partner.name;
+    transfer.recipient = partner.addresses.front();
+    transfer.studyInstanceUids = response.studyInstanceUids;
+    transfer.resources = request.resources;
+    transfer.totalInstances = static_cast<unsigned int>(instances.size());
+    transfer.totalMails = static_cast<unsigned int>(plan.size());
+    transfer.acknowledgementsRequested = partner.acknowledgements;
+    transfer.reason = "requested by " + request.origin;
+
+    std::vector<OutboxMail> mails;
+    for (const PlannedMail& planned : plan)
+    {
+      OutboxMail mail;
+      mail.part = planned.part;
+      for (size_t index : planned.instances)
+      {
+        mail.instances.push_back(instances[index].orthancId);
+      }
+      mails.push_back(mail);
+    }
+    outbox.CreateTransfer(transfer, mails);
+
+    try
+    {
+      response.jobId = OrthancJob::Submit(new SendJob(response.setId), request.priority);
+    }
+    catch (const std::exception& e)
+    {
+      outbox.SetTransferState(response.setId, "failed", e.what());
+      throw;
+    }
+    OutboxTransfer stored;
+    std::vector<OutboxMail> storedMails;
+    if (outbox.GetTransfer(response.setId, stored, storedMails))
+    {
+      stored.jobId = response.jobId;
+      outbox.UpdateTransfer(stored);
+    }
+    OrthancApi::LogInfo("transfer " + response.setId + " to partner " + partner.name + ": " +
+                        std::to_string(instances.size()) + " instances in " + std::to_string(plan.size()) +
+                        " mails, job " + response.jobId + " (" + request.origin + ")");
+    return response;
   }
 }
