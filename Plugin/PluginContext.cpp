@@ -3,6 +3,7 @@
 
 #include "Core/Common/Error.h"
 #include "Core/Crypto/GpgmeLibrary.h"
+#include "Core/Mime/MailboxFormatter.h"
 #include "Plugin/OrthancApi.h"
 
 #include <strings.h>
@@ -90,7 +91,7 @@ namespace DicomMail
   std::string PluginContext::GenerateSiteKey()
   {
     std::unique_ptr<OpenPgpContext> crypto = NewCrypto();
-    const std::string userId = configuration_.siteName + " <" + configuration_.siteAddress + ">";
+    const std::string userId = MailboxFormatter::FormatUserId(configuration_.siteName, configuration_.siteAddress);
     const std::string fpr = crypto->GenerateSiteKey(userId, configuration_.keyAlgorithm,
                                                     configuration_.ReadPassphrase());
     OrthancApi::LogWarning("created the site key " + fpr + " (" + configuration_.keyAlgorithm + ")");

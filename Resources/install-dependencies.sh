@@ -14,6 +14,8 @@ packages=(
   postfix dovecot-core dovecot-imapd dovecot-pop3d dovecot-lmtpd openssl
   # integration tests
   python3 python3-pytest python3-requests python3-pydicom python3-numpy curl procps
+  # a real mail client reads our headers (test_names.py)
+  mutt
   # the browser test of the Explorer extension (driven by playwright-core from npm)
   chromium
 )

@@ -4,6 +4,7 @@
 #include "Core/Common/Error.h"
 #include "Core/Common/Files.h"
 #include "Core/Config/ConfigReader.h"
+#include "Core/Mime/MailboxFormatter.h"
 
 #include <algorithm>
 #include <cctype>
@@ -113,11 +114,29 @@ namespace DicomMail
       return fpr;
     }
 
+    // Names go into headers encoded (MailboxFormatter), so any UTF-8 text
+    // will do, only not what no header can carry.
+    std::string ReadDisplayName(ConfigReader& reader, const std::string& key, const std::string& defaultValue)
+    {
+      const std::string name = reader.GetString(key, defaultValue);
+      if (name.empty())
+      {
+        reader.Fail(key, "must not be empty");
+      }
+      const std::string problem = MailboxFormatter::CheckDisplayName(name);
+      if (!problem.empty())
+      {
+        reader.Fail(key, "cannot be written into a mail header: it " + problem);
+      }
+      return name;
+    }
+
     PartnerSettings ParsePartner(const std::string& name, const Json::Value& value, const std::string& path)
     {
       ConfigReader reader(value, path);
       PartnerSettings partner;
       partner.name = name;
+      partner.displayName = ReadDisplayName(reader, "DisplayName", name);
       partner.fromConfiguration = true;
       partner.addresses = reader.GetStringList("Addresses");
       if (partner.addresses.empty())
@@ -198,11 +217,7 @@ namespace DicomMail
     {
       reader.Fail("SiteAddress", "not a mail address: \"" + config.siteAddress + "\"");
     }
-    config.siteName = reader.GetString("SiteName", config.siteName);
-    if (config.siteName.find_first_of("<>\r\n\"") != std::string::npos || config.siteName.empty())
-    {
-      reader.Fail("SiteName", "must be non-empty and contain none of < > \" or line breaks");
-    }
+    config.siteName = ReadDisplayName(reader, "SiteName", config.siteName);
 
     config.stateDirectory = reader.GetString("StateDirectory", config.stateDirectory);
     config.gnupgHome = reader.GetString("GnupgHome", config.stateDirectory + "/gnupg");
@@ -247,6 +262,11 @@ namespace DicomMail
     if (config.subject.empty() || config.subject.find_first_of("\r\n") != std::string::npos)
     {
       reader.Fail("Subject", "must be a non-empty single line");
+    }
+    const std::string subjectProblem = MailboxFormatter::CheckDisplayName(config.subject);
+    if (!subjectProblem.empty())
+    {
+      reader.Fail("Subject", "cannot be written into a mail header: it " + subjectProblem);
     }
     config.maxMailSize = static_cast<uint64_t>(reader.GetInteger("MaxMailSize", 10000000, 100000, 4000000000LL));
     config.acknowledgementTimeout = static_cast<unsigned int>(

@@ -44,7 +44,8 @@ namespace DicomMail
 
   struct PartnerSettings
   {
-    std::string name;
+    std::string name;                     // the id: URLs, records, metadata
+    std::string displayName;              // any UTF-8, for people and the To header; default: the id
     std::vector<std::string> addresses;   // the first one is where mail is sent
     std::string fingerprint;              // 40 hex digits, upper case
     uint64_t maxMailSize = 0;             // 0: the site's default

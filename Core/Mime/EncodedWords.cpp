@@ -219,15 +219,22 @@ namespace DicomMail
       return result;
     }
 
+    bool NeedsEncoding(const std::string& text)
+    {
+      return !IsPlainAscii(text);
+    }
+
     std::string Encode(const std::string& utf8Text)
     {
-      if (IsPlainAscii(utf8Text))
-      {
-        return utf8Text;
-      }
+      return IsPlainAscii(utf8Text) ? utf8Text : EncodeAll(utf8Text);
+    }
 
+    std::string EncodeAll(const std::string& utf8Text)
+    {
       const std::string text = TextEncoding::SanitizeUtf8(utf8Text);
-      const size_t maxBytes = 45;     // 60 base64 chars + 12 of syntax <= 75
+      // 39 bytes make 52 base64 characters, a word of 64: with "Subject: "
+      // before it a line stays within RFC 2047's 76 characters.
+      const size_t maxBytes = 39;
       std::string result;
       size_t i = 0;
       while (i < text.size())

@@ -40,6 +40,24 @@ namespace DicomMail
     bool closed_ = false;
   };
 
+  namespace
+  {
+    // What we send crosses MTAs that may refuse 8-bit headers (or mangle
+    // them), so a non-ASCII value must have been encoded (RFC 2047, RFC
+    // 2231) before it gets here: a mistake fails in our tests, not abroad.
+    void RequireSevenBit(const std::string& name, const std::string& value)
+    {
+      for (unsigned char c : value)
+      {
+        if (c >= 0x80)
+        {
+          throw Error(ErrorKind::Internal, "header " + name + " of an outgoing mail is not 7-bit: "
+                      "encode non-ASCII text (RFC 2047 / RFC 2231) before writing it");
+        }
+      }
+    }
+  }
+
   MimeWriter::MimeWriter(ByteSink& output) :
     output_(&output)
   {
@@ -74,6 +92,10 @@ namespace DicomMail
 
   void MimeWriter::WriteHeaders(const MimeHeaders& headers)
   {
+    for (const MimeHeaderField& field : headers.GetFields())
+    {
+      RequireSevenBit(field.name, field.value);
+    }
     headers.Write(output_);
   }
 
@@ -103,9 +125,11 @@ namespace DicomMail
       }
     }
 
+    const std::string typeValue = withBoundary.Format();
+    RequireSevenBit("Content-Type", typeValue);
     BeginEntity();
     WriteHeaders(headers);
-    output_.Write(MimeHeaders::FoldField("Content-Type", withBoundary.Format()) + "\r\n\r\n");
+    output_.Write(MimeHeaders::FoldField("Content-Type", typeValue) + "\r\n\r\n");
     stack_.push_back(Level{ boundary, 0 });
   }
 

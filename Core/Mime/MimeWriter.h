@@ -27,7 +27,9 @@ namespace DicomMail
   //
   // The first Begin* call writes the top-level entity; later ones write the
   // next part of the innermost open multipart. Misuse (wrong order, a second
-  // top-level entity, a multipart without parts) is an Internal error.
+  // top-level entity, a multipart without parts, a header field with a byte
+  // above 0x7F) is an Internal error: header text is 7-bit (see
+  // MailboxFormatter, EncodedWords, ContentType::FormatParameter).
   class MimeWriter
   {
   public:

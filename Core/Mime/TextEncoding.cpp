@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 
 namespace DicomMail
 {
@@ -83,6 +84,74 @@ namespace DicomMail
                        [](unsigned char c) { return static_cast<char>(tolower(c)); });
         return result;
       }
+
+      void AppendCodePoint(std::string& out, uint32_t cp)
+      {
+        if (cp < 0x80)
+        {
+          out += static_cast<char>(cp);
+        }
+        else if (cp < 0x800)
+        {
+          out += static_cast<char>(0xc0 | (cp >> 6));
+          out += static_cast<char>(0x80 | (cp & 0x3f));
+        }
+        else
+        {
+          out += static_cast<char>(0xe0 | (cp >> 12));
+          out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
+          out += static_cast<char>(0x80 | (cp & 0x3f));
+        }
+      }
+
+      // The code points of a single-byte charset that differ from Latin-1.
+      struct Difference
+      {
+        unsigned char byte;
+        uint32_t codePoint;
+      };
+
+      // ISO-8859-15 (Latin-9) replaces eight Latin-1 symbols, e.g. 0xA4 by the euro sign.
+      const Difference kIso8859_15[] =
+      {
+        { 0xa4, 0x20ac }, { 0xa6, 0x0160 }, { 0xa8, 0x0161 }, { 0xb4, 0x017d },
+        { 0xb8, 0x017e }, { 0xbc, 0x0152 }, { 0xbd, 0x0153 }, { 0xbe, 0x0178 }
+      };
+
+      // Windows-1252 puts printable characters where Latin-1 has C1 controls;
+      // 0x81, 0x8D, 0x8F, 0x90 and 0x9D are undefined (shown as U+FFFD).
+      const Difference kWindows1252[] =
+      {
+        { 0x80, 0x20ac }, { 0x81, 0xfffd }, { 0x82, 0x201a }, { 0x83, 0x0192 },
+        { 0x84, 0x201e }, { 0x85, 0x2026 }, { 0x86, 0x2020 }, { 0x87, 0x2021 },
+        { 0x88, 0x02c6 }, { 0x89, 0x2030 }, { 0x8a, 0x0160 }, { 0x8b, 0x2039 },
+        { 0x8c, 0x0152 }, { 0x8d, 0xfffd }, { 0x8e, 0x017d }, { 0x8f, 0xfffd },
+        { 0x90, 0xfffd }, { 0x91, 0x2018 }, { 0x92, 0x2019 }, { 0x93, 0x201c },
+        { 0x94, 0x201d }, { 0x95, 0x2022 }, { 0x96, 0x2013 }, { 0x97, 0x2014 },
+        { 0x98, 0x02dc }, { 0x99, 0x2122 }, { 0x9a, 0x0161 }, { 0x9b, 0x203a },
+        { 0x9c, 0x0153 }, { 0x9d, 0xfffd }, { 0x9e, 0x017e }, { 0x9f, 0x0178 }
+      };
+
+      template <size_t N>
+      std::string SingleByteToUtf8(const std::string& text, const Difference (&differences)[N])
+      {
+        std::string result;
+        result.reserve(text.size() + text.size() / 4);
+        for (unsigned char c : text)
+        {
+          uint32_t cp = c;
+          for (const Difference& d : differences)
+          {
+            if (d.byte == c)
+            {
+              cp = d.codePoint;
+              break;
+            }
+          }
+          AppendCodePoint(result, cp);
+        }
+        return result;
+      }
     }
 
     bool IsValidUtf8(const std::string& text)
@@ -128,15 +197,7 @@ namespace DicomMail
       result.reserve(text.size() + text.size() / 4);
       for (unsigned char c : text)
       {
-        if (c < 0x80)
-        {
-          result += static_cast<char>(c);
-        }
-        else
-        {
-          result += static_cast<char>(0xc0 | (c >> 6));
-          result += static_cast<char>(0x80 | (c & 0x3f));
-        }
+        AppendCodePoint(result, c);
       }
       return result;
     }
@@ -144,10 +205,17 @@ namespace DicomMail
     std::string ToUtf8(const std::string& bytes, const std::string& charset)
     {
       const std::string c = Lower(charset);
-      if (c == "iso-8859-1" || c == "latin1" || c == "iso8859-1" || c == "iso_8859-1" ||
-          c == "iso-8859-15" || c == "windows-1252" || c == "cp1252")
+      if (c == "iso-8859-1" || c == "latin1" || c == "iso8859-1" || c == "iso_8859-1")
       {
         return Latin1ToUtf8(bytes);
+      }
+      if (c == "iso-8859-15" || c == "iso8859-15" || c == "iso_8859-15" || c == "latin-9" || c == "latin9")
+      {
+        return SingleByteToUtf8(bytes, kIso8859_15);
+      }
+      if (c == "windows-1252" || c == "cp1252")
+      {
+        return SingleByteToUtf8(bytes, kWindows1252);
       }
       return SanitizeUtf8(bytes);
     }

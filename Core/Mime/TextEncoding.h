@@ -17,8 +17,9 @@ namespace DicomMail
     std::string Latin1ToUtf8(const std::string& text);
 
     // Converts "bytes" in charset "charset" (case-insensitive) to UTF-8:
-    // UTF-8, US-ASCII, ISO-8859-1 (also -15 and windows-1252, approximated as
-    // Latin-1); any other charset is treated as UTF-8 and sanitized.
+    // UTF-8, US-ASCII, ISO-8859-1, ISO-8859-15 and Windows-1252 (each with
+    // its own table where it differs from Latin-1); any other charset is
+    // treated as UTF-8 and sanitized.
     std::string ToUtf8(const std::string& bytes, const std::string& charset);
   }
 }

@@ -3,6 +3,7 @@
 
 #include "Core/Common/Error.h"
 #include "Core/Crypto/Fingerprint.h"
+#include "Core/Mime/MailboxFormatter.h"
 
 #include <strings.h>
 
@@ -51,6 +52,7 @@ namespace DicomMail
   {
     PartnerSettings p;
     p.name = record.name;
+    p.displayName = record.displayName.empty() ? record.name : record.displayName;
     p.addresses = record.addresses;
     p.fingerprint = record.fingerprint;
     p.maxMailSize = record.maxMailSize;
@@ -138,7 +140,7 @@ namespace DicomMail
       throw Error(ErrorKind::BadInput, "the body must be a JSON object");
     }
     static const char* const known[] = {"Addresses", "Fingerprint", "MaxMailSize", "Acknowledgements",
-                                        "Compression", "Name"};
+                                        "Compression", "Name", "DisplayName"};
     for (const std::string& key : body.getMemberNames())
     {
       bool ok = false;
@@ -161,6 +163,17 @@ namespace DicomMail
 
     PartnerRecord record;
     record.name = name;
+    if (body.isMember("DisplayName") && !body["DisplayName"].isNull())
+    {
+      const Json::Value& displayName = body["DisplayName"];
+      const std::string problem = displayName.isString() ?
+        MailboxFormatter::CheckDisplayName(displayName.asString()) : "is not a string";
+      if (!problem.empty())
+      {
+        throw Error(ErrorKind::BadInput, "\"DisplayName\" " + problem);
+      }
+      record.displayName = displayName.asString();   // "" means the name
+    }
     const Json::Value& addresses = body["Addresses"];
     if (addresses.isString())
     {
@@ -232,6 +245,18 @@ namespace DicomMail
     return store_.Remove(name);
   }
 
+  std::string PartnerDirectory::GetDisplayName(const std::string& name) const
+  {
+    PartnerSettings partner;
+    return Lookup(name, partner) ? partner.displayName : "";
+  }
+
+  std::string PartnerDirectory::GetDisplayNameByAddress(const std::string& address) const
+  {
+    PartnerSettings partner;
+    return LookupByAddress(address, partner) ? partner.displayName : "";
+  }
+
   uint64_t PartnerDirectory::GetMaxMailSize(const PartnerSettings& partner) const
   {
     return partner.maxMailSize == 0 ? defaultMaxMailSize_ : partner.maxMailSize;
@@ -246,6 +271,7 @@ namespace DicomMail
   {
     Json::Value v;
     v["Name"] = partner.name;
+    v["DisplayName"] = partner.displayName;
     v["Addresses"] = Json::arrayValue;
     for (const std::string& a : partner.addresses)
     {

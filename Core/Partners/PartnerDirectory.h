@@ -31,6 +31,13 @@ namespace DicomMail
     PartnerSettings Put(const std::string& name, const Json::Value& body);
     bool Remove(const std::string& name);   // throws BadInput for configured ones
 
+    // The partner's name for people (its "DisplayName"); "" for an unknown
+    // partner, e.g. one deleted since.
+    std::string GetDisplayName(const std::string& name) const;
+
+    // The same for the partner one of whose addresses is "address"; "" if none.
+    std::string GetDisplayNameByAddress(const std::string& address) const;
+
     uint64_t GetMaxMailSize(const PartnerSettings& partner) const;
 
     // What our mails may weigh when they leave: the partner's limit less room

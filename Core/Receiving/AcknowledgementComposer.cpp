@@ -5,6 +5,7 @@
 #include "Core/Common/Files.h"
 #include "Core/Common/MailDate.h"
 #include "Core/Mime/EncodedWords.h"
+#include "Core/Mime/MailboxFormatter.h"
 #include "Core/Mime/MimeIdentifiers.h"
 #include "Core/Mime/MimeWriter.h"
 #include "Core/Sending/WireHeaders.h"
@@ -19,15 +20,6 @@ namespace DicomMail
     {
       const size_t at = address.rfind('@');
       return at == std::string::npos ? "localhost" : address.substr(at + 1);
-    }
-
-    std::string FormatMailbox(const std::string& name, const std::string& address)
-    {
-      if (name.empty())
-      {
-        return "<" + address + ">";
-      }
-      return EncodedWords::Encode(name) + " <" + address + ">";
     }
 
     // gpg writes armor with LF line ends; MIME wants CRLF.
@@ -56,7 +48,8 @@ namespace DicomMail
                                                            const std::string& subject,
                                                            const std::string& signerFingerprint,
                                                            OpenPgpContext& crypto,
-                                                           const std::string& path)
+                                                           const std::string& path,
+                                                           const std::string& toName)
   {
     // The signed text is exactly the entity as written (CRLF throughout).
     const std::string entity = MdnBuilder::Build(content);
@@ -72,8 +65,8 @@ namespace DicomMail
     result.messageId = MimeIdentifiers::GenerateMessageId(DomainOf(fromAddress));
 
     MimeHeaders headers;
-    headers.Add("From", FormatMailbox(fromName, fromAddress));
-    headers.Add("To", "<" + toAddress + ">");
+    headers.Add("From", MailboxFormatter::FormatMailbox(fromName, fromAddress));
+    headers.Add("To", MailboxFormatter::FormatMailbox(toName, toAddress));
     headers.Add("Date", MailDate::Format(time(nullptr)));
     headers.Add("Message-ID", result.messageId);
     headers.Add("Subject", EncodedWords::Encode(subject));

@@ -28,7 +28,8 @@ namespace DicomMail
     static const char* const kDefaultSubject;   // "DICOM-eMail acknowledgement"
 
     // Writes "path" (0600, synced); throws on failure (the caller removes
-    // the file).
+    // the file). Names are UTF-8 ("toName" may be empty), encoded by
+    // MailboxFormatter.
     static ComposedAcknowledgement Compose(const MdnContent& content,
                                            const std::string& fromAddress,
                                            const std::string& fromName,
@@ -36,6 +37,7 @@ namespace DicomMail
                                            const std::string& subject,
                                            const std::string& signerFingerprint,
                                            OpenPgpContext& crypto,
-                                           const std::string& path);
+                                           const std::string& path,
+                                           const std::string& toName = "");
   };
 }

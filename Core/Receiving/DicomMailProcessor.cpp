@@ -164,6 +164,7 @@ namespace DicomMail
   void DicomMailProcessor::ReadOuterFacts(const MailClassification& facts, ProcessResult& result) const
   {
     result.fromAddress = facts.fromAddress;
+    result.fromName = facts.fromName;
     result.messageId = facts.messageId;
     result.senderDate = facts.hasDate ? facts.date : 0;
     result.dispositionNotificationTo = facts.dispositionNotificationTo;

@@ -19,6 +19,7 @@ namespace DicomMail
 
     std::string contentType;                     // "multipart/encrypted", ...
     std::string fromAddress;                     // lower-case addr-spec, "" if none
+    std::string fromName;                        // decoded display name, for display only
     std::string messageId;                       // as written, "<...>"
     std::string dateText;                        // the Date value as written
     time_t date = 0;                             // parsed Date; 0 when absent or unparsable

@@ -7,6 +7,7 @@
 #include "Core/Common/Error.h"
 #include "Core/Common/Files.h"
 #include "Core/Common/MailDate.h"
+#include "Core/Mime/MailboxFormatter.h"
 #include "Core/Mime/MimeParser.h"
 #include "Core/Mime/TextEncoding.h"
 #include "Core/Receiving/MailAddress.h"
@@ -168,6 +169,7 @@ namespace DicomMail
     }
 
     result.fromAddress = MailAddress::Extract(headers.Get("From"));
+    result.fromName = MailboxFormatter::ExtractDisplayName(headers.Get("From"));
     result.messageId = TextEncoding::SanitizeUtf8(headers.Get("Message-ID"));
     result.dateText = TextEncoding::SanitizeUtf8(headers.Get("Date"));
     result.hasDate = MailDate::Parse(headers.Get("Date"), result.date);

@@ -36,6 +36,7 @@ namespace DicomMail
 
     std::string messageId;
     std::string fromAddress;
+    std::string fromName;             // the clear From's display name: display only, never decided on
     std::string dispositionNotificationTo;
     std::string partner;              // from ITrustPolicy, "" for an unknown sender
     std::string signerFingerprint;    // primary key of the (first good) signature

@@ -4,6 +4,8 @@
 #include "Core/Common/Error.h"
 #include "Core/Common/Files.h"
 #include "Core/Common/MailDate.h"
+#include "Core/Mime/EncodedWords.h"
+#include "Core/Mime/MailboxFormatter.h"
 #include "Core/Mime/MimeIdentifiers.h"
 #include "Core/Mime/MimeWriter.h"
 #include "Core/Mime/PgpArmorWriter.h"
@@ -18,15 +20,6 @@ namespace DicomMail
     {
       const size_t at = address.rfind('@');
       return at == std::string::npos ? "localhost" : address.substr(at + 1);
-    }
-
-    std::string FormatMailbox(const std::string& name, const std::string& address)
-    {
-      if (name.empty())
-      {
-        return "<" + address + ">";
-      }
-      return "\"" + name + "\" <" + address + ">";
     }
   }
 
@@ -47,11 +40,11 @@ namespace DicomMail
     result.messageId = MimeIdentifiers::GenerateMessageId(DomainOf(envelope.fromAddress));
 
     MimeHeaders headers;
-    headers.Add("From", FormatMailbox(envelope.fromName, envelope.fromAddress));
-    headers.Add("To", "<" + envelope.toAddress + ">");
+    headers.Add("From", MailboxFormatter::FormatMailbox(envelope.fromName, envelope.fromAddress));
+    headers.Add("To", MailboxFormatter::FormatMailbox(envelope.toName, envelope.toAddress));
     headers.Add("Date", MailDate::Format(envelope.date == 0 ? time(nullptr) : envelope.date));
     headers.Add("Message-ID", result.messageId);
-    headers.Add("Subject", envelope.subject);
+    headers.Add("Subject", EncodedWords::Encode(envelope.subject));
     headers.Add("MIME-Version", "1.0");
     WireHeaders::AddSetHeaders(headers, envelope.setId, envelope.part, envelope.total);
     if (!envelope.dispositionNotificationTo.empty())

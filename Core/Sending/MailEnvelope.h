@@ -13,9 +13,10 @@ namespace DicomMail
   struct MailEnvelope
   {
     std::string fromAddress;
-    std::string fromName;
+    std::string fromName;                    // UTF-8, encoded when written
     std::string toAddress;
-    std::string subject = "DICOM-eMail";
+    std::string toName;                      // UTF-8, encoded when written; "" for none
+    std::string subject = "DICOM-eMail";     // UTF-8, encoded when written
     std::string setId;
     unsigned int part = 1;
     unsigned int total = 1;

@@ -25,7 +25,7 @@ namespace DicomMail
 
     const char kMailColumns[] =
       "id, set_id, part, total, message_id, account, mailbox_uid, state, reason, received_at, "
-      "processed_at, disposition, bytes, stored_path, mdn_sent";
+      "processed_at, disposition, bytes, stored_path, mdn_sent, from_name";
 
     const char kFragmentColumns[] =
       "partial_id, number, total, account, server_id, set_id, set_part, received_at, path, message_id";
@@ -83,6 +83,7 @@ namespace DicomMail
       m.bytes = row.ColumnUint64(12);
       m.storedPath = row.ColumnText(13);
       m.mdnSent = row.ColumnBool(14);
+      m.fromName = row.ColumnText(15);
       return m;
     }
 
@@ -118,7 +119,8 @@ namespace DicomMail
         .BindText(12, m.disposition)
         .BindUint64(13, m.bytes)
         .BindText(14, m.storedPath)
-        .BindBool(15, m.mdnSent);
+        .BindBool(15, m.mdnSent)
+        .BindText(16, m.fromName);
     }
 
     void CheckMail(const InboxMail& m)
@@ -219,7 +221,8 @@ namespace DicomMail
     return select.Step();
   }
 
-  int64_t InboxStore::RecordMailAndTransfer(const InboxMail& mail, const InboxTransfer* transfer)
+  int64_t InboxStore::RecordMailAndTransfer(const InboxMail& mail, const InboxTransfer* transfer,
+                                            const QueuedAcknowledgement* acknowledgement)
   {
     SqliteTransaction transaction(db_);
     int64_t id = mail.id;
@@ -235,6 +238,12 @@ namespace DicomMail
     {
       PutTransfer(*transfer);
     }
+    if (acknowledgement != nullptr)
+    {
+      QueuedAcknowledgement answer = *acknowledgement;
+      answer.mailId = id;
+      AcknowledgementQueueStore(db_).Add(answer);
+    }
     transaction.Commit();
     return id;
   }
@@ -248,7 +257,7 @@ namespace DicomMail
       record.receivedAt = UtcTime::Now();
     }
     SqliteStatement insert(db_, std::string("INSERT INTO inbox_mails (") + kMailColumns +
-                           ") VALUES (NULL, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
+                           ") VALUES (NULL, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
                            " RETURNING id");
     BindMailFields(insert, record);
     if (!insert.Step())
@@ -266,7 +275,7 @@ namespace DicomMail
     SqliteStatement update(db_,
       "UPDATE inbox_mails SET set_id = ?2, part = ?3, total = ?4, message_id = ?5, account = ?6, "
       "mailbox_uid = ?7, state = ?8, reason = ?9, received_at = ?10, processed_at = ?11, "
-      "disposition = ?12, bytes = ?13, stored_path = ?14, mdn_sent = ?15 WHERE id = ?1");
+      "disposition = ?12, bytes = ?13, stored_path = ?14, mdn_sent = ?15, from_name = ?16 WHERE id = ?1");
     update.BindInt64(1, mail.id);
     BindMailFields(update, mail);
     if (update.Run() == 0)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "Core/Store/AcknowledgementQueueStore.h"
 #include "Core/Store/SqliteDatabase.h"
 
 #include <cstdint>
@@ -48,6 +49,10 @@ namespace DicomMail
     uint64_t bytes = 0;
     std::string storedPath;               // a kept copy of the raw mail, "" if none
     bool mdnSent = false;
+    // The display name of the mail's From, decoded (MailboxFormatter::
+    // ExtractDisplayName): clear text any stranger can write, never
+    // authenticated. For people to read; no decision may depend on it.
+    std::string fromName;
   };
 
   // One message/partial fragment waiting for its siblings.
@@ -97,9 +102,11 @@ namespace DicomMail
     // Returns the new mail's id.
     int64_t RecordMail(const InboxMail& mail);
 
-    // The mail (new when its id is 0, else updated) and its transfer in one
-    // transaction: a crash never leaves one without the other. Returns the id.
-    int64_t RecordMailAndTransfer(const InboxMail& mail, const InboxTransfer* transfer);
+    // The mail (new when its id is 0, else updated), its transfer and the
+    // acknowledgement that answers it (queued for the mail's id) in one
+    // transaction: a crash never leaves one without the others. Returns the id.
+    int64_t RecordMailAndTransfer(const InboxMail& mail, const InboxTransfer* transfer,
+                                  const QueuedAcknowledgement* acknowledgement = nullptr);
 
     // Overwrites every field of the mail with this id.
     void UpdateMail(const InboxMail& mail);
@@ -144,6 +151,13 @@ namespace DicomMail
     // lack fragments (no total known yet, or fewer distinct numbers than the
     // total); oldest first.
     std::vector<std::string> ListIncompleteOlderThan(const std::string& time);
+
+    // The connection, for stores whose rows share the inbox's transactions
+    // (AcknowledgementQueueStore).
+    SqliteDatabase& GetDatabase()
+    {
+      return db_;
+    }
 
   private:
     SqliteDatabase& db_;

@@ -10,7 +10,7 @@ namespace DicomMail
   namespace
   {
     const char kColumns[] =
-      "name, addresses, fingerprint, max_mail_size, acknowledgements, compression";
+      "name, addresses, fingerprint, max_mail_size, acknowledgements, compression, display_name";
 
     PartnerRecord ReadPartner(SqliteStatement& row)
     {
@@ -21,6 +21,7 @@ namespace DicomMail
       record.maxMailSize = row.ColumnUint64(3);
       record.acknowledgements = row.ColumnBool(4);
       record.compression = row.ColumnBool(5);
+      record.displayName = row.ColumnText(6);
       return record;
     }
   }
@@ -61,13 +62,14 @@ namespace DicomMail
       throw Error(ErrorKind::BadInput, "A partner needs a name");
     }
     SqliteStatement insert(db_, std::string("INSERT OR REPLACE INTO partners (") + kColumns +
-                           ") VALUES (?, ?, ?, ?, ?, ?)");
+                           ") VALUES (?, ?, ?, ?, ?, ?, ?)");
     insert.BindText(1, record.name)
       .BindStringList(2, record.addresses)
       .BindText(3, record.fingerprint)
       .BindUint64(4, record.maxMailSize)
       .BindBool(5, record.acknowledgements)
-      .BindBool(6, record.compression);
+      .BindBool(6, record.compression)
+      .BindText(7, record.displayName);
     insert.Run();
   }
 

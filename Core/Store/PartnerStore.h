@@ -14,6 +14,7 @@ namespace DicomMail
   struct PartnerRecord
   {
     std::string name;
+    std::string displayName;              // UTF-8; "" = the name
     std::vector<std::string> addresses;
     std::string fingerprint;
     uint64_t maxMailSize = 10000000;

@@ -147,6 +147,39 @@ namespace DicomMail
         R"SQL(
         ALTER TABLE fragments ADD COLUMN message_id TEXT NOT NULL DEFAULT '';
         )SQL",
+
+        // Version 3: acknowledgements to send, written with the outcome of
+        // the mail they answer, so none is lost to a crash
+        // (AcknowledgementQueueStore).
+        // inbox_mails.mdn_sent is set when one is sent.
+        R"SQL(
+        CREATE TABLE acknowledgement_queue (
+          id                  INTEGER PRIMARY KEY,
+          mail_id             INTEGER NOT NULL,
+          recipient           TEXT NOT NULL,
+          original_message_id TEXT NOT NULL,
+          disposition         TEXT NOT NULL,
+          set_id              TEXT NOT NULL,
+          set_part            TEXT NOT NULL,
+          detail              TEXT NOT NULL,
+          reporting_ua        TEXT NOT NULL,
+          final_recipient     TEXT NOT NULL,
+          created_at          TEXT NOT NULL,
+          attempts            INTEGER NOT NULL,
+          next_attempt_at     TEXT NOT NULL,
+          last_error          TEXT NOT NULL,
+          last_attempt_at     TEXT NOT NULL,
+          sent_at             TEXT NOT NULL
+        );
+        CREATE INDEX acknowledgement_queue_pending ON acknowledgement_queue (sent_at, next_attempt_at);
+        )SQL",
+
+        // Version 4: a partner's name for people (UTF-8, '' = its id), and the
+        // display name of a received mail's From (clear text, unauthenticated).
+        R"SQL(
+        ALTER TABLE partners ADD COLUMN display_name TEXT NOT NULL DEFAULT '';
+        ALTER TABLE inbox_mails ADD COLUMN from_name TEXT NOT NULL DEFAULT '';
+        )SQL",
       };
 
       const int kLatest = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));

@@ -142,6 +142,7 @@ namespace DicomMail
     envelope.fromAddress = config.siteAddress;
     envelope.fromName = config.siteName;
     envelope.toAddress = transfer_.recipient;
+    envelope.toName = partner_.displayName;
     envelope.subject = config.subject;
     envelope.setId = setId_;
     envelope.binaryDicomParts = config.binaryDicomParts;

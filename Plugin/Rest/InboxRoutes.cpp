@@ -24,6 +24,7 @@ namespace DicomMail
       Json::Value v;
       v["SetId"] = t.setId;
       v["Partner"] = Nullable(t.partner);
+      v["PartnerName"] = Nullable(PluginContext::Get().GetPartners().GetDisplayName(t.partner));
       v["Sender"] = t.senderAddress;
       v["SignerFingerprint"] = Nullable(t.signerFingerprint);
       v["MailsReceived"] = t.mailsReceived;
@@ -64,6 +65,9 @@ namespace DicomMail
       v["Total"] = m.total;
       v["MessageId"] = m.messageId;
       v["Account"] = m.account;
+      // Whatever the sender wrote into its clear From header, decoded: shown,
+      // never trusted (the partner is who signed, see the transfer).
+      v["FromName"] = m.fromName;
       v["State"] = m.state;
       v["Reason"] = m.reason;
       v["ReceivedAt"] = Nullable(m.receivedAt);

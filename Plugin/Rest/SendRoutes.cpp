@@ -145,6 +145,8 @@ namespace DicomMail
       Json::Value v;
       v["SetId"] = t.setId;
       v["Partner"] = t.partner;
+      const std::string partnerName = PluginContext::Get().GetPartners().GetDisplayName(t.partner);
+      v["PartnerName"] = partnerName.empty() ? Json::Value() : Json::Value(partnerName);
       v["Recipient"] = t.recipient;
       v["StudyInstanceUIDs"] = Json::arrayValue;
       for (const std::string& uid : t.studyInstanceUids)
