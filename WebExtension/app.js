@@ -528,6 +528,14 @@
     {
       warnings.appendChild(El('div', { className: 'warning', text: 'This site has no key: nothing can be sent.' }));
     }
+    var acks = status.PendingAcknowledgements;
+    if (acks && acks.Failing > 0)
+    {
+      warnings.appendChild(El('div', { className: 'warning', 'data-warning': 'acknowledgements',
+        text: acks.Count + ' acknowledgement(s) to partners not sent yet (oldest ' + FormatDate(acks.Oldest) +
+          '), retried ' + (acks.NextAttempt ? 'at ' + FormatDate(acks.NextAttempt) : 'soon') + ': ' +
+          (acks.LastError || 'no message') }));
+    }
   }
 
   function RenderOutbox(transfers)

@@ -279,6 +279,7 @@ namespace DicomMail
     mail.messageId = facts.messageId.substr(0, 998);
     mail.account = d_.account;
     mail.mailboxUid = sources.empty() ? "" : sources.front().serverId;
+    mail.fromName = facts.fromName;
     mail.state = "rejected";
     mail.reason = reason;
     mail.processedAt = UtcTime::Now();
@@ -318,7 +319,13 @@ namespace DicomMail
       again.dispositionNotificationTo = facts.dispositionNotificationTo;
       std::string fpr;
       d_.trust->ExpectedSigner(facts.fromAddress, again.partner, fpr);
-      Acknowledge(again);
+      QueuedAcknowledgement acknowledgement;
+      if (AcknowledgementFor(again, acknowledgement))
+      {
+        // Queued before the move: a crash in between answers twice, never not at all.
+        d_.acknowledgements->Add(acknowledgement);
+        d_.events->OnAcknowledgementsQueued();
+      }
       Finish(session, sources, IMailboxSession::Destination::Processed, kOutcomeProcessed);
       return;
     }
@@ -395,7 +402,6 @@ namespace DicomMail
       kept = KeepCopy(path, result.outcome == ProcessOutcome::Quarantined ? "quarantined" : "rejected");
     }
     RecordOutcome(result, MailRecordFor(result, sources.front().serverId, kept));
-    Acknowledge(result);
 
     if (result.IsPositive())
     {
@@ -428,6 +434,7 @@ namespace DicomMail
     mail.messageId = result.messageId.substr(0, 998);
     mail.account = d_.account;
     mail.mailboxUid = serverId;
+    mail.fromName = result.fromName;
     mail.state = StateOf(result.outcome);
     mail.reason = Join(result.reasons);
     mail.processedAt = UtcTime::Now();
@@ -441,7 +448,15 @@ namespace DicomMail
   {
     InboxTransfer transfer;
     const bool hasTransfer = ComputeTransfer(result, mail, transfer);
-    return d_.inbox->RecordMailAndTransfer(mail, hasTransfer ? &transfer : nullptr);
+    QueuedAcknowledgement acknowledgement;
+    const bool answer = AcknowledgementFor(result, acknowledgement);
+    const int64_t id = d_.inbox->RecordMailAndTransfer(mail, hasTransfer ? &transfer : nullptr,
+                                                       answer ? &acknowledgement : nullptr);
+    if (answer)
+    {
+      d_.events->OnAcknowledgementsQueued();
+    }
+    return id;
   }
 
   bool InboxPoller::ComputeTransfer(const ProcessResult& result, const InboxMail& newMail,
@@ -530,12 +545,12 @@ namespace DicomMail
     return true;
   }
 
-  void InboxPoller::Acknowledge(const ProcessResult& result)
+  bool InboxPoller::AcknowledgementFor(const ProcessResult& result, QueuedAcknowledgement& acknowledgement) const
   {
     const std::string& to = result.dispositionNotificationTo;
     if (to.empty() || d_.siteFingerprint.empty())
     {
-      return;
+      return false;
     }
     // No backscatter: answer trusted signers, or else only the addresses of
     // configured partners.
@@ -544,13 +559,13 @@ namespace DicomMail
       !result.signerFingerprint.empty();
     if (!trustedSigner && !d_.trust->ExpectedSigner(to, partner, fpr))
     {
-      return;
+      return false;
     }
     if (result.messageId.empty())
     {
-      return;
+      return false;
     }
-    MdnContent content;
+    MdnContent& content = acknowledgement.content;
     const std::string& site = d_.configuration->siteAddress;
     content.reportingUa = site.substr(site.find('@') + 1) + "; Orthanc DICOM-Mail " DICOM_MAIL_VERSION;
     content.finalRecipient = site;
@@ -562,7 +577,8 @@ namespace DicomMail
     {
       content.detail = Printable(result.reasons.front());
     }
-    d_.events->QueueAcknowledgement(content, to);
+    acknowledgement.recipient = to;
+    return true;
   }
 
   void InboxPoller::HandleAcknowledgement(IMailboxSession& session, const ServerMessage& message,
@@ -780,7 +796,6 @@ namespace DicomMail
       {
         Files::Remove(kept);
       }
-      Acknowledge(result);
       if (result.IsPositive())
       {
         imported++;

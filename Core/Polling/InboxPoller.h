@@ -10,6 +10,7 @@
 #include "Core/Receiving/ITrustPolicy.h"
 #include "Core/Receiving/MailClassification.h"
 #include "Core/Receiving/ProcessResult.h"
+#include "Core/Store/AcknowledgementQueueStore.h"
 #include "Core/Store/InboxStore.h"
 #include "Core/Store/OutboxStore.h"
 
@@ -48,6 +49,7 @@ namespace DicomMail
       std::string siteFingerprint;
       InboxStore* inbox = nullptr;
       OutboxStore* outbox = nullptr;
+      AcknowledgementQueueStore* acknowledgements = nullptr;
       OpenPgpContext* crypto = nullptr;
       ITrustPolicy* trust = nullptr;
       IInstanceImporter* importer = nullptr;
@@ -79,8 +81,8 @@ namespace DicomMail
                        const Listing& listing, PollSummary& summary);
     void HandleDicomMail(IMailboxSession& session, const std::vector<ServerMessage>& sources,
                          const std::string& path, const MailClassification& facts, PollSummary& summary);
-    // Records, acknowledges and moves a processed mail; "path" (for a kept
-    // copy) may be empty once the mail was prepared.
+    // Records (with its acknowledgement) and moves a processed mail; "path"
+    // (for a kept copy) may be empty once the mail was prepared.
     void CompleteDicomMail(IMailboxSession& session, const std::vector<ServerMessage>& sources,
                            const std::string& path, const ProcessResult& result, PollSummary& summary);
 
@@ -105,10 +107,11 @@ namespace DicomMail
     std::string KeepCopy(const std::string& path, const std::string& label);
     InboxMail MailRecordFor(const ProcessResult& result, const std::string& serverId,
                             const std::string& keptPath) const;
-    // The mail and its transfer in one transaction.
+    // The mail, its transfer and its acknowledgement in one transaction.
     int64_t RecordOutcome(const ProcessResult& result, const InboxMail& mail);
     bool ComputeTransfer(const ProcessResult& result, const InboxMail& newMail, InboxTransfer& transfer) const;
-    void Acknowledge(const ProcessResult& result);
+    // Whether this mail is answered, and with what; false for none.
+    bool AcknowledgementFor(const ProcessResult& result, QueuedAcknowledgement& acknowledgement) const;
     void ReportIncompleteFragments();
     void Log(const std::string& message) const;
 

@@ -2,6 +2,7 @@
 #include "Plugin/Rest/Routes.h"
 
 #include "Core/Crypto/GpgmeLibrary.h"
+#include "Core/Store/AcknowledgementQueueStore.h"
 #include "Plugin/PluginContext.h"
 #include "Plugin/Rest/KeyJson.h"
 
@@ -9,6 +10,25 @@ namespace DicomMail
 {
   namespace
   {
+    Json::Value TextOrNull(const std::string& text)
+    {
+      return text.empty() ? Json::Value() : Json::Value(text);
+    }
+
+    // Acknowledgements recorded but not yet accepted by the SMTP server; one
+    // that keeps failing shows here (and on the DICOM-Mail page) with why.
+    Json::Value PendingAcknowledgements(const AcknowledgementQueueSummary& queue)
+    {
+      Json::Value v;
+      v["Count"] = static_cast<Json::UInt64>(queue.pending);
+      v["Failing"] = static_cast<Json::UInt64>(queue.failing);
+      v["Oldest"] = TextOrNull(queue.oldestPending);
+      v["NextAttempt"] = TextOrNull(queue.nextAttemptAt);
+      v["LastError"] = TextOrNull(queue.lastError);
+      v["LastErrorAt"] = TextOrNull(queue.lastErrorAt);
+      return v;
+    }
+
     void GetStatus(RestCall& call)
     {
       if (call.GetMethod() != OrthancPluginHttpMethod_Get)
@@ -26,6 +46,10 @@ namespace DicomMail
       status["Accounts"] = context.GetStatusBoard().ToJson();
       status["Gpgme"] = GpgmeLibrary::GetGpgmeVersion();
       status["Gpg"] = GpgmeLibrary::GetGpgEngineVersion();
+      const AcknowledgementQueueSummary acknowledgements =
+        AcknowledgementQueueStore(context.GetInbox().GetDatabase()).Summarize();
+      status["PendingAcknowledgements"] = PendingAcknowledgements(acknowledgements);
+      status["SentAcknowledgements"] = static_cast<Json::UInt64>(acknowledgements.sent);
 
       // Keys that expire soon, so the admin renews them before sending stops.
       status["ExpiringKeys"] = Json::arrayValue;

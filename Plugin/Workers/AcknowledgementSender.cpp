@@ -5,11 +5,28 @@
 #include "Core/Common/Files.h"
 #include "Core/Crypto/OpenPgpContext.h"
 #include "Core/Receiving/AcknowledgementComposer.h"
+#include "Core/Store/UtcTime.h"
 #include "Plugin/OrthancApi.h"
 #include "Plugin/PluginContext.h"
 
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+
 namespace DicomMail
 {
+  namespace
+  {
+    // Also the look for rows another path queued without waking us.
+    const int64_t kScanInterval = 30;
+    const unsigned int kBatch = 50;
+
+    int64_t Now()
+    {
+      return static_cast<int64_t>(time(nullptr));
+    }
+  }
+
   AcknowledgementSender::~AcknowledgementSender()
   {
     Stop();
@@ -38,79 +55,138 @@ namespace DicomMail
     }
   }
 
-  void AcknowledgementSender::Queue(const MdnContent& content, const std::string& to)
+  void AcknowledgementSender::Wake()
   {
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      queue_.emplace_back(content, to);
+      woken_ = true;
     }
     wake_.notify_one();
   }
 
+  bool AcknowledgementSender::IsStopping()
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return stop_;
+  }
+
   void AcknowledgementSender::Run()
   {
+    AcknowledgementQueueStore queue(PluginContext::Get().GetInbox().GetDatabase());
+    int64_t pausedUntil = 0;   // while the server fails, nothing is tried before this
     for (;;)
     {
-      std::pair<MdnContent, std::string> next;
+      int64_t next = Now() + kScanInterval;
+      if (Now() >= pausedUntil)
       {
-        std::unique_lock<std::mutex> lock(mutex_);
-        wake_.wait(lock, [this] { return stop_ || !queue_.empty(); });
-        if (queue_.empty())
+        try
         {
-          break;   // stopping, and everything queued is sent
+          next = SendDue(queue, pausedUntil);
         }
-        next = std::move(queue_.front());
-        queue_.pop_front();
-      }
-      try
-      {
-        SendOne(next.first, next.second);
-      }
-      catch (const std::exception& e)
-      {
-        smtp_.reset();   // a fresh connection for the next one
-        OrthancApi::LogWarning("cannot send the acknowledgement for transfer " + next.first.setId + " to " +
-                               next.second + ": " + e.what());
-        std::lock_guard<std::mutex> lock(mutex_);
-        if (stop_ && !queue_.empty())
+        catch (const std::exception& e)
         {
-          // Shutting down with the server unreachable: do not hold Orthanc's
-          // stop for a timeout per MDN; the partners will resend.
-          OrthancApi::LogWarning("dropping " + std::to_string(queue_.size()) +
-                                 " queued acknowledgement(s) at shutdown; the partners will resend");
-          queue_.clear();
+          smtp_.reset();
+          OrthancApi::LogError(std::string("cannot work through the acknowledgement queue: ") + e.what());
         }
       }
+
+      std::unique_lock<std::mutex> lock(mutex_);
+      const int64_t now = Now();
+      const bool paused = pausedUntil > now;
+      const int64_t wait = std::max<int64_t>(0, std::min(paused ? pausedUntil : next, now + kScanInterval) - now);
+      // Woken while paused: the new ones wait with the others for the server.
+      wake_.wait_for(lock, std::chrono::seconds(wait), [this, paused] { return stop_ || (woken_ && !paused); });
+      if (stop_)
+      {
+        break;   // what is not sent stays queued for the next start
+      }
+      woken_ = false;
     }
     smtp_.reset();
     crypto_.reset();
   }
 
-  void AcknowledgementSender::SendOne(const MdnContent& content, const std::string& to)
+  int64_t AcknowledgementSender::SendDue(AcknowledgementQueueStore& queue, int64_t& pausedUntil)
   {
-    PluginContext& context = PluginContext::Get();
-    const Configuration& config = context.GetConfiguration();
-    if (!crypto_)
+    const unsigned int retryDelay = PluginContext::Get().GetConfiguration().smtp.retryDelay;
+    for (;;)
     {
-      crypto_ = context.NewCrypto();
+      // In batches, so that ones queued meanwhile go out in the same pass.
+      const std::vector<QueuedAcknowledgement> due = queue.ListDue(UtcTime::Now(), kBatch);
+      if (due.empty())
+      {
+        break;
+      }
+      for (const QueuedAcknowledgement& acknowledgement : due)
+      {
+        std::string error;
+        bool serverTrouble = false;
+        if (SendOne(acknowledgement, error, serverTrouble))
+        {
+          queue.MarkSent(acknowledgement.id, UtcTime::Now());
+          continue;
+        }
+        if (IsStopping())
+        {
+          return Now();   // cancelled by Stop(): not a failure of this one
+        }
+        const std::string retry = queue.RecordFailure(acknowledgement.id, error, UtcTime::Now(), retryDelay);
+        OrthancApi::LogWarning("cannot send the acknowledgement for transfer " + acknowledgement.content.setId +
+                               " to " + acknowledgement.recipient + " (attempt " +
+                               std::to_string(acknowledgement.attempts + 1) + ", next at " + retry + "): " + error);
+        if (serverTrouble)
+        {
+          pausedUntil = UtcTime::ToUnix(retry);
+          return pausedUntil;
+        }
+      }
     }
+    const std::string next = queue.GetNextAttemptAt();
+    return next.empty() ? Now() + kScanInterval : UtcTime::ToUnix(next);
+  }
 
-    TempFile file(config.workingDirectory, ".mdn");
-    AcknowledgementComposer::Compose(content, config.siteAddress, config.siteName, to,
-                                     AcknowledgementComposer::kDefaultSubject, context.GetSiteFingerprint(),
-                                     *crypto_, file.GetPath());
-    // One connection for all acknowledgements: a TLS handshake and AUTH per
-    // MDN would cost more than the MDN itself.
-    if (!smtp_)
+  bool AcknowledgementSender::SendOne(const QueuedAcknowledgement& acknowledgement, std::string& error,
+                                      bool& serverTrouble)
+  {
+    try
     {
-      smtp_.reset(new SmtpSender(context.GetSmtpAccount(), config.smtp.heloName));
+      PluginContext& context = PluginContext::Get();
+      const Configuration& config = context.GetConfiguration();
+      if (!crypto_)
+      {
+        crypto_ = context.NewCrypto();
+      }
+
+      TempFile file(config.workingDirectory, ".mdn");
+      AcknowledgementComposer::Compose(acknowledgement.content, config.siteAddress, config.siteName,
+                                       acknowledgement.recipient, AcknowledgementComposer::kDefaultSubject,
+                                       context.GetSiteFingerprint(), *crypto_, file.GetPath(),
+                                       context.GetPartners().GetDisplayNameByAddress(acknowledgement.recipient));
+      // One connection for all acknowledgements: a TLS handshake and AUTH per
+      // MDN would cost more than the MDN itself.
+      if (!smtp_)
+      {
+        smtp_.reset(new SmtpSender(context.GetSmtpAccount(), config.smtp.heloName));
+      }
+      FileSource source(file.GetPath());
+      // RFC 3798: an MDN goes with the null return path, so it never bounces.
+      const SmtpResult result = smtp_->Send("", {acknowledgement.recipient}, source, source.GetSize(),
+                                            [this](uint64_t, uint64_t) { return !IsStopping(); });
+      if (result.ok)
+      {
+        return true;
+      }
+      smtp_.reset();   // a fresh connection for the next one
+      error = result.message;
+      serverTrouble = !result.permanent;
+      return false;
     }
-    FileSource source(file.GetPath());
-    // RFC 3798: an MDN goes with the null return path, so it never bounces.
-    const SmtpResult result = smtp_->Send("", {to}, source, source.GetSize());
-    if (!result.ok)
+    catch (const std::exception& e)
     {
-      throw Error(ErrorKind::Transport, result.message);
+      smtp_.reset();
+      error = e.what();
+      serverTrouble = false;   // this one could not be composed; the next ones may well be
+      return false;
     }
   }
 }

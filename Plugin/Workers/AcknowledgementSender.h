@@ -1,26 +1,31 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "Core/Transfer/MdnBuilder.h"
+#include "Core/Store/AcknowledgementQueueStore.h"
 #include "Core/Transport/SmtpSender.h"
 
 #include <condition_variable>
-#include <deque>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
-#include <utility>
 
 namespace DicomMail
 {
   class OpenPgpContext;
 
   // Composes, signs and sends our MDNs on a thread of its own, over one SMTP
-  // connection. The mailbox poller only queues them: signing starts a gpg
-  // process and sending waits for the server, and neither should hold up
-  // the import of the next mail. An MDN lost to a crash costs nothing: the
-  // partner resends after its timeout and the duplicate is answered again.
+  // connection, from the durable queue (AcknowledgementQueueStore) the poller
+  // writes with each mail's outcome: signing starts a gpg process and sending
+  // waits for the server, and neither should hold up the next import.
+  //
+  // It sends every due one, oldest first, at start, when woken and at least
+  // every kScanInterval, and marks one sent only once the server accepted
+  // it. A failure is retried with back-off and never dropped; while the
+  // server itself fails (temporary errors), the whole queue waits for the
+  // oldest one's next attempt rather than trying each one in turn. Stop()
+  // leaves what is not sent in the queue for the next start.
   class AcknowledgementSender
   {
   public:
@@ -31,20 +36,28 @@ namespace DicomMail
 
     void Start();
 
-    // Sends what is queued (dropping the rest after a failure), then stops
-    // the thread.
+    // Cancels a send in progress (it stays queued) and stops the thread.
     void Stop();
 
-    void Queue(const MdnContent& content, const std::string& to);
+    // New acknowledgements were queued: send them now.
+    void Wake();
 
   private:
     void Run();
-    void SendOne(const MdnContent& content, const std::string& to);
+
+    // Sends what is due; returns when to look again (Unix time). After a
+    // failure of the server, sets "pausedUntil" to the failed one's retry.
+    int64_t SendDue(AcknowledgementQueueStore& queue, int64_t& pausedUntil);
+
+    // True once the server accepted it; else "error" says why and
+    // "serverTrouble" whether the next ones would fail the same way.
+    bool SendOne(const QueuedAcknowledgement& acknowledgement, std::string& error, bool& serverTrouble);
+    bool IsStopping();
 
     std::mutex mutex_;
     std::condition_variable wake_;
-    std::deque<std::pair<MdnContent, std::string>> queue_;
     bool stop_ = false;
+    bool woken_ = false;
     std::thread thread_;
     // Used by the thread only; one context keeps its key lookups cached.
     std::unique_ptr<OpenPgpContext> crypto_;

@@ -39,9 +39,9 @@ namespace DicomMail
     sender_.Stop();
   }
 
-  void AcknowledgementTracker::QueueAcknowledgement(const MdnContent& content, const std::string& to)
+  void AcknowledgementTracker::OnAcknowledgementsQueued()
   {
-    sender_.Queue(content, to);
+    sender_.Wake();
   }
 
   void AcknowledgementTracker::UpdateTransferState(const std::string& setId)

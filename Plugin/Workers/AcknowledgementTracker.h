@@ -13,10 +13,11 @@
 
 namespace DicomMail
 {
-  // The sender's side of acknowledgements: sends our MDNs, applies the
-  // partners' MDNs to the outbox, and resends mails that got a retryable
-  // negative answer or none within AcknowledgementTimeout, at most
-  // MaxResends times, before it declares the transfer failed.
+  // The sender's side of acknowledgements: sends our MDNs (from the durable
+  // queue, see AcknowledgementSender), applies the partners' MDNs to the
+  // outbox, and resends mails that got a retryable negative answer or none
+  // within AcknowledgementTimeout, at most MaxResends times, before it
+  // declares the transfer failed.
   class AcknowledgementTracker : public IPollEvents
   {
   public:
@@ -26,7 +27,7 @@ namespace DicomMail
     void Start();
     void Stop();
 
-    void QueueAcknowledgement(const MdnContent& content, const std::string& to) override;
+    void OnAcknowledgementsQueued() override;
     void OnAcknowledgement(const std::string& setId, unsigned int part, Disposition disposition) override;
 
     // One pass over the outbox for overdue acknowledgements.

@@ -20,6 +20,7 @@ namespace DicomMail
     PollerWiring(const std::string& account, IPollEvents& events) :
       context_(PluginContext::Get()),
       crypto_(context_.NewCrypto()),
+      acknowledgements_(context_.GetInbox().GetDatabase()),
       trust_(context_.GetPartners())
     {
       dependencies_.account = account;
@@ -27,6 +28,7 @@ namespace DicomMail
       dependencies_.siteFingerprint = context_.GetSiteFingerprint();
       dependencies_.inbox = &context_.GetInbox();
       dependencies_.outbox = &context_.GetOutbox();
+      dependencies_.acknowledgements = &acknowledgements_;
       dependencies_.crypto = crypto_.get();
       dependencies_.trust = &trust_;
       dependencies_.importer = &importer_;
@@ -42,6 +44,7 @@ namespace DicomMail
   private:
     PluginContext& context_;
     std::unique_ptr<OpenPgpContext> crypto_;
+    AcknowledgementQueueStore acknowledgements_;
     PartnerTrustPolicy trust_;
     OrthancInstanceImporter importer_;
     InboxPoller::Dependencies dependencies_;
