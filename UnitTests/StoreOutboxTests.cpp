@@ -208,6 +208,28 @@ TEST(StoreOutbox, UpdateAndStateChanges)
   EXPECT_EQ(ErrorKind::BadInput, KindOf([&] { store.SetMailState("set-1", 1, "bounced", ""); }));
 }
 
+TEST(StoreOutbox, SetJobIdLeavesTheStateOfAJobThatAlreadyFailed)
+{
+  TempDirectory dir;
+  SqliteDatabase db(dir.File("records.db"));
+  OutboxStore store(db);
+  OutboxTransfer created = MakeTransfer("set-1");
+  created.jobId = "";
+  store.CreateTransfer(created, MakeMails(1));
+  // The job ran and failed before its submitter recorded the job id.
+  store.SetTransferState("set-1", "failed", "SMTP server refused the sender");
+  store.SetJobId("set-1", "job-42");
+
+  OutboxTransfer got;
+  std::vector<OutboxMail> mails;
+  ASSERT_TRUE(store.GetTransfer("set-1", got, mails));
+  EXPECT_EQ("job-42", got.jobId);
+  EXPECT_EQ("failed", got.state);
+  EXPECT_EQ("SMTP server refused the sender", got.reason);
+  EXPECT_NE("", got.finished);
+  EXPECT_EQ(ErrorKind::NotFound, KindOf([&] { store.SetJobId("set-unknown", "job-1"); }));
+}
+
 TEST(StoreOutbox, MarkSentAttemptsAndAcks)
 {
   TempDirectory dir;

@@ -242,6 +242,16 @@ namespace DicomMail
     }
   }
 
+  void OutboxStore::SetJobId(const std::string& setId, const std::string& jobId)
+  {
+    SqliteStatement update(db_, "UPDATE outbox_transfers SET job_id = ?2 WHERE set_id = ?1");
+    update.BindText(1, setId).BindText(2, jobId);
+    if (update.Run() == 0)
+    {
+      throw Error(ErrorKind::NotFound, "Unknown transfer " + setId);
+    }
+  }
+
   bool OutboxStore::RemoveTransfer(const std::string& setId)
   {
     SqliteStatement remove(db_, "DELETE FROM outbox_transfers WHERE set_id = ?");

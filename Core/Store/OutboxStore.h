@@ -64,6 +64,10 @@ namespace DicomMail
     // the state becomes sent, acknowledged, failed or canceled.
     void SetTransferState(const std::string& setId, const std::string& state, const std::string& reason);
 
+    // Records the send job's id and nothing else: the job may already have
+    // run and failed, and a whole-row update would put its state back.
+    void SetJobId(const std::string& setId, const std::string& jobId);
+
     // Deletes a transfer and its mails; false if there was none.
     bool RemoveTransfer(const std::string& setId);
 

@@ -121,13 +121,7 @@ namespace DicomMail
       outbox.SetTransferState(response.setId, "failed", e.what());
       throw;
     }
-    OutboxTransfer stored;
-    std::vector<OutboxMail> storedMails;
-    if (outbox.GetTransfer(response.setId, stored, storedMails))
-    {
-      stored.jobId = response.jobId;
-      outbox.UpdateTransfer(stored);
-    }
+    outbox.SetJobId(response.setId, response.jobId);
     OrthancApi::LogInfo("transfer " + response.setId + " to partner " + partner.name + ": " +
                         std::to_string(instances.size()) + " instances in " + std::to_string(plan.size()) +
                         " mails, job " + response.jobId + " (" + request.origin + ")");
