@@ -65,8 +65,9 @@ namespace DicomMail
 
     PollSummary Poll(IMailboxSession& session);
 
-    // Processes the kept copies of a quarantined transfer again (after the
-    // admin certified the key); returns how many mails were imported.
+    // Processes the kept copies of the quarantined mails that claim "setId"
+    // again (after the admin certified the key); returns how many mails
+    // were imported.
     unsigned int RetryQuarantined(const std::string& setId);
 
     // Directory of kept copies (quarantined and, for POP3, rejected mail).
@@ -81,6 +82,10 @@ namespace DicomMail
                        const Listing& listing, PollSummary& summary);
     void HandleDicomMail(IMailboxSession& session, const std::vector<ServerMessage>& sources,
                          const std::string& path, const MailClassification& facts, PollSummary& summary);
+    // Whether an authenticated mail repeats a part already imported.
+    bool IsDuplicate(IMailboxSession& session, const ProcessResult& result, PollSummary& summary);
+    void AnswerDuplicate(IMailboxSession& session, const std::vector<ServerMessage>& sources,
+                         const ProcessResult& result, PollSummary& summary);
     // Records (with its acknowledgement) and moves a processed mail; "path"
     // (for a kept copy) may be empty once the mail was prepared.
     void CompleteDicomMail(IMailboxSession& session, const std::vector<ServerMessage>& sources,
