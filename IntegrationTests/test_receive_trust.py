@@ -85,7 +85,7 @@ def signed_mail(partner, message_id, set_values, files, notify):
 
 
 def wait_acknowledgements_sent(referrer):
-    wait_for(lambda: pending_acknowledgements(referrer) == 0, 60, "the referrer's MDN queue to drain")
+    wait_for(lambda: pending_acknowledgements(referrer)["Count"] == 0, 60, "the referrer's MDN queue to drain")
     time.sleep(3)   # let Postfix deliver what was handed to it
 
 
