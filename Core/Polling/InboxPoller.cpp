@@ -3,6 +3,7 @@
 
 #include "Core/Common/Error.h"
 #include "Core/Common/Files.h"
+#include "Core/Polling/InboxTransferUpdate.h"
 #include "Core/Receiving/AcknowledgementMatch.h"
 #include "Core/Receiving/AcknowledgementPolicy.h"
 #include "Core/Receiving/AcknowledgementReader.h"
@@ -476,89 +477,8 @@ namespace DicomMail
     if (!d_.inbox->GetTransfer(result.setId, transfer))
     {
       transfer = InboxTransfer();
-      transfer.setId = result.setId;
-      transfer.senderAddress = result.fromAddress;
     }
-    if (!result.partner.empty())
-    {
-      transfer.partner = result.partner;
-    }
-    if (!result.signerFingerprint.empty())
-    {
-      transfer.signerFingerprint = result.signerFingerprint;
-    }
-    transfer.mailsExpected = std::max(transfer.mailsExpected, result.total);
-    transfer.instancesImported += result.stored;
-    transfer.instancesAlreadyStored += result.alreadyStored;
-    transfer.instancesFailed += result.failed;
-    transfer.bytes += result.mailBytes;
-    if (result.senderDate != 0 && (transfer.senderDate.empty() ||
-                                   UtcTime::FromUnix(result.senderDate) < transfer.senderDate))
-    {
-      transfer.senderDate = UtcTime::FromUnix(result.senderDate);   // the earliest mail's Date
-    }
-    if (result.IsPositive())
-    {
-      transfer.lastImportAt = UtcTime::Now();
-    }
-    if (!result.reasons.empty() && transfer.reasons.size() < 50)
-    {
-      transfer.reasons.push_back("mail " + std::to_string(result.part) + ": " + Join(result.reasons));
-    }
-
-    // The state follows from the latest record of each part, this one included.
-    // A part once imported stays imported: its instances are in the PACS,
-    // whatever a later copy of it met.
-    std::map<unsigned int, std::string> latest;
-    auto note = [&latest](unsigned int part, const std::string& state)
-    {
-      const std::string& before = latest[part];
-      if (before != "imported" && before != "warning")
-      {
-        latest[part] = state;
-      }
-    };
-    for (const InboxMail& mail : d_.inbox->ListMails(result.setId))
-    {
-      if (mail.id != newMail.id || newMail.id == 0)
-      {
-        note(mail.part, mail.state);
-      }
-    }
-    note(newMail.part, newMail.state);
-    unsigned int done = 0;
-    bool warnings = false, quarantined = false, rejected = false;
-    for (const auto& item : latest)
-    {
-      if (item.second == "imported" || item.second == "warning")
-      {
-        done++;
-        warnings = warnings || item.second == "warning";
-      }
-      quarantined = quarantined || item.second == "quarantined";
-      rejected = rejected || item.second == "rejected";
-    }
-    transfer.mailsReceived = static_cast<unsigned int>(latest.size());
-    if (transfer.mailsExpected > 0 && done >= transfer.mailsExpected)
-    {
-      transfer.state = (warnings || transfer.instancesFailed > 0) ? "complete-with-warnings" : "complete";
-      if (transfer.completedAt.empty())
-      {
-        transfer.completedAt = UtcTime::Now();
-      }
-    }
-    else if (quarantined)
-    {
-      transfer.state = "quarantined";
-    }
-    else if (rejected)
-    {
-      transfer.state = "failed";
-    }
-    else
-    {
-      transfer.state = "receiving";
-    }
+    InboxTransferUpdate::Apply(result, newMail, d_.inbox->ListMails(result.setId), transfer);
     return true;
   }
 
