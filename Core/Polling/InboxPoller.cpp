@@ -335,6 +335,7 @@ namespace DicomMail
     // once, but answered again so that the sender can close the transfer.
     summary.duplicates++;
     ProcessResult again = result;
+    again.localFailure = false;   // whatever this copy met, the part is in the PACS
     again.outcome = ProcessOutcome::ImportedWithWarnings;
     again.disposition = Disposition::DisplayedWarning;
     again.reasons.assign(1, "duplicate of a mail already imported");

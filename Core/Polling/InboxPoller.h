@@ -39,6 +39,13 @@ namespace DicomMail
   // fragments, read acknowledgements, record everything in the inbox store,
   // answer with MDNs, and only then move or delete the server's copy. Every
   // step is idempotent, so a crash at any point is repaired by the next poll.
+  //
+  // A DICOM-Mail goes fetch -> bound (MaxMailBytes) -> decrypt and verify
+  // -> judge the signer (DicomMailProcessor::Prepare) -> and only if that
+  // authenticated it: dedupe on the signed set numbers, import, record
+  // under its transfer (InboxTransferUpdate), answer (AcknowledgementPolicy).
+  // Its clear headers decide nothing; an unauthenticated mail is recorded
+  // on its own, its clear SETID kept as a claim.
   class InboxPoller
   {
   public:
