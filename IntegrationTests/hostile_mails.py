@@ -248,9 +248,14 @@ class HostileMailBuilder:
             result.append(top + CRLF + piece)
         return result
 
-    def mdn(self, message_id, original_message_id, set_id, part, sender, recipient, signer=None):
-        """An RFC 3798 acknowledgement claiming "displayed"; signed with `signer` (multipart/signed) if given."""
-        report = multipart([], [
+    def mdn(self, message_id, original_message_id, set_id, part, sender, recipient, signer=None, signed_set=None):
+        """An RFC 3798 acknowledgement claiming "displayed"; signed with `signer` (multipart/signed) if given.
+
+        `signed_set` (set_id, part) puts X-TELEMEDICINE-SETID/SETPART into the report entity itself, inside the
+        signature, as MdnBuilder does; the outer headers always carry `set_id` and `part`."""
+        inner = [] if signed_set is None else [("X-TELEMEDICINE-SETID", signed_set[0]),
+                                               ("X-TELEMEDICINE-SETPART", str(signed_set[1]))]
+        report = multipart(inner, [
             b"Content-Type: text/plain; charset=utf-8" + CRLF + CRLF + b"All images are in the PACS." + CRLF,
             b"Content-Type: message/disposition-notification" + CRLF + CRLF +
             headers([("Reporting-UA", "referrer.test; Orthanc DICOM-Mail"),
@@ -272,6 +277,18 @@ class HostileMailBuilder:
             CRLF + CRLF + b"--" + boundary.encode() + CRLF + report + CRLF + b"--" + boundary.encode() + CRLF + \
             b"Content-Type: application/pgp-signature" + CRLF + CRLF + signature.replace(b"\n", CRLF) + \
             b"--" + boundary.encode() + b"--" + CRLF
+
+
+def bad_signature_entity(gpg, signer, plaintext):
+    """RFC 3156 section 6.1 inner multipart/signed whose signed part was altered after signing: to be encrypted
+    without a signature, so that the receiver's gpg reports BADSIG for `signer`'s key."""
+    signature = gpg.run("--armor", "--detach-sign", "-u", signer, "--digest-algo", "SHA256", input=plaintext,
+                        passphrase="").stdout.replace(b"\r\n", b"\n").replace(b"\n", CRLF)
+    altered = plaintext.replace(b"IM000001.dcm", b"IM000009.dcm", 1)
+    assert altered != plaintext
+    return multipart([], [altered, b"Content-Type: application/pgp-signature" + CRLF + CRLF + signature],
+                     "sig-" + hashlib.sha1(plaintext[:4096]).hexdigest()[:12],
+                     subtype='signed; micalg=pgp-sha256; protocol="application/pgp-signature"')
 
 
 def zero_entity(set_id, expanded_bytes):

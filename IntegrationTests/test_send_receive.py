@@ -158,12 +158,14 @@ def test_untrusted_sender_is_quarantined_then_imported_after_certify(hospital, r
     assert hospital.wait_job(answer["ID"], timeout=120)["State"] == "Success"
     set_id = answer["SetId"]
 
+    # Not authenticated: listed on its own with the SetId it claims, no transfer made of it (issue 14, point 7).
     def quarantined():
         referrer.post("/dicom-mail/fetch", {})
-        t = {x["SetId"]: x for x in referrer.get("/dicom-mail/inbox")}.get(set_id)
-        return t if t and t["State"] == "quarantined" else None
-    transfer = wait_for(quarantined, 90, "the quarantine")
-    assert any("not certified" in r for r in transfer["Reasons"]), transfer
+        return [m for m in referrer.get("/dicom-mail/quarantine") if m["ClaimedSetId"] == set_id]
+    mails = wait_for(quarantined, 90, "the quarantine")
+    assert len(mails) == 1 and mails[0]["SetId"] == "", mails
+    assert "not certified" in mails[0]["Reason"], mails
+    assert set_id not in [t["SetId"] for t in referrer.get("/dicom-mail/inbox")]
     assert referrer.get("/instances") == []
 
     fpr = hospital.get("/dicom-mail/keys/site")["Fingerprint"]

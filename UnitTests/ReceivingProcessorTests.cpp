@@ -472,7 +472,11 @@ TEST_F(ReceivingProcessor, UnsignedIsQuarantined)
   const ProcessResult result = ProcessMail(Envelope(OuterHeaders(kHospital), Armor(cipher)));
   ExpectOutcome(result, ProcessOutcome::Quarantined, "unsigned");
   EXPECT_EQ(Disposition::Deleted, result.disposition);
-  EXPECT_EQ("Hospital", result.partner);
+  // Not authenticated: no partner, no transfer, the clear SETID a claim.
+  EXPECT_FALSE(result.authenticated);
+  EXPECT_EQ("", result.partner);
+  EXPECT_EQ("", result.setId);
+  EXPECT_EQ("20260101.120000.0badcafe", result.claimedSetId);
   ExpectNothingImported(result);
 }
 
@@ -495,8 +499,9 @@ TEST_F(ReceivingProcessor, SignedByUncertifiedKey)
 {
   const ProcessResult result = ProcessMail(SignedMail(sites_->newcomer, kNewcomer, GoodEntity()));
   ExpectOutcome(result, ProcessOutcome::Quarantined, "key " + sites_->newcomer.fingerprint + " not certified");
-  EXPECT_EQ("Newcomer", result.partner);
-  EXPECT_EQ(sites_->newcomer.fingerprint, result.signerFingerprint);
+  EXPECT_FALSE(result.authenticated);
+  EXPECT_EQ("", result.partner);
+  EXPECT_EQ("", result.signerFingerprint);
   ExpectNothingImported(result);
 }
 

@@ -3,6 +3,9 @@
 
 #include "Core/Common/Error.h"
 #include "Core/Common/Files.h"
+#include "Core/Polling/InboxTransferUpdate.h"
+#include "Core/Receiving/AcknowledgementMatch.h"
+#include "Core/Receiving/AcknowledgementPolicy.h"
 #include "Core/Receiving/AcknowledgementReader.h"
 #include "Core/Receiving/DecompressionLimitSink.h"
 #include "Core/Receiving/DicomMailProcessor.h"
@@ -43,17 +46,6 @@ namespace DicomMail
       for (const std::string& r : reasons)
       {
         result += (result.empty() ? "" : "; ") + r;
-      }
-      return result;
-    }
-
-    // MDN text must be printable ASCII (it is a header-like field).
-    std::string Printable(const std::string& text)
-    {
-      std::string result;
-      for (char c : text.substr(0, 300))
-      {
-        result.push_back((c >= 0x20 && c < 0x7f) ? c : '?');
       }
       return result;
     }
@@ -273,7 +265,7 @@ namespace DicomMail
     Log("rejected a mail from " + (facts.fromAddress.empty() ? std::string("an unknown sender") : facts.fromAddress) +
         ": " + reason);
     InboxMail mail;
-    mail.setId = facts.set.present ? facts.set.setId : "";
+    mail.claimedSetId = facts.set.present ? facts.set.setId : "";   // nothing here is authenticated
     mail.part = facts.set.part;
     mail.total = facts.set.total;
     mail.messageId = facts.messageId.substr(0, 998);
@@ -294,46 +286,23 @@ namespace DicomMail
   }
 
   void InboxPoller::HandleDicomMail(IMailboxSession& session, const std::vector<ServerMessage>& sources,
-                                    const std::string& path, const MailClassification& facts, PollSummary& summary)
+                                    const std::string& path, const MailClassification& /* clear headers */,
+                                    PollSummary& summary)
   {
-    // The same mail twice (a resend after a lost acknowledgement): process
-    // once, but answer again so the sender can close the transfer.
-    const std::string dedupId = facts.set.present ? facts.set.setId : DicomMailProcessor::DeriveSetId(facts.messageId);
-    const unsigned int dedupPart = facts.set.present ? facts.set.part : 1;
-    if (pending_ && pending_->result.setId == dedupId && pending_->result.part == dedupPart)
-    {
-      CompletePendingImport(session, summary);   // its copy is still being imported: wait for its record
-    }
-    if (d_.inbox->HasProcessed(dedupId, dedupPart))
-    {
-      summary.duplicates++;
-      ProcessResult again;
-      again.outcome = ProcessOutcome::ImportedWithWarnings;
-      again.disposition = Disposition::DisplayedWarning;
-      again.reasons.push_back("duplicate of a mail already imported");
-      again.setId = dedupId;
-      again.part = dedupPart;
-      again.total = facts.set.total;
-      again.messageId = facts.messageId;
-      again.fromAddress = facts.fromAddress;
-      again.dispositionNotificationTo = facts.dispositionNotificationTo;
-      std::string fpr;
-      d_.trust->ExpectedSigner(facts.fromAddress, again.partner, fpr);
-      QueuedAcknowledgement acknowledgement;
-      if (AcknowledgementFor(again, acknowledgement))
-      {
-        // Queued before the move: a crash in between answers twice, never not at all.
-        d_.acknowledgements->Add(acknowledgement);
-        d_.events->OnAcknowledgementsQueued();
-      }
-      Finish(session, sources, IMailboxSession::Destination::Processed, kOutcomeProcessed);
-      return;
-    }
-
+    // Decrypt, verify, judge the signer and check the signed entity. Up to
+    // here nothing is decided on the clear headers: anyone on the mail path
+    // may have written them.
     std::unique_ptr<DicomMailProcessor> processor(
       new DicomMailProcessor(*d_.crypto, *d_.trust, *d_.importer, d_.configuration->workingDirectory,
                              d_.configuration->limits));
     const ProcessResult result = processor->Prepare(path);
+
+    // Only now, on authenticated numbers: dedupe, import, record, answer.
+    if (IsDuplicate(session, result, summary))
+    {
+      AnswerDuplicate(session, sources, result, summary);
+      return;
+    }
     if (processor->IsReadyToImport())
     {
       CompletePendingImport(session, summary);
@@ -341,6 +310,43 @@ namespace DicomMail
       return;
     }
     CompleteDicomMail(session, sources, path, result, summary);
+  }
+
+  bool InboxPoller::IsDuplicate(IMailboxSession& session, const ProcessResult& result, PollSummary& summary)
+  {
+    // Only the signed X-TELEMEDICINE-* numbers identify a part. A plain
+    // PGP/MIME mail's derived id rests on its clear Message-ID, so such a
+    // mail is imported again instead (Orthanc keeps instances once).
+    if (!result.authenticated || !result.innerSetHeaders || result.setId.empty())
+    {
+      return false;
+    }
+    if (pending_ && pending_->result.setId == result.setId && pending_->result.part == result.part)
+    {
+      CompletePendingImport(session, summary);   // its copy is still being imported: wait for its record
+    }
+    return d_.inbox->HasProcessed(result.setId, result.part);
+  }
+
+  void InboxPoller::AnswerDuplicate(IMailboxSession& session, const std::vector<ServerMessage>& sources,
+                                    const ProcessResult& result, PollSummary& summary)
+  {
+    // The same mail twice (a resend after a lost acknowledgement): processed
+    // once, but answered again so that the sender can close the transfer.
+    summary.duplicates++;
+    ProcessResult again = result;
+    again.localFailure = false;   // whatever this copy met, the part is in the PACS
+    again.outcome = ProcessOutcome::ImportedWithWarnings;
+    again.disposition = Disposition::DisplayedWarning;
+    again.reasons.assign(1, "duplicate of a mail already imported");
+    QueuedAcknowledgement acknowledgement;
+    if (AcknowledgementFor(again, acknowledgement))
+    {
+      // Queued before the move: a crash in between answers twice, never not at all.
+      d_.acknowledgements->Add(acknowledgement);
+      d_.events->OnAcknowledgementsQueued();
+    }
+    Finish(session, sources, IMailboxSession::Destination::Processed, kOutcomeProcessed);
   }
 
   void InboxPoller::StartImport(std::unique_ptr<DicomMailProcessor> processor, const ProcessResult& prepared,
@@ -411,15 +417,16 @@ namespace DicomMail
     else if (result.outcome == ProcessOutcome::Quarantined)
     {
       summary.quarantined++;
-      Log("quarantined a mail of transfer " + result.setId + " from " + result.fromAddress + ": " +
+      Log("quarantined a mail claiming transfer " + result.claimedSetId + " from " + result.fromAddress + ": " +
           Join(result.reasons));
       Finish(session, sources, IMailboxSession::Destination::Rejected, kOutcomeQuarantined);
     }
     else
     {
       summary.rejected++;
-      Log("refused a mail of transfer " + result.setId + " from " + result.fromAddress + ": " +
-          Join(result.reasons));
+      Log("refused a mail " + (result.authenticated ? "of transfer " + result.setId :
+                               "claiming transfer " + result.claimedSetId) +
+          " from " + result.fromAddress + ": " + Join(result.reasons));
       Finish(session, sources, IMailboxSession::Destination::Rejected, kOutcomeRejected);
     }
   }
@@ -428,7 +435,9 @@ namespace DicomMail
                                        const std::string& keptPath) const
   {
     InboxMail mail;
-    mail.setId = result.setId;
+    mail.setId = result.authenticated ? result.setId : "";
+    // Not authenticated: listed as its own entry, the clear SETID a claim.
+    mail.claimedSetId = mail.setId.empty() ? result.claimedSetId : "";
     mail.part = result.part;
     mail.total = result.total;
     mail.messageId = result.messageId.substr(0, 998);
@@ -462,122 +471,33 @@ namespace DicomMail
   bool InboxPoller::ComputeTransfer(const ProcessResult& result, const InboxMail& newMail,
                                     InboxTransfer& transfer) const
   {
-    if (result.setId.empty())
+    if (!result.authenticated || result.setId.empty())
     {
-      return false;   // nothing authenticated to file it under
+      return false;   // never on the word of an unverified mail
     }
     if (!d_.inbox->GetTransfer(result.setId, transfer))
     {
       transfer = InboxTransfer();
-      transfer.setId = result.setId;
-      transfer.senderAddress = result.fromAddress;
     }
-    if (!result.partner.empty())
-    {
-      transfer.partner = result.partner;
-    }
-    if (!result.signerFingerprint.empty())
-    {
-      transfer.signerFingerprint = result.signerFingerprint;
-    }
-    transfer.mailsExpected = std::max(transfer.mailsExpected, result.total);
-    transfer.instancesImported += result.stored;
-    transfer.instancesAlreadyStored += result.alreadyStored;
-    transfer.instancesFailed += result.failed;
-    transfer.bytes += result.mailBytes;
-    if (result.senderDate != 0 && (transfer.senderDate.empty() ||
-                                   UtcTime::FromUnix(result.senderDate) < transfer.senderDate))
-    {
-      transfer.senderDate = UtcTime::FromUnix(result.senderDate);   // the earliest mail's Date
-    }
-    if (result.IsPositive())
-    {
-      transfer.lastImportAt = UtcTime::Now();
-    }
-    if (!result.reasons.empty() && transfer.reasons.size() < 50)
-    {
-      transfer.reasons.push_back("mail " + std::to_string(result.part) + ": " + Join(result.reasons));
-    }
-
-    // The state follows from the latest record of each part, this one included.
-    std::map<unsigned int, std::string> latest;
-    for (const InboxMail& mail : d_.inbox->ListMails(result.setId))
-    {
-      if (mail.id != newMail.id || newMail.id == 0)
-      {
-        latest[mail.part] = mail.state;
-      }
-    }
-    latest[newMail.part] = newMail.state;
-    unsigned int done = 0;
-    bool warnings = false, quarantined = false, rejected = false;
-    for (const auto& item : latest)
-    {
-      if (item.second == "imported" || item.second == "warning")
-      {
-        done++;
-        warnings = warnings || item.second == "warning";
-      }
-      quarantined = quarantined || item.second == "quarantined";
-      rejected = rejected || item.second == "rejected";
-    }
-    transfer.mailsReceived = static_cast<unsigned int>(latest.size());
-    if (transfer.mailsExpected > 0 && done >= transfer.mailsExpected)
-    {
-      transfer.state = (warnings || transfer.instancesFailed > 0) ? "complete-with-warnings" : "complete";
-      if (transfer.completedAt.empty())
-      {
-        transfer.completedAt = UtcTime::Now();
-      }
-    }
-    else if (quarantined)
-    {
-      transfer.state = "quarantined";
-    }
-    else if (rejected)
-    {
-      transfer.state = "failed";
-    }
-    else
-    {
-      transfer.state = "receiving";
-    }
+    InboxTransferUpdate::Apply(result, newMail, d_.inbox->ListMails(result.setId), transfer);
     return true;
   }
 
   bool InboxPoller::AcknowledgementFor(const ProcessResult& result, QueuedAcknowledgement& acknowledgement) const
   {
-    const std::string& to = result.dispositionNotificationTo;
-    if (to.empty() || d_.siteFingerprint.empty())
+    const AcknowledgementPolicy policy(*d_.trust, d_.configuration->siteAddress, d_.siteFingerprint);
+    AcknowledgementPolicy::Decision decision;
+    if (!policy.Decide(result, decision))
     {
       return false;
     }
-    // No backscatter: answer trusted signers, or else only the addresses of
-    // configured partners.
-    std::string partner, fpr;
-    const bool trustedSigner = !result.partner.empty() && result.outcome != ProcessOutcome::Quarantined &&
-      !result.signerFingerprint.empty();
-    if (!trustedSigner && !d_.trust->ExpectedSigner(to, partner, fpr))
+    if (decision.redirected)
     {
-      return false;
+      Log("the acknowledgement of a mail of transfer " + result.setId + " goes to " + decision.recipient +
+          ": its Disposition-Notification-To is not an address of partner " + result.partner);
     }
-    if (result.messageId.empty())
-    {
-      return false;
-    }
-    MdnContent& content = acknowledgement.content;
-    const std::string& site = d_.configuration->siteAddress;
-    content.reportingUa = site.substr(site.find('@') + 1) + "; Orthanc DICOM-Mail " DICOM_MAIL_VERSION;
-    content.finalRecipient = site;
-    content.originalMessageId = result.messageId;
-    content.disposition = result.disposition;
-    content.setId = result.setId;
-    content.setPart = result.part == 0 ? "" : std::to_string(result.part);
-    if (!result.reasons.empty())
-    {
-      content.detail = Printable(result.reasons.front());
-    }
-    acknowledgement.recipient = to;
+    acknowledgement.content = decision.content;
+    acknowledgement.recipient = decision.recipient;
     return true;
   }
 
@@ -599,6 +519,15 @@ namespace DicomMail
     if (d_.outbox->FindMailByMessageId(ack.report.originalMessageId, mail) &&
         d_.outbox->GetTransfer(mail.setId, transfer, mails) && transfer.partner == ack.partner)
     {
+      const std::string mismatch = AcknowledgementMatch::Mismatch(ack.report, mail.setId, mail.part);
+      if (!mismatch.empty())
+      {
+        MailClassification facts;
+        facts.fromAddress = ack.fromAddress;
+        facts.messageId = ack.messageId;
+        Reject(session, {message}, path, facts, "acknowledgement not accepted: " + mismatch, summary);
+        return;
+      }
       d_.outbox->RecordAck(mail.setId, mail.part, ToString(ack.report.disposition), UtcTime::Now());
       summary.acknowledgements++;
       d_.events->OnAcknowledgement(mail.setId, mail.part, ack.report.disposition);
@@ -769,9 +698,11 @@ namespace DicomMail
   unsigned int InboxPoller::RetryQuarantined(const std::string& setId)
   {
     unsigned int imported = 0;
-    for (InboxMail mail : d_.inbox->ListMails(setId))
+    for (InboxMail mail : d_.inbox->ListQuarantined())
     {
-      if (mail.state != "quarantined" || mail.storedPath.empty() || !Files::Exists(mail.storedPath))
+      // A quarantined mail was not authenticated: it is found by its claim.
+      if ((mail.setId != setId && mail.claimedSetId != setId) ||
+          mail.storedPath.empty() || !Files::Exists(mail.storedPath))
       {
         continue;
       }

@@ -39,6 +39,13 @@ namespace DicomMail
   // fragments, read acknowledgements, record everything in the inbox store,
   // answer with MDNs, and only then move or delete the server's copy. Every
   // step is idempotent, so a crash at any point is repaired by the next poll.
+  //
+  // A DICOM-Mail goes fetch -> bound (MaxMailBytes) -> decrypt and verify
+  // -> judge the signer (DicomMailProcessor::Prepare) -> and only if that
+  // authenticated it: dedupe on the signed set numbers, import, record
+  // under its transfer (InboxTransferUpdate), answer (AcknowledgementPolicy).
+  // Its clear headers decide nothing; an unauthenticated mail is recorded
+  // on its own, its clear SETID kept as a claim.
   class InboxPoller
   {
   public:
@@ -65,8 +72,9 @@ namespace DicomMail
 
     PollSummary Poll(IMailboxSession& session);
 
-    // Processes the kept copies of a quarantined transfer again (after the
-    // admin certified the key); returns how many mails were imported.
+    // Processes the kept copies of the quarantined mails that claim "setId"
+    // again (after the admin certified the key); returns how many mails
+    // were imported.
     unsigned int RetryQuarantined(const std::string& setId);
 
     // Directory of kept copies (quarantined and, for POP3, rejected mail).
@@ -81,6 +89,10 @@ namespace DicomMail
                        const Listing& listing, PollSummary& summary);
     void HandleDicomMail(IMailboxSession& session, const std::vector<ServerMessage>& sources,
                          const std::string& path, const MailClassification& facts, PollSummary& summary);
+    // Whether an authenticated mail repeats a part already imported.
+    bool IsDuplicate(IMailboxSession& session, const ProcessResult& result, PollSummary& summary);
+    void AnswerDuplicate(IMailboxSession& session, const std::vector<ServerMessage>& sources,
+                         const ProcessResult& result, PollSummary& summary);
     // Records (with its acknowledgement) and moves a processed mail; "path"
     // (for a kept copy) may be empty once the mail was prepared.
     void CompleteDicomMail(IMailboxSession& session, const std::vector<ServerMessage>& sources,

@@ -170,7 +170,8 @@ namespace DicomMail
     result.dispositionNotificationTo = facts.dispositionNotificationTo;
     if (facts.set.present)
     {
-      result.setId = facts.set.setId;
+      // Unauthenticated: shown with the mail's record, nothing more.
+      result.claimedSetId = facts.set.setId;
       result.part = facts.set.part;
       result.total = facts.set.total;
     }
@@ -231,27 +232,29 @@ namespace DicomMail
       StopWith(ProcessOutcome::Rejected, std::string("inner headers: ") + e.what());
     }
 
-    if (inner.present && outer.present)
+    if (inner.present)
     {
-      const std::string difference = SetHeaderValues::Compare(inner, outer);
-      if (!difference.empty())
-      {
-        StopWith(ProcessOutcome::Rejected, difference);
-      }
-    }
-
-    if (inner.present || outer.present)
-    {
-      const SetHeaderValues& chosen = inner.present ? inner : outer;
-      result.setId = chosen.setId;
-      result.part = chosen.part;
-      result.total = chosen.total;
-      result.innerSetHeaders = inner.present;
+      // Filed under the signed numbers also when refused below, so that the
+      // partner is answered about the mail it sent.
+      result.setId = inner.setId;
+      result.part = inner.part;
+      result.total = inner.total;
+      result.innerSetHeaders = true;
       result.setIdDerived = false;
+      if (outer.present)
+      {
+        const std::string difference = SetHeaderValues::Compare(inner, outer);
+        if (!difference.empty())
+        {
+          StopWith(ProcessOutcome::Rejected, difference);
+        }
+      }
     }
     else
     {
       // A plain PGP/MIME mail (wire-format.md §6): a transfer of one mail.
+      // Clear set headers, if any, are not signed: anyone on the path may
+      // have written them, so they name no transfer (nor metadata 4310).
       result.setId = DeriveSetId(result.messageId.empty() ? cipherSha256 : result.messageId);
       result.part = 1;
       result.total = 1;
@@ -546,14 +549,15 @@ namespace DicomMail
 
     // 4. Trust: a valid signature by the key of the partner in From.
     const SignerJudgement judgement = SignerJudgement::Judge(verification, result.fromAddress, trust_);
-    result.partner = judgement.partner;
-    result.signerFingerprint = judgement.signerFingerprint;
     if (!judgement.accepted)
     {
       result.reasons.assign(judgement.reasons.begin() + 1, judgement.reasons.end());
       StopWith(judgement.badSignature ? ProcessOutcome::Rejected : ProcessOutcome::Quarantined,
                judgement.reasons.front());
     }
+    result.authenticated = true;
+    result.partner = judgement.partner;
+    result.signerFingerprint = judgement.signerFingerprint;
 
     // 5. The authenticated entity.
     collector_.reset(new DicomEntityCollector(workingDirectory_, ManifestLimits().maxJsonBytes));

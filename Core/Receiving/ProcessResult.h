@@ -25,21 +25,28 @@ namespace DicomMail
     // of acknowledging it negatively.
     bool localFailure = false;
 
-    // The transfer: from the authenticated inner headers when present, else
-    // the outer ones; for a plain mail-client mail "mail.<16 hex>" derived
-    // from the Message-ID, part 1 of 1.
+    // True once the signature was accepted for the From partner
+    // (SignerJudgement): only then are setId, partner and signerFingerprint
+    // filled, and only then may the mail be deduplicated, filed under a
+    // transfer or answered.
+    bool authenticated = false;
+
+    // The transfer, only for an authenticated mail: from the inner (signed)
+    // headers; without them "mail.<16 hex>" derived from the Message-ID,
+    // part 1 of 1 (the clear headers are never used for it).
     std::string setId;
-    unsigned int part = 0;
+    unsigned int part = 0;          // before authentication: the clear claim, for display
     unsigned int total = 0;
-    bool setIdDerived = false;      // plain PGP/MIME mail without X-TELEMEDICINE-*
+    bool setIdDerived = false;      // plain PGP/MIME mail without inner X-TELEMEDICINE-*
     bool innerSetHeaders = false;   // the values come from the signed entity
+    std::string claimedSetId;       // the clear X-TELEMEDICINE-SETID: a claim, never decided on
 
     std::string messageId;
     std::string fromAddress;
     std::string fromName;             // the clear From's display name: display only, never decided on
     std::string dispositionNotificationTo;
-    std::string partner;              // from ITrustPolicy, "" for an unknown sender
-    std::string signerFingerprint;    // primary key of the (first good) signature
+    std::string partner;              // the partner whose signature was accepted, else ""
+    std::string signerFingerprint;    // primary key of that signature, else ""
     time_t senderDate = 0;            // outer Date, 0 if absent or unparsable
     bool signThenEncrypt = false;     // RFC 3156 §6.1 inner multipart/signed
 

@@ -53,6 +53,10 @@ namespace DicomMail
     // ExtractDisplayName): clear text any stranger can write, never
     // authenticated. For people to read; no decision may depend on it.
     std::string fromName;
+    // The clear X-TELEMEDICINE-SETID of a mail that was not authenticated
+    // (setId is then ""): what it claims to belong to, for people to read
+    // and to retry a quarantined mail by; no transfer is touched by it.
+    std::string claimedSetId;
   };
 
   // One message/partial fragment waiting for its siblings.

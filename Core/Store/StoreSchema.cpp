@@ -180,6 +180,12 @@ namespace DicomMail
         ALTER TABLE partners ADD COLUMN display_name TEXT NOT NULL DEFAULT '';
         ALTER TABLE inbox_mails ADD COLUMN from_name TEXT NOT NULL DEFAULT '';
         )SQL",
+
+        // Version 5: the clear X-TELEMEDICINE-SETID of a mail that was not
+        // authenticated: shown as its claim, never filed under that transfer.
+        R"SQL(
+        ALTER TABLE inbox_mails ADD COLUMN claimed_set_id TEXT NOT NULL DEFAULT '';
+        )SQL",
       };
 
       const int kLatest = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));

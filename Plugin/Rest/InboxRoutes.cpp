@@ -61,6 +61,8 @@ namespace DicomMail
       Json::Value v;
       v["Id"] = static_cast<Json::Int64>(m.id);
       v["SetId"] = m.setId;
+      // The clear SETID of a mail that was not authenticated: a claim only.
+      v["ClaimedSetId"] = m.claimedSetId;
       v["Part"] = m.part;
       v["Total"] = m.total;
       v["MessageId"] = m.messageId;
@@ -125,14 +127,31 @@ namespace DicomMail
         call.AnswerMethodNotAllowed("POST");
         return;
       }
+      // Quarantined mails are not filed under a transfer: they are found by
+      // the SETID they claim.
+      const std::string setId = call.GetGroup(0);
+      InboxStore& inbox = PluginContext::Get().GetInbox();
       InboxTransfer transfer;
-      if (!PluginContext::Get().GetInbox().GetTransfer(call.GetGroup(0), transfer))
+      bool claimed = false;
+      for (const InboxMail& m : inbox.ListQuarantined())
       {
-        throw Error(ErrorKind::NotFound, "no transfer with SetId \"" + call.GetGroup(0) + "\" in the inbox");
+        claimed = claimed || m.claimedSetId == setId || m.setId == setId;
       }
-      const unsigned int imported = Workers::RetryQuarantined(transfer.setId);
-      PluginContext::Get().GetInbox().GetTransfer(transfer.setId, transfer);
-      Json::Value v = ToJson(transfer);
+      if (!claimed && !inbox.GetTransfer(setId, transfer))
+      {
+        throw Error(ErrorKind::NotFound, "no transfer with SetId \"" + setId + "\" in the inbox");
+      }
+      const unsigned int imported = Workers::RetryQuarantined(setId);
+      Json::Value v;
+      if (inbox.GetTransfer(setId, transfer))
+      {
+        v = ToJson(transfer);
+      }
+      else
+      {
+        v["SetId"] = setId;
+        v["State"] = imported == 0 ? "quarantined" : "imported";
+      }
       v["MailsImported"] = imported;
       call.AnswerJson(v);
     }

@@ -1,0 +1,380 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// InboxPoller against a fake mailbox: duplicates, acknowledgements and
+// transfer records are decided only on what was authenticated.
+#include "ReceivingTestSupport.h"
+
+#include "Core/Polling/InboxPoller.h"
+#include "Core/Receiving/AcknowledgementComposer.h"
+#include "Core/Store/AcknowledgementQueueStore.h"
+#include "Core/Store/InboxStore.h"
+#include "Core/Store/OutboxStore.h"
+#include "Core/Store/SqliteDatabase.h"
+
+#include <gtest/gtest.h>
+
+using namespace DicomMail;
+using namespace ReceivingTest;
+
+namespace
+{
+  // A mailbox in memory: what the poller fetched and where it moved it.
+  class FakeMailboxSession : public IMailboxSession
+  {
+  public:
+    std::string Add(const std::string& raw)
+    {
+      ServerMessage m;
+      m.uid = static_cast<uint32_t>(messages_.size() + 1);
+      m.serverId = "1:" + std::to_string(m.uid);
+      messages_.push_back(std::make_pair(m, raw));
+      return m.serverId;
+    }
+
+    std::vector<ServerMessage> ListCandidates() override
+    {
+      std::vector<ServerMessage> result;
+      for (const auto& m : messages_)
+      {
+        if (destinations_.count(m.first.serverId) == 0)
+        {
+          result.push_back(m.first);
+        }
+      }
+      return result;
+    }
+
+    void Fetch(const ServerMessage& message, ByteSink& sink) override
+    {
+      for (const auto& m : messages_)
+      {
+        if (m.first.serverId == message.serverId)
+        {
+          sink.Write(m.second.data(), m.second.size());
+          return;
+        }
+      }
+      throw Error(ErrorKind::Transport, "no such message");
+    }
+
+    void Finish(const ServerMessage& message, Destination destination) override
+    {
+      destinations_[message.serverId] = destination;
+    }
+
+    void Commit() override
+    {
+    }
+
+    bool KeepsRejectedMail() const override
+    {
+      return true;
+    }
+
+    // "" while the message is still in the inbox.
+    std::string WhereIs(const std::string& serverId) const
+    {
+      auto found = destinations_.find(serverId);
+      if (found == destinations_.end())
+      {
+        return "";
+      }
+      return found->second == Destination::Processed ? "Processed" : "Rejected";
+    }
+
+  private:
+    std::vector<std::pair<ServerMessage, std::string> > messages_;
+    std::map<std::string, Destination> destinations_;
+  };
+
+  class RecordingEvents : public IPollEvents
+  {
+  public:
+    void OnAcknowledgementsQueued() override
+    {
+    }
+
+    void OnAcknowledgement(const std::string& setId, unsigned int part, Disposition) override
+    {
+      acknowledged.push_back(setId + "/" + std::to_string(part));
+    }
+
+    std::vector<std::string> acknowledged;
+  };
+
+  class PollingInboxPoller : public ::testing::Test
+  {
+  protected:
+    void SetUp() override
+    {
+      sites_ = &Sites::Get();
+      state_.reset(new ScratchDirectory);
+      Files::MakeDirectories(state_->File("work"), 0700);
+      configuration_.siteAddress = kReferrer;
+      configuration_.stateDirectory = state_->GetPath();
+      configuration_.workingDirectory = state_->File("work");
+      db_.reset(new SqliteDatabase(state_->File("state.db")));
+      inbox_.reset(new InboxStore(*db_));
+      outbox_.reset(new OutboxStore(*db_));
+      queue_.reset(new AcknowledgementQueueStore(*db_));
+      trust_.Add(kHospital, "Hospital", sites_->hospital.fingerprint);
+      trust_.Add("hospital-backup@site-a.test", "Hospital", sites_->hospital.fingerprint);
+      trust_.Add(kClinic, "Clinic", sites_->clinic.fingerprint);
+      ct_ = ReadFile(kCtSmall);
+      mr_ = ReadFile(kMrSmall);
+    }
+
+    PollSummary Poll()
+    {
+      InboxPoller::Dependencies d;
+      d.account = "inbox";
+      d.configuration = &configuration_;
+      d.siteFingerprint = sites_->referrer.fingerprint;
+      d.inbox = inbox_.get();
+      d.outbox = outbox_.get();
+      d.acknowledgements = queue_.get();
+      d.crypto = sites_->referrer.crypto.get();
+      d.trust = &trust_;
+      d.importer = &importer_;
+      d.events = &events_;
+      InboxPoller poller(d);
+      return poller.Poll(session_);
+    }
+
+    std::string Entity(const std::string& setId, const std::string& part, const std::string& total,
+                       const std::string& dicom)
+    {
+      return MixedEntity(InnerSetHeaders(setId, part, total), { DicomPart(dicom, "IM000001.dcm") });
+    }
+
+    std::string Signed(const std::string& outer, const std::string& entity)
+    {
+      return Envelope(outer, Armor(EncryptEntity(*sites_->hospital.crypto, sites_->hospital.fingerprint,
+                                                 { sites_->referrer.fingerprint }, entity)));
+    }
+
+    // Signed inside (RFC 3156 §6.1), then altered: gpg reports BADSIG.
+    std::string BadSignature(const std::string& outer, const std::string& entity)
+    {
+      StringSink signature;
+      StringSource data(entity);
+      sites_->hospital.crypto->Sign(data, signature, sites_->hospital.fingerprint);
+      std::string altered = entity;
+      altered.replace(altered.find("IM000001.dcm"), 12, "IM000009.dcm");
+      const std::string wrapped =
+        "Content-Type: multipart/signed; micalg=pgp-sha512; protocol=\"application/pgp-signature\"; "
+        "boundary=\"sig\"\r\n\r\n--sig\r\n" + altered + "\r\n--sig\r\n"
+        "Content-Type: application/pgp-signature\r\n\r\n" + signature.GetContent() + "\r\n--sig--\r\n";
+      return Envelope(outer, Armor(EncryptUnsigned(sites_->hospital.home->GetPath(), sites_->referrer.fingerprint,
+                                                   wrapped, *state_)));
+    }
+
+    std::string Unsigned(const std::string& outer, const std::string& entity)
+    {
+      return Envelope(outer, Armor(EncryptUnsigned(sites_->hospital.home->GetPath(), sites_->referrer.fingerprint,
+                                                   entity, *state_)));
+    }
+
+    static std::string WithNotificationTo(std::string outer, const std::string& address)
+    {
+      const std::string field = "Disposition-Notification-To: ";
+      const size_t at = outer.find(field);
+      outer.replace(at, outer.find("\r\n", at) - at, field + "<" + address + ">");
+      return outer;
+    }
+
+    std::vector<QueuedAcknowledgement> Queued()
+    {
+      return queue_->ListPending(100);
+    }
+
+    const InboxMail* RecordOf(const std::vector<InboxMail>& mails, const std::string& messageId)
+    {
+      for (const InboxMail& m : mails)
+      {
+        if (m.messageId == messageId)
+        {
+          return &m;
+        }
+      }
+      return nullptr;
+    }
+
+    Sites* sites_ = nullptr;
+    std::unique_ptr<ScratchDirectory> state_;
+    Configuration configuration_;
+    std::unique_ptr<SqliteDatabase> db_;
+    std::unique_ptr<InboxStore> inbox_;
+    std::unique_ptr<OutboxStore> outbox_;
+    std::unique_ptr<AcknowledgementQueueStore> queue_;
+    MapTrustPolicy trust_;
+    RecordingImporter importer_;
+    RecordingEvents events_;
+    FakeMailboxSession session_;
+    std::string ct_, mr_;
+  };
+}
+
+TEST_F(PollingInboxPoller, DuplicateIsDecidedOnTheSignedNumbers)
+{
+  const std::string first = session_.Add(Signed(OuterHeaders(kHospital, "set.a", "1", "1", "<a-1@site-a.test>"),
+                                                Entity("set.a", "1", "1", ct_)));
+  Poll();
+  ASSERT_EQ("Processed", session_.WhereIs(first));
+  ASSERT_EQ(1u, importer_.records.size());
+
+  // A genuine mail of another transfer, its clear headers rewritten to the
+  // part already imported: not a duplicate, not answered positively.
+  const std::string rewritten = session_.Add(Signed(OuterHeaders(kHospital, "set.a", "1", "1", "<b-1@site-a.test>"),
+                                                    Entity("set.b", "1", "1", mr_)));
+  // A true copy of the first mail: a duplicate, answered again.
+  const std::string copy = session_.Add(Signed(OuterHeaders(kHospital, "set.a", "1", "1", "<a-1@site-a.test>"),
+                                               Entity("set.a", "1", "1", ct_)));
+  const PollSummary summary = Poll();
+  EXPECT_EQ(1u, summary.duplicates);
+  EXPECT_EQ("Rejected", session_.WhereIs(rewritten));
+  EXPECT_EQ("Processed", session_.WhereIs(copy));
+  EXPECT_EQ(1u, importer_.records.size());
+
+  const std::vector<InboxMail> b = inbox_->ListMails("set.b");
+  ASSERT_EQ(1u, b.size());
+  EXPECT_EQ("rejected", b[0].state);
+  EXPECT_TRUE(Contains(b[0].reason, "differ")) << b[0].reason;
+  for (const QueuedAcknowledgement& a : Queued())
+  {
+    if (a.content.originalMessageId == "<b-1@site-a.test>")
+    {
+      EXPECT_EQ(Disposition::Deleted, a.content.disposition);
+      EXPECT_EQ("set.b", a.content.setId);
+    }
+  }
+  InboxTransfer transfer;
+  ASSERT_TRUE(inbox_->GetTransfer("set.a", transfer));
+  EXPECT_EQ("complete", transfer.state);
+}
+
+TEST_F(PollingInboxPoller, NoAcknowledgementWithoutAnAcceptedSignature)
+{
+  const std::string outer = WithNotificationTo(OuterHeaders(kHospital, "set.c", "1", "1", "<c-1@site-a.test>"),
+                                               kStranger);
+  const std::string bad = session_.Add(BadSignature(outer, Entity("set.c", "1", "1", ct_)));
+  const std::string plain = session_.Add(Unsigned(WithNotificationTo(
+    OuterHeaders(kHospital, "set.c", "1", "1", "<c-2@site-a.test>"), kStranger), Entity("set.c", "1", "1", ct_)));
+  const PollSummary summary = Poll();
+  EXPECT_EQ(1u, summary.rejected);
+  EXPECT_EQ(1u, summary.quarantined);
+  EXPECT_EQ("Rejected", session_.WhereIs(bad));
+  EXPECT_EQ("Rejected", session_.WhereIs(plain));
+  EXPECT_TRUE(Queued().empty());
+  EXPECT_TRUE(importer_.records.empty());
+}
+
+TEST_F(PollingInboxPoller, AcknowledgementGoesToARegisteredAddressOfTheSigner)
+{
+  session_.Add(Signed(WithNotificationTo(OuterHeaders(kHospital, "set.d", "1", "1", "<d-1@site-a.test>"),
+                                         kStranger), Entity("set.d", "1", "1", ct_)));
+  session_.Add(Signed(WithNotificationTo(OuterHeaders(kHospital, "set.e", "1", "1", "<e-1@site-a.test>"),
+                                         "hospital-backup@site-a.test"), Entity("set.e", "1", "1", mr_)));
+  // Another partner's address is not the signer's either.
+  session_.Add(Signed(WithNotificationTo(OuterHeaders(kHospital, "set.f", "1", "1", "<f-1@site-a.test>"),
+                                         kClinic), Entity("set.f", "1", "1", ct_)));
+  Poll();
+  std::map<std::string, std::string> recipients;
+  for (const QueuedAcknowledgement& a : Queued())
+  {
+    recipients[a.content.setId] = a.recipient;
+    EXPECT_EQ("1", a.content.setPart);
+  }
+  ASSERT_EQ(3u, recipients.size());
+  EXPECT_EQ(kHospital, recipients["set.d"]);
+  EXPECT_EQ("hospital-backup@site-a.test", recipients["set.e"]);
+  EXPECT_EQ(kHospital, recipients["set.f"]);
+}
+
+TEST_F(PollingInboxPoller, UnverifiedMailNeverChangesATransfer)
+{
+  session_.Add(Signed(OuterHeaders(kHospital, "set.g", "1", "1", "<g-1@site-a.test>"),
+                      Entity("set.g", "1", "1", ct_)));
+  Poll();
+  InboxTransfer before;
+  ASSERT_TRUE(inbox_->GetTransfer("set.g", before));
+  ASSERT_EQ("complete", before.state);
+
+  // Clear claims of the same transfer: a mail with a bad signature, and an
+  // unsigned one from another partner.
+  session_.Add(BadSignature(OuterHeaders(kHospital, "set.g", "1", "5", "<g-2@site-a.test>"),
+                            Entity("set.g", "1", "5", mr_)));
+  session_.Add(Unsigned(OuterHeaders(kClinic, "set.g", "2", "5", "<g-3@site-a.test>"),
+                        Entity("set.g", "2", "5", mr_)));
+  Poll();
+  InboxTransfer after;
+  ASSERT_TRUE(inbox_->GetTransfer("set.g", after));
+  EXPECT_EQ("complete", after.state);
+  EXPECT_EQ(before.partner, after.partner);
+  EXPECT_EQ(before.signerFingerprint, after.signerFingerprint);
+  EXPECT_EQ(1u, after.mailsExpected);
+  EXPECT_EQ(1u, inbox_->ListMails("set.g").size());
+
+  const std::vector<InboxMail> all = inbox_->ListMailsByState("", 100);
+  const InboxMail* bad = RecordOf(all, "<g-2@site-a.test>");
+  ASSERT_TRUE(bad != nullptr);
+  EXPECT_EQ("", bad->setId);
+  EXPECT_EQ("set.g", bad->claimedSetId);
+  EXPECT_EQ("rejected", bad->state);
+  const InboxMail* quarantined = RecordOf(all, "<g-3@site-a.test>");
+  ASSERT_TRUE(quarantined != nullptr);
+  EXPECT_EQ("quarantined", quarantined->state);
+  EXPECT_EQ("set.g", quarantined->claimedSetId);
+}
+
+TEST_F(PollingInboxPoller, PlainMailIgnoresClearSetHeaders)
+{
+  // No inner X-TELEMEDICINE-*: the clear ones name no transfer.
+  const std::string entity = "Content-Type: multipart/mixed; boundary=\"mua\"\r\n\r\n"
+    "--mua\r\nContent-Type: application/dicom\r\nContent-Transfer-Encoding: base64\r\n"
+    "Content-Disposition: attachment; filename=\"IM000001.dcm\"\r\n\r\n" + Base64::Encode(ct_, 76) + "\r\n"
+    "--mua--\r\n";
+  session_.Add(Signed(OuterHeaders(kHospital, "set.h", "1", "1", "<h-1@site-a.test>"), entity));
+  Poll();
+  ASSERT_EQ(1u, importer_.records.size());
+  EXPECT_EQ(DicomMailProcessor::DeriveSetId("<h-1@site-a.test>"), importer_.records[0].context.setId);
+  InboxTransfer transfer;
+  EXPECT_FALSE(inbox_->GetTransfer("set.h", transfer));
+}
+
+TEST_F(PollingInboxPoller, AcknowledgementMustNameTheMailItCites)
+{
+  OutboxTransfer transfer;
+  transfer.setId = "out.1";
+  transfer.partner = "Hospital";
+  transfer.recipient = kHospital;
+  OutboxMail mail;
+  mail.setId = "out.1";
+  mail.part = 1;
+  mail.messageId = "out-1@site-b.test";
+  mail.state = "sent";
+  outbox_->CreateTransfer(transfer, { mail });
+
+  MdnContent content;
+  content.reportingUa = "site-a.test; test";
+  content.finalRecipient = kHospital;
+  content.originalMessageId = "<out-1@site-b.test>";
+  content.disposition = Disposition::Displayed;
+  content.setId = "out.2";   // not the mail cited
+  content.setPart = "1";
+  const std::string forged = state_->File("forged.eml");
+  AcknowledgementComposer::Compose(content, kHospital, "", kReferrer, AcknowledgementComposer::kDefaultSubject,
+                                   sites_->hospital.fingerprint, *sites_->hospital.crypto, forged);
+  const std::string forgedId = session_.Add(ReadFile(forged));
+  Poll();
+  EXPECT_TRUE(events_.acknowledged.empty());
+  EXPECT_EQ("Rejected", session_.WhereIs(forgedId));
+
+  content.setId = "out.1";
+  const std::string genuine = state_->File("genuine.eml");
+  AcknowledgementComposer::Compose(content, kHospital, "", kReferrer, AcknowledgementComposer::kDefaultSubject,
+                                   sites_->hospital.fingerprint, *sites_->hospital.crypto, genuine);
+  session_.Add(ReadFile(genuine));
+  Poll();
+  ASSERT_EQ(1u, events_.acknowledged.size());
+  EXPECT_EQ("out.1/1", events_.acknowledged[0]);
+}
