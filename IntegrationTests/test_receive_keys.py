@@ -14,7 +14,6 @@ import time
 import pytest
 
 from conftest import ROOT, SITES, make_server, site_config
-from mail_client import MailStack
 from stock_gpg import StockGpg, agents_of
 import hostile_mails as hm
 import sample_files
@@ -22,13 +21,6 @@ import sample_files
 REFERRER = SITES["referrer"][2]
 PARTNER = "clinic@clinic.test"
 GPG_TIMEOUT = 8
-
-
-@pytest.fixture
-def stack(mailstack):
-    s = MailStack(mailstack["dir"])
-    s.clear_all()
-    return s
 
 
 @pytest.fixture
@@ -74,6 +66,19 @@ def transfer(receiver, set_id):
     return {t["SetId"]: t for t in receiver.get("/dicom-mail/inbox")}.get(set_id)
 
 
+def expect_quarantined(receiver, stack, raw, set_id, phrase):
+    """Delivers `raw` and polls: the transfer is quarantined (not rejected) with `phrase` in its reasons."""
+    deliver(stack, raw)
+    receiver.post("/dicom-mail/fetch", {})
+    t = transfer(receiver, set_id)
+    assert t is not None and t["State"] == "quarantined", t
+    reasons = " | ".join(t["Reasons"])
+    assert phrase in reasons, reasons
+    assert "bad signature" not in reasons.lower(), reasons
+    assert receiver.get("/instances") == []
+    return reasons
+
+
 def mail_record(receiver, set_id):
     return [m for m in receiver.get("/dicom-mail/mails") if set_id in m.get("MessageId", "")]
 
@@ -88,15 +93,8 @@ def test_expired_key_is_quarantined_then_imported_after_renewal(receiver, partne
     time.sleep(max(0.0, created + 42 - time.time()))
     expiry_day = time.strftime("%Y-%m-%d", time.gmtime(created + 40))
 
-    deliver(stack, raw)
-    receiver.post("/dicom-mail/fetch", {})
-    t = transfer(receiver, set_id)
-    assert t is not None and t["State"] == "quarantined", t
-    reasons = " | ".join(t["Reasons"])
-    assert "key expired on " in reasons, reasons
+    reasons = expect_quarantined(receiver, stack, raw, set_id, "key expired on ")
     assert expiry_day in reasons or time.strftime("%Y-%m-%d", time.gmtime(created + 41)) in reasons, reasons
-    assert "bad signature" not in reasons.lower(), reasons
-    assert receiver.get("/instances") == []
     assert [m["State"] for m in mail_record(receiver, set_id)] == ["quarantined"]
 
     # Still expired: a retry imports nothing.
@@ -120,14 +118,7 @@ def test_revoked_key_is_quarantined_and_stays_so(receiver, partner, stack):
     # The partner revokes its key with the certificate gpg made at generation; the site imports the revocation.
     receiver.post("/dicom-mail/keys", partner.revoke(fpr))
 
-    deliver(stack, raw)
-    receiver.post("/dicom-mail/fetch", {})
-    t = transfer(receiver, set_id)
-    assert t is not None and t["State"] == "quarantined", t
-    reasons = " | ".join(t["Reasons"])
-    assert "key revoked" in reasons, reasons
-    assert "bad signature" not in reasons.lower(), reasons
-    assert receiver.get("/instances") == []
+    expect_quarantined(receiver, stack, raw, set_id, "key revoked")
     assert receiver.post("/dicom-mail/inbox/%s/retry" % set_id, {})["MailsImported"] == 0
 
 
