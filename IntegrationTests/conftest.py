@@ -135,3 +135,12 @@ def pair(a, a_name, b, b_name, certify=True):
 def paired(hospital, referrer):
     pair(hospital, "hospital", referrer, "referrer")
     return hospital, referrer
+
+
+@pytest.fixture
+def stack(mailstack):
+    """The stack's mailboxes, emptied: earlier tests must not leave mail for these servers."""
+    from mail_client import MailStack
+    s = MailStack(mailstack["dir"])
+    s.clear_all()
+    return s

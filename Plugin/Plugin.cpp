@@ -3,6 +3,7 @@
 
 #include "Core/Common/Error.h"
 #include "Core/Common/Files.h"
+#include "Core/Crypto/GpgEngineWrapper.h"
 #include "Core/Crypto/GpgmeLibrary.h"
 #include "Core/Transport/CurlGlobal.h"
 #include "Plugin/OrthancApi.h"
@@ -73,6 +74,10 @@ namespace
     {
       OrthancApi::LogWarning("removed " + std::to_string(removed) +
                              " temporary files left over by an earlier run in " + config.workingDirectory);
+    }
+    if (Files::Exists(config.gnupgHome))
+    {
+      Files::RemoveLeftovers(config.gnupgHome, GpgEngineWrapper::kFilePrefix);
     }
   }
 }

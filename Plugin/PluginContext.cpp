@@ -18,6 +18,7 @@ namespace DicomMail
     {
       GnupgHome::Options options;
       options.compressLevel = static_cast<int>(configuration.compressionLevel);
+      options.gpgTimeoutSeconds = configuration.gpgTimeout;
       return options;
     }
 

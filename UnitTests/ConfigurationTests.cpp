@@ -102,3 +102,11 @@ TEST(Configuration, PasswordNeverInErrorsOrPublicJson)
   Json::StreamWriterBuilder w;
   EXPECT_EQ(std::string::npos, Json::writeString(w, c.ToPublicJson()).find("TopSecret42"));
 }
+
+TEST(Configuration, GpgTimeout)
+{
+  EXPECT_EQ(600u, Configuration::Parse(Json::Value()).gpgTimeout);
+  EXPECT_EQ(30u, Configuration::Parse(Parse(R"({"GpgTimeout": 30})")).gpgTimeout);
+  EXPECT_NE(std::string::npos, ErrorOf(R"({"GpgTimeout": 0})").find("DicomMail.GpgTimeout"));
+  EXPECT_NE(std::string::npos, ErrorOf(R"({"GpgTimeout": "fast"})").find("DicomMail.GpgTimeout"));
+}

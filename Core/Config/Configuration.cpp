@@ -272,6 +272,7 @@ namespace DicomMail
     config.acknowledgementTimeout = static_cast<unsigned int>(
       reader.GetInteger("AcknowledgementTimeout", 3600, 1, 30 * 86400));
     config.maxResends = static_cast<unsigned int>(reader.GetInteger("MaxResends", 3, 0, 100));
+    config.gpgTimeout = static_cast<unsigned int>(reader.GetInteger("GpgTimeout", 600, 1, 86400));
     config.incompleteTimeout = static_cast<unsigned int>(
       reader.GetInteger("IncompleteTimeout", 86400, 1, 365 * 86400));
 
@@ -386,6 +387,7 @@ namespace DicomMail
     result["PassphraseProtected"] = !passphraseFile.empty();
     result["MaxMailSize"] = static_cast<Json::UInt64>(maxMailSize);
     result["AcknowledgementTimeout"] = acknowledgementTimeout;
+    result["GpgTimeout"] = gpgTimeout;
     result["CompressionLevel"] = compressionLevel;
     result["DicomPartEncoding"] = binaryDicomParts ? "binary" : "base64";
     if (smtpConfigured)

@@ -89,6 +89,7 @@ namespace DicomMail
     uint64_t maxMailSize = 10000000;
     unsigned int acknowledgementTimeout = 3600;   // seconds
     unsigned int maxResends = 3;
+    unsigned int gpgTimeout = 600;                // seconds a gpg may go without progress
     unsigned int incompleteTimeout = 86400;       // seconds before fragments are reported
     SmtpSettings smtp;
     bool smtpConfigured = false;

@@ -120,7 +120,7 @@ namespace DicomMail
 
   std::string GnupgHome::GetAgentSocketPath() const
   {
-    std::string output = GpgconfTool::Run(path_, { "--list-dirs", "agent-socket" });
+    std::string output = GpgconfTool::Run(path_, options_.gpgTimeoutSeconds, { "--list-dirs", "agent-socket" });
     while (!output.empty() && (output.back() == '\n' || output.back() == '\r'))
     {
       output.pop_back();
@@ -149,6 +149,6 @@ namespace DicomMail
 
   void GnupgHome::StopAgent() const
   {
-    GpgconfTool::Run(path_, { "--kill", "gpg-agent" });
+    GpgconfTool::Run(path_, options_.gpgTimeoutSeconds, { "--kill", "gpg-agent" });
   }
 }

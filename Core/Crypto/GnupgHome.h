@@ -22,6 +22,11 @@ namespace DicomMail
       // zlib level used when compression is on: level 6 (gpg's default)
       // runs at ~9 MB/s on CT data, level 1 at ~46 MB/s for almost the same size.
       int compressLevel = 1;
+      // Longest a gpg, gpgconf or GPGME operation may go without progress
+      // before it is stopped (configuration "GpgTimeout").
+      unsigned int gpgTimeoutSeconds = 600;
+      // The gpg GPGME runs; "" for GPGME's own (tests put a stand-in here).
+      std::string gpgProgram;
     };
 
     explicit GnupgHome(const std::string& path);

@@ -5,7 +5,9 @@
 #include "Core/Common/Wipe.h"
 #include "Core/Crypto/SpawnActions.h"
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
@@ -28,6 +30,24 @@ namespace DicomMail
     const size_t kMaxStatusLine = 64 * 1024;
     const size_t kMaxDiagnostics = 8 * 1024;
     const char kStatusPrefix[] = "[GNUPG:] ";
+
+    // How long a child gets to leave after SIGTERM before SIGKILL.
+    const std::chrono::milliseconds kGracePeriod(2000);
+
+    using Clock = std::chrono::steady_clock;
+
+    // poll() timeout until "deadline", at least 0 and at most a minute.
+    int MillisecondsUntil(Clock::time_point deadline)
+    {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+      return static_cast<int>(left < 0 ? 0 : (left > 60000 ? 60000 : left));
+    }
+
+    std::string Seconds(std::chrono::milliseconds duration)
+    {
+      const long long ms = static_cast<long long>(duration.count());
+      return ms % 1000 == 0 ? std::to_string(ms / 1000) + " s" : std::to_string(ms) + " ms";
+    }
 
     // The child's descriptors 0-4 are set with dup2 in order; keeping every
     // source above 4 means no step overwrites a later step's source.
@@ -176,7 +196,8 @@ namespace DicomMail
     }
   }
 
-  GpgProcess::GpgProcess(const std::string& program, const std::vector<std::string>& arguments)
+  GpgProcess::GpgProcess(const std::string& program, const std::vector<std::string>& arguments) :
+    program_(program)
   {
     std::vector<std::string> all;
     all.push_back(program);
@@ -236,9 +257,36 @@ namespace DicomMail
       status_.Close();
       command_.Close();
       stderr_.Close();
-      kill(pid_, SIGTERM);
-      Wait();
+      Terminate();
     }
+  }
+
+  int GpgProcess::Terminate()
+  {
+    kill(pid_, SIGTERM);
+    const int code = Wait(Clock::now() + kGracePeriod);
+    if (pid_ > 0)
+    {
+      kill(pid_, SIGKILL);
+      return Wait(Clock::time_point::max());
+    }
+    return code;
+  }
+
+  void GpgProcess::ThrowTimeout(const std::string& what)
+  {
+    stdin_.Close();
+    stdout_.Close();
+    status_.Close();
+    command_.Close();
+    stderr_.Close();
+    WipeString(pendingCommands_);
+    if (pid_ > 0)
+    {
+      Terminate();
+    }
+    throw Error(ErrorKind::Internal, program_ + " " + what + " for " + Seconds(inactivityTimeout_) +
+                " and was stopped (GpgTimeout)");
   }
 
   void GpgProcess::SendCommand(const std::string& line)
@@ -312,6 +360,7 @@ namespace DicomMail
     std::vector<char> out(kChunk);
     size_t inStart = 0;
     size_t inEnd = 0;
+    Clock::time_point lastProgress = Clock::now();
 
     while (stdout_.IsOpen() || status_.IsOpen() || stderr_.IsOpen())
     {
@@ -349,7 +398,8 @@ namespace DicomMail
       }
       watch(stderr_, POLLIN, kErr);
 
-      if (poll(fds, count, -1) < 0)
+      const int ready = poll(fds, count, MillisecondsUntil(lastProgress + inactivityTimeout_));
+      if (ready < 0)
       {
         if (errno == EINTR)
         {
@@ -357,6 +407,15 @@ namespace DicomMail
         }
         throw Error(ErrorKind::Internal, std::string("cannot wait for gpg: ") + strerror(errno));
       }
+      if (ready == 0)
+      {
+        if (Clock::now() >= lastProgress + inactivityTimeout_)
+        {
+          ThrowTimeout("made no progress");
+        }
+        continue;
+      }
+      lastProgress = Clock::now();
 
       for (nfds_t i = 0; i < count; i++)
       {
@@ -413,17 +472,40 @@ namespace DicomMail
     stdin_.Close();
     command_.Close();
     WipeString(pendingCommands_);
-    return Wait();
+    // It closed its output; one that then does not leave is stopped.
+    const int code = Wait(Clock::now() + inactivityTimeout_);
+    if (pid_ > 0)
+    {
+      ThrowTimeout("did not exit after closing its output");
+    }
+    return code;
   }
 
-  int GpgProcess::Wait()
+  int GpgProcess::Wait(Clock::time_point deadline)
   {
     int status = 0;
     pid_t result;
-    do
+    std::chrono::milliseconds pause(1);
+    for (;;)
     {
-      result = waitpid(pid_, &status, 0);
-    } while (result < 0 && errno == EINTR);
+      const bool forever = deadline == Clock::time_point::max();
+      result = waitpid(pid_, &status, forever ? 0 : WNOHANG);
+      if (result < 0 && errno == EINTR)
+      {
+        continue;
+      }
+      if (result != 0)
+      {
+        break;
+      }
+      if (Clock::now() >= deadline)
+      {
+        return -1;   // still running: pid_ stays set
+      }
+      // Short pauses first: gpg usually leaves within a millisecond.
+      usleep(static_cast<useconds_t>(pause.count() * 1000));
+      pause = std::min(pause * 2, std::chrono::milliseconds(50));
+    }
     pid_ = -1;
 
     if (result < 0)

@@ -4,6 +4,7 @@
 #include "Core/Common/ByteStream.h"
 #include "Core/Common/UniqueFd.h"
 
+#include <chrono>
 #include <functional>
 #include <string>
 #include <sys/types.h>
@@ -35,8 +36,17 @@ namespace DicomMail
     // Throws Error(Configuration) if "program" cannot be started.
     GpgProcess(const std::string& program, const std::vector<std::string>& arguments);
 
-    // Stops (SIGTERM) and reaps a child that is still running.
+    // Stops (SIGTERM, then SIGKILL) and reaps a child that is still running.
     ~GpgProcess();
+
+    // Longest the child may go without any byte moving in or out before
+    // Exchange() stops it and throws Error(Internal) naming the timeout; also
+    // bounds the wait for its exit. An inactivity limit, not a total one, so
+    // that a large study on a slow machine never runs into it.
+    void SetInactivityTimeout(std::chrono::milliseconds timeout)
+    {
+      inactivityTimeout_ = timeout;
+    }
 
     GpgProcess(const GpgProcess&) = delete;
     GpgProcess& operator=(const GpgProcess&) = delete;
@@ -61,9 +71,13 @@ namespace DicomMail
   private:
     void HandleStatusBytes(const char* data, size_t size, const StatusHandler& onStatus);
     void FlushCommands();
-    int Wait();
+    int Wait(std::chrono::steady_clock::time_point deadline);
+    int Terminate();
+    [[noreturn]] void ThrowTimeout(const std::string& what);
 
     pid_t pid_ = -1;
+    std::string program_;
+    std::chrono::milliseconds inactivityTimeout_ = std::chrono::seconds(600);
     UniqueFd stdin_;
     UniqueFd stdout_;
     UniqueFd status_;

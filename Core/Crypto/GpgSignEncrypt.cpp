@@ -303,6 +303,7 @@ namespace DicomMail
                                      const PassphraseAnswer& passphrase)
   {
     GpgProcess process(request.gpgPath, BuildArguments(request));
+    process.SetInactivityTimeout(std::chrono::seconds(request.inactivityTimeoutSeconds));
     SignEncryptStatus status(process, passphrase);
     const int exitCode = process.Exchange(plain, cipher, [&status](const std::string& keyword,
                                                                    const std::string& arguments)

@@ -25,6 +25,7 @@ namespace DicomMail
       std::string signerFingerprint;
       bool compress = true;
       std::string fileName;   // for the literal data packet; "" for none
+      unsigned int inactivityTimeoutSeconds = 600;   // see GpgProcess::SetInactivityTimeout
     };
 
     // Gets gpg's hint (long key ID and user ID) and returns the passphrase of

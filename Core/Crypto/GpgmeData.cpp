@@ -2,6 +2,7 @@
 #include "Core/Crypto/GpgmeData.h"
 
 #include "Core/Crypto/GpgmeError.h"
+#include "Core/Crypto/GpgOperationWatchdog.h"
 #include "Core/Crypto/GpgmeLibrary.h"
 
 #include <cerrno>
@@ -105,6 +106,7 @@ namespace DicomMail
 
   ssize_t GpgmeData::ReadCallback(void* handle, void* buffer, size_t size)
   {
+    GpgOperationWatchdog::NoteProgressOnThisThread();
     CallbackState& state = *static_cast<CallbackState*>(handle);
     try
     {
@@ -120,6 +122,7 @@ namespace DicomMail
 
   ssize_t GpgmeData::WriteCallback(void* handle, const void* buffer, size_t size)
   {
+    GpgOperationWatchdog::NoteProgressOnThisThread();
     CallbackState& state = *static_cast<CallbackState*>(handle);
     try
     {

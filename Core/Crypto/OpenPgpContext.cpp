@@ -6,6 +6,7 @@
 #include "Core/Crypto/GpgmeData.h"
 #include "Core/Crypto/GpgmeError.h"
 #include "Core/Crypto/GpgmeKey.h"
+#include "Core/Crypto/GpgmeLibrary.h"
 
 #include <cstring>
 
@@ -28,7 +29,9 @@ namespace DicomMail
 
   OpenPgpContext::OpenPgpContext(const GnupgHome& home) :
     home_(home),
-    context_(home.GetPath()),
+    engine_(home.GetPath(), home.GetOptions().gpgProgram.empty() ?
+            GpgmeLibrary::GetGpgEnginePath() : home.GetOptions().gpgProgram),
+    context_(home.GetPath(), GPGME_PROTOCOL_OpenPGP, engine_.GetScriptPath().c_str()),
     keyCache_(home.GetPath())
   {
     // Loopback: gpg asks our callback, never a pinentry program (there is no
@@ -92,6 +95,12 @@ namespace DicomMail
     return "";
   }
 
+  GpgOperationWatchdog OpenPgpContext::Watch()
+  {
+    return GpgOperationWatchdog(context_.Get(), engine_,
+                                std::chrono::seconds(home_.GetOptions().gpgTimeoutSeconds));
+  }
+
   void OpenPgpContext::ResetOperationState()
   {
     passphraseRefused_ = false;
@@ -112,6 +121,7 @@ namespace DicomMail
     // context of its own and so starts extra gpg processes on every call.
     SetKeylistMode(mode);
     gpgme_ctx_t ctx = context_.Get();
+    GpgOperationWatchdog watchdog = Watch();
     gpgme_error_t error = gpgme_op_keylist_start(ctx, fingerprint.c_str(), secret ? 1 : 0);
     if (error == 0)
     {
@@ -126,6 +136,7 @@ namespace DicomMail
       }
     }
     gpgme_op_keylist_end(ctx);
+    watchdog.ThrowIfFired();
     if (error == 0)
     {
       keyCache_.Store(lookup, key);
@@ -142,6 +153,7 @@ namespace DicomMail
   void OpenPgpContext::Check(gpgme_error_t error, ErrorKind kind, const std::string& what,
                              const GpgmeData* in, const GpgmeData* out) const
   {
+    GpgOperationWatchdog::ThrowIfFiredOnThisThread();
     // The stream's own error says more than gpg's "Input/output error".
     if (in != nullptr)
     {

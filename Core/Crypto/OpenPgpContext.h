@@ -5,6 +5,8 @@
 #include "Core/Common/Error.h"
 #include "Core/Crypto/EncryptDetails.h"
 #include "Core/Crypto/GnupgHome.h"
+#include "Core/Crypto/GpgEngineWrapper.h"
+#include "Core/Crypto/GpgOperationWatchdog.h"
 #include "Core/Crypto/GpgmeContext.h"
 #include "Core/Crypto/ImportResult.h"
 #include "Core/Crypto/IssuedKeyPair.h"
@@ -178,6 +180,8 @@ namespace DicomMail
                             const std::string& passphrase);
     void SetKeylistMode(gpgme_keylist_mode_t mode);
     void ResetOperationState();
+    GpgOperationWatchdog Watch();
+    void RefreshTrustDatabase();
     std::vector<SignatureCheck> CollectSignatures();
 
     // Turns a failed operation into an Error, preferring an exception of a
@@ -186,6 +190,7 @@ namespace DicomMail
                const GpgmeData* in = nullptr, const GpgmeData* out = nullptr) const;
 
     const GnupgHome& home_;
+    GpgEngineWrapper engine_;   // before context_, which runs it
     GpgmeContext context_;
     KeyLookupCache keyCache_;
     PassphraseProvider provider_;

@@ -6,6 +6,8 @@
 #include "Core/Crypto/GpgmeData.h"
 #include "Core/Crypto/GpgmeError.h"
 #include "Core/Crypto/GpgmeKey.h"
+#include "Core/Crypto/GpgmeLibrary.h"
+#include "Core/Crypto/GpgProcess.h"
 #include "Core/Crypto/KeyInfoFromGpgme.h"
 #include "Core/Crypto/OpenPgpPackets.h"
 #include "Core/Crypto/TemporaryGnupgHome.h"
@@ -144,6 +146,7 @@ namespace DicomMail
   {
     // Public listing with the secret flag: the same fields for every key.
     SetKeylistMode(GPGME_KEYLIST_MODE_LOCAL | GPGME_KEYLIST_MODE_WITH_SECRET | GPGME_KEYLIST_MODE_SIGS);
+    GpgOperationWatchdog watchdog = Watch();
     Check(gpgme_op_keylist_start(context_.Get(), nullptr, 0), ErrorKind::Crypto, "cannot list the keys");
 
     std::vector<KeyInfo> keys;
@@ -158,6 +161,7 @@ namespace DicomMail
       if (gpgme_err_code(error) != GPG_ERR_NO_ERROR)
       {
         gpgme_op_keylist_end(context_.Get());
+        watchdog.ThrowIfFired();
         CheckGpgme(error, ErrorKind::Crypto, "cannot list the keys");
       }
       if (!secretOnly || key.Get()->secret)
@@ -166,12 +170,14 @@ namespace DicomMail
       }
     }
     gpgme_op_keylist_end(context_.Get());
+    watchdog.ThrowIfFired();   // a stopped listing ends like a complete one
     return keys;
   }
 
   std::vector<std::string> OpenPgpContext::ListSecretFingerprints()
   {
     SetKeylistMode(GPGME_KEYLIST_MODE_LOCAL);
+    GpgOperationWatchdog watchdog = Watch();
     Check(gpgme_op_keylist_start(context_.Get(), nullptr, 1), ErrorKind::Crypto,
           "cannot list the secret keys");
 
@@ -187,6 +193,7 @@ namespace DicomMail
       if (gpgme_err_code(error) != GPG_ERR_NO_ERROR)
       {
         gpgme_op_keylist_end(context_.Get());
+        watchdog.ThrowIfFired();
         CheckGpgme(error, ErrorKind::Crypto, "cannot list the secret keys");
       }
       if (key.Get()->subkeys != nullptr && key.Get()->subkeys->fpr != nullptr)
@@ -195,6 +202,7 @@ namespace DicomMail
       }
     }
     gpgme_op_keylist_end(context_.Get());
+    watchdog.ThrowIfFired();   // a stopped listing ends like a complete one
     return result;
   }
 
@@ -217,6 +225,38 @@ namespace DicomMail
         return false;
       }
       throw;
+    }
+  }
+
+  void OpenPgpContext::RefreshTrustDatabase()
+  {
+    // gpg keeps computed validities until a "next check" date, and an import
+    // that renews an expired key neither moves that date nor marks the
+    // database dirty (GnuPG 2.2): the renewed key would stay of unknown
+    // validity, its mail in quarantine. --update-trustdb recomputes now; it
+    // asks for the owner trust of each key the site certified, which we
+    // leave as it is ("s": skip). A few milliseconds, once per import.
+    GpgProcess gpg(GpgmeLibrary::GetGpgEnginePath(),
+                   { "--homedir", home_.GetPath(), "--batch", "--no-tty",
+                     "--status-fd", std::to_string(GpgProcess::kStatusFd),
+                     "--command-fd", std::to_string(GpgProcess::kCommandFd), "--update-trustdb" });
+    gpg.SetInactivityTimeout(std::chrono::seconds(home_.GetOptions().gpgTimeoutSeconds));
+    StringSource nothing("");
+    StringSink ignored;
+    const int code = gpg.Exchange(nothing, ignored, [&gpg](const std::string& keyword, const std::string& arguments)
+    {
+      if (keyword == "GET_LINE" && arguments == "edit_ownertrust.value")
+      {
+        gpg.SendCommand("s\n");
+      }
+      else if (keyword.compare(0, 4, "GET_") == 0)
+      {
+        throw Error(ErrorKind::Crypto, "gpg --update-trustdb asked an unexpected question: " + arguments);
+      }
+    });
+    if (code != 0)
+    {
+      throw Error(ErrorKind::Crypto, "gpg --update-trustdb failed after an import: " + gpg.GetDiagnostics());
     }
   }
 
@@ -247,6 +287,7 @@ namespace DicomMail
 
     ResetOperationState();
     GpgmeData in(data);
+    GpgOperationWatchdog watchdog = Watch();
     const gpgme_error_t error = gpgme_op_import(context_.Get(), in.Get());
     if (gpgme_err_code(error) == GPG_ERR_NO_DATA)
     {
@@ -258,6 +299,12 @@ namespace DicomMail
     if (r == nullptr)
     {
       throw Error(ErrorKind::Crypto, "gpg reported no result for the import of " + origin);
+    }
+
+    if (r->imported > 0 || r->new_signatures > 0 || r->new_sub_keys > 0 || r->new_revocations > 0 ||
+        r->new_user_ids > 0)
+    {
+      RefreshTrustDatabase();
     }
 
     ImportResult result;
@@ -325,6 +372,7 @@ namespace DicomMail
     ResetOperationState();
     gpgme_set_armor(context_.Get(), armored ? 1 : 0);
     GpgmeData out;
+    GpgOperationWatchdog watchdog = Watch();
     // Not "minimal": that would drop the exportable certifications (the
     // site acting as a small CA for its network); local ones never leave.
     Check(gpgme_op_export(context_.Get(), fpr.c_str(), 0, out.Get()),
@@ -350,6 +398,7 @@ namespace DicomMail
     ScopedPassphrase scope(*this, passphrase);
     gpgme_set_armor(context_.Get(), 1);
     GpgmeData out;
+    GpgOperationWatchdog watchdog = Watch();
     Check(gpgme_op_export(context_.Get(), fpr.c_str(), GPGME_EXPORT_MODE_SECRET, out.Get()),
           ErrorKind::Crypto, "cannot export the secret key " + Fingerprint::GroupInFours(fpr));
 
@@ -397,6 +446,7 @@ namespace DicomMail
                "cannot use the site key " + Fingerprint::GroupInFours(site) + " for certification");
 
     const unsigned int flags = GPGME_KEYSIGN_NOEXPIRE | (exportable ? 0 : GPGME_KEYSIGN_LOCAL);
+    GpgOperationWatchdog watchdog = Watch();
     const gpgme_error_t error = gpgme_op_keysign(context_.Get(), targetKey.Get(), nullptr, 0, flags);
     gpgme_signers_clear(context_.Get());
     Check(error, ErrorKind::Crypto, "cannot certify the key " + Fingerprint::GroupInFours(target) +

@@ -41,6 +41,22 @@ namespace DicomMail
       }
     }
 
+    // The expiry that matters for a signature: the signing subkey's if it
+    // has run out (or is the only one set), else the primary key's.
+    long SigningKeyExpiry(gpgme_key_t key, const std::string& signingFingerprint)
+    {
+      const gpgme_subkey_t primary = key->subkeys;
+      for (gpgme_subkey_t sub = primary; sub != nullptr; sub = sub->next)
+      {
+        if (sub->fpr != nullptr && Fingerprint::Matches(sub->fpr, signingFingerprint) &&
+            sub->expires != 0 && (sub->expired || primary->expires == 0))
+        {
+          return sub->expires;
+        }
+      }
+      return primary->expires;
+    }
+
     // Refuses recipients gpg would skip, with a reason a person understands.
     void CheckRecipientUsable(gpgme_key_t key)
     {
@@ -114,6 +130,7 @@ namespace DicomMail
     request.recipientFingerprints = fingerprints;
     request.compress = compress;
     request.fileName = fileName;
+    request.inactivityTimeoutSeconds = home_.GetOptions().gpgTimeoutSeconds;
     return GpgSignEncrypt::Run(request, plain, cipher, [this](const std::string& hint)
     {
       return AnswerPassphrase(hint);
@@ -137,10 +154,17 @@ namespace DicomMail
       {
         c.fingerprint = Fingerprint::Normalize(c.fingerprint);
       }
+      const gpgme_err_code_t status = gpgme_err_code(sig->status);
       c.statusText = DescribeGpgmeError(sig->status);
       c.summary = sig->summary;
       c.valid = (sig->summary & GPGME_SIGSUM_VALID) != 0;
-      c.good = gpgme_err_code(sig->status) == GPG_ERR_NO_ERROR;
+      c.keyExpired = status == GPG_ERR_KEY_EXPIRED || (sig->summary & GPGME_SIGSUM_KEY_EXPIRED) != 0;
+      c.keyRevoked = status == GPG_ERR_CERT_REVOKED || (sig->summary & GPGME_SIGSUM_KEY_REVOKED) != 0;
+      // EXPKEYSIG, REVKEYSIG and EXPSIG come only for a signature that matches
+      // the data: the key's or the signature's lifetime is over, nobody
+      // tampered with the mail. Never valid, so never accepted.
+      c.good = status == GPG_ERR_NO_ERROR || status == GPG_ERR_KEY_EXPIRED ||
+        status == GPG_ERR_CERT_REVOKED || status == GPG_ERR_SIG_EXPIRED;
       c.keyMissing = (sig->summary & GPGME_SIGSUM_KEY_MISSING) != 0 ||
         gpgme_err_code(sig->status) == GPG_ERR_NO_PUBKEY;
       c.wrongKeyUsage = sig->wrong_key_usage;
@@ -159,6 +183,7 @@ namespace DicomMail
             key.Get() != nullptr && key.Get()->subkeys != nullptr && key.Get()->subkeys->fpr != nullptr)
         {
           c.keyFingerprint = Fingerprint::Normalize(key.Get()->subkeys->fpr);
+          c.keyExpiry = SigningKeyExpiry(key.Get(), c.fingerprint);
         }
       }
     }
@@ -172,7 +197,9 @@ namespace DicomMail
 
     GpgmeData in(cipher);
     GpgmeData out(plain);
+    GpgOperationWatchdog watchdog = Watch();
     const gpgme_error_t error = gpgme_op_decrypt_verify(ctx, in.Get(), out.Get());
+    watchdog.ThrowIfFired();
     in.RethrowCallbackError();
     out.RethrowCallbackError();
 
@@ -244,9 +271,11 @@ namespace DicomMail
 
     GpgmeData in(data);
     GpgmeData out(signature);
+    GpgOperationWatchdog watchdog = Watch();
     const gpgme_error_t error = gpgme_op_sign(ctx, in.Get(), out.Get(),
                                               detached ? GPGME_SIG_MODE_DETACH : GPGME_SIG_MODE_NORMAL);
     gpgme_signers_clear(ctx);
+    watchdog.ThrowIfFired();
     in.RethrowCallbackError();
     out.RethrowCallbackError();
 
@@ -277,7 +306,9 @@ namespace DicomMail
     ResetOperationState();
     GpgmeData signature(detachedSignature);
     GpgmeData data(signedData);
+    GpgOperationWatchdog watchdog = Watch();
     const gpgme_error_t error = gpgme_op_verify(context_.Get(), signature.Get(), data.Get(), nullptr);
+    watchdog.ThrowIfFired();
     data.RethrowCallbackError();
 
     if (gpgme_err_code(error) == GPG_ERR_NO_DATA)

@@ -15,8 +15,11 @@ namespace DicomMail
     std::string statusText;        // gpgme_strerror of the status: "Success", "Bad signature", ...
     unsigned int summary = 0;      // GPGME_SIGSUM_* flags
     bool valid = false;            // summary & GPGME_SIGSUM_VALID: good and by a certified key
-    bool good = false;             // mathematically good, whatever the key's validity
+    bool good = false;             // mathematically good, whatever the key's validity or lifetime
     bool keyMissing = false;       // signer's key not in the keyring
+    bool keyExpired = false;       // good, but the signing key has expired (EXPKEYSIG)
+    bool keyRevoked = false;       // good, but the signing key is revoked (REVKEYSIG)
+    long keyExpiry = 0;            // when the signing (sub)key expired or expires, 0 if never or unknown
     bool wrongKeyUsage = false;
     std::string hashAlgorithm;     // "SHA512"
     long created = 0;

@@ -3,6 +3,7 @@
 
 #include "Core/Crypto/Fingerprint.h"
 
+#include <ctime>
 #include <gpgme.h>
 
 namespace DicomMail
@@ -24,17 +25,32 @@ namespace DicomMail
       return fromAddress.empty() ? "(no From address)" : fromAddress;
     }
 
-    // Why a good signature by the expected key is not valid.
+    std::string UtcDate(long time)
+    {
+      const time_t t = static_cast<time_t>(time);
+      struct tm parts;
+      char text[16];
+      if (time <= 0 || gmtime_r(&t, &parts) == nullptr || strftime(text, sizeof(text), "%Y-%m-%d", &parts) == 0)
+      {
+        return "an unknown date";
+      }
+      return text;
+    }
+
+    // Why a good signature by the expected key is not valid. Revoked before
+    // expired: a revoked key stays revoked whatever a renewal says.
     std::string NotValidReason(const SignatureCheck& s)
     {
       const std::string key = SignerOf(s);
-      if (s.summary & GPGME_SIGSUM_KEY_REVOKED)
+      if (s.keyRevoked)
       {
-        return "key " + key + " is revoked";
+        return "key revoked (key " + key + ")";
       }
-      if (s.summary & GPGME_SIGSUM_KEY_EXPIRED)
+      if (s.keyExpired)
       {
-        return "key " + key + " has expired";
+        // Also for a signature made before the expiry: gpg cannot tell a
+        // genuine old signature from one made with a stolen, expired key.
+        return "key expired on " + UtcDate(s.keyExpiry) + " (key " + key + ")";
       }
       if (s.summary & GPGME_SIGSUM_SIG_EXPIRED)
       {
