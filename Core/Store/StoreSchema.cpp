@@ -180,6 +180,12 @@ namespace DicomMail
         ALTER TABLE partners ADD COLUMN display_name TEXT NOT NULL DEFAULT '';
         ALTER TABLE inbox_mails ADD COLUMN from_name TEXT NOT NULL DEFAULT '';
         )SQL",
+
+        // Version 5: the size of each fragment, so a message/partial group
+        // is bounded by Limits.MaxMailBytes while it grows.
+        R"SQL(
+        ALTER TABLE fragments ADD COLUMN bytes INTEGER NOT NULL DEFAULT 0;
+        )SQL",
       };
 
       const int kLatest = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));
