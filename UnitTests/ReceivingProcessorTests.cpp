@@ -104,6 +104,16 @@ namespace
         << "reason \"" << result.reasons.front() << "\" does not name \"" << reasonPart << "\"";
     }
 
+    // A mail whose one DICOM part is "zeroBytes" zeros, compressed to little.
+    std::string ZeroBombMail(Site& signer, uint64_t zeroBytes, size_t& cipherBytes)
+    {
+      ZeroSource zeros(InnerSetHeaders("bomb", "1", "1") + "Content-Type: application/dicom\r\n\r\n", zeroBytes);
+      StringSink cipher;
+      signer.crypto->EncryptAndSign(zeros, cipher, { sites_->referrer.fingerprint }, signer.fingerprint, true, false);
+      cipherBytes = cipher.GetContent().size();
+      return Envelope(OuterHeaders(kHospital, "bomb"), Armor(cipher.GetContent()));
+    }
+
     Sites* sites_ = nullptr;
     std::unique_ptr<ScratchDirectory> work_;
     std::unique_ptr<ScratchDirectory> mails_;
@@ -568,13 +578,10 @@ TEST_F(ReceivingProcessor, DecompressionBomb)
 {
   // 256 MB of zeros inside a few hundred KB of OpenPGP; the limit is 16 MB.
   limits_.maxDecompressedBytes = 16 * 1024 * 1024;
-  ZeroSource zeros(InnerSetHeaders("bomb", "1", "1") + "Content-Type: application/dicom\r\n\r\n",
-                   256ull * 1024 * 1024);
-  StringSink cipher;
-  sites_->hospital.crypto->EncryptAndSign(zeros, cipher, { sites_->referrer.fingerprint },
-                                          sites_->hospital.fingerprint, true, false);
-  EXPECT_LT(cipher.GetContent().size(), 2u * 1024 * 1024);
-  const ProcessResult result = ProcessMail(Envelope(OuterHeaders(kHospital, "bomb"), Armor(cipher.GetContent())));
+  size_t cipherBytes = 0;
+  const std::string mail = ZeroBombMail(sites_->hospital, 256ull * 1024 * 1024, cipherBytes);
+  EXPECT_LT(cipherBytes, 2u * 1024 * 1024);
+  const ProcessResult result = ProcessMail(mail);
   ExpectOutcome(result, ProcessOutcome::Rejected, "decompressed data exceeds the limit of 16777216 bytes");
   ExpectNothingImported(result);
 }
@@ -584,12 +591,8 @@ TEST_F(ReceivingProcessor, ExpansionBoundedByTheMailsOwnSize)
   // 64 MB of zeros in a mail of a few hundred KB: far below MaxDecompressedBytes (4 GB), far above
   // DecompressionRatio x the mail's size, and rejected for good before any trust decision.
   limits_.decompressionFloorBytes = 4 * 1000 * 1000;
-  ZeroSource zeros(InnerSetHeaders("bomb", "1", "1") + "Content-Type: application/dicom\r\n\r\n",
-                   64ull * 1024 * 1024);
-  StringSink cipher;
-  sites_->stranger.crypto->EncryptAndSign(zeros, cipher, { sites_->referrer.fingerprint },
-                                          sites_->stranger.fingerprint, true, false);
-  const ProcessResult result = ProcessMail(Envelope(OuterHeaders(kHospital, "bomb"), Armor(cipher.GetContent())));
+  size_t cipherBytes = 0;
+  const ProcessResult result = ProcessMail(ZeroBombMail(sites_->stranger, 64ull * 1024 * 1024, cipherBytes));
   ExpectOutcome(result, ProcessOutcome::Rejected, "exceeds the limit of " +
                 std::to_string(std::max<uint64_t>(4000000, 20 * result.mailBytes)) +
                 " bytes (Limits.DecompressionRatio 20 x the mail's");
