@@ -425,7 +425,8 @@ def test_working_directory_full_keeps_the_mail(sites, mailstack, mail, tmp_path)
     referrer = None
     try:
         hospital = sites("hospital")
-        referrer = sites("referrer", incoming={"PollInterval": 3600}, WorkingDirectory=small)
+        referrer = sites("referrer", incoming={"PollInterval": 3600}, WorkingDirectory=small,
+                         Limits={"MinFreeDiskMB": 10})
         pair(hospital, "hospital", referrer, "referrer")
         paths = upload_study(hospital, tmp_path, seed=61, slices=10, series=1)   # one mail of ~5 MB
         answer = send(hospital, "referrer")
@@ -445,7 +446,7 @@ def test_working_directory_full_keeps_the_mail(sites, mailstack, mail, tmp_path)
         assert inbox_transfer(referrer, set_id) is None
         assert [f for f in os.listdir(small) if f.startswith("dm-")] == [], "a partial temporary file was left"
 
-        tmpfs.resize("200m")
+        tmpfs.resize("400m")   # room for the reserve and the decryption budget (DecompressionFloorBytes)
         referrer.post("/dicom-mail/fetch", {})
         wait_received(referrer, set_id, 60)
         assert_study_arrived_once(hospital, referrer, set_id, len(paths))

@@ -143,6 +143,7 @@ TEST(ConfigurationNames, PartnersOfAnOlderDatabaseGetTheirIdAsName)
                "fingerprint TEXT NOT NULL, max_mail_size INTEGER NOT NULL, "
                "acknowledgements INTEGER NOT NULL, compression INTEGER NOT NULL);"
                "CREATE TABLE inbox_mails (id INTEGER PRIMARY KEY, set_id TEXT NOT NULL);"
+               "CREATE TABLE fragments (partial_id TEXT NOT NULL);"
                "INSERT INTO partners VALUES ('koeln', '[\"images@koeln.example\"]', '', 0, 1, 1);");
     db.SetUserVersion(2);
   }

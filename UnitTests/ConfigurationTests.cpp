@@ -110,3 +110,35 @@ TEST(Configuration, GpgTimeout)
   EXPECT_NE(std::string::npos, ErrorOf(R"({"GpgTimeout": 0})").find("DicomMail.GpgTimeout"));
   EXPECT_NE(std::string::npos, ErrorOf(R"({"GpgTimeout": "fast"})").find("DicomMail.GpgTimeout"));
 }
+
+TEST(Configuration, ReceiveBoundsAndKeptMail)
+{
+  const Configuration defaults = Configuration::Parse(Json::Value());
+  EXPECT_EQ(20u, defaults.limits.decompressionRatio);
+  EXPECT_EQ(256000000u, defaults.limits.decompressionFloorBytes);
+  EXPECT_EQ(500000000u, defaults.limits.minFreeDiskBytes);
+  EXPECT_EQ(1000000000u, defaults.keptMail.maxBytes);
+  EXPECT_EQ(30u, defaults.keptMail.maxAgeDays);
+
+  // A small mail gets the floor, a large one the ratio, never more than the cap.
+  EXPECT_EQ(256000000u, defaults.limits.DecompressedBytesFor(3000));
+  EXPECT_EQ(400000000u, defaults.limits.DecompressedBytesFor(20000000));
+  EXPECT_EQ(4000000000u, defaults.limits.DecompressedBytesFor(1000000000));
+  EXPECT_EQ(4000000000u, defaults.limits.DecompressedBytesFor(UINT64_MAX / 2));
+
+  const Configuration c = Configuration::Parse(Parse(R"({
+    "Limits": {"DecompressionRatio": 5, "DecompressionFloorBytes": 2000000, "MinFreeDiskMB": 7},
+    "KeptMail": {"MaxBytes": 123456, "MaxAgeDays": 2}
+  })"));
+  EXPECT_EQ(2000000u, c.limits.DecompressedBytesFor(100));
+  EXPECT_EQ(5000000u, c.limits.DecompressedBytesFor(1000000));
+  EXPECT_EQ(7000000u, c.limits.minFreeDiskBytes);
+  EXPECT_EQ(123456u, c.keptMail.maxBytes);
+  EXPECT_EQ(2u, c.keptMail.maxAgeDays);
+
+  EXPECT_NE(std::string::npos, ErrorOf(R"({"Limits": {"DecompressionRatio": 1}})")
+            .find("DicomMail.Limits.DecompressionRatio"));
+  EXPECT_NE(std::string::npos, ErrorOf(R"({"Limits": {"MinFreeDiskMB": -1}})").find("DicomMail.Limits.MinFreeDiskMB"));
+  EXPECT_NE(std::string::npos, ErrorOf(R"({"KeptMail": {"MaxAgeDays": 0}})").find("DicomMail.KeptMail.MaxAgeDays"));
+  EXPECT_NE(std::string::npos, ErrorOf(R"({"KeptMail": {"MaxCount": 3}})").find("DicomMail.KeptMail.MaxCount"));
+}

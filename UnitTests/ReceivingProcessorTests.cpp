@@ -11,6 +11,8 @@
 
 #include <fstream>
 #include <gtest/gtest.h>
+
+#include <algorithm>
 #include <thread>
 
 using namespace DicomMail;
@@ -100,6 +102,16 @@ namespace
       ASSERT_FALSE(result.reasons.empty());
       EXPECT_TRUE(Contains(result.reasons.front(), reasonPart))
         << "reason \"" << result.reasons.front() << "\" does not name \"" << reasonPart << "\"";
+    }
+
+    // A mail whose one DICOM part is "zeroBytes" zeros, compressed to little.
+    std::string ZeroBombMail(Site& signer, uint64_t zeroBytes, size_t& cipherBytes)
+    {
+      ZeroSource zeros(InnerSetHeaders("bomb", "1", "1") + "Content-Type: application/dicom\r\n\r\n", zeroBytes);
+      StringSink cipher;
+      signer.crypto->EncryptAndSign(zeros, cipher, { sites_->referrer.fingerprint }, signer.fingerprint, true, false);
+      cipherBytes = cipher.GetContent().size();
+      return Envelope(OuterHeaders(kHospital, "bomb"), Armor(cipher.GetContent()));
     }
 
     Sites* sites_ = nullptr;
@@ -258,7 +270,6 @@ TEST_F(ReceivingProcessor, PrepareThenImportOnAnotherThread)
   EXPECT_EQ(2u, result.stored);
   ASSERT_EQ(2u, importer_.records.size());
   EXPECT_TRUE(importer_.records[0].content == ct_);
-  EXPECT_TRUE(work_->List().empty());
   EXPECT_THROW(processor.ImportPrepared(result), Error);   // once only
 
   const std::string unsigned_ = mails_->File("unsigned.eml");
@@ -267,7 +278,6 @@ TEST_F(ReceivingProcessor, PrepareThenImportOnAnotherThread)
   EXPECT_FALSE(processor.IsReadyToImport());
   EXPECT_EQ(ProcessOutcome::Rejected, refused.outcome);
   EXPECT_EQ(ToDisposition(refused.outcome), refused.disposition);
-  EXPECT_TRUE(work_->List().empty());
   EXPECT_EQ(2u, importer_.records.size());
 }
 
@@ -486,11 +496,13 @@ TEST_F(ReceivingProcessor, SignedByUnknownKey)
   ExpectOutcome(result, ProcessOutcome::Quarantined, "signed by unknown key " + sites_->stranger.fingerprint);
   ExpectNothingImported(result);
 
-  // From a stranger's address as well: both reasons.
+  // From a stranger's address as well: both reasons, and no quarantine
+  // (a copy kept for anyone who writes would fill the disk).
   const ProcessResult unknown = ProcessMail(SignedMail(sites_->stranger, kStranger, GoodEntity()));
-  ExpectOutcome(unknown, ProcessOutcome::Quarantined, "signed by unknown key");
-  ASSERT_EQ(2u, unknown.reasons.size());
+  ExpectOutcome(unknown, ProcessOutcome::Rejected, "signed by unknown key");
+  ASSERT_EQ(3u, unknown.reasons.size());
   EXPECT_EQ(std::string("unknown sender ") + kStranger, unknown.reasons[1]);
+  EXPECT_EQ("not quarantined: the From address is not a partner's", unknown.reasons[2]);
   EXPECT_EQ("", unknown.partner);
   ExpectNothingImported(unknown);
 }
@@ -507,9 +519,9 @@ TEST_F(ReceivingProcessor, SignedByUncertifiedKey)
 
 TEST_F(ReceivingProcessor, UnknownSenderWithValidSignature)
 {
-  trust_ = MapTrustPolicy();   // the receiver forgot every partner
+  trust_ = MapTrustPolicy();   // the receiver forgot every partner: From is nobody's now
   const ProcessResult result = ProcessMail(SignedMail(sites_->hospital, kHospital, GoodEntity()));
-  ExpectOutcome(result, ProcessOutcome::Quarantined, std::string("unknown sender ") + kHospital);
+  ExpectOutcome(result, ProcessOutcome::Rejected, std::string("unknown sender ") + kHospital);
   ExpectNothingImported(result);
 }
 
@@ -571,14 +583,36 @@ TEST_F(ReceivingProcessor, DecompressionBomb)
 {
   // 256 MB of zeros inside a few hundred KB of OpenPGP; the limit is 16 MB.
   limits_.maxDecompressedBytes = 16 * 1024 * 1024;
-  ZeroSource zeros(InnerSetHeaders("bomb", "1", "1") + "Content-Type: application/dicom\r\n\r\n",
-                   256ull * 1024 * 1024);
-  StringSink cipher;
-  sites_->hospital.crypto->EncryptAndSign(zeros, cipher, { sites_->referrer.fingerprint },
-                                          sites_->hospital.fingerprint, true, false);
-  EXPECT_LT(cipher.GetContent().size(), 2u * 1024 * 1024);
-  const ProcessResult result = ProcessMail(Envelope(OuterHeaders(kHospital, "bomb"), Armor(cipher.GetContent())));
+  size_t cipherBytes = 0;
+  const std::string mail = ZeroBombMail(sites_->hospital, 256ull * 1024 * 1024, cipherBytes);
+  EXPECT_LT(cipherBytes, 2u * 1024 * 1024);
+  const ProcessResult result = ProcessMail(mail);
   ExpectOutcome(result, ProcessOutcome::Rejected, "decompressed data exceeds the limit of 16777216 bytes");
+  ExpectNothingImported(result);
+}
+
+TEST_F(ReceivingProcessor, ExpansionBoundedByTheMailsOwnSize)
+{
+  // 64 MB of zeros in a mail of a few hundred KB: far below MaxDecompressedBytes (4 GB), far above
+  // DecompressionRatio x the mail's size, and rejected for good before any trust decision.
+  limits_.decompressionFloorBytes = 4 * 1000 * 1000;
+  size_t cipherBytes = 0;
+  const ProcessResult result = ProcessMail(ZeroBombMail(sites_->stranger, 64ull * 1024 * 1024, cipherBytes));
+  ExpectOutcome(result, ProcessOutcome::Rejected, "exceeds the limit of " +
+                std::to_string(std::max<uint64_t>(4000000, 20 * result.mailBytes)) +
+                " bytes (Limits.DecompressionRatio 20 x the mail's");
+  EXPECT_FALSE(result.localFailure);
+  ExpectNothingImported(result);
+}
+
+TEST_F(ReceivingProcessor, NoRoomForTheExpansionBudgetIsLocal)
+{
+  limits_.minFreeDiskBytes = Files::GetFreeSpace(work_->GetPath()) + 1000ull * 1000 * 1000 * 1000;
+  const ProcessResult result = ProcessMail(SignedMail(sites_->hospital, kHospital, GoodEntity()));
+  EXPECT_EQ(ProcessOutcome::Failed, result.outcome);
+  EXPECT_TRUE(result.localFailure);   // the mail stays on the server
+  ASSERT_FALSE(result.reasons.empty());
+  EXPECT_TRUE(Contains(result.reasons.front(), "not enough free disk space")) << result.reasons.front();
   ExpectNothingImported(result);
 }
 

@@ -62,6 +62,7 @@ namespace
     f.setPart = 4;
     f.receivedAt = receivedAt;
     f.path = "/var/lib/orthanc/dicom-mail/fragments/" + partialId + "." + std::to_string(number);
+    f.bytes = 1000000000ull * number + 7;
     return f;
   }
 }
@@ -281,6 +282,7 @@ TEST(StoreInbox, FragmentsIgnoreDuplicatesAndListInOrder)
   EXPECT_EQ("set-p1", p1[0].setId);
   EXPECT_EQ(4u, p1[0].setPart);
   EXPECT_EQ(3u, p1[1].total);
+  EXPECT_EQ(MakeFragment("p1", 3, 3, "").bytes, p1[1].bytes);
 
   EXPECT_THROW(store.AddFragment(MakeFragment("p3", 0, 2, "")), Error);
   EXPECT_THROW(store.AddFragment(MakeFragment("p3", 3, 2, "")), Error);

@@ -345,7 +345,23 @@ namespace DicomMail
       l.maxNestingDepth = static_cast<unsigned int>(limits.GetInteger("MaxNestingDepth", l.maxNestingDepth, 2, 1000));
       l.maxHeaderBytes = static_cast<unsigned int>(limits.GetInteger("MaxHeaderBytes", l.maxHeaderBytes, 1024, 16777216));
       l.maxFragments = static_cast<unsigned int>(limits.GetInteger("MaxFragments", l.maxFragments, 1, 1000000));
+      l.decompressionRatio = static_cast<unsigned int>(
+        limits.GetInteger("DecompressionRatio", l.decompressionRatio, 2, 100000));
+      l.decompressionFloorBytes = static_cast<uint64_t>(
+        limits.GetInteger("DecompressionFloorBytes", l.decompressionFloorBytes, 1000000, INT64_MAX));
+      l.minFreeDiskBytes = static_cast<uint64_t>(
+        limits.GetInteger("MinFreeDiskMB", l.minFreeDiskBytes / 1000000, 0, 100000000)) * 1000000;
       limits.CheckNoUnknownKeys();
+    }
+
+    if (reader.Has("KeptMail"))
+    {
+      ConfigReader kept(reader.GetRaw("KeptMail"), reader.KeyPath("KeptMail"));
+      config.keptMail.maxBytes = static_cast<uint64_t>(
+        kept.GetInteger("MaxBytes", config.keptMail.maxBytes, 0, INT64_MAX));
+      config.keptMail.maxAgeDays = static_cast<unsigned int>(
+        kept.GetInteger("MaxAgeDays", config.keptMail.maxAgeDays, 1, 36500));
+      kept.CheckNoUnknownKeys();
     }
 
     config.autoRouting = reader.GetRaw("AutoRouting");
@@ -360,6 +376,12 @@ namespace DicomMail
 
     reader.CheckNoUnknownKeys();
     return config;
+  }
+
+  uint64_t ReceiveLimits::DecompressedBytesFor(uint64_t mailBytes) const
+  {
+    const uint64_t byRatio = mailBytes > UINT64_MAX / decompressionRatio ? UINT64_MAX : mailBytes * decompressionRatio;
+    return std::min(maxDecompressedBytes, std::max(decompressionFloorBytes, byRatio));
   }
 
   std::string Configuration::ReadPassphrase() const

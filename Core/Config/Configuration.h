@@ -63,6 +63,23 @@ namespace DicomMail
     unsigned int maxNestingDepth = 20;
     unsigned int maxHeaderBytes = 65536;
     unsigned int maxFragments = 10000;
+    // Before a mail is authenticated, its plaintext may grow to
+    // max(decompressionFloorBytes, decompressionRatio x the mail's size),
+    // never above maxDecompressedBytes (see README "Hostile mail and faults").
+    unsigned int decompressionRatio = 20;
+    uint64_t decompressionFloorBytes = 256000000;
+    uint64_t minFreeDiskBytes = 500000000;   // reserve kept free on the working and state disks
+
+    // The plaintext a mail of "mailBytes" may expand to before it is trusted.
+    uint64_t DecompressedBytesFor(uint64_t mailBytes) const;
+  };
+
+  // Copies of refused mail in <StateDirectory>/kept-mail, bounded because
+  // anyone can send mail: the oldest go first.
+  struct KeptMailSettings
+  {
+    uint64_t maxBytes = 1000000000;
+    unsigned int maxAgeDays = 30;
   };
 
   struct Configuration
@@ -96,6 +113,7 @@ namespace DicomMail
     std::vector<IncomingAccountSettings> incoming;
     std::vector<PartnerSettings> partners;
     ReceiveLimits limits;
+    KeptMailSettings keptMail;
     Json::Value autoRouting = Json::arrayValue;    // validated by the routing module
 
     // Parses the "DicomMail" section (null: all defaults). Throws

@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "Core/Polling/InboxPoller.h"
 
+#include "Core/Common/DiskSpaceGuard.h"
 #include "Core/Common/Error.h"
 #include "Core/Common/Files.h"
+#include "Core/Polling/FragmentGroup.h"
 #include "Core/Polling/InboxTransferUpdate.h"
 #include "Core/Receiving/AcknowledgementMatch.h"
 #include "Core/Receiving/AcknowledgementPolicy.h"
 #include "Core/Receiving/AcknowledgementReader.h"
 #include "Core/Receiving/DecompressionLimitSink.h"
 #include "Core/Receiving/DicomMailProcessor.h"
+#include "Core/Receiving/KeptMailArchive.h"
 #include "Core/Receiving/MailClassifier.h"
 #include "Core/Store/UtcTime.h"
 #include "Core/Transfer/MdnBuilder.h"
@@ -119,8 +122,8 @@ namespace DicomMail
       // POP3: forget ids that left the server, so the table stays small.
       d_.inbox->ForgetSeenExcept(d_.account, stillThere);
     }
+    ExpireIncompleteFragments(session, listing, summary);
     session.Commit();
-    ReportIncompleteFragments();
     return summary;
   }
 
@@ -142,6 +145,8 @@ namespace DicomMail
         continue;
       }
 
+      DiskSpaceGuard(d_.configuration->limits.minFreeDiskBytes).Require(d_.configuration->workingDirectory, 0,
+                                                                        "fetching a mail");
       TempFile file(d_.configuration->workingDirectory, ".eml");
       try
       {
@@ -175,13 +180,7 @@ namespace DicomMail
     }
     // Complete but still waiting: we were stopped between the last fragment
     // and the reassembly. Fetching this fragment again finishes the group.
-    const std::vector<FragmentRecord> fragments = d_.inbox->ListFragments(outcome.substr(prefix.size()));
-    unsigned int total = 0;
-    for (const FragmentRecord& f : fragments)
-    {
-      total = std::max(total, f.total);
-    }
-    return total != 0 && fragments.size() >= total;
+    return FragmentGroup(d_.inbox->ListFragments(outcome.substr(prefix.size()))).IsComplete();
   }
 
   void InboxPoller::FinishAgain(IMailboxSession& session, const ServerMessage& message, const std::string& outcome)
@@ -238,23 +237,23 @@ namespace DicomMail
     }
   }
 
-  std::string InboxPoller::KeepCopy(const std::string& path, const std::string& label)
+  std::string InboxPoller::KeepCopy(const std::string& path, const std::string& label, std::string& notKept)
   {
+    notKept.clear();
     if (path.empty())
     {
       return "";
     }
-    const std::string directory = KeptMailDirectory(*d_.configuration);
-    Files::MakeDirectories(directory, 0700);
-    TempFile target(directory, "-" + label + ".eml");
+    const DiskSpaceGuard disk(d_.configuration->limits.minFreeDiskBytes);
+    KeptMailArchive archive(KeptMailDirectory(*d_.configuration), d_.configuration->keptMail.maxBytes,
+                            d_.configuration->keptMail.maxAgeDays, disk);
+    std::string whyNot;
+    const std::string kept = archive.Keep(path, label, whyNot);
+    if (kept.empty())
     {
-      FileSource source(path);
-      FileSink sink(target.GetPath());
-      CopyStream(source, sink);
-      sink.CloseDurably();   // the server copy goes once this is recorded
+      notKept = "copy not kept: " + whyNot;   // the outcome is recorded all the same
+      Log("a " + label + " mail was not copied to " + KeptMailDirectory(*d_.configuration) + " (" + whyNot + ")");
     }
-    const std::string kept = target.GetPath();
-    target.Release();
     return kept;
   }
 
@@ -278,7 +277,9 @@ namespace DicomMail
     mail.bytes = path.empty() ? 0 : Files::GetSize(path);
     if (!session.KeepsRejectedMail())
     {
-      mail.storedPath = KeepCopy(path, "rejected");
+      std::string notKept;
+      mail.storedPath = KeepCopy(path, "rejected", notKept);
+      mail.reason += notKept.empty() ? "" : "; " + notKept;
     }
     d_.inbox->RecordMail(mail);
     summary.rejected++;
@@ -401,13 +402,15 @@ namespace DicomMail
       return;
     }
 
-    std::string kept;
+    std::string kept, notKept;
     if (result.outcome == ProcessOutcome::Quarantined ||
         (!session.KeepsRejectedMail() && !result.IsPositive()))
     {
-      kept = KeepCopy(path, result.outcome == ProcessOutcome::Quarantined ? "quarantined" : "rejected");
+      kept = KeepCopy(path, result.outcome == ProcessOutcome::Quarantined ? "quarantined" : "rejected", notKept);
     }
-    RecordOutcome(result, MailRecordFor(result, sources.front().serverId, kept));
+    InboxMail record = MailRecordFor(result, sources.front().serverId, kept);
+    record.reason += notKept.empty() ? "" : (record.reason.empty() ? "" : "; ") + notKept;
+    RecordOutcome(result, record);
 
     if (result.IsPositive())
     {
@@ -552,24 +555,31 @@ namespace DicomMail
     record.setId = facts.set.present ? facts.set.setId : "";
     record.setPart = facts.set.part;
     record.messageId = facts.messageId.substr(0, 998);
+    record.bytes = Files::GetSize(path);
     d_.inbox->AddFragment(record);   // a duplicate number is ignored
     // The group's id goes with the outcome, so a poll after a crash can find
     // a group that became complete but was never reassembled.
     d_.inbox->MarkSeen(d_.account, message.serverId, std::string(kOutcomeFragment) + ":" + record.partialId);
     summary.fragments++;
 
+    // Bounded while it grows: anyone can send fragments.
+    const FragmentGroup group(d_.inbox->ListFragments(record.partialId));
+    const ReceiveLimits& limits = d_.configuration->limits;
+    const std::string overLimit = group.CheckLimits(limits.maxMailBytes, limits.maxFragments);
+    if (!overLimit.empty())
+    {
+      RejectFragmentGroup(session, group, listing, path, facts, "message/partial " + facts.partial.id +
+                          " refused: " + overLimit, summary);
+      return;
+    }
+
     // Complete? Only when every number up to the announced total is here
     // and still on the server (fragments stay there, not in memory).
-    const std::vector<FragmentRecord> fragments = d_.inbox->ListFragments(record.partialId);
-    unsigned int total = 0;
-    for (const FragmentRecord& f : fragments)
-    {
-      total = std::max(total, f.total);
-    }
-    if (total == 0 || fragments.size() < total)
+    if (!group.IsComplete())
     {
       return;
     }
+    const std::vector<FragmentRecord>& fragments = group.GetFragments();
     // Every fragment's server copy first, so that a failure below moves
     // them all to the rejected folder, none is left behind unseen.
     std::vector<ServerMessage> sources;
@@ -583,10 +593,14 @@ namespace DicomMail
       }
       sources.push_back(found->second);
     }
+    const std::string& work = d_.configuration->workingDirectory;
+    const DiskSpaceGuard disk(limits.minFreeDiskBytes);
+    const std::string groupLimit = "Limits.MaxMailBytes, for the fragments together";
     std::vector<std::unique_ptr<TempFile> > files;
-    PartialReassembler reassembler(d_.configuration->limits.maxFragments);
+    PartialReassembler reassembler(limits.maxFragments);
     try
     {
+      uint64_t left = limits.maxMailBytes - std::min(limits.maxMailBytes, record.bytes);
       for (size_t i = 0; i < fragments.size(); i++)
       {
         const FragmentRecord& f = fragments[i];
@@ -596,12 +610,14 @@ namespace DicomMail
           reassembler.AddFragmentFile(path);
           continue;
         }
-        files.emplace_back(new TempFile(d_.configuration->workingDirectory, ".part"));
+        disk.Require(work, 0, "a message/partial fragment");
+        files.emplace_back(new TempFile(work, ".part"));
         {
           FileSink sink(files.back()->GetPath());
-          DecompressionLimitSink limited(sink, d_.configuration->limits.maxMailBytes);
+          DecompressionLimitSink limited(sink, left, groupLimit);
           session.Fetch(found->second, limited);
           sink.Close();
+          left -= limited.GetCount();
         }
         reassembler.AddFragmentFile(files.back()->GetPath());
       }
@@ -609,14 +625,16 @@ namespace DicomMail
       {
         return;
       }
-      TempFile whole(d_.configuration->workingDirectory, ".eml");
+      disk.Require(work, group.GetBytes(), "reassembling a message/partial mail");
+      TempFile whole(work, ".eml");
       {
         FileSink sink(whole.GetPath());
-        reassembler.Reassemble(sink);
+        DecompressionLimitSink limited(sink, limits.maxMailBytes, "Limits.MaxMailBytes");
+        reassembler.Reassemble(limited);
         sink.Close();
       }
       files.clear();
-      const MailClassifier classifier(d_.configuration->limits);
+      const MailClassifier classifier(limits);
       const MailClassification wholeFacts = classifier.Classify(whole.GetPath());
       if (wholeFacts.kind == MailKind::DicomMail)
       {
@@ -642,7 +660,31 @@ namespace DicomMail
     }
   }
 
-  void InboxPoller::ReportIncompleteFragments()
+  void InboxPoller::RejectFragmentGroup(IMailboxSession& session, const FragmentGroup& group,
+                                        const Listing& listing, const std::string& path,
+                                        const MailClassification& facts, const std::string& reason,
+                                        PollSummary& summary)
+  {
+    std::vector<ServerMessage> sources;
+    for (const FragmentRecord& f : group.GetFragments())
+    {
+      auto found = listing.find(f.serverId);
+      if (found != listing.end())
+      {
+        sources.push_back(found->second);
+      }
+    }
+    // Recorded (and moved) before the state goes: a crash in between leaves
+    // fragments whose outcome says rejected, finished again by the next poll.
+    Reject(session, sources, path, facts, reason, summary);
+    if (!group.GetFragments().empty())
+    {
+      d_.inbox->RemoveFragments(group.GetFragments().front().partialId);
+    }
+  }
+
+  void InboxPoller::ExpireIncompleteFragments(IMailboxSession& session, const Listing& listing,
+                                              PollSummary& summary)
   {
     const int64_t limit = static_cast<int64_t>(time(nullptr)) - d_.configuration->incompleteTimeout;
     for (const std::string& partialId : d_.inbox->ListIncompleteOlderThan(UtcTime::FromUnix(limit)))
@@ -651,47 +693,22 @@ namespace DicomMail
       {
         continue;
       }
-      const std::vector<FragmentRecord> fragments = d_.inbox->ListFragments(partialId);
-      if (fragments.empty())
+      const FragmentGroup group(d_.inbox->ListFragments(partialId));
+      if (group.GetFragments().empty())
       {
         continue;
       }
-      const std::string setId = fragments.front().setId;
-      Log("message/partial " + partialId + " of transfer " + setId + " is still incomplete after " +
-          std::to_string(d_.configuration->incompleteTimeout) + " s (" + std::to_string(fragments.size()) +
-          " fragments received)");
-      unsigned int total = 0;
-      for (const FragmentRecord& f : fragments)
-      {
-        total = std::max(total, f.total);
-      }
+      const FragmentRecord& first = group.GetFragments().front();
       const std::string reason = "message/partial " + partialId.substr(d_.account.size() + 1) +
-        " incomplete after " + std::to_string(d_.configuration->incompleteTimeout) + " s: " +
-        std::to_string(fragments.size()) + " of " + (total == 0 ? std::string("?") : std::to_string(total)) +
-        " fragments received";
-      // Listed once; the fragments stay on the server for late arrivals.
-      const std::string marker = "incomplete:" + partialId;
-      if (d_.inbox->IsSeen(d_.account, marker))
-      {
-        continue;
-      }
-      InboxMail mail;
-      mail.setId = setId;
-      mail.part = fragments.front().setPart;
-      mail.account = d_.account;
-      mail.mailboxUid = fragments.front().serverId;
-      mail.messageId = fragments.front().messageId;
-      mail.state = "failed";
-      mail.reason = reason;
-      mail.processedAt = UtcTime::Now();
-      InboxTransfer transfer;
-      const bool hasTransfer = !setId.empty() && d_.inbox->GetTransfer(setId, transfer);
-      if (hasTransfer && transfer.reasons.size() < 50)
-      {
-        transfer.reasons.push_back(reason);
-      }
-      d_.inbox->RecordMailAndTransfer(mail, hasTransfer ? &transfer : nullptr);
-      d_.inbox->MarkSeen(d_.account, marker, "reported");
+        " incomplete after " + std::to_string(d_.configuration->incompleteTimeout) + " s (IncompleteTimeout): " +
+        std::to_string(group.GetFragments().size()) + " of " +
+        (group.GetTotal() == 0 ? std::string("?") : std::to_string(group.GetTotal())) + " fragments received";
+      // Its clear headers are all we know of it, unauthenticated: the record
+      // stands alone and names no transfer's state. A late fragment starts a
+      // new group, which expires the same way.
+      MailClassification facts;
+      facts.messageId = first.messageId;
+      RejectFragmentGroup(session, group, listing, "", facts, reason, summary);
     }
   }
 

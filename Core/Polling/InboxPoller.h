@@ -23,6 +23,8 @@
 
 namespace DicomMail
 {
+  class FragmentGroup;
+
   struct PollSummary
   {
     unsigned int fetched = 0;
@@ -116,7 +118,9 @@ namespace DicomMail
     void FinishAgain(IMailboxSession& session, const ServerMessage& message, const std::string& outcome);
     bool IsCompleteFragmentGroup(const std::string& outcome) const;
 
-    std::string KeepCopy(const std::string& path, const std::string& label);
+    // A copy in the bounded kept-mail archive; "" and "notKept" saying why
+    // when it cannot be kept.
+    std::string KeepCopy(const std::string& path, const std::string& label, std::string& notKept);
     InboxMail MailRecordFor(const ProcessResult& result, const std::string& serverId,
                             const std::string& keptPath) const;
     // The mail, its transfer and its acknowledgement in one transaction.
@@ -124,7 +128,14 @@ namespace DicomMail
     bool ComputeTransfer(const ProcessResult& result, const InboxMail& newMail, InboxTransfer& transfer) const;
     // Whether this mail is answered, and with what; false for none.
     bool AcknowledgementFor(const ProcessResult& result, QueuedAcknowledgement& acknowledgement) const;
-    void ReportIncompleteFragments();
+    // Groups still incomplete after IncompleteTimeout: reported, their
+    // fragments refused (Rejected folder) and their state dropped.
+    void ExpireIncompleteFragments(IMailboxSession& session, const Listing& listing, PollSummary& summary);
+    // Refuses a whole message/partial group: its fragments still on the
+    // server, one record with the reason, and the group's state dropped.
+    void RejectFragmentGroup(IMailboxSession& session, const FragmentGroup& group, const Listing& listing,
+                             const std::string& path, const MailClassification& facts, const std::string& reason,
+                             PollSummary& summary);
     void Log(const std::string& message) const;
 
     std::unique_ptr<PendingImport> pending_;

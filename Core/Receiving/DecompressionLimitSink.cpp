@@ -5,9 +5,10 @@
 
 namespace DicomMail
 {
-  DecompressionLimitSink::DecompressionLimitSink(ByteSink& next, uint64_t maxBytes) :
+  DecompressionLimitSink::DecompressionLimitSink(ByteSink& next, uint64_t maxBytes, const std::string& limitName) :
     next_(next),
-    maxBytes_(maxBytes)
+    maxBytes_(maxBytes),
+    limitName_(limitName)
   {
   }
 
@@ -16,7 +17,7 @@ namespace DicomMail
     if (size > maxBytes_ - count_)
     {
       throw Error(ErrorKind::LimitExceeded, "decompressed data exceeds the limit of " +
-                  std::to_string(maxBytes_) + " bytes (MaxDecompressedBytes)");
+                  std::to_string(maxBytes_) + " bytes (" + limitName_ + ")");
     }
     count_ += size;
     next_.Write(data, size);

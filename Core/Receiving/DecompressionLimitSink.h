@@ -4,6 +4,7 @@
 #include "Core/Common/ByteStream.h"
 
 #include <cstdint>
+#include <string>
 
 namespace DicomMail
 {
@@ -13,7 +14,8 @@ namespace DicomMail
   class DecompressionLimitSink : public ByteSink
   {
   public:
-    DecompressionLimitSink(ByteSink& next, uint64_t maxBytes);
+    // "limitName" names the limit in the error, for the admin.
+    DecompressionLimitSink(ByteSink& next, uint64_t maxBytes, const std::string& limitName = "MaxDecompressedBytes");
 
     using ByteSink::Write;
     void Write(const void* data, size_t size) override;
@@ -27,6 +29,7 @@ namespace DicomMail
   private:
     ByteSink& next_;
     uint64_t maxBytes_;
+    std::string limitName_;
     uint64_t count_ = 0;
   };
 }

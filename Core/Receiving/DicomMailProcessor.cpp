@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "Core/Receiving/DicomMailProcessor.h"
 
+#include "Core/Common/DiskSpaceGuard.h"
 #include "Core/Common/Error.h"
 #include "Core/Common/Files.h"
 #include "Core/Mime/MimeParser.h"
@@ -200,16 +201,71 @@ namespace DicomMail
     }
   }
 
+  std::string DicomMailProcessor::ExpansionLimitName(uint64_t mailBytes) const
+  {
+    return "Limits.DecompressionRatio " + std::to_string(limits_.decompressionRatio) + " x the mail's " +
+      std::to_string(mailBytes) + " bytes, at least Limits.DecompressionFloorBytes, at most "
+      "Limits.MaxDecompressedBytes";
+  }
+
   VerifyResult DicomMailProcessor::Decrypt(const std::string& cipherPath, const std::string& plainPath,
-                                           ProcessResult& result)
+                                           uint64_t budget, ProcessResult& result)
   {
     FileSink plain(plainPath);
-    DecompressionLimitSink limited(plain, limits_.maxDecompressedBytes);
+    DecompressionLimitSink limited(plain, budget, ExpansionLimitName(result.mailBytes));
     FileSource cipher(cipherPath);
     VerifyResult verification = crypto_.DecryptAndVerify(cipher, limited);
     plain.Flush();
     result.plaintextBytes = limited.GetCount();
     return verification;
+  }
+
+  void DicomMailProcessor::SplitSignedEntity(const std::string& plainPath, uint64_t budget,
+                                             std::unique_ptr<TempFile>& signedPart, VerifyResult& verification,
+                                             ProcessResult& result)
+  {
+    // 3. Sign-then-encrypt (RFC 3156 §6.1): the entity is the first part of
+    //    an inner multipart/signed, verified over its canonical bytes.
+    MimeHeaders plainHeaders;
+    {
+      FileSource source(plainPath);
+      plainHeaders = ParseHeaderBlock(source, ReceiveMimeLimits::ForEntity(limits_));
+    }
+    if (!plainHeaders.GetContentType().Is("multipart/signed"))
+    {
+      return;
+    }
+    result.signThenEncrypt = true;
+    signedPart.reset(new TempFile(workingDirectory_, ".signed"));
+    std::string signature;
+    {
+      FileSink sink(signedPart->GetPath());
+      DecompressionLimitSink limited(sink, budget, ExpansionLimitName(result.mailBytes));
+      SignedPartSplitter splitter(limited);
+      FileSource source(plainPath);
+      MimeParser parser(source, splitter, ReceiveMimeLimits::ForEntity(limits_));
+      parser.Parse();
+      splitter.Finish();
+      sink.Flush();
+      signature = splitter.GetSignature();
+    }
+    VerifyResult inner;
+    {
+      FileSource source(signedPart->GetPath());
+      CrlfCanonicalSource canonical(source);
+      inner = crypto_.Verify(signature, canonical);
+    }
+    if (!HasGoodSignature(inner))
+    {
+      FileSource source(signedPart->GetPath());   // a sender that signed LF text as it was
+      VerifyResult asIs = crypto_.Verify(signature, source);
+      if (HasGoodSignature(asIs))
+      {
+        inner = asIs;
+      }
+    }
+    verification.signatures.insert(verification.signatures.begin(), inner.signatures.begin(),
+                                   inner.signatures.end());
   }
 
   void DicomMailProcessor::ParseEntity(const std::string& entityPath, DicomEntityCollector& collector)
@@ -498,61 +554,47 @@ namespace DicomMail
     std::unique_ptr<TempFile> cipher(new TempFile(workingDirectory_, ".pgp"));
     const std::string cipherSha256 = ExtractCiphertext(mailPath, cipher->GetPath());
 
-    // 2. Decryption into a file nobody reads before the checks passed.
+    // 2. Decryption into a file nobody reads before the checks passed. Until
+    //    the signature is judged, a mail may cost only a budget tied to its
+    //    own size (plaintext and signed-part copy together), and failing to
+    //    write it is the mail's fault: rejected for good, not expanded again
+    //    at every poll. Too little room for the budget is ours: retried.
+    const uint64_t budget = limits_.DecompressedBytesFor(result.mailBytes);
+    DiskSpaceGuard(limits_.minFreeDiskBytes).Require(workingDirectory_, budget, "decrypting a mail");
     TempFile plain(workingDirectory_, ".plain");
-    VerifyResult verification = Decrypt(cipher->GetPath(), plain.GetPath(), result);
-    cipher.reset();
-
-    // 3. Sign-then-encrypt (RFC 3156 §6.1): the entity is the first part of
-    //    an inner multipart/signed, verified over its canonical bytes.
-    std::string entityPath = plain.GetPath();
     std::unique_ptr<TempFile> signedPart;
-    MimeHeaders plainHeaders;
+    VerifyResult verification;
+    try
     {
-      FileSource source(plain.GetPath());
-      plainHeaders = ParseHeaderBlock(source, ReceiveMimeLimits::ForEntity(limits_));
+      verification = Decrypt(cipher->GetPath(), plain.GetPath(), budget, result);
+      cipher.reset();
+      SplitSignedEntity(plain.GetPath(), budget - result.plaintextBytes, signedPart, verification, result);
     }
-    if (plainHeaders.GetContentType().Is("multipart/signed"))
+    catch (const Error& e)
     {
-      result.signThenEncrypt = true;
-      signedPart.reset(new TempFile(workingDirectory_, ".signed"));
-      std::string signature;
+      if (e.GetKind() == ErrorKind::Storage)
       {
-        FileSink sink(signedPart->GetPath());
-        SignedPartSplitter splitter(sink);
-        FileSource source(plain.GetPath());
-        MimeParser parser(source, splitter, ReceiveMimeLimits::ForEntity(limits_));
-        parser.Parse();
-        splitter.Finish();
-        sink.Flush();
-        signature = splitter.GetSignature();
+        StopWith(ProcessOutcome::Rejected, std::string("cannot expand the mail before its signature is "
+                                                       "checked: ") + e.what());
       }
-      VerifyResult inner;
-      {
-        FileSource source(signedPart->GetPath());
-        CrlfCanonicalSource canonical(source);
-        inner = crypto_.Verify(signature, canonical);
-      }
-      if (!HasGoodSignature(inner))
-      {
-        FileSource source(signedPart->GetPath());   // a sender that signed LF text as it was
-        VerifyResult asIs = crypto_.Verify(signature, source);
-        if (HasGoodSignature(asIs))
-        {
-          inner = asIs;
-        }
-      }
-      verification.signatures.insert(verification.signatures.begin(), inner.signatures.begin(),
-                                     inner.signatures.end());
-      entityPath = signedPart->GetPath();
+      throw;
     }
+    const std::string entityPath = signedPart ? signedPart->GetPath() : plain.GetPath();
 
     // 4. Trust: a valid signature by the key of the partner in From.
     const SignerJudgement judgement = SignerJudgement::Judge(verification, result.fromAddress, trust_);
     if (!judgement.accepted)
     {
       result.reasons.assign(judgement.reasons.begin() + 1, judgement.reasons.end());
-      StopWith(judgement.badSignature ? ProcessOutcome::Rejected : ProcessOutcome::Quarantined,
+      // Quarantine keeps a copy for a retry once a key is certified: only
+      // for mail From a partner's address, or strangers could fill the disk.
+      std::string partner, fingerprint;
+      const bool fromPartner = trust_.ExpectedSigner(result.fromAddress, partner, fingerprint);
+      if (!judgement.badSignature && !fromPartner)
+      {
+        result.reasons.push_back("not quarantined: the From address is not a partner's");
+      }
+      StopWith(judgement.badSignature || !fromPartner ? ProcessOutcome::Rejected : ProcessOutcome::Quarantined,
                judgement.reasons.front());
     }
     result.authenticated = true;

@@ -15,14 +15,16 @@
 namespace DicomMail
 {
   class DicomEntityCollector;
+  class TempFile;
 
   // Turns one complete (already reassembled) DICOM-Mail file into imported
   // instances, or into a reason why not (wire-format.md §2-3, §6-7):
   //
   //   outer RFC 3156 structure -> de-armored ciphertext (temp file)
-  //   -> DecryptAndVerify into a plaintext temp file, bounded by
-  //      MaxDecompressedBytes (GPGME writes plaintext before it has
-  //      checked anything: nothing is used before it returned)
+  //   -> DecryptAndVerify into a plaintext temp file, bounded by a budget
+  //      tied to the mail's size (ReceiveLimits::DecompressedBytesFor;
+  //      GPGME writes plaintext before it has checked anything: nothing is
+  //      used before it returned); overrun or a failed write: Rejected
   //   -> signature valid and by the From partner's key (else Quarantined)
   //   -> decrypted entity parsed within the limits; inner and outer
   //      X-TELEMEDICINE-* equal; every DICOM part in its own temp file,
@@ -72,7 +74,13 @@ namespace DicomMail
     void Run(const std::string& mailPath, ProcessResult& result);
     void ReadOuterFacts(const MailClassification& facts, ProcessResult& result) const;
     std::string ExtractCiphertext(const std::string& mailPath, const std::string& cipherPath);
-    VerifyResult Decrypt(const std::string& cipherPath, const std::string& plainPath, ProcessResult& result);
+    std::string ExpansionLimitName(uint64_t mailBytes) const;
+    VerifyResult Decrypt(const std::string& cipherPath, const std::string& plainPath, uint64_t budget,
+                         ProcessResult& result);
+    // Copies the first part of an inner multipart/signed (within "budget")
+    // and adds its signature checks; leaves "signedPart" empty otherwise.
+    void SplitSignedEntity(const std::string& plainPath, uint64_t budget, std::unique_ptr<TempFile>& signedPart,
+                           VerifyResult& verification, ProcessResult& result);
     void ParseEntity(const std::string& entityPath, DicomEntityCollector& collector);
     void CheckSetHeaders(const DicomEntityCollector& collector, const SetHeaderValues& outer,
                          const std::string& cipherSha256, ProcessResult& result) const;

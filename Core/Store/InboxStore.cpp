@@ -28,7 +28,7 @@ namespace DicomMail
       "processed_at, disposition, bytes, stored_path, mdn_sent, from_name, claimed_set_id";
 
     const char kFragmentColumns[] =
-      "partial_id, number, total, account, server_id, set_id, set_part, received_at, path, message_id";
+      "partial_id, number, total, account, server_id, set_id, set_part, received_at, path, message_id, bytes";
 
     void CheckState(const std::set<std::string>& allowed, const std::string& state, const char* what)
     {
@@ -101,6 +101,7 @@ namespace DicomMail
       f.receivedAt = row.ColumnText(7);
       f.path = row.ColumnText(8);
       f.messageId = row.ColumnText(9);
+      f.bytes = row.ColumnUint64(10);
       return f;
     }
 
@@ -403,7 +404,7 @@ namespace DicomMail
     UtcTime::Check(fragment.receivedAt, "reception time of a fragment", true);
 
     SqliteStatement insert(db_, std::string("INSERT OR IGNORE INTO fragments (") + kFragmentColumns +
-                           ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                           ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     insert.BindText(1, fragment.partialId)
       .BindInt64(2, fragment.number)
       .BindInt64(3, fragment.total)
@@ -413,7 +414,8 @@ namespace DicomMail
       .BindInt64(7, fragment.setPart)
       .BindText(8, fragment.receivedAt.empty() ? UtcTime::Now() : fragment.receivedAt)
       .BindText(9, fragment.path)
-      .BindText(10, fragment.messageId);
+      .BindText(10, fragment.messageId)
+      .BindInt64(11, static_cast<int64_t>(fragment.bytes));
     return insert.Run() > 0;
   }
 

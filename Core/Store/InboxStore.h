@@ -72,6 +72,7 @@ namespace DicomMail
     std::string receivedAt;               // AddFragment() fills it in when empty
     std::string path;                     // where it was saved, "" if it stays on the server
     std::string messageId;                // of the fragment mail itself
+    uint64_t bytes = 0;                   // size of the fragment mail as fetched
   };
 
   // The receiver's log: transfers, mails, which server messages were already

@@ -186,6 +186,12 @@ namespace DicomMail
         R"SQL(
         ALTER TABLE inbox_mails ADD COLUMN claimed_set_id TEXT NOT NULL DEFAULT '';
         )SQL",
+
+        // Version 6: the size of each fragment, so a message/partial group
+        // is bounded by Limits.MaxMailBytes while it grows.
+        R"SQL(
+        ALTER TABLE fragments ADD COLUMN bytes INTEGER NOT NULL DEFAULT 0;
+        )SQL",
       };
 
       const int kLatest = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));
