@@ -67,12 +67,14 @@ def transfer(receiver, set_id):
 
 
 def expect_quarantined(receiver, stack, raw, set_id, phrase):
-    """Delivers `raw` and polls: the transfer is quarantined (not rejected) with `phrase` in its reasons."""
+    """Delivers `raw` and polls: the mail is quarantined (not rejected) with `phrase` in its reason. An expired or
+    revoked key authenticates nothing, so the mail only claims its SetId and starts no transfer."""
     deliver(stack, raw)
     receiver.post("/dicom-mail/fetch", {})
-    t = transfer(receiver, set_id)
-    assert t is not None and t["State"] == "quarantined", t
-    reasons = " | ".join(t["Reasons"])
+    mails = [m for m in receiver.get("/dicom-mail/quarantine") if m["ClaimedSetId"] == set_id]
+    assert len(mails) == 1, receiver.get("/dicom-mail/mails")
+    assert transfer(receiver, set_id) is None
+    reasons = mails[0]["Reason"]
     assert phrase in reasons, reasons
     assert "bad signature" not in reasons.lower(), reasons
     assert receiver.get("/instances") == []
