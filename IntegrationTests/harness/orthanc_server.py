@@ -289,6 +289,9 @@ class OrthancServer:
                 kwargs["data"] = bytes(body)
             elif isinstance(body, str):
                 kwargs["data"] = body.encode("utf-8")
+            if isinstance(body, (str, bytes, bytearray)) and kwargs["data"].lstrip().startswith(b"-----BEGIN PGP"):
+                # The plugin refuses text/plain (a cross-site form's type) for the key import.
+                kwargs["headers"].setdefault("Content-Type", "application/pgp-keys")
             else:
                 kwargs["data"] = json.dumps(body).encode("utf-8")
                 kwargs["headers"].setdefault("Content-Type", "application/json")
