@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "Core/Polling/ImapMailboxSession.h"
 
+#include <ctime>
+#include <map>
+
 namespace DicomMail
 {
   // HEADER x "" matches every mail that has header x (RFC 3501 6.4.4).
@@ -13,31 +16,86 @@ namespace DicomMail
     "HEADER Content-Type \"multipart/signed\" HEADER Content-Type \"application/dicom\" "
     "HEADER Content-Type \"multipart/mixed\"";
 
+  const char* const ImapMailboxSession::kClaimFolder = "DICOM-Mail.Claimed";
+
+  const char* const ImapMailboxSession::kNotOursKeyword = "$DicomMailNotOurs";
+
   ImapMailboxSession::ImapMailboxSession(const MailAccount& account, const IncomingAccountSettings& settings,
-                                         const TransferProgress& progress) :
+                                         const TransferProgress& progress, ImapClaimLedger& ledger) :
     settings_(settings),
-    mailbox_(account, settings.folder)
+    mailbox_(account, settings.folder),
+    claimed_(account, kClaimFolder),
+    ledger_(ledger),
+    folderKey_(account.url + " " + account.user + " " + kClaimFolder)
   {
     mailbox_.SetProgress(progress);
+    claimed_.SetProgress(progress);
+  }
+
+  std::string ImapMailboxSession::ClaimId(uint32_t uid) const
+  {
+    return std::to_string(claimValidity_) + ":" + std::to_string(uid);
+  }
+
+  void ImapMailboxSession::ReleaseStaleClaims()
+  {
+    std::set<std::string> foreign;
+    std::map<std::string, uint32_t> uids;
+    for (uint32_t uid : claimed_.ListUids("ALL"))
+    {
+      const std::string id = ClaimId(uid);
+      if (!ledger_.Owns(folderKey_, id))
+      {
+        foreign.insert(id);
+        uids[id] = uid;
+      }
+    }
+    for (const std::string& id : ledger_.FindStale(folderKey_, foreign, static_cast<int64_t>(time(nullptr))))
+    {
+      // Atomic too: if two pollers give it back at once, one moves nothing.
+      claimed_.Move(uids[id], settings_.folder);
+    }
+  }
+
+  void ImapMailboxSession::ClaimCandidates()
+  {
+    const std::string search = std::string("UNKEYWORD ") + kNotOursKeyword + " " + kCandidateSearch;
+    for (uint32_t uid : mailbox_.ListUids(search))
+    {
+      const uint32_t claimedUid = mailbox_.Move(uid, kClaimFolder);
+      if (claimedUid != 0)
+      {
+        ledger_.Own(folderKey_, ClaimId(claimedUid));
+      }
+      // 0: another poller claimed it first; it is theirs to import.
+    }
   }
 
   std::vector<ServerMessage> ImapMailboxSession::ListCandidates()
   {
-    const uint32_t validity = mailbox_.GetUidValidity();
+    claimed_.CreateFolder(kClaimFolder);
+    claimValidity_ = claimed_.GetUidValidity();
+    ReleaseStaleClaims();
+    ClaimCandidates();
+
     std::vector<ServerMessage> result;
-    for (uint32_t uid : mailbox_.ListUids(kCandidateSearch))
+    for (uint32_t uid : claimed_.ListUids("UNDELETED"))
     {
       ServerMessage m;
       m.uid = uid;
-      m.serverId = std::to_string(validity) + ":" + std::to_string(uid);
-      result.push_back(m);
+      m.serverId = ClaimId(uid);
+      if (ledger_.Owns(folderKey_, m.serverId))
+      {
+        result.push_back(m);
+      }
     }
     return result;
   }
 
   void ImapMailboxSession::Fetch(const ServerMessage& message, ByteSink& sink)
   {
-    mailbox_.Fetch(message.uid, sink);
+    claimed_.Fetch(message.uid, sink);
+    fetchedUnfinished_.insert(message.uid);
   }
 
   void ImapMailboxSession::Finish(const ServerMessage& message, Destination destination)
@@ -46,20 +104,42 @@ namespace DicomMail
     {
       if (settings_.deleteProcessed || settings_.processedFolder.empty())
       {
-        mailbox_.Delete(message.uid);
+        claimed_.Delete(message.uid);
       }
       else
       {
-        mailbox_.Move(message.uid, settings_.processedFolder);
+        claimed_.Move(message.uid, settings_.processedFolder);
       }
     }
     else
     {
-      mailbox_.Move(message.uid, settings_.rejectedFolder.empty() ? "Rejected" : settings_.rejectedFolder);
+      claimed_.Move(message.uid, settings_.rejectedFolder.empty() ? "Rejected" : settings_.rejectedFolder);
     }
+    fetchedUnfinished_.erase(message.uid);
+    ledger_.Release(folderKey_, message.serverId);
   }
 
   void ImapMailboxSession::Commit()
   {
+    if (fetchedUnfinished_.empty())
+    {
+      return;
+    }
+    // Fragments wait here, claimed, for their siblings; DICOM-Mail left
+    // unfinished (our disk full, Orthanc down) stays claimed for our retry.
+    const std::vector<uint32_t> kept = claimed_.ListUids(
+      "OR OR HEADER Content-Type \"message/partial\" HEADER X-TELEMEDICINE-SETID \"\" "
+      "HEADER Content-Type \"multipart/encrypted\"");
+    const std::set<uint32_t> waiting(kept.begin(), kept.end());
+    for (uint32_t uid : fetchedUnfinished_)
+    {
+      if (waiting.count(uid) == 0)
+      {
+        claimed_.AddFlag(uid, kNotOursKeyword);
+        claimed_.Move(uid, settings_.folder);
+        ledger_.Release(folderKey_, ClaimId(uid));
+      }
+    }
+    fetchedUnfinished_.clear();
   }
 }

@@ -282,14 +282,15 @@ namespace DicomMail
             "IMAP flag " + flag + " on " + Describe(uid));
   }
 
-  void ImapMailbox::Move(uint32_t uid, const std::string& targetFolder)
+  uint32_t ImapMailbox::Move(uint32_t uid, const std::string& targetFolder)
   {
     CheckFolderName(targetFolder);
     const std::string command = "UID MOVE " + std::to_string(uid) + " " + Quote(targetFolder);
     const std::string operation = "IMAP move of " + Describe(uid) + " to \"" + targetFolder + "\"";
+    std::string untagged;
     try
     {
-      Command(FolderUrl(folder_), command, operation);
+      untagged = CommandText(FolderUrl(folder_), command, operation);
     }
     catch (TransportError& e)
     {
@@ -298,8 +299,26 @@ namespace DicomMail
         throw;
       }
       CreateFolder(targetFolder);
-      Command(FolderUrl(folder_), command, operation);
+      untagged = CommandText(FolderUrl(folder_), command, operation);
     }
+    // RFC 6851: "* OK [COPYUID <validity> <source uids> <target uids>]",
+    // untagged before the EXPUNGE (some servers put it in the tagged reply).
+    for (const std::string& line : Lines(untagged + "\n" + session_.GetLastReply()))
+    {
+      const size_t pos = Upper(line).find("[COPYUID ");
+      if (pos == std::string::npos)
+      {
+        continue;
+      }
+      std::istringstream tokens(line.substr(pos + 9));
+      std::string validity, source, target;
+      if (tokens >> validity >> source >> target && source == std::to_string(uid) &&
+          target.size() > 1 && target.back() == ']')
+      {
+        return ParseUid(target.substr(0, target.size() - 1));
+      }
+    }
+    return 0;
   }
 
   void ImapMailbox::Delete(uint32_t uid)

@@ -61,7 +61,10 @@ namespace DicomMail
     void AddFlag(uint32_t uid, const std::string& flag);
 
     // UID MOVE to another folder of the account, creating it if missing.
-    void Move(uint32_t uid, const std::string& targetFolder);
+    // Returns the message's UID in the target folder (COPYUID), or 0 when
+    // the message was not there to move (e.g. another client moved it
+    // first: MOVE is atomic, only one client gets the UID).
+    uint32_t Move(uint32_t uid, const std::string& targetFolder);
 
     // Marks \Deleted and expunges just this UID (UID EXPUNGE): gone for good.
     void Delete(uint32_t uid);
