@@ -18,7 +18,7 @@ import generate_study
 
 HOSPITAL = SITES["hospital"][2]
 REFERRER = SITES["referrer"][2]
-CLAIM_FOLDER = "DICOM-Mail.Claimed"
+CLAIM_FOLDER = "DICOM-Mail-Claimed"
 MAILS = 20
 
 

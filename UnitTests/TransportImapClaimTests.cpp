@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <set>
+#include <functional>
 #include <thread>
 
 using namespace DicomMail;
@@ -90,10 +91,24 @@ TEST(TransportImapClaim, TwoPollersNeverGetTheSameMail)
   ImapMailboxSession a(account, Settings(folder), TransferProgress(), ledgerA);
   ImapMailboxSession b(account, Settings(folder), TransferProgress(), ledgerB);
   std::vector<ServerMessage> listedA, listedB;
-  std::thread threadA([&] { listedA = a.ListCandidates(); });
-  std::thread threadB([&] { listedB = b.ListCandidates(); });
+  std::string errorA, errorB;
+  auto poll = [](ImapMailboxSession& session, std::vector<ServerMessage>& listed, std::string& error)
+  {
+    try
+    {
+      listed = session.ListCandidates();
+    }
+    catch (const std::exception& e)
+    {
+      error = e.what();
+    }
+  };
+  std::thread threadA(poll, std::ref(a), std::ref(listedA), std::ref(errorA));
+  std::thread threadB(poll, std::ref(b), std::ref(listedB), std::ref(errorB));
   threadA.join();
   threadB.join();
+  ASSERT_EQ("", errorA);
+  ASSERT_EQ("", errorB);
 
   const std::set<std::string> gotA = Tokens(a, listedA);
   const std::set<std::string> gotB = Tokens(b, listedB);

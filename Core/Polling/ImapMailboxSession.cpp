@@ -16,9 +16,11 @@ namespace DicomMail
     "HEADER Content-Type \"multipart/signed\" HEADER Content-Type \"application/dicom\" "
     "HEADER Content-Type \"multipart/mixed\"";
 
-  const char* const ImapMailboxSession::kClaimFolder = "DICOM-Mail.Claimed";
+  const char* const ImapMailboxSession::kClaimFolder = "DICOM-Mail-Claimed";
 
   const char* const ImapMailboxSession::kNotOursKeyword = "$DicomMailNotOurs";
+
+  const char* const ImapMailboxSession::kClaimKeyword = "$DicomMailClaim";
 
   ImapMailboxSession::ImapMailboxSession(const MailAccount& account, const IncomingAccountSettings& settings,
                                          const TransferProgress& progress, ImapClaimLedger& ledger) :
@@ -26,7 +28,8 @@ namespace DicomMail
     mailbox_(account, settings.folder),
     claimed_(account, kClaimFolder),
     ledger_(ledger),
-    folderKey_(account.url + " " + account.user + " " + kClaimFolder)
+    folderKey_(account.url + " " + account.user + " " + kClaimFolder),
+    inboxKey_(account.url + " " + account.user + " " + settings.folder)
   {
     mailbox_.SetProgress(progress);
     claimed_.SetProgress(progress);
@@ -39,6 +42,7 @@ namespace DicomMail
 
   void ImapMailboxSession::ReleaseStaleClaims()
   {
+    claimed_.Refresh();
     std::set<std::string> foreign;
     std::map<std::string, uint32_t> uids;
     for (uint32_t uid : claimed_.ListUids("ALL"))
@@ -50,24 +54,47 @@ namespace DicomMail
         uids[id] = uid;
       }
     }
-    for (const std::string& id : ledger_.FindStale(folderKey_, foreign, static_cast<int64_t>(time(nullptr))))
+    const int64_t now = static_cast<int64_t>(time(nullptr));
+    for (const std::string& id : ledger_.FindStale(folderKey_, foreign, now))
     {
-      // Atomic too: if two pollers give it back at once, one moves nothing.
-      claimed_.Move(uids[id], settings_.folder);
+      GiveBack(uids[id]);
     }
+
+    // Claimed but not moved: the claimant stopped between the two steps.
+    std::set<std::string> marked;
+    for (uint32_t uid : mailbox_.ListUids(std::string("KEYWORD ") + kClaimKeyword))
+    {
+      marked.insert(std::to_string(uid));
+    }
+    for (const std::string& uid : ledger_.FindStale(inboxKey_, marked, now))
+    {
+      mailbox_.RemoveFlag(static_cast<uint32_t>(std::stoul(uid)), kClaimKeyword);
+    }
+  }
+
+  void ImapMailboxSession::GiveBack(uint32_t claimedUid)
+  {
+    claimed_.RemoveFlag(claimedUid, kClaimKeyword);
+    claimed_.Move(claimedUid, settings_.folder);
+    ledger_.Release(folderKey_, ClaimId(claimedUid));
   }
 
   void ImapMailboxSession::ClaimCandidates()
   {
-    const std::string search = std::string("UNKEYWORD ") + kNotOursKeyword + " " + kCandidateSearch;
+    const std::string search = std::string("UNKEYWORD ") + kNotOursKeyword + " UNKEYWORD " + kClaimKeyword + " " +
+      kCandidateSearch;
     for (uint32_t uid : mailbox_.ListUids(search))
     {
-      const uint32_t claimedUid = mailbox_.Move(uid, kClaimFolder);
-      if (claimedUid != 0)
+      // The keyword is the lock, the move takes the mail out of everyone's
+      // way. false: another poller claimed it first; it is theirs to import.
+      if (mailbox_.AddKeywordFirst(uid, kClaimKeyword))
       {
-        ledger_.Own(folderKey_, ClaimId(claimedUid));
+        const uint32_t claimedUid = mailbox_.Move(uid, kClaimFolder);
+        if (claimedUid != 0)
+        {
+          ledger_.Own(folderKey_, ClaimId(claimedUid));
+        }
       }
-      // 0: another poller claimed it first; it is theirs to import.
     }
   }
 
@@ -78,6 +105,7 @@ namespace DicomMail
     ReleaseStaleClaims();
     ClaimCandidates();
 
+    claimed_.Refresh();   // see the claims just moved in over the other connection
     std::vector<ServerMessage> result;
     for (uint32_t uid : claimed_.ListUids("UNDELETED"))
     {
@@ -136,8 +164,7 @@ namespace DicomMail
       if (waiting.count(uid) == 0)
       {
         claimed_.AddFlag(uid, kNotOursKeyword);
-        claimed_.Move(uid, settings_.folder);
-        ledger_.Release(folderKey_, ClaimId(uid));
+        GiveBack(uid);
       }
     }
     fetchedUnfinished_.clear();

@@ -11,11 +11,12 @@
 namespace DicomMail
 {
   // The poller's view of an IMAP folder. Before a mail is fetched it is
-  // claimed: moved (UID MOVE, atomic) from the polled folder into the claim
-  // folder, so a second Orthanc polling the same mailbox (a second site
-  // process, a restored backup started by mistake) cannot import it too:
-  // only one MOVE gets the mail. The poller then works on the claim folder,
-  // whose UIDs are the stable server ids of its records.
+  // claimed, so that a second Orthanc polling the same mailbox (a second
+  // site process, a restored backup started by mistake) cannot import it
+  // too: a keyword set by a conditional STORE (only one client wins), then
+  // a move into the claim folder. The poller works on the claim folder,
+  // whose UIDs are the stable server ids of its records; which claims are
+  // its own, ImapClaimLedger knows.
   class ImapMailboxSession : public IMailboxSession
   {
   public:
@@ -48,16 +49,21 @@ namespace DicomMail
     // On a mail given back because it is not DICOM-Mail.
     static const char* const kNotOursKeyword;
 
+    // The lock taken before the move.
+    static const char* const kClaimKeyword;
+
   private:
     std::string ClaimId(uint32_t uid) const;
     void ReleaseStaleClaims();
     void ClaimCandidates();
+    void GiveBack(uint32_t claimedUid);
 
     IncomingAccountSettings settings_;
     ImapMailbox mailbox_;
     ImapMailbox claimed_;
     ImapClaimLedger& ledger_;
     std::string folderKey_;
+    std::string inboxKey_;
     uint32_t claimValidity_ = 0;
     std::set<uint32_t> fetchedUnfinished_;
   };
