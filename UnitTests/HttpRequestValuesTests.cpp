@@ -110,6 +110,13 @@ TEST(HttpCrossSite, FormTypesAreRefusedWhateverTheOrigin)
   }
   EXPECT_NE(std::string::npos, CheckCrossSite(Facts("", "text/plain"), RouteBody::ArmoredKey).message
             .find("application/pgp-keys"));
+  // A part of a multipart/form-data body, as Orthanc hands it over: no Origin, no Content-Type.
+  CrossSiteFacts part = Facts("", "");
+  part.host = "";
+  part.formPart = true;
+  EXPECT_EQ(415, CheckCrossSite(part, RouteBody::Json).status);
+  part.contentType = "application/json";   // a Blob of that type in the form
+  EXPECT_EQ(415, CheckCrossSite(part, RouteBody::Json).status);
 }
 
 TEST(HttpCrossSite, ForeignOriginIsRefused)

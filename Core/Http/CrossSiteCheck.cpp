@@ -96,6 +96,11 @@ namespace DicomMail
 
   CrossSiteVerdict CheckCrossSite(const CrossSiteFacts& facts, RouteBody body)
   {
+    if (facts.formPart)
+    {
+      return Refuse(415, "a part of a multipart/form-data body is what an HTML form of any web site can send and "
+                    "is refused");
+    }
     const bool hasOrigin = !facts.origin.empty();
     if (hasOrigin && !OriginMatches(facts))
     {

@@ -22,6 +22,11 @@ namespace DicomMail
     std::string forwardedHost;   // X-Forwarded-Host (a reverse proxy in front of Orthanc)
     std::string contentType;     // Content-Type
     bool hasBody = false;
+    // Orthanc 1.10 splits a multipart/form-data POST itself and calls the
+    // route once per part, with only that part's headers (Content-
+    // Disposition, no Origin, no Host) and swallows the answer: such a call
+    // looks like Lua's unless this is checked.
+    bool formPart = false;
   };
 
   struct CrossSiteVerdict

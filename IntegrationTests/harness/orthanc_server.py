@@ -289,12 +289,12 @@ class OrthancServer:
                 kwargs["data"] = bytes(body)
             elif isinstance(body, str):
                 kwargs["data"] = body.encode("utf-8")
-            if isinstance(body, (str, bytes, bytearray)) and kwargs["data"].lstrip().startswith(b"-----BEGIN PGP"):
-                # The plugin refuses text/plain (a cross-site form's type) for the key import.
-                kwargs["headers"].setdefault("Content-Type", "application/pgp-keys")
             else:
                 kwargs["data"] = json.dumps(body).encode("utf-8")
                 kwargs["headers"].setdefault("Content-Type", "application/json")
+            if kwargs["data"].lstrip().startswith(b"-----BEGIN PGP"):
+                # The plugin refuses text/plain (a cross-site form's type) for the key import.
+                kwargs["headers"].setdefault("Content-Type", "application/pgp-keys")
         r = self.session.request(method, self.url + path, **kwargs)
         if raw:
             return r

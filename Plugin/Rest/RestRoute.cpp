@@ -103,6 +103,7 @@ namespace DicomMail
     facts.host = GetHeader("host");
     facts.forwardedHost = GetHeader("x-forwarded-host");
     facts.contentType = GetHeader("content-type");
+    facts.formPart = !GetHeader("content-disposition").empty();
     facts.hasBody = !body_.empty();
     return facts;
   }
