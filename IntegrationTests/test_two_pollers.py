@@ -48,7 +48,7 @@ def acknowledged_message_ids(stack):
     for _, raw in stack.fetch_all(HOSPITAL):
         match = re.search(rb"^Original-Message-ID:\s*(\S+)", raw, re.M | re.I)
         if match:
-            found.append(match.group(1).decode())
+            found.append(match.group(1).decode().strip("<>"))
     return found
 
 
@@ -112,6 +112,7 @@ def test_two_pollers_import_each_mail_once(mailstack, tmp_path):
         assert all(state == "imported" for _, state in records), records
 
         acknowledged = acknowledged_message_ids(stack)
+        sent_ids = [m.strip("<>") for m in sent_ids]
         assert sorted(acknowledged) == sorted(sent_ids), "not exactly one acknowledgement per mail"
         assert stack.count(REFERRER) == 0
         assert stack.count(REFERRER, CLAIM_FOLDER) == 0, "a claim was left behind"
