@@ -425,7 +425,9 @@ def test_bad_input_is_refused_and_changes_nothing(hospital, stock):
     post = lambda body: hospital.post("/dicom-mail/keys", body, raw=True)  # noqa: E731
     expect_error(post("this is not a key"), 400, "no OpenPGP key")
     expect_error(post(b""), 400, "empty")
-    expect_error(post({"Key": "value"}), 400, "no OpenPGP key")
+    # A JSON body carries the armored key as "PublicKey".
+    expect_error(post({"Key": "value"}), 400, "PublicKey")
+    expect_error(post({"PublicKey": "this is not a key"}), 400, "no OpenPGP key")
     expect_error(post(ARMOR_PUBLIC + "\n\nbm90IGEga2V5\n=AAAA\n-----END PGP PUBLIC KEY BLOCK-----\n"), 400)
     expect_error(post(secret), 400, "secret key")
     expect_error(post(public + secret), 400, "secret key")
