@@ -88,8 +88,8 @@ TEST(TransportImapClaim, TwoPollersNeverGetTheSameMail)
   }
 
   ImapClaimLedger ledgerA(3600), ledgerB(3600);
-  ImapMailboxSession a(account, Settings(folder), TransferProgress(), ledgerA);
-  ImapMailboxSession b(account, Settings(folder), TransferProgress(), ledgerB);
+  ImapMailboxSession a(account, Settings(folder), TransferProgress(), "", ledgerA);
+  ImapMailboxSession b(account, Settings(folder), TransferProgress(), "", ledgerB);
   std::vector<ServerMessage> listedA, listedB;
   std::string errorA, errorB;
   auto poll = [](ImapMailboxSession& session, std::vector<ServerMessage>& listed, std::string& error)
@@ -133,7 +133,7 @@ TEST(TransportImapClaim, TwoPollersNeverGetTheSameMail)
   inbox.DeleteFolder(folder);
 }
 
-TEST(TransportImapClaim, ClaimsOfACrashedPollerComeBackAfterTheTimeout)
+TEST(TransportImapClaim, ClaimsOfAKilledPollerAreAdoptedByItsSiteOrComeBackAfterTheTimeout)
 {
   const std::string folder = "ClaimTest-" + UniqueToken("stale");
   const MailAccount account = Account("imap", HOSPITAL);
@@ -142,22 +142,76 @@ TEST(TransportImapClaim, ClaimsOfACrashedPollerComeBackAfterTheTimeout)
   const std::string token = UniqueToken("stale");
   Put(inbox, DicomLikeMail(token));
 
+  // What a poller of site "a1b2" killed between claim and import leaves: the lock, the move, its mark.
+  const uint32_t uid = inbox.ListUids("HEADER X-Transport-Test " + ImapMailbox::Quote(token)).at(0);
+  ASSERT_TRUE(inbox.AddKeywordFirst(uid, ImapMailboxSession::kClaimKeyword));
+  EXPECT_FALSE(inbox.AddKeywordFirst(uid, ImapMailboxSession::kClaimKeyword)) << "a lock is taken once";
+  const uint32_t claimedUid = inbox.Move(uid, ImapMailboxSession::kClaimFolder);
+  ASSERT_GT(claimedUid, 0u);
+  ImapMailbox(account, ImapMailboxSession::kClaimFolder).AddFlag(claimedUid, "$DicomMailBya1b2");
+
   {
-    ImapClaimLedger crashed(3600);
-    ImapMailboxSession session(account, Settings(folder), TransferProgress(), crashed);
-    ASSERT_EQ(1u, session.ListCandidates().size());
-  }   // gone without finishing: the mail waits in the claim folder
+    ImapClaimLedger otherSite(3600);
+    ImapMailboxSession session(account, Settings(folder), TransferProgress(), "c3d4", otherSite);
+    EXPECT_TRUE(session.ListCandidates().empty()) << "a fresh claim of another poller is left alone";
+    session.Commit();
+  }
+  {
+    // The same site started again: it finds its claim at its first poll.
+    ImapClaimLedger restarted(3600);
+    ImapMailboxSession session(account, Settings(folder), TransferProgress(), "a1b2", restarted);
+    const std::vector<ServerMessage> listed = session.ListCandidates();
+    EXPECT_EQ(std::set<std::string>({token}), Tokens(session, listed));
+    // Not finished: a claim lasts one poll, so it goes back (unmarked: it is DICOM-Mail).
+    session.Commit();
+  }
+  inbox.Refresh();
+  EXPECT_EQ(1u, inbox.ListUids("UNKEYWORD $DicomMailClaim UNKEYWORD $DicomMailNotOurs HEADER X-Transport-Test " +
+                               ImapMailbox::Quote(token)).size());
+
+  // Claimed again by a poller that is then gone for good: after the timeout anyone takes it.
+  inbox.Refresh();
+  const uint32_t again = inbox.ListUids("HEADER X-Transport-Test " + ImapMailbox::Quote(token)).at(0);
+  ASSERT_TRUE(inbox.AddKeywordFirst(again, ImapMailboxSession::kClaimKeyword));
+  ASSERT_GT(inbox.Move(again, ImapMailboxSession::kClaimFolder), 0u);
 
   ImapClaimLedger patient(3600);
-  ImapMailboxSession waiting(account, Settings(folder), TransferProgress(), patient);
-  EXPECT_TRUE(waiting.ListCandidates().empty()) << "a fresh claim of another poller is left alone";
+  ImapMailboxSession waiting(account, Settings(folder), TransferProgress(), "", patient);
+  EXPECT_TRUE(waiting.ListCandidates().empty());
 
   ImapClaimLedger expired(0);
-  ImapMailboxSession taking(account, Settings(folder), TransferProgress(), expired);
+  ImapMailboxSession taking(account, Settings(folder), TransferProgress(), "", expired);
   const std::vector<ServerMessage> listed = taking.ListCandidates();
   const std::set<std::string> got = Tokens(taking, listed);
   EXPECT_EQ(1u, got.count(token)) << "the stale claim was given back and claimed again";
   FinishAll(taking, listed);
+  waiting.Commit();
+  inbox.DeleteFolder(folder);
+}
+
+TEST(TransportImapClaim, AFailedPollGivesItsClaimsBack)
+{
+  const std::string folder = "ClaimTest-" + UniqueToken("failed");
+  const MailAccount account = Account("imap", HOSPITAL);
+  ImapMailbox inbox(account, folder);
+  inbox.CreateFolder(folder);
+  const std::string token = UniqueToken("failed");
+  Put(inbox, DicomLikeMail(token));
+  ImapClaimLedger ledger(3600);
+  {
+    ImapMailboxSession session(account, Settings(folder), TransferProgress(), "", ledger);
+    const std::vector<ServerMessage> listed = session.ListCandidates();
+    ASSERT_EQ(1u, listed.size());
+    Tokens(session, listed);
+    EXPECT_TRUE(inbox.ListUids("ALL").empty());
+  }   // no Commit: the poll failed (disk full, Orthanc down)
+  inbox.Refresh();
+  EXPECT_EQ(1u, inbox.ListUids("UNKEYWORD $DicomMailClaim UNKEYWORD $DicomMailNotOurs ALL").size())
+    << "back where it was, claimable by the next poll";
+  ImapMailboxSession next(account, Settings(folder), TransferProgress(), "", ledger);
+  const std::vector<ServerMessage> listed = next.ListCandidates();
+  EXPECT_EQ(std::set<std::string>({token}), Tokens(next, listed));
+  FinishAll(next, listed);
   inbox.DeleteFolder(folder);
 }
 
@@ -174,17 +228,18 @@ TEST(TransportImapClaim, MailThatIsNotOursGoesBackAndStays)
 
   ImapClaimLedger ledger(3600);
   {
-    ImapMailboxSession session(account, Settings(folder), TransferProgress(), ledger);
+    ImapMailboxSession session(account, Settings(folder), TransferProgress(), "", ledger);
     const std::vector<ServerMessage> listed = session.ListCandidates();
     EXPECT_EQ(2u, listed.size());
     Tokens(session, listed);   // fetched, neither finished: the poller found one "other", one waiting fragment
     session.Commit();
   }
+  inbox.Refresh();
   const std::vector<uint32_t> back = inbox.ListUids("HEADER X-Transport-Test " + ImapMailbox::Quote(personal));
   ASSERT_EQ(1u, back.size()) << "the personal mail is back where it was";
   EXPECT_TRUE(inbox.ListUids("HEADER X-Transport-Test " + ImapMailbox::Quote(fragment)).empty());
 
-  ImapMailboxSession next(account, Settings(folder), TransferProgress(), ledger);
+  ImapMailboxSession next(account, Settings(folder), TransferProgress(), "", ledger);
   const std::vector<ServerMessage> listed = next.ListCandidates();
   const std::set<std::string> got = Tokens(next, listed);
   EXPECT_EQ(std::set<std::string>({fragment}), got) << "the fragment stays claimed, the personal mail is not taken again";

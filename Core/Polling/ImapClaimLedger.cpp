@@ -41,6 +41,12 @@ namespace DicomMail
     owned_[folderKey].erase(claimId);
   }
 
+  bool ImapClaimLedger::IsFirstLook(const std::string& folderKey)
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return looked_.insert(folderKey).second;
+  }
+
   std::vector<std::string> ImapClaimLedger::FindStale(const std::string& folderKey,
                                                       const std::set<std::string>& foreignClaims, int64_t now)
   {

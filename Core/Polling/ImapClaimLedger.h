@@ -30,6 +30,10 @@ namespace DicomMail
     bool Owns(const std::string& folderKey, const std::string& claimId) const;
     void Release(const std::string& folderKey, const std::string& claimId);
 
+    // True the first time this process looks at the folder: the moment to
+    // adopt what this site claimed before it was killed.
+    bool IsFirstLook(const std::string& folderKey);
+
     // Given the claims of others now in the folder: those seen for longer
     // than the timeout. Claims no longer there are forgotten.
     std::vector<std::string> FindStale(const std::string& folderKey, const std::set<std::string>& foreignClaims,
@@ -40,5 +44,6 @@ namespace DicomMail
     mutable std::mutex mutex_;
     std::map<std::string, std::set<std::string> > owned_;
     std::map<std::string, std::map<std::string, int64_t> > foreignSince_;
+    std::set<std::string> looked_;
   };
 }

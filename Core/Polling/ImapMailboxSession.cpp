@@ -23,11 +23,13 @@ namespace DicomMail
   const char* const ImapMailboxSession::kClaimKeyword = "$DicomMailClaim";
 
   ImapMailboxSession::ImapMailboxSession(const MailAccount& account, const IncomingAccountSettings& settings,
-                                         const TransferProgress& progress, ImapClaimLedger& ledger) :
+                                         const TransferProgress& progress, const std::string& ownerId,
+                                         ImapClaimLedger& ledger) :
     settings_(settings),
     mailbox_(account, settings.folder),
     claimed_(account, kClaimFolder),
     ledger_(ledger),
+    ownerKeyword_(ownerId.empty() ? "" : "$DicomMailBy" + ownerId),
     folderKey_(account.url + " " + account.user + " " + kClaimFolder),
     inboxKey_(account.url + " " + account.user + " " + settings.folder)
   {
@@ -35,14 +37,40 @@ namespace DicomMail
     claimed_.SetProgress(progress);
   }
 
+  ImapMailboxSession::~ImapMailboxSession()
+  {
+    if (!committed_)
+    {
+      try
+      {
+        ReleaseUnfinished(false);
+      }
+      catch (...)
+      {
+        // The server is gone: the claims stay ours, adopted at the next poll.
+      }
+    }
+  }
+
   std::string ImapMailboxSession::ClaimId(uint32_t uid) const
   {
     return std::to_string(claimValidity_) + ":" + std::to_string(uid);
   }
 
+  void ImapMailboxSession::AdoptOwnClaims()
+  {
+    if (ownerKeyword_.empty() || !ledger_.IsFirstLook(folderKey_))
+    {
+      return;
+    }
+    for (uint32_t uid : claimed_.ListUids("KEYWORD " + ownerKeyword_))
+    {
+      ledger_.Own(folderKey_, ClaimId(uid));
+    }
+  }
+
   void ImapMailboxSession::ReleaseStaleClaims()
   {
-    claimed_.Refresh();
     std::set<std::string> foreign;
     std::map<std::string, uint32_t> uids;
     for (uint32_t uid : claimed_.ListUids("ALL"))
@@ -60,23 +88,16 @@ namespace DicomMail
       GiveBack(uids[id]);
     }
 
-    // Claimed but not moved: the claimant stopped between the two steps.
-    std::set<std::string> marked;
+    // Locked but not moved: the claimant stopped between the two steps.
+    std::set<std::string> locked;
     for (uint32_t uid : mailbox_.ListUids(std::string("KEYWORD ") + kClaimKeyword))
     {
-      marked.insert(std::to_string(uid));
+      locked.insert(std::to_string(uid));
     }
-    for (const std::string& uid : ledger_.FindStale(inboxKey_, marked, now))
+    for (const std::string& uid : ledger_.FindStale(inboxKey_, locked, now))
     {
       mailbox_.RemoveFlag(static_cast<uint32_t>(std::stoul(uid)), kClaimKeyword);
     }
-  }
-
-  void ImapMailboxSession::GiveBack(uint32_t claimedUid)
-  {
-    claimed_.RemoveFlag(claimedUid, kClaimKeyword);
-    claimed_.Move(claimedUid, settings_.folder);
-    ledger_.Release(folderKey_, ClaimId(claimedUid));
   }
 
   void ImapMailboxSession::ClaimCandidates()
@@ -87,21 +108,39 @@ namespace DicomMail
     {
       // The keyword is the lock, the move takes the mail out of everyone's
       // way. false: another poller claimed it first; it is theirs to import.
-      if (mailbox_.AddKeywordFirst(uid, kClaimKeyword))
+      if (!mailbox_.AddKeywordFirst(uid, kClaimKeyword))
       {
-        const uint32_t claimedUid = mailbox_.Move(uid, kClaimFolder);
-        if (claimedUid != 0)
+        continue;
+      }
+      const uint32_t claimedUid = mailbox_.Move(uid, kClaimFolder);
+      if (claimedUid != 0)
+      {
+        ledger_.Own(folderKey_, ClaimId(claimedUid));
+        if (!ownerKeyword_.empty())
         {
-          ledger_.Own(folderKey_, ClaimId(claimedUid));
+          claimed_.AddFlag(claimedUid, ownerKeyword_);
         }
       }
     }
+  }
+
+  void ImapMailboxSession::GiveBack(uint32_t claimedUid)
+  {
+    claimed_.RemoveFlag(claimedUid, kClaimKeyword);
+    if (!ownerKeyword_.empty())
+    {
+      claimed_.RemoveFlag(claimedUid, ownerKeyword_);
+    }
+    claimed_.Move(claimedUid, settings_.folder);
+    ledger_.Release(folderKey_, ClaimId(claimedUid));
   }
 
   std::vector<ServerMessage> ImapMailboxSession::ListCandidates()
   {
     claimed_.CreateFolder(kClaimFolder);
     claimValidity_ = claimed_.GetUidValidity();
+    claimed_.Refresh();
+    AdoptOwnClaims();
     ReleaseStaleClaims();
     ClaimCandidates();
 
@@ -115,6 +154,7 @@ namespace DicomMail
       if (ledger_.Owns(folderKey_, m.serverId))
       {
         result.push_back(m);
+        held_.insert(uid);
       }
     }
     return result;
@@ -122,8 +162,8 @@ namespace DicomMail
 
   void ImapMailboxSession::Fetch(const ServerMessage& message, ByteSink& sink)
   {
+    fetched_.insert(message.uid);
     claimed_.Fetch(message.uid, sink);
-    fetchedUnfinished_.insert(message.uid);
   }
 
   void ImapMailboxSession::Finish(const ServerMessage& message, Destination destination)
@@ -143,30 +183,48 @@ namespace DicomMail
     {
       claimed_.Move(message.uid, settings_.rejectedFolder.empty() ? "Rejected" : settings_.rejectedFolder);
     }
-    fetchedUnfinished_.erase(message.uid);
+    held_.erase(message.uid);
     ledger_.Release(folderKey_, message.serverId);
+  }
+
+  void ImapMailboxSession::ReleaseUnfinished(bool markNotOurs)
+  {
+    if (held_.empty())
+    {
+      return;
+    }
+    // Fragments wait here, claimed, for their siblings.
+    const std::vector<uint32_t> fragmentList = claimed_.ListUids("HEADER Content-Type \"message/partial\"");
+    const std::set<uint32_t> fragments(fragmentList.begin(), fragmentList.end());
+    std::set<uint32_t> ours;
+    if (markNotOurs)
+    {
+      const std::vector<uint32_t> list = claimed_.ListUids(
+        "OR HEADER X-TELEMEDICINE-SETID \"\" HEADER Content-Type \"multipart/encrypted\"");
+      ours.insert(list.begin(), list.end());
+    }
+    const std::set<uint32_t> unfinished(held_);
+    for (uint32_t uid : unfinished)
+    {
+      if (fragments.count(uid) != 0)
+      {
+        continue;
+      }
+      if (markNotOurs && fetched_.count(uid) != 0 && ours.count(uid) == 0)
+      {
+        claimed_.AddFlag(uid, kNotOursKeyword);
+      }
+      // Not finished (our disk full, Orthanc down, a stop): back where it
+      // was, for whichever poller comes next.
+      GiveBack(uid);
+      held_.erase(uid);
+    }
+    held_.clear();
   }
 
   void ImapMailboxSession::Commit()
   {
-    if (fetchedUnfinished_.empty())
-    {
-      return;
-    }
-    // Fragments wait here, claimed, for their siblings; DICOM-Mail left
-    // unfinished (our disk full, Orthanc down) stays claimed for our retry.
-    const std::vector<uint32_t> kept = claimed_.ListUids(
-      "OR OR HEADER Content-Type \"message/partial\" HEADER X-TELEMEDICINE-SETID \"\" "
-      "HEADER Content-Type \"multipart/encrypted\"");
-    const std::set<uint32_t> waiting(kept.begin(), kept.end());
-    for (uint32_t uid : fetchedUnfinished_)
-    {
-      if (waiting.count(uid) == 0)
-      {
-        claimed_.AddFlag(uid, kNotOursKeyword);
-        GiveBack(uid);
-      }
-    }
-    fetchedUnfinished_.clear();
+    committed_ = true;
+    ReleaseUnfinished(true);
   }
 }
