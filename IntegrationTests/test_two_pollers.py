@@ -14,6 +14,7 @@ import time
 from conftest import PORT_OFFSET, ROOT, SITES, make_server, pair, site_config
 from fault_tools import wait_for
 from mail_client import MailStack
+from test_faults import sop_uids
 import generate_study
 
 HOSPITAL = SITES["hospital"][2]
@@ -26,14 +27,6 @@ def copy_state(source, target):
     """The referrer's state as a backup holds it (gpg-agent sockets are not files to restore)."""
     shutil.rmtree(target, ignore_errors=True)
     shutil.copytree(source, target, ignore=shutil.ignore_patterns("S.*", "*.lock"), symlinks=True)
-
-
-def sop_counts(server):
-    counts = {}
-    for instance in server.get("/instances?expand"):
-        uid = instance["MainDicomTags"]["SOPInstanceUID"]
-        counts[uid] = counts.get(uid, 0) + 1
-    return counts
 
 
 def received_parts(server, set_ids):
@@ -90,16 +83,16 @@ def test_two_pollers_import_each_mail_once(mailstack, tmp_path):
         assert len(set(sent_ids)) == MAILS
 
         def all_arrived():
-            counts = sop_counts(referrer)
-            for uid, n in sop_counts(twin).items():
+            counts = sop_uids(referrer)
+            for uid, n in sop_uids(twin).items():
                 counts[uid] = counts.get(uid, 0) + n
             return counts if len(counts) == MAILS else None
         wait_for(all_arrived, 240, "every instance at referrer or twin")
         wait_for(lambda: len(acknowledged_message_ids(stack)) >= MAILS, 120, "an acknowledgement per mail")
         time.sleep(6)   # a few more polls of both: nothing may arrive a second time
 
-        counts = sop_counts(referrer)
-        twin_counts = sop_counts(twin)
+        counts = sop_uids(referrer)
+        twin_counts = sop_uids(twin)
         both = set(counts) & set(twin_counts)
         assert not both, "instances imported by both Orthancs: %s" % sorted(both)
         for uid, n in list(counts.items()) + list(twin_counts.items()):

@@ -148,7 +148,9 @@ TEST(TransportImapClaim, ClaimsOfAKilledPollerAreAdoptedByItsSiteOrComeBackAfter
   EXPECT_FALSE(inbox.AddKeywordFirst(uid, ImapMailboxSession::kClaimKeyword)) << "a lock is taken once";
   const uint32_t claimedUid = inbox.Move(uid, ImapMailboxSession::kClaimFolder);
   ASSERT_GT(claimedUid, 0u);
-  ImapMailbox(account, ImapMailboxSession::kClaimFolder).AddFlag(claimedUid, "$DicomMailBya1b2");
+  ImapMailbox claimFolder(account, ImapMailboxSession::kClaimFolder);
+  claimFolder.Refresh();
+  claimFolder.AddFlag(claimedUid, "$DicomMailBya1b2");
 
   {
     ImapClaimLedger otherSite(3600);

@@ -63,46 +63,40 @@ namespace DicomMail
       return static_cast<unsigned int>(value);
     }
 
+    namespace
+    {
+      // body[key] if present (and not null) and of the type "isType" checks.
+      template <typename T>
+      T GetTyped(const Json::Value& body, const std::string& key, const T& defaultValue,
+                 bool (Json::Value::*isType)() const, T (Json::Value::*as)() const, const char* expected)
+      {
+        const Json::Value value = Field(body, key);
+        if (value.isNull())
+        {
+          return defaultValue;
+        }
+        if (!(value.*isType)())
+        {
+          Refuse(key, value, expected);
+        }
+        return (value.*as)();
+      }
+    }
+
     bool GetBool(const Json::Value& body, const std::string& key, bool defaultValue)
     {
-      const Json::Value value = Field(body, key);
-      if (value.isNull())
-      {
-        return defaultValue;
-      }
-      if (!value.isBool())
-      {
-        Refuse(key, value, "true or false");
-      }
-      return value.asBool();
+      return GetTyped<bool>(body, key, defaultValue, &Json::Value::isBool, &Json::Value::asBool, "true or false");
     }
 
     std::string GetString(const Json::Value& body, const std::string& key, const std::string& defaultValue)
     {
-      const Json::Value value = Field(body, key);
-      if (value.isNull())
-      {
-        return defaultValue;
-      }
-      if (!value.isString())
-      {
-        Refuse(key, value, "a string");
-      }
-      return value.asString();
+      return GetTyped<std::string>(body, key, defaultValue, &Json::Value::isString, &Json::Value::asString,
+                                   "a string");
     }
 
     int GetInt(const Json::Value& body, const std::string& key, int defaultValue)
     {
-      const Json::Value value = Field(body, key);
-      if (value.isNull())
-      {
-        return defaultValue;
-      }
-      if (!value.isInt())
-      {
-        Refuse(key, value, "an integer");
-      }
-      return value.asInt();
+      return GetTyped<int>(body, key, defaultValue, &Json::Value::isInt, &Json::Value::asInt, "an integer");
     }
 
     std::string GetRequiredString(const Json::Value& body, const std::string& key)

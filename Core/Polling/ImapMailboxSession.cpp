@@ -67,6 +67,12 @@ namespace DicomMail
     {
       ledger_.Own(folderKey_, ClaimId(uid));
     }
+    // Locked but not moved when we were killed: unlock for the claim below.
+    for (uint32_t uid : mailbox_.ListUids("KEYWORD " + ownerKeyword_))
+    {
+      mailbox_.RemoveFlag(uid, kClaimKeyword);
+      mailbox_.RemoveFlag(uid, ownerKeyword_);
+    }
   }
 
   void ImapMailboxSession::ReleaseStaleClaims()
@@ -108,7 +114,8 @@ namespace DicomMail
     {
       // The keyword is the lock, the move takes the mail out of everyone's
       // way. false: another poller claimed it first; it is theirs to import.
-      if (!mailbox_.AddKeywordFirst(uid, kClaimKeyword))
+      // Our mark goes in the same STORE: keywords move with the mail.
+      if (!mailbox_.AddKeywordFirst(uid, kClaimKeyword, ownerKeyword_))
       {
         continue;
       }
@@ -116,10 +123,6 @@ namespace DicomMail
       if (claimedUid != 0)
       {
         ledger_.Own(folderKey_, ClaimId(claimedUid));
-        if (!ownerKeyword_.empty())
-        {
-          claimed_.AddFlag(claimedUid, ownerKeyword_);
-        }
       }
     }
   }

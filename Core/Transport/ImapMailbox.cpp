@@ -295,9 +295,13 @@ namespace DicomMail
             "IMAP flag " + flag + " off " + Describe(uid));
   }
 
-  bool ImapMailbox::AddKeywordFirst(uint32_t uid, const std::string& keyword)
+  bool ImapMailbox::AddKeywordFirst(uint32_t uid, const std::string& keyword, const std::string& alsoSet)
   {
     CheckFlag(keyword);
+    if (!alsoSet.empty())
+    {
+      CheckFlag(alsoSet);
+    }
     const std::string operation = "IMAP claim of " + Describe(uid);
     const std::string text = CommandText(FolderUrl(folder_), "UID FETCH " + std::to_string(uid) + " (MODSEQ FLAGS)",
                                          operation);
@@ -328,7 +332,7 @@ namespace DicomMail
       return false;   // gone (or a server without CONDSTORE: see the class comment)
     }
     Command(FolderUrl(folder_), "UID STORE " + std::to_string(uid) + " (UNCHANGEDSINCE " + std::to_string(modseq) +
-            ") +FLAGS.SILENT (" + keyword + ")", operation);
+            ") +FLAGS.SILENT (" + keyword + (alsoSet.empty() ? "" : " " + alsoSet) + ")", operation);
     // "OK [MODIFIED <uid>]": another client changed the message first.
     return Upper(session_.GetLastReply()).find("[MODIFIED") == std::string::npos;
   }

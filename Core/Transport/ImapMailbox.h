@@ -72,8 +72,9 @@ namespace DicomMail
     // RFC 7162 CONDSTORE): of clients racing for one message exactly one
     // gets true. False too when the message is gone. (UID MOVE alone is no
     // such lock: Dovecot lets two sessions move one message, each getting
-    // a copy.) Needs CONDSTORE (Dovecot, Cyrus, Gmail do).
-    bool AddKeywordFirst(uint32_t uid, const std::string& keyword);
+    // a copy.) Needs CONDSTORE (Dovecot, Cyrus, Gmail do). "alsoSet", if
+    // given, is set in the same STORE.
+    bool AddKeywordFirst(uint32_t uid, const std::string& keyword, const std::string& alsoSet = "");
 
     // UID MOVE to another folder of the account, creating it if missing.
     // Returns the message's UID in the target folder (COPYUID), or 0 when
