@@ -4,8 +4,8 @@
 Every bad mail is delivered to referrer's mailbox (SMTP with AUTH as the hospital user, or IMAP APPEND for what
 Postfix would refuse or rewrite); then hospital sends a small study with POST /dicom-mail/send, and only then does
 referrer poll (its PollInterval is a day; POST /dicom-mail/fetch triggers the poll). For every case: nothing from it
-is imported, the mail is kept (IMAP folder Rejected, fragments once their group expired) and listed with a
-readable reason at GET /dicom-mail/mails; Orthanc keeps its PID and answers /system; the good study is imported.
+is imported, the mail is kept (IMAP folder Rejected; fragments wait in DICOM-Mail-Claimed until their group
+expires) and listed with a readable reason at GET /dicom-mail/mails; Orthanc keeps its PID and answers /system; the good study is imported.
 A table of cases goes to stdout and to artifacts/hostile-mail-table.md. All cases are evaluated before the test
 fails, so the table is complete even when some cases expose bugs.
 """
@@ -563,7 +563,8 @@ def test_hostile_mails_next_to_a_good_one(sites, stack, tmp_path, artifacts):
 
         alive = referrer.is_running() and referrer.pid == pid and referrer.get("/system")["Name"] == "referrer"
         records = referrer.get("/dicom-mail/mails")
-        folders = {f: folder_index(stack, REFERRER, f) for f in ("INBOX", "Rejected", "Processed")}
+        folders = {f: folder_index(stack, REFERRER, f)
+                   for f in ("INBOX", "Rejected", "Processed", "DICOM-Mail-Claimed")}
         received = sop_uids(referrer)
         inbox_good = referrer.get("/dicom-mail/inbox/" + good_set)
 

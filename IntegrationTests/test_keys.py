@@ -89,7 +89,10 @@ def test_site_key_created_on_first_start(hospital):
 
 def test_generate_replaces_the_site_key(hospital):
     old = hospital.get("/dicom-mail/keys/site")["Fingerprint"]
-    new = hospital.post("/dicom-mail/keys/site/generate")
+    # Without an explicit Replace the site key stays (a new one breaks trust with every partner).
+    expect_error(hospital.post("/dicom-mail/keys/site/generate", raw=True), 409, "Replace")
+    assert hospital.get("/dicom-mail/keys/site")["Fingerprint"] == old
+    new = hospital.post("/dicom-mail/keys/site/generate", {"Replace": True})
     assert new["Fingerprint"] != old
     assert new["IsSiteKey"] and new["HasSecret"]
     assert new["Algorithms"] == ["ed25519", "cv25519"]
@@ -105,7 +108,7 @@ def test_generate_replaces_the_site_key(hospital):
     # before (creation times have a resolution of one second): generate until two keys share their second.
     previous = new
     for _ in range(10):
-        latest = hospital.post("/dicom-mail/keys/site/generate")
+        latest = hospital.post("/dicom-mail/keys/site/generate", {"Replace": True})
         if latest["Created"] == previous["Created"]:
             break
         previous = latest
@@ -165,7 +168,7 @@ def test_passphrase_protected_site_key(mailstack, stock):
         assert server.post("/dicom-mail/keys/%s/certify" % other)["CertifiedBySite"]
 
         # A protected site key can be replaced over REST; the new one is protected as well.
-        new = server.post("/dicom-mail/keys/site/generate")["Fingerprint"]
+        new = server.post("/dicom-mail/keys/site/generate", {"Replace": True})["Fingerprint"]
         assert server.get("/dicom-mail/keys/site")["Fingerprint"] == new
         key_files = glob.glob(os.path.join(site_home(server), "private-keys-v1.d", "*.key"))
         assert len(key_files) == 4
@@ -338,7 +341,7 @@ def test_issue_key(hospital, stock):
 
 def test_delete_refuses_keys_with_a_secret_part(hospital):
     old = hospital.get("/dicom-mail/keys/site")["Fingerprint"]
-    hospital.post("/dicom-mail/keys/site/generate")
+    hospital.post("/dicom-mail/keys/site/generate", {"Replace": True})
     # The former site key still has its secret part: not deleted over REST.
     expect_error(hospital.delete("/dicom-mail/keys/%s" % old, raw=True), 400, "secret")
     assert keys_by_fpr(hospital)[old]["HasSecret"]
@@ -422,7 +425,9 @@ def test_bad_input_is_refused_and_changes_nothing(hospital, stock):
     post = lambda body: hospital.post("/dicom-mail/keys", body, raw=True)  # noqa: E731
     expect_error(post("this is not a key"), 400, "no OpenPGP key")
     expect_error(post(b""), 400, "empty")
-    expect_error(post({"Key": "value"}), 400, "no OpenPGP key")
+    # A JSON body carries the armored key as "PublicKey".
+    expect_error(post({"Key": "value"}), 400, "PublicKey")
+    expect_error(post({"PublicKey": "this is not a key"}), 400, "no OpenPGP key")
     expect_error(post(ARMOR_PUBLIC + "\n\nbm90IGEga2V5\n=AAAA\n-----END PGP PUBLIC KEY BLOCK-----\n"), 400)
     expect_error(post(secret), 400, "secret key")
     expect_error(post(public + secret), 400, "secret key")

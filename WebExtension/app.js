@@ -27,7 +27,8 @@
       if (typeof body === 'string')
       {
         options.body = body;
-        options.headers['Content-Type'] = contentType || 'text/plain';
+        // Never text/plain: the plugin refuses the types a cross-site form can send.
+        options.headers['Content-Type'] = contentType || 'application/json';
       }
       else
       {
@@ -911,7 +912,7 @@
       ShowError(error, 'Paste an ASCII-armored public key first.');
       return;
     }
-    Api('POST', '/keys', text, 'text/plain').then(function (r)
+    Api('POST', '/keys', text, 'application/pgp-keys').then(function (r)
     {
       Notice('Keys considered: ' + r.Considered + ', imported: ' + r.Imported + ', unchanged: ' + r.Unchanged +
              ($Array(r.Fingerprints).length ? ' (' + r.Fingerprints.map(function (f)

@@ -11,6 +11,24 @@ namespace DicomMail
 {
   namespace
   {
+    // A system flag ("\\Seen") or a keyword ("$Imported"): an IMAP atom.
+    void CheckFlag(const std::string& flag)
+    {
+      const size_t start = (!flag.empty() && flag[0] == '\\') ? 1 : 0;
+      if (flag.size() <= start)
+      {
+        throw Error(ErrorKind::BadInput, "empty IMAP flag");
+      }
+      for (size_t i = start; i < flag.size(); i++)
+      {
+        const unsigned char c = static_cast<unsigned char>(flag[i]);
+        if (c <= ' ' || c >= 0x7f || std::string("(){%*\"\\]").find(static_cast<char>(c)) != std::string::npos)
+        {
+          throw Error(ErrorKind::BadInput, "IMAP flag \"" + flag + "\" is not an atom");
+        }
+      }
+    }
+
     // Untagged replies to a custom request (SEARCH, FETCH FLAGS, STATUS) are
     // small, but a hostile or huge mailbox must not exhaust memory.
     const size_t MAX_LISTING_SIZE = 64 * 1024 * 1024;
@@ -265,41 +283,107 @@ namespace DicomMail
 
   void ImapMailbox::AddFlag(uint32_t uid, const std::string& flag)
   {
-    const size_t start = (!flag.empty() && flag[0] == '\\') ? 1 : 0;
-    if (flag.size() <= start)
-    {
-      throw Error(ErrorKind::BadInput, "empty IMAP flag");
-    }
-    for (size_t i = start; i < flag.size(); i++)
-    {
-      const unsigned char c = static_cast<unsigned char>(flag[i]);
-      if (c <= ' ' || c >= 0x7f || std::string("(){%*\"\\]").find(static_cast<char>(c)) != std::string::npos)
-      {
-        throw Error(ErrorKind::BadInput, "IMAP flag \"" + flag + "\" is not an atom");
-      }
-    }
+    CheckFlag(flag);
     Command(FolderUrl(folder_), "UID STORE " + std::to_string(uid) + " +FLAGS.SILENT (" + flag + ")",
             "IMAP flag " + flag + " on " + Describe(uid));
   }
 
-  void ImapMailbox::Move(uint32_t uid, const std::string& targetFolder)
+  void ImapMailbox::RemoveFlag(uint32_t uid, const std::string& flag)
+  {
+    CheckFlag(flag);
+    Command(FolderUrl(folder_), "UID STORE " + std::to_string(uid) + " -FLAGS.SILENT (" + flag + ")",
+            "IMAP flag " + flag + " off " + Describe(uid));
+  }
+
+  bool ImapMailbox::AddKeywordFirst(uint32_t uid, const std::string& keyword, const std::string& alsoSet)
+  {
+    CheckFlag(keyword);
+    if (!alsoSet.empty())
+    {
+      CheckFlag(alsoSet);
+    }
+    const std::string operation = "IMAP claim of " + Describe(uid);
+    const std::string text = CommandText(FolderUrl(folder_), "UID FETCH " + std::to_string(uid) + " (MODSEQ FLAGS)",
+                                         operation);
+    uint64_t modseq = 0;
+    for (const std::string& line : Lines(text))
+    {
+      const std::string upper = Upper(line);
+      uint64_t lineUid = 0;
+      const size_t open = upper.find("MODSEQ (");
+      if (line.compare(0, 2, "* ") != 0 || !FindNumber(line, "UID", lineUid) || lineUid != uid ||
+          open == std::string::npos)
+      {
+        continue;
+      }
+      if (upper.find(Upper(keyword)) != std::string::npos)
+      {
+        return false;   // someone set it already
+      }
+      const size_t end = upper.find(')', open);
+      const std::string digits = upper.substr(open + 8, end == std::string::npos ? 0 : end - open - 8);
+      if (!digits.empty() && digits.size() <= 19 && digits.find_first_not_of("0123456789") == std::string::npos)
+      {
+        modseq = std::stoull(digits);
+      }
+    }
+    if (modseq == 0)
+    {
+      return false;   // gone (or a server without CONDSTORE: see the class comment)
+    }
+    Command(FolderUrl(folder_), "UID STORE " + std::to_string(uid) + " (UNCHANGEDSINCE " + std::to_string(modseq) +
+            ") +FLAGS.SILENT (" + keyword + (alsoSet.empty() ? "" : " " + alsoSet) + ")", operation);
+    // "OK [MODIFIED <uid>]": another client changed the message first.
+    return Upper(session_.GetLastReply()).find("[MODIFIED") == std::string::npos;
+  }
+
+  uint32_t ImapMailbox::Move(uint32_t uid, const std::string& targetFolder)
   {
     CheckFolderName(targetFolder);
     const std::string command = "UID MOVE " + std::to_string(uid) + " " + Quote(targetFolder);
     const std::string operation = "IMAP move of " + Describe(uid) + " to \"" + targetFolder + "\"";
+    std::string untagged;
     try
     {
-      Command(FolderUrl(folder_), command, operation);
+      untagged = CommandText(FolderUrl(folder_), command, operation);
     }
     catch (TransportError& e)
     {
+      if (ReplyContains(e, "[EXPUNGEISSUED]"))
+      {
+        return 0;   // Dovecot: another session moved or deleted it a moment ago
+      }
       if (!ReplyContains(e, "[TRYCREATE]"))
       {
         throw;
       }
       CreateFolder(targetFolder);
-      Command(FolderUrl(folder_), command, operation);
+      untagged = CommandText(FolderUrl(folder_), command, operation);
     }
+    // RFC 6851: "* OK [COPYUID <validity> <source uids> <target uids>]",
+    // untagged before the EXPUNGE (some servers put it in the tagged reply).
+    for (const std::string& line : Lines(untagged + "\n" + session_.GetLastReply()))
+    {
+      const size_t pos = Upper(line).find("[COPYUID ");
+      if (pos == std::string::npos)
+      {
+        continue;
+      }
+      std::istringstream tokens(line.substr(pos + 9));
+      std::string validity, source, target;
+      if (tokens >> validity >> source >> target && source == std::to_string(uid) &&
+          target.size() > 1 && target.back() == ']')
+      {
+        return ParseUid(target.substr(0, target.size() - 1));
+      }
+    }
+    return 0;
+  }
+
+  void ImapMailbox::Refresh()
+  {
+    Command(FolderUrl(folder_), "NOOP", "IMAP refresh of folder \"" + folder_ + "\" at " +
+            session_.GetUrl().GetBase());
   }
 
   void ImapMailbox::Delete(uint32_t uid)

@@ -41,6 +41,11 @@ namespace DicomMail
     // "NOT KEYWORD $Imported", "HEADER Message-ID " + Quote(id)), ascending.
     std::vector<uint32_t> ListUids(const std::string& searchCriteria = "ALL");
 
+    // NOOP: the server reports what other sessions changed in the folder
+    // since our last command (Dovecot's SEARCH sees mail another session
+    // moved in only after that).
+    void Refresh();
+
     // The folder's UIDVALIDITY: when it changes, remembered UIDs are void.
     uint32_t GetUidValidity();
 
@@ -60,8 +65,22 @@ namespace DicomMail
     // A system flag ("\\Flagged", "\\Seen") or a keyword ("$Imported").
     void AddFlag(uint32_t uid, const std::string& flag);
 
+    void RemoveFlag(uint32_t uid, const std::string& flag);
+
+    // Sets "keyword" unless the message has it already or another client
+    // changed the message since we read its MODSEQ (a conditional STORE,
+    // RFC 7162 CONDSTORE): of clients racing for one message exactly one
+    // gets true. False too when the message is gone. (UID MOVE alone is no
+    // such lock: Dovecot lets two sessions move one message, each getting
+    // a copy.) Needs CONDSTORE (Dovecot, Cyrus, Gmail do). "alsoSet", if
+    // given, is set in the same STORE.
+    bool AddKeywordFirst(uint32_t uid, const std::string& keyword, const std::string& alsoSet = "");
+
     // UID MOVE to another folder of the account, creating it if missing.
-    void Move(uint32_t uid, const std::string& targetFolder);
+    // Returns the message's UID in the target folder (COPYUID), or 0 when
+    // the message was not there to move (e.g. another client moved it
+    // first: MOVE is atomic, only one client gets the UID).
+    uint32_t Move(uint32_t uid, const std::string& targetFolder);
 
     // Marks \Deleted and expunges just this UID (UID EXPUNGE): gone for good.
     void Delete(uint32_t uid);

@@ -292,6 +292,9 @@ class OrthancServer:
             else:
                 kwargs["data"] = json.dumps(body).encode("utf-8")
                 kwargs["headers"].setdefault("Content-Type", "application/json")
+            if kwargs["data"].lstrip().startswith(b"-----BEGIN PGP"):
+                # The plugin refuses text/plain (a cross-site form's type) for the key import.
+                kwargs["headers"].setdefault("Content-Type", "application/pgp-keys")
         r = self.session.request(method, self.url + path, **kwargs)
         if raw:
             return r

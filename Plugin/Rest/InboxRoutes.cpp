@@ -88,8 +88,8 @@ namespace DicomMail
         return;
       }
       InboxStore& inbox = PluginContext::Get().GetInbox();
-      const unsigned int limit = static_cast<unsigned int>(std::stoul(call.GetArgument("limit", "100")));
-      const unsigned int since = static_cast<unsigned int>(std::stoul(call.GetArgument("since", "0")));
+      const unsigned int limit = call.GetCountArgument("limit", 100);
+      const unsigned int since = call.GetCountArgument("since", 0, UINT32_MAX);
       Json::Value result = Json::arrayValue;
       for (const InboxTransfer& t : inbox.ListTransfers(limit, since))
       {
@@ -172,7 +172,7 @@ namespace DicomMail
       {
         throw Error(ErrorKind::BadInput, "unknown state \"" + state + "\"");
       }
-      const unsigned int limit = static_cast<unsigned int>(std::stoul(call.GetArgument("limit", "1000")));
+      const unsigned int limit = call.GetCountArgument("limit", 1000);
       Json::Value result = Json::arrayValue;
       for (const InboxMail& m : PluginContext::Get().GetInbox().ListMailsByState(state, limit))
       {

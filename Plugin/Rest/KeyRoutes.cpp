@@ -6,6 +6,7 @@
 
 #include "Core/Common/Error.h"
 #include "Core/Crypto/Fingerprint.h"
+#include "Core/Http/RequestValues.h"
 #include "Plugin/PluginContext.h"
 #include "Plugin/Rest/KeyJson.h"
 
@@ -39,6 +40,22 @@ namespace DicomMail
       return Fingerprint::Normalize(text);
     }
 
+    // The armored key as application/pgp-keys, or inside a JSON object
+    // {"PublicKey": "..."} (see CheckCrossSite for why not text/plain).
+    std::string PostedKey(const RestCall& call)
+    {
+      if (call.GetBody().empty())
+      {
+        throw Error(ErrorKind::BadInput, "the body is empty: post an armored OpenPGP public key "
+                    "(Content-Type: application/pgp-keys)");
+      }
+      if (MediaTypeOf(call.GetHeader("content-type")) == "application/json")
+      {
+        return RequestValues::GetRequiredString(call.GetJsonBody(), "PublicKey");
+      }
+      return call.GetBody();
+    }
+
     void ListOrImport(RestCall& call)
     {
       std::unique_ptr<OpenPgpContext> crypto = PluginContext::Get().NewCrypto();
@@ -53,11 +70,7 @@ namespace DicomMail
       }
       else if (call.GetMethod() == OrthancPluginHttpMethod_Post)
       {
-        if (call.GetBody().empty())
-        {
-          throw Error(ErrorKind::BadInput, "the body is empty: post an armored OpenPGP public key");
-        }
-        const ImportResult imported = crypto->ImportKeys(call.GetBody(), OpenPgpContext::ImportPolicy::PublicOnly,
+        const ImportResult imported = crypto->ImportKeys(PostedKey(call), OpenPgpContext::ImportPolicy::PublicOnly,
                                                          "the posted key");
         Json::Value result;
         result["Considered"] = imported.considered;
@@ -86,16 +99,9 @@ namespace DicomMail
         return;
       }
       const Json::Value body = call.GetJsonBody();
-      for (const char* field : {"Name", "Address", "Passphrase"})
-      {
-        if (!body[field].isString() || body[field].asString().empty())
-        {
-          throw Error(ErrorKind::BadInput, std::string("\"") + field + "\" is missing or not a string");
-        }
-      }
-      const std::string name = body["Name"].asString();
-      const std::string address = body["Address"].asString();
-      const std::string passphrase = body["Passphrase"].asString();
+      const std::string name = RequestValues::GetRequiredString(body, "Name");
+      const std::string address = RequestValues::GetRequiredString(body, "Address");
+      const std::string passphrase = RequestValues::GetRequiredString(body, "Passphrase");
       if (name.find_first_of("<>\r\n") != std::string::npos)
       {
         throw Error(ErrorKind::BadInput, "\"Name\" must not contain < > or line breaks");
@@ -110,7 +116,7 @@ namespace DicomMail
                     "secret key on its way to the partner");
       }
       PluginContext& context = PluginContext::Get();
-      const std::string algorithm = body.get("Algorithm", context.GetConfiguration().keyAlgorithm).asString();
+      const std::string algorithm = RequestValues::GetString(body, "Algorithm", context.GetConfiguration().keyAlgorithm);
       if (algorithm != "ed25519" && algorithm != "rsa3072")
       {
         throw Error(ErrorKind::BadInput, "\"Algorithm\" must be \"ed25519\" or \"rsa3072\"");
@@ -177,6 +183,27 @@ namespace DicomMail
       }
     }
 
+    // A new site key breaks trust with every partner (they certified the
+    // old one): replacing it takes an explicit {"Replace": true}.
+    void GenerateSiteKey(RestCall& call)
+    {
+      const bool replace = call.GetBody().empty() ? false :
+        RequestValues::GetBool(call.GetJsonBody(), "Replace", false);
+      PluginContext& context = PluginContext::Get();
+      const std::string current = context.GetSiteFingerprint();
+      if (!current.empty() && !replace)
+      {
+        call.AnswerError(409, "the site already has the key " + current + "; a new one breaks trust with every "
+                         "partner until they certify it. To replace it, post {\"Replace\": true}");
+        return;
+      }
+      const std::string fpr = context.GenerateSiteKey();
+      std::unique_ptr<OpenPgpContext> crypto = context.NewCrypto();
+      Json::Value result = ToJson(crypto->GetKey(fpr));
+      result["Replaced"] = current.empty() ? Json::Value() : Json::Value(current);
+      call.AnswerJson(result);
+    }
+
     void KeyAction(RestCall& call)
     {
       if (call.GetMethod() != OrthancPluginHttpMethod_Post)
@@ -189,9 +216,7 @@ namespace DicomMail
       const std::string action = call.GetGroup(1);
       if (id == "site" && action == "generate")
       {
-        const std::string fpr = context.GenerateSiteKey();
-        std::unique_ptr<OpenPgpContext> crypto = context.NewCrypto();
-        call.AnswerJson(ToJson(crypto->GetKey(fpr)));
+        GenerateSiteKey(call);
         return;
       }
       if (action != "certify")
@@ -199,16 +224,8 @@ namespace DicomMail
         throw Error(ErrorKind::NotFound, "unknown key action \"" + action + "\"");
       }
       const std::string fpr = FingerprintFromUrl(id);
-      bool exportable = false;
-      if (!call.GetBody().empty())
-      {
-        const Json::Value body = call.GetJsonBody();
-        if (body.isMember("Exportable") && !body["Exportable"].isBool())
-        {
-          throw Error(ErrorKind::BadInput, "\"Exportable\" must be true or false");
-        }
-        exportable = body.get("Exportable", false).asBool();
-      }
+      const bool exportable = call.GetBody().empty() ? false :
+        RequestValues::GetBool(call.GetJsonBody(), "Exportable", false);
       const std::string site = RequireSiteKey();
       if (fpr == site)
       {
@@ -224,7 +241,7 @@ namespace DicomMail
 
   void RegisterKeyRoutes()
   {
-    RegisterRoute<ListOrImport>("/dicom-mail/keys");
+    RegisterRoute<ListOrImport, RouteBody::ArmoredKey>("/dicom-mail/keys");
     RegisterRoute<OneKey>("/dicom-mail/keys/([^/]+)");
     RegisterRoute<KeyAction>("/dicom-mail/keys/([^/]+)/([^/]+)");
   }

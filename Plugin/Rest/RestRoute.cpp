@@ -2,6 +2,10 @@
 #include "Plugin/Rest/RestRoute.h"
 
 #include "Core/Common/Error.h"
+#include "Core/Http/RequestValues.h"
+
+#include <algorithm>
+#include <cctype>
 
 namespace DicomMail
 {
@@ -40,6 +44,12 @@ namespace DicomMail
     {
       arguments_[request->getKeys[i]] = request->getValues[i];
     }
+    for (uint32_t i = 0; i < request->headersCount; i++)
+    {
+      std::string name = request->headersKeys[i];
+      std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+      headers_[name] = request->headersValues[i];
+    }
     if (request->body != nullptr && request->bodySize > 0)
     {
       body_.assign(static_cast<const char*>(request->body), request->bodySize);
@@ -72,6 +82,32 @@ namespace DicomMail
     return found == arguments_.end() ? defaultValue : found->second;
   }
 
+  unsigned int RestCall::GetCountArgument(const std::string& name, unsigned int defaultValue,
+                                         unsigned int max) const
+  {
+    auto found = arguments_.find(name);
+    return found == arguments_.end() ? defaultValue : RequestValues::ParseCount(name, found->second, max);
+  }
+
+  const std::string& RestCall::GetHeader(const std::string& lowerCaseName) const
+  {
+    static const std::string absent;
+    auto found = headers_.find(lowerCaseName);
+    return found == headers_.end() ? absent : found->second;
+  }
+
+  CrossSiteFacts RestCall::GetCrossSiteFacts() const
+  {
+    CrossSiteFacts facts;
+    facts.origin = GetHeader("origin");
+    facts.host = GetHeader("host");
+    facts.forwardedHost = GetHeader("x-forwarded-host");
+    facts.contentType = GetHeader("content-type");
+    facts.formPart = !GetHeader("content-disposition").empty();
+    facts.hasBody = !body_.empty();
+    return facts;
+  }
+
   void RestCall::AnswerJson(const Json::Value& value)
   {
     const std::string text = OrthancApi::WriteJson(value, true);
@@ -100,12 +136,22 @@ namespace DicomMail
     OrthancPluginSendMethodNotAllowed(OrthancApi::GetContext(), output_, allowed.c_str());
   }
 
-  OrthancPluginErrorCode InvokeRestHandler(RestHandler handler, OrthancPluginRestOutput* output,
+  OrthancPluginErrorCode InvokeRestHandler(RestHandler handler, RouteBody body, OrthancPluginRestOutput* output,
                                            const char* url, const OrthancPluginHttpRequest* request)
   {
     RestCall call(output, request);
     try
     {
+      if (call.GetMethod() != OrthancPluginHttpMethod_Get)
+      {
+        const CrossSiteVerdict verdict = CheckCrossSite(call.GetCrossSiteFacts(), body);
+        if (!verdict.IsAllowed())
+        {
+          OrthancApi::LogWarning(std::string(url) + ": " + verdict.message);
+          call.AnswerError(verdict.status, verdict.message);
+          return OrthancPluginErrorCode_Success;
+        }
+      }
       handler(call);
       return OrthancPluginErrorCode_Success;
     }

@@ -4,6 +4,7 @@
 #include "Plugin/Rest/Routes.h"
 
 #include "Core/Common/Error.h"
+#include "Core/Http/RequestValues.h"
 #include "Plugin/PluginContext.h"
 #include "Plugin/Sending/TransferSubmitter.h"
 
@@ -30,19 +31,6 @@ namespace DicomMail
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(200));
       }
-    }
-
-    bool GetBoolean(const Json::Value& body, const char* key, bool defaultValue)
-    {
-      if (!body.isMember(key))
-      {
-        return defaultValue;
-      }
-      if (!body[key].isBool())
-      {
-        throw Error(ErrorKind::BadInput, std::string("\"") + key + "\" must be true or false");
-      }
-      return body[key].asBool();
     }
 
     std::vector<std::string> GetResources(const Json::Value& resources)
@@ -93,19 +81,8 @@ namespace DicomMail
       }
       SendRequest request;
       request.resources = GetResources(body["Resources"]);
-      if (!body["Partner"].isString())
-      {
-        throw Error(ErrorKind::BadInput, "\"Partner\" is missing or not a string");
-      }
-      request.partner = body["Partner"].asString();
-      if (body.isMember("Priority"))
-      {
-        if (!body["Priority"].isInt())
-        {
-          throw Error(ErrorKind::BadInput, "\"Priority\" must be an integer");
-        }
-        request.priority = body["Priority"].asInt();
-      }
+      request.partner = RequestValues::GetRequiredString(body, "Partner");
+      request.priority = RequestValues::GetInt(body, "Priority", request.priority);
       return request;
     }
 
@@ -118,7 +95,8 @@ namespace DicomMail
       }
       const Json::Value body = call.GetJsonBody();
       const SendRequest request = ParseSendRequest(body);
-      const bool synchronous = !GetBoolean(body, "Asynchronous", !GetBoolean(body, "Synchronous", false));
+      const bool synchronous = !RequestValues::GetBool(body, "Asynchronous",
+                                                       !RequestValues::GetBool(body, "Synchronous", false));
 
       const SendResponse response = SubmitTransfer(request);
       Json::Value answer;
@@ -209,8 +187,8 @@ namespace DicomMail
         return;
       }
       OutboxStore& outbox = PluginContext::Get().GetOutbox();
-      const unsigned int limit = static_cast<unsigned int>(std::stoul(call.GetArgument("limit", "100")));
-      const unsigned int since = static_cast<unsigned int>(std::stoul(call.GetArgument("since", "0")));
+      const unsigned int limit = call.GetCountArgument("limit", 100);
+      const unsigned int since = call.GetCountArgument("since", 0, UINT32_MAX);
       Json::Value result = Json::arrayValue;
       for (const OutboxTransfer& t : outbox.ListTransfers(limit, since))
       {

@@ -2,6 +2,7 @@
 #include "Plugin/Workers/MailboxWorker.h"
 
 #include "Core/Common/Error.h"
+#include "Core/Polling/ImapClaimOwner.h"
 #include "Core/Polling/ImapMailboxSession.h"
 #include "Core/Polling/Pop3MailboxSession.h"
 #include "Plugin/OrthancApi.h"
@@ -84,7 +85,8 @@ namespace DicomMail
       Pop3MailboxSession session(account, progress);
       return poller.Poll(session);
     }
-    ImapMailboxSession session(account, settings_, progress);
+    ImapMailboxSession session(account, settings_, progress,
+                               ImapClaimOwner::Load(context.GetConfiguration().stateDirectory));
     return poller.Poll(session);
   }
 
