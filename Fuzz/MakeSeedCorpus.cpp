@@ -69,7 +69,7 @@ namespace
                          { "Disposition-Notification-To", "orthanc@site-a.example" } });
   }
 
-  // wire-format.md §2: what goes over the wire.
+  // docs/wire-format.md §2: what goes over the wire.
   std::string MakeEncryptedMail(size_t ciphertextSize)
   {
     StringSink mail;
@@ -112,7 +112,7 @@ namespace
     return manifest;
   }
 
-  // wire-format.md §3 with RFC 3156 §6.1 sign-then-encrypt: the decrypted
+  // docs/wire-format.md §3 with RFC 3156 §6.1 sign-then-encrypt: the decrypted
   // entity, multipart/signed around multipart/mixed, with a quoted-printable
   // text part as a mail client writes it.
   std::string MakeSignedMixedEntity()

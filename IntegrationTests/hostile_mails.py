@@ -111,7 +111,7 @@ def multipart(top_headers, parts, boundary, close=True, subtype="mixed"):
 
 def entity(set_id, part, total, dicoms, names=None, manifest=True, manifest_entries=None, inner_set=None,
            close=True):
-    """The decrypted entity of a DICOM-Mail (wire-format.md section 3)."""
+    """The decrypted entity of a DICOM-Mail (docs/wire-format.md section 3)."""
     names = names or ["IM%06d.dcm" % (i + 1) for i in range(len(dicoms))]
     parts = [dicom_part(d.data, n) for d, n in zip(dicoms, names)]
     if manifest:
@@ -232,7 +232,7 @@ class HostileMailBuilder:
         """Splits `whole` (a complete mail) into `count` RFC 2046 message/partial mails.
 
         Fragment 1 carries the enclosed mail's headers; each fragment also carries the SET headers of the enclosed
-        mail (wire-format.md section 4). `totals` gives the total= of each fragment (default: count everywhere).
+        mail (docs/wire-format.md section 4). `totals` gives the total= of each fragment (default: count everywhere).
         """
         head, _, body = whole.partition(CRLF + CRLF)
         chunk = -(-len(body) // count)

@@ -337,7 +337,7 @@ TEST_F(ReceivingProcessor, OctetStreamDicomWithoutManifestIsAccepted)
 
 TEST_F(ReceivingProcessor, PlainPgpMimeMailClientMail)
 {
-  // wire-format.md §6: no X-TELEMEDICINE-*, no manifest, a text part, the
+  // docs/wire-format.md §6: no X-TELEMEDICINE-*, no manifest, a text part, the
   // name only in Content-Disposition, also encrypted to the sender.
   const std::string entity =
     "Content-Type: multipart/mixed; boundary=\"mua\"\r\n"

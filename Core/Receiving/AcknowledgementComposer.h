@@ -16,7 +16,7 @@ namespace DicomMail
     std::string messageId;
   };
 
-  // Writes a complete acknowledgement mail (wire-format.md §5): RFC 3156
+  // Writes a complete acknowledgement mail (docs/wire-format.md §5): RFC 3156
   // multipart/signed; micalg=...; protocol="application/pgp-signature",
   // first part the MdnBuilder entity, second the detached armored signature
   // over its exact bytes. Outer headers: From, To, Date, Message-ID,

@@ -10,7 +10,7 @@
 namespace DicomMail
 {
   // Whether a processed DICOM-Mail is answered, to whom and with what
-  // (wire-format.md §5). A site-signed MDN is a statement by this site, so
+  // (docs/wire-format.md §5). A site-signed MDN is a statement by this site, so
   // it goes only to a partner whose signature we accepted, only to an
   // address registered for that partner, and says nothing the sender wrote:
   //

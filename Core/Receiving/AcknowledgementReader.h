@@ -10,7 +10,7 @@
 
 namespace DicomMail
 {
-  // Reads an acknowledgement mail (wire-format.md §5): RFC 3156
+  // Reads an acknowledgement mail (docs/wire-format.md §5): RFC 3156
   // multipart/signed whose first part is the RFC 3798 multipart/report.
   // The detached signature is verified over the first part's raw bytes,
   // canonicalised to CRLF, and must be valid and by the key of the partner

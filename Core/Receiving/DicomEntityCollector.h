@@ -13,7 +13,7 @@
 
 namespace DicomMail
 {
-  // MimeParser handler for a decrypted DICOM-Mail entity (wire-format.md
+  // MimeParser handler for a decrypted DICOM-Mail entity (docs/wire-format.md
   // §3): keeps the top-level headers (the signed X-TELEMEDICINE-*), decodes
   // every application/dicom and application/octet-stream part into its own
   // temporary file in "workingDirectory" (hashing it on the way), collects

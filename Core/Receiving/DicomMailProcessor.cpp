@@ -308,7 +308,7 @@ namespace DicomMail
     }
     else
     {
-      // A plain PGP/MIME mail (wire-format.md §6): a transfer of one mail.
+      // A plain PGP/MIME mail (docs/wire-format.md §6): a transfer of one mail.
       // Clear set headers, if any, are not signed: anyone on the path may
       // have written them, so they name no transfer (nor metadata 4310).
       result.setId = DeriveSetId(result.messageId.empty() ? cipherSha256 : result.messageId);

@@ -18,7 +18,7 @@ namespace DicomMail
   class TempFile;
 
   // Turns one complete (already reassembled) DICOM-Mail file into imported
-  // instances, or into a reason why not (wire-format.md §2-3, §6-7):
+  // instances, or into a reason why not (docs/wire-format.md §2-3, §6-7):
   //
   //   outer RFC 3156 structure -> de-armored ciphertext (temp file)
   //   -> DecryptAndVerify into a plaintext temp file, bounded by a budget

@@ -17,7 +17,7 @@ namespace DicomMail
 
   const char* ToString(ProcessOutcome outcome);
 
-  // The acknowledgement of wire-format.md §5: Imported -> displayed,
+  // The acknowledgement of docs/wire-format.md §5: Imported -> displayed,
   // ImportedWithWarnings -> displayed/warning, Failed -> deleted/error,
   // Rejected and Quarantined -> deleted.
   Disposition ToDisposition(ProcessOutcome outcome);

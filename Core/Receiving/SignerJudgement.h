@@ -10,7 +10,7 @@
 namespace DicomMail
 {
   // Whether the signatures of a mail or an acknowledgement come from the
-  // key of the partner the From address names (wire-format.md §7).
+  // key of the partner the From address names (docs/wire-format.md §7).
   struct SignerJudgement
   {
     bool accepted = false;

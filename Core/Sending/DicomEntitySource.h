@@ -14,7 +14,7 @@
 
 namespace DicomMail
 {
-  // The plaintext that gets signed and encrypted (wire-format.md §3),
+  // The plaintext that gets signed and encrypted (docs/wire-format.md §3),
   // produced on demand: GPGME pulls bytes, and this source writes just enough
   // of the multipart/mixed entity to answer, reading one instance at a time.
   // The manifest comes last, after every instance has been hashed on its way

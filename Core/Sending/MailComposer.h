@@ -19,7 +19,7 @@ namespace DicomMail
     unsigned int instances = 0;
   };
 
-  // Builds one mail of a transfer (wire-format.md §1-3): the RFC 3156
+  // Builds one mail of a transfer (docs/wire-format.md §1-3): the RFC 3156
   // multipart/encrypted envelope whose armored OpenPGP message holds the
   // signed and encrypted multipart/mixed entity of DICOM parts + manifest.
   //

@@ -8,7 +8,7 @@
 
 namespace DicomMail
 {
-  // The clear-text facts of one mail of a transfer (wire-format.md §1).
+  // The clear-text facts of one mail of a transfer (docs/wire-format.md §1).
   // Nothing here may carry patient data: it all travels unencrypted.
   struct MailEnvelope
   {

@@ -7,7 +7,7 @@
 
 namespace DicomMail
 {
-  // Names of the wire profile's headers (wire-format.md), in one place.
+  // Names of the wire profile's headers (docs/wire-format.md), in one place.
   namespace WireHeaders
   {
     extern const char* const kSetId;          // X-TELEMEDICINE-SETID

@@ -21,7 +21,7 @@ namespace DicomMail
     size_t maxJsonBytes = 16 * 1024 * 1024;
   };
 
-  // The "manifest.json" part of every mail we send (wire-format.md §3):
+  // The "manifest.json" part of every mail we send (docs/wire-format.md §3):
   // which instances this mail carries and the transfer's totals.
   //   {"SetId", "Part", "Total", "SetInstances", "SetBytes",
   //    "Instances": [{"SOPInstanceUID", "SHA256", "Size", "Name"}]}

@@ -8,7 +8,7 @@
 
 namespace DicomMail
 {
-  // What one acknowledgement says (wire-format.md §5). No patient data: the
+  // What one acknowledgement says (docs/wire-format.md §5). No patient data: the
   // mail is named by its Message-ID and set numbers only.
   struct MdnContent
   {

@@ -5,7 +5,7 @@
 
 namespace DicomMail
 {
-  // The four acknowledgements of wire-format.md §5 (RFC 3798 dispositions
+  // The four acknowledgements of docs/wire-format.md §5 (RFC 3798 dispositions
   // with the @GIT vocabulary).
   enum class Disposition
   {

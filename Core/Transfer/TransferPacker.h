@@ -24,7 +24,7 @@ namespace DicomMail
     bool needsSplit = false;            // one instance too large for a mail: send as message/partial
   };
 
-  // Plans the mails of a transfer (wire-format.md §4): instances go into
+  // Plans the mails of a transfer (docs/wire-format.md §4): instances go into
   // mails in their given order until the next one would push the estimated
   // mail over maxMailSize; an instance too large for any mail goes alone in a
   // mail marked needsSplit.
