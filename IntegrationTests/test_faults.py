@@ -293,7 +293,8 @@ def test_receiving_orthanc_killed_ten_times(sites, mail, tmp_path):
     referrer = sites("referrer", incoming={"PollInterval": 1})
     pair(hospital, "hospital", referrer, "referrer")
     limit_mail_size(hospital, referrer, 1000000)
-    paths = upload_study(hospital, tmp_path, seed=41, slices=32, series=1, multiframe_mb=2)
+    # Enough mails that ten kills, each a restart apart, come before the last one is imported.
+    paths = upload_study(hospital, tmp_path, seed=41, slices=64, series=1, multiframe_mb=2)
     answer = send(hospital, "referrer")
     set_id = answer["SetId"]
     work = os.path.join(ROOT, "referrer", "work")

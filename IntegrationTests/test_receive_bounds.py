@@ -11,7 +11,7 @@ INBOX by IMAP APPEND (what a hostile sender gets through any MTA).
 - a message/partial group is refused once its fragments together pass MaxMailBytes, and fragments past
   MaxFragments are refused;
 - an incomplete group older than IncompleteTimeout is reported, moved to Rejected and forgotten: a late fragment
-  starts a fresh group (it waits in INBOX, and expires the same way);
+  starts a fresh group (it waits in the IMAP claim folder, and expires the same way);
 - too little free space (Limits.MinFreeDiskMB on a small tmpfs) leaves the mail on the server with a clear account
   status; it is imported once space is back.
 """
@@ -28,6 +28,9 @@ from mail_client import MailStack
 from stock_gpg import StockGpg
 import generate_study
 import hostile_mails as hm
+
+# Fragments waiting for their siblings stay claimed by the poller (see test_two_pollers.py).
+WAITING = "DICOM-Mail-Claimed"
 
 HOSPITAL = SITES["hospital"][2]
 REFERRER = SITES["referrer"][2]
@@ -232,7 +235,7 @@ def test_fragment_flood_stops_at_the_bounds(receiver, stack):
     refused = [r for r in big_recs if "together" in r["Reason"] and "MaxMailBytes" in r["Reason"]]
     assert len(refused) == 1, big_recs
     rejected = message_ids(stack, "Rejected")
-    inbox = message_ids(stack, "INBOX")
+    inbox = message_ids(stack, WAITING)
     big_rejected = sorted(int(m.split("-")[2].split("@")[0]) for m in rejected if m.startswith("<rb-big"))
     # Refused as soon as the sum passed the bound: fragments 1-7; 8-10 start a fresh group and wait.
     sizes = [len(b) for b in big]
@@ -258,11 +261,11 @@ def test_incomplete_group_expires(receiver, stack):
     append_all(stack, [frags[0], frags[2]])
     stack.wait_count(REFERRER, 2)
     fetch(referrer)
-    assert sorted(message_ids(stack, "INBOX")) == ["<rb-exp-1@hostile.test>", "<rb-exp-3@hostile.test>"]
+    assert sorted(message_ids(stack, WAITING)) == ["<rb-exp-1@hostile.test>", "<rb-exp-3@hostile.test>"]
 
     time.sleep(4)
     fetch(referrer)
-    assert message_ids(stack, "INBOX") == []
+    assert message_ids(stack, "INBOX") == [] and message_ids(stack, WAITING) == []
     assert sorted(message_ids(stack, "Rejected")) == ["<rb-exp-1@hostile.test>", "<rb-exp-3@hostile.test>"]
     reported = [r for r in mine(records(referrer), "rb-exp-") if "incomplete after 3 s" in r["Reason"]]
     assert len(reported) == 1 and reported[0]["State"] == "rejected", reported
@@ -273,11 +276,11 @@ def test_incomplete_group_expires(receiver, stack):
     append_all(stack, [frags[1]])
     stack.wait_count(REFERRER, 1)
     fetch(referrer)
-    assert message_ids(stack, "INBOX") == ["<rb-exp-2@hostile.test>"]
+    assert message_ids(stack, WAITING) == ["<rb-exp-2@hostile.test>"]
     assert len([r for r in mine(records(referrer), "rb-exp-") if "incomplete" in r["Reason"]]) == 1
     time.sleep(4)
     fetch(referrer)
-    assert message_ids(stack, "INBOX") == []
+    assert message_ids(stack, "INBOX") == [] and message_ids(stack, WAITING) == []
     late = [r for r in mine(records(referrer), "rb-exp-") if "incomplete" in r["Reason"]]
     assert len(late) == 2 and "1 of 3 fragments" in max(late, key=lambda r: r["Id"])["Reason"], late
 
