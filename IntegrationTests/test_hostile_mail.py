@@ -22,7 +22,7 @@ import time
 import pytest
 
 from conftest import ROOT, SITES, make_server, pair, site_config
-from mail_client import MailStack, HOST
+from mail_client import HOST
 from stock_gpg import StockGpg
 import generate_study
 import hostile_mails as hm
@@ -422,13 +422,6 @@ def build_cases(builder, dicoms, gpg_keys):
 
 
 # ---------------------------------------------------------------------------------------------------- fixtures
-
-@pytest.fixture
-def stack(mailstack):
-    s = MailStack(mailstack["dir"])
-    s.clear_all()
-    return s
-
 
 @pytest.fixture
 def sites(mailstack, stack):

@@ -24,7 +24,6 @@ import pytest
 
 from conftest import ROOT, SITES, make_server, site_config
 from fault_tools import SmallTmpfs, wait_for
-from mail_client import MailStack
 from stock_gpg import StockGpg
 import generate_study
 import hostile_mails as hm
@@ -40,13 +39,6 @@ KEPT_CAP = 60000
 
 
 # ---------------------------------------------------------------------------------------------------- fixtures
-
-@pytest.fixture
-def stack(mailstack):
-    s = MailStack(mailstack["dir"])
-    s.clear_all()
-    return s
-
 
 @pytest.fixture
 def gpg():
