@@ -8,7 +8,7 @@
 #include "Core/Mime/MailboxFormatter.h"
 #include "Core/Mime/MimeIdentifiers.h"
 #include "Core/Mime/MimeWriter.h"
-#include "Core/Sending/WireHeaders.h"
+#include "Core/Transfer/WireHeaders.h"
 
 #include <ctime>
 

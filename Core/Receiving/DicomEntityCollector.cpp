@@ -3,7 +3,7 @@
 
 #include "Core/Common/Error.h"
 #include "Core/Mime/TextEncoding.h"
-#include "Core/Sending/WireHeaders.h"
+#include "Core/Transfer/WireHeaders.h"
 
 namespace DicomMail
 {

@@ -13,7 +13,7 @@
 #include "Core/Receiving/ReceiveMimeLimits.h"
 #include "Core/Receiving/SignedPartSplitter.h"
 #include "Core/Receiving/SignerJudgement.h"
-#include "Core/Sending/WireHeaders.h"
+#include "Core/Transfer/WireHeaders.h"
 #include "Core/Transfer/DicomFileName.h"
 #include "Core/Transfer/Manifest.h"
 #include "Core/Transfer/Sha256.h"

@@ -12,7 +12,7 @@
 #include "Core/Mime/TextEncoding.h"
 #include "Core/Receiving/MailAddress.h"
 #include "Core/Receiving/ReceiveMimeLimits.h"
-#include "Core/Sending/WireHeaders.h"
+#include "Core/Transfer/WireHeaders.h"
 #include "Core/Transfer/SetId.h"
 
 namespace DicomMail

@@ -2,7 +2,7 @@
 #include "Core/Sending/DicomEntitySource.h"
 
 #include "Core/Common/Error.h"
-#include "Core/Sending/WireHeaders.h"
+#include "Core/Transfer/WireHeaders.h"
 #include "Core/Transfer/DicomFileName.h"
 
 #include <cstring>

@@ -10,7 +10,7 @@
 #include "Core/Mime/MimeWriter.h"
 #include "Core/Mime/PgpArmorWriter.h"
 #include "Core/Sending/DicomEntitySource.h"
-#include "Core/Sending/WireHeaders.h"
+#include "Core/Transfer/WireHeaders.h"
 
 namespace DicomMail
 {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "Core/Sending/WireHeaders.h"
+#include "Core/Transfer/WireHeaders.h"
 
 namespace DicomMail
 {
