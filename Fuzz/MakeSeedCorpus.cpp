@@ -4,12 +4,12 @@
 //   MakeSeedCorpus Fuzz/corpus
 // The files are kept in the repository; run this again only when the wire
 // format changes. Deterministic (fixed "random" bytes), and small.
+#include "Core/Acknowledgement/AcknowledgementBuilder.h"
 #include "Core/Common/ByteStream.h"
 #include "Core/Common/Files.h"
 #include "Core/Mime/MimeWriter.h"
 #include "Core/Mime/PgpArmorWriter.h"
 #include "Core/Transfer/Manifest.h"
-#include "Core/Transfer/MdnBuilder.h"
 #include "Core/Transfer/PartialSplitter.h"
 #include "Fuzz/PartialReassemblerFuzzTarget.h"
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "Core/Acknowledgement/AcknowledgementParser.h"
 #include "Core/Common/Error.h"
-#include "Core/Transfer/MdnParser.h"
 
 #include <cstddef>
 #include <cstdint>

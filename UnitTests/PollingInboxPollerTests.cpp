@@ -3,8 +3,8 @@
 // transfer records are decided only on what was authenticated.
 #include "ReceivingTestSupport.h"
 
+#include "Core/Acknowledgement/AcknowledgementComposer.h"
 #include "Core/Polling/InboxPoller.h"
-#include "Core/Receiving/AcknowledgementComposer.h"
 #include "Core/Store/AcknowledgementQueueStore.h"
 #include "Core/Store/InboxStore.h"
 #include "Core/Store/OutboxStore.h"

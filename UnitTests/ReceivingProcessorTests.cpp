@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ReceivingTestSupport.h"
 
+#include "Core/Acknowledgement/AcknowledgementDisposition.h"
 #include "Core/Common/Files.h"
 #include "Core/Mime/TextEncoding.h"
 #include "Core/Receiving/DicomMailProcessor.h"
 #include "Core/Sending/MailComposer.h"
 #include "Core/Transfer/EncodedSizeModel.h"
-#include "Core/Transfer/MdnDisposition.h"
 #include "Core/Transfer/SetId.h"
 
 #include <fstream>

@@ -1,20 +1,20 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "Core/Polling/InboxPoller.h"
 
+#include "Core/Acknowledgement/AcknowledgementBuilder.h"
+#include "Core/Acknowledgement/AcknowledgementMatch.h"
+#include "Core/Acknowledgement/AcknowledgementPolicy.h"
+#include "Core/Acknowledgement/AcknowledgementReader.h"
 #include "Core/Common/DiskSpaceGuard.h"
 #include "Core/Common/Error.h"
 #include "Core/Common/Files.h"
 #include "Core/Polling/FragmentGroup.h"
 #include "Core/Polling/InboxTransferUpdate.h"
-#include "Core/Receiving/AcknowledgementMatch.h"
-#include "Core/Receiving/AcknowledgementPolicy.h"
-#include "Core/Receiving/AcknowledgementReader.h"
 #include "Core/Receiving/DecompressionLimitSink.h"
 #include "Core/Receiving/DicomMailProcessor.h"
 #include "Core/Receiving/KeptMailArchive.h"
 #include "Core/Receiving/MailClassifier.h"
 #include "Core/Store/UtcTime.h"
-#include "Core/Transfer/MdnBuilder.h"
 #include "Core/Transfer/PartialReassembler.h"
 
 #include <algorithm>

@@ -13,10 +13,10 @@
 #include "Core/Receiving/ReceiveMimeLimits.h"
 #include "Core/Receiving/SignedPartSplitter.h"
 #include "Core/Receiving/SignerJudgement.h"
-#include "Core/Transfer/WireHeaders.h"
 #include "Core/Transfer/DicomFileName.h"
 #include "Core/Transfer/Manifest.h"
 #include "Core/Transfer/Sha256.h"
+#include "Core/Transfer/WireHeaders.h"
 
 #include <map>
 #include <memory>

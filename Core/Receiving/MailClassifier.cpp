@@ -12,8 +12,8 @@
 #include "Core/Mime/TextEncoding.h"
 #include "Core/Receiving/MailAddress.h"
 #include "Core/Receiving/ReceiveMimeLimits.h"
-#include "Core/Transfer/WireHeaders.h"
 #include "Core/Transfer/SetId.h"
+#include "Core/Transfer/WireHeaders.h"
 
 namespace DicomMail
 {

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "Core/Acknowledgement/AcknowledgementDisposition.h"
 #include "Core/Receiving/ProcessOutcome.h"
-#include "Core/Transfer/MdnDisposition.h"
 
 #include <cstdint>
 #include <ctime>

@@ -3,8 +3,8 @@
 
 #include "Core/Common/Error.h"
 #include "Core/Mime/TextEncoding.h"
-#include "Core/Transfer/WireHeaders.h"
 #include "Core/Transfer/SetId.h"
+#include "Core/Transfer/WireHeaders.h"
 
 namespace DicomMail
 {

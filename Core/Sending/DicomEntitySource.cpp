@@ -2,8 +2,8 @@
 #include "Core/Sending/DicomEntitySource.h"
 
 #include "Core/Common/Error.h"
-#include "Core/Transfer/WireHeaders.h"
 #include "Core/Transfer/DicomFileName.h"
+#include "Core/Transfer/WireHeaders.h"
 
 #include <cstring>
 

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "Plugin/Workers/AcknowledgementSender.h"
 
+#include "Core/Acknowledgement/AcknowledgementComposer.h"
 #include "Core/Common/Error.h"
 #include "Core/Common/Files.h"
 #include "Core/Crypto/OpenPgpContext.h"
-#include "Core/Receiving/AcknowledgementComposer.h"
 #include "Core/Store/UtcTime.h"
 #include "Plugin/OrthancApi.h"
 #include "Plugin/PluginContext.h"

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "Core/Receiving/AcknowledgementReader.h"
+#include "Core/Acknowledgement/AcknowledgementReader.h"
 
 #include "Core/Common/Error.h"
 #include "Core/Common/Files.h"

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ReceivingTestSupport.h"
 
-#include "Core/Receiving/AcknowledgementMatch.h"
-#include "Core/Receiving/AcknowledgementPolicy.h"
+#include "Core/Acknowledgement/AcknowledgementMatch.h"
+#include "Core/Acknowledgement/AcknowledgementPolicy.h"
 
 #include <gtest/gtest.h>
 

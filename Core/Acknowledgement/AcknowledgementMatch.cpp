@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "Core/Receiving/AcknowledgementMatch.h"
+#include "Core/Acknowledgement/AcknowledgementMatch.h"
 
 namespace DicomMail
 {

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "Core/Acknowledgement/AcknowledgementBuilder.h"
 #include "Core/Crypto/OpenPgpContext.h"
-#include "Core/Transfer/MdnBuilder.h"
 
 #include <cstdint>
 #include <string>

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "Core/Acknowledgement/AcknowledgementBuilder.h"
 #include "Core/Receiving/ITrustPolicy.h"
 #include "Core/Receiving/ProcessResult.h"
-#include "Core/Transfer/MdnBuilder.h"
 
 #include <string>
 

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "Core/Acknowledgement/AcknowledgementBuilder.h"
+#include "Core/Acknowledgement/AcknowledgementParser.h"
 #include "Core/Common/Error.h"
 #include "Core/Mime/IMimeHandler.h"
 #include "Core/Mime/MimeParser.h"
-#include "Core/Transfer/MdnBuilder.h"
-#include "Core/Transfer/MdnParser.h"
 
 #include <gtest/gtest.h>
 

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "Core/Acknowledgement/AcknowledgementDisposition.h"
 #include "Core/Common/ByteStream.h"
 #include "Core/Mime/MimeLimits.h"
-#include "Core/Transfer/MdnDisposition.h"
 
 #include <string>
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "Core/Transfer/MdnParser.h"
+#include "Core/Acknowledgement/AcknowledgementParser.h"
 
 #include <string>
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "Core/Receiving/AcknowledgementComposer.h"
+#include "Core/Acknowledgement/AcknowledgementComposer.h"
 
 #include "Core/Common/Error.h"
 #include "Core/Common/Files.h"

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "Core/Acknowledgement/AcknowledgementResult.h"
 #include "Core/Config/Configuration.h"
 #include "Core/Crypto/OpenPgpContext.h"
-#include "Core/Receiving/AckResult.h"
 #include "Core/Receiving/ITrustPolicy.h"
 
 #include <string>

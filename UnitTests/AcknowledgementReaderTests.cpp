@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ReceivingTestSupport.h"
 
+#include "Core/Acknowledgement/AcknowledgementBuilder.h"
+#include "Core/Acknowledgement/AcknowledgementComposer.h"
+#include "Core/Acknowledgement/AcknowledgementReader.h"
 #include "Core/Mime/MimeParser.h"
-#include "Core/Receiving/AcknowledgementComposer.h"
-#include "Core/Receiving/AcknowledgementReader.h"
 #include "Core/Receiving/MailClassifier.h"
-#include "Core/Transfer/MdnBuilder.h"
 
 #include <gtest/gtest.h>
 

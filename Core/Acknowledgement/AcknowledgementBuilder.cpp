@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "Core/Transfer/MdnBuilder.h"
+#include "Core/Acknowledgement/AcknowledgementBuilder.h"
 
 #include "Core/Common/Error.h"
 #include "Core/Mime/ContentType.h"

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "Core/Transfer/MdnDisposition.h"
+#include "Core/Acknowledgement/AcknowledgementDisposition.h"
 
 #include "Core/Common/Error.h"
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "Core/Receiving/AcknowledgementPolicy.h"
+#include "Core/Acknowledgement/AcknowledgementPolicy.h"
 
 namespace DicomMail
 {

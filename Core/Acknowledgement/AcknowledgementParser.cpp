@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "Core/Transfer/MdnParser.h"
+#include "Core/Acknowledgement/AcknowledgementParser.h"
 
 #include "Core/Common/Error.h"
 #include "Core/Mime/IMimeHandler.h"
