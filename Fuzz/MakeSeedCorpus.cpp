@@ -157,9 +157,9 @@ namespace
     return entity.GetContent();
   }
 
-  MdnContent MakeMdn(Disposition disposition)
+  AcknowledgementContent MakeMdn(Disposition disposition)
   {
-    MdnContent content;
+    AcknowledgementContent content;
     content.reportingUa = "pacs.site-b.example; Orthanc DICOM-Mail 0.1.0";
     content.finalRecipient = "dicom@site-b.example";
     content.originalMessageId = "<0123456789abcdef@site-a.example>";
@@ -176,7 +176,7 @@ namespace
     return "From: dicom@site-b.example\r\n"
       "To: orthanc@site-a.example\r\n"
       "Subject: DICOM-eMail acknowledgement\r\n"
-      "MIME-Version: 1.0\r\n" + MdnBuilder::Build(MakeMdn(disposition));
+      "MIME-Version: 1.0\r\n" + AcknowledgementBuilder::Build(MakeMdn(disposition));
   }
 
   std::vector<std::string> SplitMail(const std::string& mail, const std::string& directory, uint64_t limit)
@@ -285,7 +285,7 @@ int main(int argc, char** argv)
 
     const std::string mdn = root + "/FuzzMdnParser";
     Save(mdn, "displayed.eml", MakeMdnMail(Disposition::Displayed));
-    Save(mdn, "deleted-error.eml", MdnBuilder::Build(MakeMdn(Disposition::DeletedError)));
+    Save(mdn, "deleted-error.eml", AcknowledgementBuilder::Build(MakeMdn(Disposition::DeletedError)));
     Save(mdn, "deleted.eml", MakeMdnMail(Disposition::Deleted));
     Save(mdn, "fields-only.txt",
          "Reporting-UA: pacs.site-b.example; Orthanc DICOM-Mail 0.1.0\r\n"

@@ -29,7 +29,7 @@ namespace DicomMail
 
       try
       {
-        const MdnReport report = MdnParser::Parse(input);
+        const AcknowledgementReport report = AcknowledgementParser::Parse(input);
         (void) IsPositive(report.disposition);
         accepted |= kMdnEntityAccepted;
       }
@@ -39,7 +39,7 @@ namespace DicomMail
 
       try
       {
-        (void) MdnParser::ParseFields(input);
+        (void) AcknowledgementParser::ParseFields(input);
         accepted |= kMdnFieldsAccepted;
       }
       catch (const Error&)

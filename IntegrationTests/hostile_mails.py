@@ -252,7 +252,7 @@ class HostileMailBuilder:
         """An RFC 3798 acknowledgement claiming "displayed"; signed with `signer` (multipart/signed) if given.
 
         `signed_set` (set_id, part) puts X-TELEMEDICINE-SETID/SETPART into the report entity itself, inside the
-        signature, as MdnBuilder does; the outer headers always carry `set_id` and `part`."""
+        signature, as AcknowledgementBuilder does; the outer headers always carry `set_id` and `part`."""
         inner = [] if signed_set is None else [("X-TELEMEDICINE-SETID", signed_set[0]),
                                                ("X-TELEMEDICINE-SETPART", str(signed_set[1]))]
         report = multipart(inner, [

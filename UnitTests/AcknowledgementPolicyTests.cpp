@@ -13,7 +13,7 @@ namespace
 {
   const char* const kPartnerKey = "0123456789ABCDEF0123456789ABCDEF01234567";
 
-  class ReceivingAcknowledgementPolicy : public ::testing::Test
+  class AcknowledgementPolicyTest : public ::testing::Test
   {
   protected:
     void SetUp() override
@@ -45,7 +45,7 @@ namespace
   };
 }
 
-TEST_F(ReceivingAcknowledgementPolicy, AnswersTheVerifiedPartner)
+TEST_F(AcknowledgementPolicyTest, AnswersTheVerifiedPartner)
 {
   AcknowledgementPolicy::Decision d;
   ASSERT_TRUE(Decide(d));
@@ -58,7 +58,7 @@ TEST_F(ReceivingAcknowledgementPolicy, AnswersTheVerifiedPartner)
   EXPECT_EQ(Disposition::Displayed, d.content.disposition);
 }
 
-TEST_F(ReceivingAcknowledgementPolicy, NothingForUnauthenticatedMail)
+TEST_F(AcknowledgementPolicyTest, NothingForUnauthenticatedMail)
 {
   AcknowledgementPolicy::Decision d;
   result_.authenticated = false;   // unsigned, unknown signer, bad signature, quarantined
@@ -69,7 +69,7 @@ TEST_F(ReceivingAcknowledgementPolicy, NothingForUnauthenticatedMail)
   EXPECT_FALSE(Decide(d));
 }
 
-TEST_F(ReceivingAcknowledgementPolicy, NothingWithoutRequestSiteKeyOrNumbers)
+TEST_F(AcknowledgementPolicyTest, NothingWithoutRequestSiteKeyOrNumbers)
 {
   AcknowledgementPolicy::Decision d;
   EXPECT_FALSE(Decide(d, ""));
@@ -86,7 +86,7 @@ TEST_F(ReceivingAcknowledgementPolicy, NothingWithoutRequestSiteKeyOrNumbers)
   EXPECT_FALSE(Decide(d));
 }
 
-TEST_F(ReceivingAcknowledgementPolicy, OnlyToAnAddressOfThatPartner)
+TEST_F(AcknowledgementPolicyTest, OnlyToAnAddressOfThatPartner)
 {
   AcknowledgementPolicy::Decision d;
   result_.dispositionNotificationTo = "archive@site-a.test";
@@ -108,7 +108,7 @@ TEST_F(ReceivingAcknowledgementPolicy, OnlyToAnAddressOfThatPartner)
   EXPECT_FALSE(Decide(d));
 }
 
-TEST_F(ReceivingAcknowledgementPolicy, DetailIsPrintableAndShort)
+TEST_F(AcknowledgementPolicyTest, DetailIsPrintableAndShort)
 {
   AcknowledgementPolicy::Decision d;
   result_.reasons.push_back(std::string("bad\r\nInjected: yes\x01") + std::string(2000, 'x'));
@@ -120,9 +120,9 @@ TEST_F(ReceivingAcknowledgementPolicy, DetailIsPrintableAndShort)
   }
 }
 
-TEST(ReceivingAcknowledgementMatch, SignedNumbersMustNameTheMail)
+TEST(AcknowledgementMatchTest, SignedNumbersMustNameTheMail)
 {
-  MdnReport report;
+  AcknowledgementReport report;
   EXPECT_NE("", AcknowledgementMatch::Mismatch(report, "s.1", 1));
   report.setId = "s.1";
   report.setPart = "1";

@@ -15,7 +15,7 @@ using namespace ReceivingTest;
 namespace
 {
   // The hospital (a sender) reads acknowledgements from the referrer.
-  class ReceivingAcknowledgement : public ::testing::Test
+  class AcknowledgementReaderTest : public ::testing::Test
   {
   protected:
     void SetUp() override
@@ -42,7 +42,7 @@ namespace
       return path;
     }
 
-    AckResult Read(const std::string& path)
+    AcknowledgementResult Read(const std::string& path)
     {
       return AcknowledgementReader::Read(path, *sites_->hospital.crypto, trust_);
     }
@@ -50,11 +50,11 @@ namespace
     Sites* sites_ = nullptr;
     ScratchDirectory dir_;
     MapTrustPolicy trust_;
-    MdnContent content_;
+    AcknowledgementContent content_;
   };
 }
 
-TEST_F(ReceivingAcknowledgement, ComposeAndReadRoundTrip)
+TEST_F(AcknowledgementReaderTest, ComposeAndReadRoundTrip)
 {
   const std::string path = Compose(sites_->referrer, kReferrer);
   const std::string mail = ReadFile(path);
@@ -75,7 +75,7 @@ TEST_F(ReceivingAcknowledgement, ComposeAndReadRoundTrip)
   EXPECT_EQ(MailKind::Acknowledgement, kind.kind);
   EXPECT_TRUE(kind.acknowledgementSigned);
 
-  const AckResult ack = Read(path);
+  const AcknowledgementResult ack = Read(path);
   EXPECT_TRUE(ack.valid) << ack.reason;
   EXPECT_EQ("", ack.reason);
   EXPECT_EQ("Referrer", ack.partner);
@@ -89,7 +89,7 @@ TEST_F(ReceivingAcknowledgement, ComposeAndReadRoundTrip)
   EXPECT_EQ(kReferrer, ack.report.finalRecipient);
 }
 
-TEST_F(ReceivingAcknowledgement, LfLineEndsStillVerify)
+TEST_F(AcknowledgementReaderTest, LfLineEndsStillVerify)
 {
   // A mail store that gives the mail back with LF only: canonicalised to CRLF.
   const std::string path = Compose(sites_->referrer, kReferrer);
@@ -103,46 +103,46 @@ TEST_F(ReceivingAcknowledgement, LfLineEndsStillVerify)
     }
   }
   Files::WriteAll(path, lf);
-  const AckResult ack = Read(path);
+  const AcknowledgementResult ack = Read(path);
   EXPECT_TRUE(ack.valid) << ack.reason;
 }
 
-TEST_F(ReceivingAcknowledgement, ForgedUnsignedMdn)
+TEST_F(AcknowledgementReaderTest, ForgedUnsignedMdn)
 {
   const std::string path = dir_.File("forged.eml");
   Files::WriteAll(path, "From: <" + std::string(kReferrer) + ">\r\nSubject: DICOM-eMail acknowledgement\r\n"
-                  "MIME-Version: 1.0\r\n" + MdnBuilder::Build(content_));
+                  "MIME-Version: 1.0\r\n" + AcknowledgementBuilder::Build(content_));
   const MailClassification kind = MailClassifier().Classify(path);
   EXPECT_EQ(MailKind::Acknowledgement, kind.kind);
   EXPECT_FALSE(kind.acknowledgementSigned);
 
-  const AckResult ack = Read(path);
+  const AcknowledgementResult ack = Read(path);
   EXPECT_FALSE(ack.valid);
   EXPECT_EQ("unsigned acknowledgement", ack.reason);
   EXPECT_TRUE(ack.reportParsed);   // for display only
   EXPECT_EQ(Disposition::DisplayedWarning, ack.report.disposition);
 }
 
-TEST_F(ReceivingAcknowledgement, SignedByTheWrongKey)
+TEST_F(AcknowledgementReaderTest, SignedByTheWrongKey)
 {
   // The clinic (whose key the hospital certified) signs an MDN claiming to be the referrer.
-  const AckResult wrong = Read(Compose(sites_->clinic, kReferrer));
+  const AcknowledgementResult wrong = Read(Compose(sites_->clinic, kReferrer));
   EXPECT_FALSE(wrong.valid);
   EXPECT_TRUE(Contains(wrong.reason, "signed by " + sites_->clinic.fingerprint + " but the sender " +
                        kReferrer + " is partner Referrer")) << wrong.reason;
 
   // A key the hospital never saw.
-  const AckResult unknown = Read(Compose(sites_->stranger, kReferrer, "stranger.eml"));
+  const AcknowledgementResult unknown = Read(Compose(sites_->stranger, kReferrer, "stranger.eml"));
   EXPECT_FALSE(unknown.valid);
   EXPECT_TRUE(Contains(unknown.reason, "signed by unknown key")) << unknown.reason;
 
   // The right key, but From names nobody the hospital knows.
-  const AckResult stranger = Read(Compose(sites_->referrer, "someone@else.test", "else.eml"));
+  const AcknowledgementResult stranger = Read(Compose(sites_->referrer, "someone@else.test", "else.eml"));
   EXPECT_FALSE(stranger.valid);
   EXPECT_TRUE(Contains(stranger.reason, "unknown sender someone@else.test")) << stranger.reason;
 }
 
-TEST_F(ReceivingAcknowledgement, TamperedReport)
+TEST_F(AcknowledgementReaderTest, TamperedReport)
 {
   const std::string path = Compose(sites_->referrer, kReferrer);
   std::string mail = ReadFile(path);
@@ -150,26 +150,27 @@ TEST_F(ReceivingAcknowledgement, TamperedReport)
   ASSERT_NE(std::string::npos, at);
   mail.replace(at, 40, "MDN-sent-automatically;displayed        ");
   Files::WriteAll(path, mail);
-  const AckResult ack = Read(path);
+  const AcknowledgementResult ack = Read(path);
   EXPECT_FALSE(ack.valid);
   EXPECT_TRUE(Contains(ack.reason, "bad signature")) << ack.reason;
 }
 
-TEST_F(ReceivingAcknowledgement, MalformedSignedMail)
+TEST_F(AcknowledgementReaderTest, MalformedSignedMail)
 {
   const std::string path = dir_.File("broken.eml");
   Files::WriteAll(path, "From: <" + std::string(kReferrer) + ">\r\n"
                   "Content-Type: multipart/signed; protocol=\"application/pgp-signature\"; boundary=\"s\"\r\n\r\n"
-                  "--s\r\n" + MdnBuilder::Build(content_) + "\r\n--s\r\nContent-Type: application/pgp-signature\r\n\r\n"
+                  "--s\r\n" + AcknowledgementBuilder::Build(content_) +
+                  "\r\n--s\r\nContent-Type: application/pgp-signature\r\n\r\n"
                   "-----BEGIN PGP SIGNATURE-----\r\n\r\nAAAA\r\n-----END PGP SIGNATURE-----\r\n--s--\r\n");
-  const AckResult ack = Read(path);
+  const AcknowledgementResult ack = Read(path);
   EXPECT_FALSE(ack.valid);
   EXPECT_FALSE(ack.reason.empty());
 
   Files::WriteAll(path, "From: <" + std::string(kReferrer) + ">\r\n"
                   "Content-Type: multipart/signed; protocol=\"application/pgp-signature\"; boundary=\"s\"\r\n\r\n"
-                  "--s\r\n" + MdnBuilder::Build(content_));
-  const AckResult cut = Read(path);
+                  "--s\r\n" + AcknowledgementBuilder::Build(content_));
+  const AcknowledgementResult cut = Read(path);
   EXPECT_FALSE(cut.valid);
   EXPECT_TRUE(Contains(cut.reason, "never closed")) << cut.reason;
 

@@ -13,9 +13,9 @@ using namespace DicomMail;
 
 namespace
 {
-  MdnContent MakeContent(Disposition disposition)
+  AcknowledgementContent MakeContent(Disposition disposition)
   {
-    MdnContent content;
+    AcknowledgementContent content;
     content.reportingUa = "pacs.site-b.example; Orthanc DICOM-Mail 0.1.0";
     content.finalRecipient = "dicom@site-b.example";
     content.originalMessageId = "<0123456789abcdef@site-a.example>";
@@ -84,7 +84,7 @@ namespace
     "--RAA14128.773615765/CS.UTK.EDU--\r\n";
 }
 
-TEST(TransferMdn, DispositionStrings)
+TEST(AcknowledgementWire, DispositionStrings)
 {
   const Disposition all[] = { Disposition::Displayed, Disposition::DisplayedWarning,
                               Disposition::DeletedError, Disposition::Deleted };
@@ -117,9 +117,9 @@ TEST(TransferMdn, DispositionStrings)
   ExpectError([] { ParseDisposition(""); }, ErrorKind::BadInput, "Malformed");
 }
 
-TEST(TransferMdn, BuildsTheRfc3798Structure)
+TEST(AcknowledgementWire, BuildsTheRfc3798Structure)
 {
-  const std::string entity = MdnBuilder::Build(MakeContent(Disposition::DisplayedWarning));
+  const std::string entity = AcknowledgementBuilder::Build(MakeContent(Disposition::DisplayedWarning));
 
   // Headers of the entity: the signed copies of the set numbers, then the report type.
   const std::string header = entity.substr(0, entity.find("\r\n\r\n") + 2);
@@ -157,15 +157,15 @@ TEST(TransferMdn, BuildsTheRfc3798Structure)
   EXPECT_NE(std::string::npos, recorder.bodies[0]->GetContent().find("<0123456789abcdef@site-a.example>"));
 }
 
-TEST(TransferMdn, RoundTripForEveryDisposition)
+TEST(AcknowledgementWire, RoundTripForEveryDisposition)
 {
   for (Disposition d : { Disposition::Displayed, Disposition::DisplayedWarning,
                          Disposition::DeletedError, Disposition::Deleted })
   {
-    MdnContent content = MakeContent(d);
+    AcknowledgementContent content = MakeContent(d);
     content.detail = "Reason: the signature could not be verified with the partner key on file, "
                      "so nothing was imported into the archive.";
-    const MdnReport report = MdnParser::Parse(MdnBuilder::Build(content));
+    const AcknowledgementReport report = AcknowledgementParser::Parse(AcknowledgementBuilder::Build(content));
     EXPECT_EQ(d, report.disposition);
     EXPECT_EQ(ToString(d), report.dispositionText);
     EXPECT_EQ("pacs.site-b.example; Orthanc DICOM-Mail 0.1.0", report.reportingUa);
@@ -173,7 +173,7 @@ TEST(TransferMdn, RoundTripForEveryDisposition)
     EXPECT_EQ("<0123456789abcdef@site-a.example>", report.originalMessageId);
     EXPECT_EQ("20261128.031502.9f3c1a7e", report.setId);
     EXPECT_EQ("3", report.setPart);
-    EXPECT_NE(std::string::npos, report.humanText.find(MdnBuilder::DescribeDisposition(d).substr(0, 40)));
+    EXPECT_NE(std::string::npos, report.humanText.find(AcknowledgementBuilder::DescribeDisposition(d).substr(0, 40)));
     EXPECT_NE(std::string::npos, report.humanText.find("partner key"));
     // The detail was wrapped into short lines.
     size_t lineStart = 0;
@@ -184,19 +184,19 @@ TEST(TransferMdn, RoundTripForEveryDisposition)
     }
   }
 
-  MdnContent minimal = MakeContent(Disposition::Deleted);
+  AcknowledgementContent minimal = MakeContent(Disposition::Deleted);
   minimal.setId.clear();
   minimal.setPart.clear();
-  const std::string entity = MdnBuilder::Build(minimal);
+  const std::string entity = AcknowledgementBuilder::Build(minimal);
   EXPECT_EQ(std::string::npos, entity.find("X-TELEMEDICINE"));
-  const MdnReport report = MdnParser::Parse(entity);
+  const AcknowledgementReport report = AcknowledgementParser::Parse(entity);
   EXPECT_TRUE(report.setId.empty());
   EXPECT_EQ(Disposition::Deleted, report.disposition);
 }
 
-TEST(TransferMdn, ParsesAForeignMdnLeniently)
+TEST(AcknowledgementWire, ParsesAForeignMdnLeniently)
 {
-  const MdnReport report = MdnParser::Parse(kForeignMdn);
+  const AcknowledgementReport report = AcknowledgementParser::Parse(kForeignMdn);
   EXPECT_EQ("cs.utk.edu; Foomail 97.1", report.reportingUa);
   EXPECT_EQ("moore@cs.utk.edu", report.finalRecipient);
   EXPECT_EQ("<199509192301.23456@example.org>", report.originalMessageId);
@@ -204,7 +204,7 @@ TEST(TransferMdn, ParsesAForeignMdnLeniently)
   EXPECT_NE(std::string::npos, report.humanText.find("was displayed"));
 
   // LF line ends, fields in groups, an unknown extension field.
-  const MdnReport fields = MdnParser::ParseFields(
+  const AcknowledgementReport fields = AcknowledgementParser::ParseFields(
     "Reporting-UA: a.example; x\n"
     "Original-Message-ID: <m@a.example>\n"
     "\n"
@@ -215,42 +215,45 @@ TEST(TransferMdn, ParsesAForeignMdnLeniently)
   EXPECT_EQ(Disposition::DeletedError, fields.disposition);
 }
 
-TEST(TransferMdn, StrictAboutMissingAndRepeatedFields)
+TEST(AcknowledgementWire, StrictAboutMissingAndRepeatedFields)
 {
   const std::string complete =
     "Reporting-UA: a.example; x\r\n"
     "Final-Recipient: rfc822; dicom@b.example\r\n"
     "Original-Message-ID: <m@a.example>\r\n"
     "Disposition: automatic-action/MDN-sent-automatically;displayed\r\n";
-  EXPECT_EQ(Disposition::Displayed, MdnParser::ParseFields(complete).disposition);
+  EXPECT_EQ(Disposition::Displayed, AcknowledgementParser::ParseFields(complete).disposition);
 
   for (const char* field : { "Reporting-UA", "Final-Recipient", "Original-Message-ID", "Disposition" })
   {
     std::string without = complete;
     const size_t start = without.find(field);
     without.erase(start, without.find("\r\n", start) + 2 - start);
-    ExpectError([&] { MdnParser::ParseFields(without); }, ErrorKind::BadInput, std::string("no ") + field);
+    ExpectError([&] { AcknowledgementParser::ParseFields(without); }, ErrorKind::BadInput, std::string("no ") + field);
 
     const size_t line = complete.find(field);
     const std::string twice = complete + complete.substr(line, complete.find("\r\n", line) + 2 - line);
-    ExpectError([&] { MdnParser::ParseFields(twice); }, ErrorKind::BadInput, std::string("more than one ") + field);
+    ExpectError([&] { AcknowledgementParser::ParseFields(twice); }, ErrorKind::BadInput,
+                std::string("more than one ") + field);
   }
 
-  ExpectError([] { MdnParser::ParseFields("Reporting-UA: a\r\nFinal-Recipient: rfc822;\r\n"
+  ExpectError([] { AcknowledgementParser::ParseFields("Reporting-UA: a\r\nFinal-Recipient: rfc822;\r\n"
                                           "Original-Message-ID: <m@a>\r\n"
                                           "Disposition: automatic-action/MDN-sent-automatically;displayed\r\n"); },
               ErrorKind::BadInput, "has no address");
-  ExpectError([] { MdnParser::ParseFields("Reporting-UA:\r\nFinal-Recipient: rfc822; a@b\r\n"
+  ExpectError([] { AcknowledgementParser::ParseFields("Reporting-UA:\r\nFinal-Recipient: rfc822; a@b\r\n"
                                           "Original-Message-ID: <m@a>\r\n"
                                           "Disposition: automatic-action/MDN-sent-automatically;displayed\r\n"); },
               ErrorKind::BadInput, "no Reporting-UA");
-  ExpectError([] { MdnParser::ParseFields(std::string(MdnParser::kMaxNotificationBytes + 1, 'a')); },
+  ExpectError([] {
+                AcknowledgementParser::ParseFields(std::string(AcknowledgementParser::kMaxNotificationBytes + 1, 'a'));
+              },
               ErrorKind::LimitExceeded, "larger than");
 }
 
-TEST(TransferMdn, HostileReports)
+TEST(AcknowledgementWire, HostileReports)
 {
-  ExpectError([] { MdnParser::Parse("Content-Type: text/plain\r\n\r\nhello\r\n"); },
+  ExpectError([] { AcknowledgementParser::Parse("Content-Type: text/plain\r\n\r\nhello\r\n"); },
               ErrorKind::BadInput, "no message/disposition-notification part");
 
   const std::string twoNotifications =
@@ -258,43 +261,44 @@ TEST(TransferMdn, HostileReports)
     "--b\r\nContent-Type: message/disposition-notification\r\n\r\nReporting-UA: a\r\n"
     "--b\r\nContent-Type: message/disposition-notification\r\n\r\nReporting-UA: b\r\n"
     "--b--\r\n";
-  ExpectError([&] { MdnParser::Parse(twoNotifications); }, ErrorKind::BadInput, "more than one disposition-notification");
+  ExpectError([&] { AcknowledgementParser::Parse(twoNotifications); }, ErrorKind::BadInput,
+              "more than one disposition-notification");
 
   const std::string huge =
     "Content-Type: multipart/report; report-type=disposition-notification; boundary=b\r\n\r\n"
     "--b\r\nContent-Type: message/disposition-notification\r\n\r\n" +
     std::string(200000, 'x') + "\r\n--b--\r\n";
-  ExpectError([&] { MdnParser::Parse(huge); }, ErrorKind::LimitExceeded, "larger than");
+  ExpectError([&] { AcknowledgementParser::Parse(huge); }, ErrorKind::LimitExceeded, "larger than");
 
   // A long human text is cut, not refused.
   std::string longText(kForeignMdn);
   longText.insert(longText.find("The message sent"), std::string(10000, 'y') + "\r\n");
-  EXPECT_EQ(4096u, MdnParser::Parse(longText).humanText.size());
+  EXPECT_EQ(4096u, AcknowledgementParser::Parse(longText).humanText.size());
 }
 
-TEST(TransferMdn, BuilderRefusesInjectionAndMissingFields)
+TEST(AcknowledgementWire, BuilderRefusesInjectionAndMissingFields)
 {
-  MdnContent content = MakeContent(Disposition::Displayed);
+  AcknowledgementContent content = MakeContent(Disposition::Displayed);
   content.originalMessageId = "<a@b>\r\nDisposition: automatic-action/MDN-sent-automatically;displayed";
-  ExpectError([&] { MdnBuilder::Build(content); }, ErrorKind::BadInput, "Original-Message-ID");
+  ExpectError([&] { AcknowledgementBuilder::Build(content); }, ErrorKind::BadInput, "Original-Message-ID");
 
   content = MakeContent(Disposition::Displayed);
   content.reportingUa.clear();
-  ExpectError([&] { MdnBuilder::Build(content); }, ErrorKind::BadInput, "no Reporting-UA");
+  ExpectError([&] { AcknowledgementBuilder::Build(content); }, ErrorKind::BadInput, "no Reporting-UA");
 
   content = MakeContent(Disposition::Displayed);
   content.finalRecipient = "M\xc3\xbcller@example.org";
-  ExpectError([&] { MdnBuilder::Build(content); }, ErrorKind::BadInput, "not printable ASCII");
+  ExpectError([&] { AcknowledgementBuilder::Build(content); }, ErrorKind::BadInput, "not printable ASCII");
 
   content = MakeContent(Disposition::Displayed);
   content.setId = "bad id";
-  EXPECT_THROW(MdnBuilder::Build(content), Error);
+  EXPECT_THROW(AcknowledgementBuilder::Build(content), Error);
 
   content = MakeContent(Disposition::Displayed);
   content.setPart = "3\r\nX: y";
-  EXPECT_THROW(MdnBuilder::Build(content), Error);
+  EXPECT_THROW(AcknowledgementBuilder::Build(content), Error);
 
   content = MakeContent(Disposition::Displayed);
   content.detail = "line\nbreak";
-  EXPECT_THROW(MdnBuilder::Build(content), Error);
+  EXPECT_THROW(AcknowledgementBuilder::Build(content), Error);
 }

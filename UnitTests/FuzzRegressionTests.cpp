@@ -145,7 +145,7 @@ TEST(FuzzRegression, Manifest)
   EXPECT_GE(count, 2u);
 }
 
-TEST(FuzzRegression, MdnParser)
+TEST(FuzzRegression, AcknowledgementParser)
 {
   const size_t count = RunCorpus<unsigned int>(
     "FuzzMdnParser", Fuzzing::RunMdnParserTarget,

@@ -354,7 +354,7 @@ TEST_F(PollingInboxPoller, AcknowledgementMustNameTheMailItCites)
   mail.state = "sent";
   outbox_->CreateTransfer(transfer, { mail });
 
-  MdnContent content;
+  AcknowledgementContent content;
   content.reportingUa = "site-a.test; test";
   content.finalRecipient = kHospital;
   content.originalMessageId = "<out-1@site-b.test>";

@@ -70,7 +70,7 @@ namespace DicomMail
     }
   }
 
-  std::string MdnBuilder::DescribeDisposition(Disposition disposition)
+  std::string AcknowledgementBuilder::DescribeDisposition(Disposition disposition)
   {
     switch (disposition)
     {
@@ -86,7 +86,7 @@ namespace DicomMail
     throw Error(ErrorKind::Internal, "Unknown disposition");
   }
 
-  void MdnBuilder::Write(const MdnContent& content, ByteSink& output)
+  void AcknowledgementBuilder::Write(const AcknowledgementContent& content, ByteSink& output)
   {
     CheckAscii(content.reportingUa, "Reporting-UA", true);
     CheckAscii(content.finalRecipient, "Final-Recipient", true);
@@ -142,7 +142,7 @@ namespace DicomMail
     writer.Finish();
   }
 
-  std::string MdnBuilder::Build(const MdnContent& content)
+  std::string AcknowledgementBuilder::Build(const AcknowledgementContent& content)
   {
     StringSink sink;
     Write(content, sink);

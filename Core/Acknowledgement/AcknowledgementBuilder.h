@@ -10,7 +10,7 @@ namespace DicomMail
 {
   // What one acknowledgement says (docs/wire-format.md §5). No patient data: the
   // mail is named by its Message-ID and set numbers only.
-  struct MdnContent
+  struct AcknowledgementContent
   {
     std::string reportingUa;         // "gateway.example; Orthanc DICOM-Mail 0.1.0"
     std::string finalRecipient;      // our address, written "rfc822; <address>"
@@ -31,14 +31,14 @@ namespace DicomMail
   //   part 1  text/plain: a short status sentence (+ detail)
   //   part 2  message/disposition-notification:
   //           Reporting-UA, Final-Recipient, Original-Message-ID, Disposition
-  class MdnBuilder
+  class AcknowledgementBuilder
   {
   public:
     // Throws Error(BadInput) for a missing field, a set id that is not
     // valid, or a value that is not printable ASCII (header injection).
-    static void Write(const MdnContent& content, ByteSink& output);
+    static void Write(const AcknowledgementContent& content, ByteSink& output);
 
-    static std::string Build(const MdnContent& content);
+    static std::string Build(const AcknowledgementContent& content);
 
     // The human-readable sentence of part 1 for a disposition.
     static std::string DescribeDisposition(Disposition disposition);

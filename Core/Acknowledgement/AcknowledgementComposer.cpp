@@ -41,7 +41,7 @@ namespace DicomMail
 
   const char* const AcknowledgementComposer::kDefaultSubject = "DICOM-eMail acknowledgement";
 
-  ComposedAcknowledgement AcknowledgementComposer::Compose(const MdnContent& content,
+  ComposedAcknowledgement AcknowledgementComposer::Compose(const AcknowledgementContent& content,
                                                            const std::string& fromAddress,
                                                            const std::string& fromName,
                                                            const std::string& toAddress,
@@ -52,7 +52,7 @@ namespace DicomMail
                                                            const std::string& toName)
   {
     // The signed text is exactly the entity as written (CRLF throughout).
-    const std::string entity = MdnBuilder::Build(content);
+    const std::string entity = AcknowledgementBuilder::Build(content);
     StringSink signature;
     SignDetails details;
     {

@@ -18,8 +18,8 @@ namespace DicomMail
 
   // Writes a complete acknowledgement mail (docs/wire-format.md §5): RFC 3156
   // multipart/signed; micalg=...; protocol="application/pgp-signature",
-  // first part the MdnBuilder entity, second the detached armored signature
-  // over its exact bytes. Outer headers: From, To, Date, Message-ID,
+  // first part the AcknowledgementBuilder entity, second the detached
+  // armored signature over its exact bytes. Outer headers: From, To, Date, Message-ID,
   // Subject, MIME-Version, Auto-Submitted, X-TELEMEDICINE-SETID/SETPART
   // copied from the content. No patient data anywhere.
   class AcknowledgementComposer
@@ -30,7 +30,7 @@ namespace DicomMail
     // Writes "path" (0600, synced); throws on failure (the caller removes
     // the file). Names are UTF-8 ("toName" may be empty), encoded by
     // MailboxFormatter.
-    static ComposedAcknowledgement Compose(const MdnContent& content,
+    static ComposedAcknowledgement Compose(const AcknowledgementContent& content,
                                            const std::string& fromAddress,
                                            const std::string& fromName,
                                            const std::string& toAddress,

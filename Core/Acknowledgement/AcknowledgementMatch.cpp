@@ -5,7 +5,7 @@ namespace DicomMail
 {
   namespace AcknowledgementMatch
   {
-    std::string Mismatch(const MdnReport& signedReport, const std::string& setId, unsigned int part)
+    std::string Mismatch(const AcknowledgementReport& signedReport, const std::string& setId, unsigned int part)
     {
       if (signedReport.setId.empty() || signedReport.setPart.empty())
       {

@@ -108,7 +108,7 @@ namespace DicomMail
           {
             Remember(headers);
           }
-          notification_.reset(new BoundedSink(MdnParser::kMaxNotificationBytes, false));
+          notification_.reset(new BoundedSink(AcknowledgementParser::kMaxNotificationBytes, false));
           return notification_.get();
         }
         if (type.Is("text/plain") && !text_ && !notification_)
@@ -161,7 +161,7 @@ namespace DicomMail
     };
   }
 
-  MdnReport MdnParser::ParseFields(const std::string& notificationBody)
+  AcknowledgementReport AcknowledgementParser::ParseFields(const std::string& notificationBody)
   {
     if (notificationBody.size() > kMaxNotificationBytes)
     {
@@ -194,7 +194,7 @@ namespace DicomMail
 
     const MimeHeaders fields = MimeHeaders::Parse(block, kMaxNotificationBytes + 1024);
 
-    MdnReport report;
+    AcknowledgementReport report;
     report.reportingUa = GetRequired(fields, "Reporting-UA");
     report.originalMessageId = GetRequired(fields, "Original-Message-ID");
     report.dispositionText = GetRequired(fields, "Disposition");
@@ -220,7 +220,7 @@ namespace DicomMail
     return report;
   }
 
-  MdnReport MdnParser::Parse(ByteSource& entity, const MimeLimits& limits)
+  AcknowledgementReport AcknowledgementParser::Parse(ByteSource& entity, const MimeLimits& limits)
   {
     ReportHandler handler;
     MimeParser parser(entity, handler, limits);
@@ -231,14 +231,14 @@ namespace DicomMail
       throw Error(ErrorKind::BadInput, "The acknowledgement has no message/disposition-notification part");
     }
 
-    MdnReport report = ParseFields(handler.GetNotification()->GetContent());
+    AcknowledgementReport report = ParseFields(handler.GetNotification()->GetContent());
     report.setId = handler.GetSetId();
     report.setPart = handler.GetSetPart();
     report.humanText = handler.GetText();
     return report;
   }
 
-  MdnReport MdnParser::Parse(const std::string& entity)
+  AcknowledgementReport AcknowledgementParser::Parse(const std::string& entity)
   {
     StringSource source(entity);
     return Parse(source);

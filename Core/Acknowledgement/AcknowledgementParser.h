@@ -10,7 +10,7 @@
 namespace DicomMail
 {
   // What an acknowledgement we received says.
-  struct MdnReport
+  struct AcknowledgementReport
   {
     std::string reportingUa;         // as written
     std::string finalRecipient;      // the address, without "rfc822;" and angle brackets
@@ -26,17 +26,17 @@ namespace DicomMail
   // folding; strict about the four fields we act on (Reporting-UA,
   // Final-Recipient, Original-Message-ID, Disposition): each must be
   // present exactly once, else Error(BadInput) naming it.
-  class MdnParser
+  class AcknowledgementParser
   {
   public:
     // The body of a message/disposition-notification part, e.g. taken from
     // an entity the caller already parsed.
-    static MdnReport ParseFields(const std::string& notificationBody);
+    static AcknowledgementReport ParseFields(const std::string& notificationBody);
 
     // A multipart/report entity (or a whole mail around one): finds the
     // message/disposition-notification part at any depth.
-    static MdnReport Parse(ByteSource& entity, const MimeLimits& limits = MimeLimits());
-    static MdnReport Parse(const std::string& entity);
+    static AcknowledgementReport Parse(ByteSource& entity, const MimeLimits& limits = MimeLimits());
+    static AcknowledgementReport Parse(const std::string& entity);
 
     // Bodies of message/disposition-notification parts larger than this are refused.
     static constexpr size_t kMaxNotificationBytes = 64 * 1024;

@@ -58,7 +58,7 @@ namespace DicomMail
     {
       return false;
     }
-    MdnContent& content = decision.content;
+    AcknowledgementContent& content = decision.content;
     content.reportingUa = siteAddress_.substr(siteAddress_.find('@') + 1) + "; Orthanc DICOM-Mail " DICOM_MAIL_VERSION;
     content.finalRecipient = siteAddress_;
     content.originalMessageId = result.messageId;

@@ -28,7 +28,7 @@ namespace DicomMail
     struct Decision
     {
       std::string recipient;
-      MdnContent content;
+      AcknowledgementContent content;
       bool redirected = false;   // Disposition-Notification-To was not the partner's
     };
 

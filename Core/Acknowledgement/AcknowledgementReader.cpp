@@ -29,12 +29,12 @@ namespace DicomMail
     }
 
     // Parses the report for display, without trusting it.
-    void TryParseReport(const std::string& mailPath, const MimeLimits& limits, AckResult& result)
+    void TryParseReport(const std::string& mailPath, const MimeLimits& limits, AcknowledgementResult& result)
     {
       try
       {
         FileSource source(mailPath);
-        result.report = MdnParser::Parse(source, limits);
+        result.report = AcknowledgementParser::Parse(source, limits);
         result.reportParsed = true;
       }
       catch (const Error&)
@@ -43,12 +43,12 @@ namespace DicomMail
     }
   }
 
-  AckResult AcknowledgementReader::Read(const std::string& mailPath,
+  AcknowledgementResult AcknowledgementReader::Read(const std::string& mailPath,
                                         OpenPgpContext& crypto,
                                         ITrustPolicy& trust,
                                         const ReceiveLimits& limits)
   {
-    AckResult result;
+    AcknowledgementResult result;
     const MimeLimits mimeLimits = ReceiveMimeLimits::ForMail(limits);
     try
     {
@@ -109,7 +109,7 @@ namespace DicomMail
 
       try
       {
-        result.report = MdnParser::Parse(signedPart.GetContent());
+        result.report = AcknowledgementParser::Parse(signedPart.GetContent());
         result.reportParsed = true;
       }
       catch (const Error& e)

@@ -22,7 +22,7 @@ namespace DicomMail
   public:
     static const size_t kMaxSignedPartBytes = 1024 * 1024;
 
-    static AckResult Read(const std::string& mailPath,
+    static AcknowledgementResult Read(const std::string& mailPath,
                           OpenPgpContext& crypto,
                           ITrustPolicy& trust,
                           const ReceiveLimits& limits = ReceiveLimits());

@@ -8,11 +8,11 @@
 namespace DicomMail
 {
   // What AcknowledgementReader made of one incoming MDN.
-  struct AckResult
+  struct AcknowledgementResult
   {
     bool valid = false;             // signed by the From partner's certified key: act on it
     std::string reason;             // why not valid ("unsigned acknowledgement", ...)
-    MdnReport report;               // filled whenever the report could be parsed (also if not valid)
+    AcknowledgementReport report;   // filled whenever the report could be parsed (also if not valid)
     bool reportParsed = false;
     std::string signerFingerprint;
     std::string partner;

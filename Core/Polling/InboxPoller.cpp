@@ -507,7 +507,8 @@ namespace DicomMail
   void InboxPoller::HandleAcknowledgement(IMailboxSession& session, const ServerMessage& message,
                                           const std::string& path, PollSummary& summary)
   {
-    const AckResult ack = AcknowledgementReader::Read(path, *d_.crypto, *d_.trust, d_.configuration->limits);
+    const AcknowledgementResult ack = AcknowledgementReader::Read(path, *d_.crypto, *d_.trust,
+                                                                  d_.configuration->limits);
     if (!ack.valid)
     {
       MailClassification facts;

@@ -16,7 +16,7 @@ namespace DicomMail
   {
     int64_t id = 0;                 // given by Add()
     int64_t mailId = 0;             // inbox_mails.id it answers; 0 for none (a duplicate answered again)
-    MdnContent content;
+    AcknowledgementContent content;
     std::string recipient;          // the mail's Disposition-Notification-To
     std::string createdAt;          // Add() fills it in when empty
     unsigned int attempts = 0;      // failed sends so far
