@@ -15,7 +15,7 @@ import time
 import pytest
 
 from generate_study import generate_study
-from pgp_cli import GpgHome
+from stock_gpg import GpgPartner
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BROWSER_DIR = os.path.join(HERE, "browser")
@@ -146,7 +146,7 @@ def test_send_from_explorer_then_follow_and_certify(hospital, referrer, mailstac
     assert shown["Acknowledged"] == "%d of %d" % (outbox[set_id]["MailsAcknowledged"], outbox[set_id]["TotalMails"])
 
     # 4. A fresh key imported over REST is certified through the page's dialog.
-    clinic = GpgHome("Clinic Test", "clinic@clinic.test")  # a fresh key made with the gpg CLI
+    clinic = GpgPartner("Clinic Test", "clinic@clinic.test")  # a fresh key made with the gpg CLI
     try:
         fingerprint, public = clinic.fingerprint, clinic.export_public()
     finally:

@@ -14,7 +14,7 @@ import pytest
 from conftest import MAILSTACK, ROOT, SITES, make_server, pair, site_config
 from fault_tools import SmallTmpfs, imap_processes, kill_pids, wait_for
 from mail_client import MailStack
-from pgp_cli import GpgHome
+from stock_gpg import GpgPartner
 import generate_study
 
 HOSPITAL = SITES["hospital"][2]
@@ -68,8 +68,8 @@ def start_smtp(mailstack):
 # ---------------------------------------------------------------------------------------------------- helpers
 
 def gpg_partner(hospital, name, address):
-    """A partner with only gpg (no gateway), its key certified by hospital. Caller closes the GpgHome."""
-    home = GpgHome(name.capitalize(), address)
+    """A partner with only gpg (no gateway), its key certified by hospital. Caller closes the GpgPartner."""
+    home = GpgPartner(name.capitalize(), address)
     hospital.post("/dicom-mail/keys", home.export_public())
     hospital.post("/dicom-mail/keys/%s/certify" % home.fingerprint, {})
     hospital.put("/dicom-mail/partners/" + name, {"Addresses": [address], "Fingerprint": home.fingerprint})

@@ -11,7 +11,7 @@ import requests
 from conftest import ROOT, SITES, make_server, pair, site_config
 from fault_tools import find_leaks, wait_for
 from mail_client import MailStack
-from pgp_cli import GpgHome
+from stock_gpg import GpgPartner
 import generate_study
 
 REFERRER = SITES["referrer"][2]
@@ -45,7 +45,7 @@ def upload_small_study(server, directory):
 
 
 def gpg_partner(server, name, address):
-    home = GpgHome(name.capitalize(), address)
+    home = GpgPartner(name.capitalize(), address)
     server.post("/dicom-mail/keys", home.export_public())
     server.post("/dicom-mail/keys/%s/certify" % home.fingerprint, {})
     server.put("/dicom-mail/partners/" + name, {"Addresses": [address], "Fingerprint": home.fingerprint})

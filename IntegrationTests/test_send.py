@@ -10,7 +10,7 @@ import pytest
 
 from conftest import ROOT, make_server, site_config
 from mail_client import MailStack
-from pgp_cli import GpgHome
+from stock_gpg import GpgPartner
 import generate_study
 import sample_files
 
@@ -19,7 +19,7 @@ PARTNER_MAIL = "clinic@clinic.test"
 
 def make_clinic(mailstack, hospital):
     """A partner with only gpg and a mailbox; its key certified by hospital."""
-    home = GpgHome("Clinic", PARTNER_MAIL)
+    home = GpgPartner("Clinic", PARTNER_MAIL)
     imported = hospital.post("/dicom-mail/keys", home.export_public())
     assert home.fingerprint in imported["Fingerprints"]
     hospital.post("/dicom-mail/keys/%s/certify" % home.fingerprint, {})
@@ -190,7 +190,7 @@ def test_send_errors_are_4xx_without_job(hospital, clinic):
         assert r.status_code == status, (body, r.status_code, r.text)
         assert text in r.json()["Message"], r.text
     # a partner whose key is not certified
-    other = GpgHome("Stranger", "outsider@elsewhere.test")
+    other = GpgPartner("Stranger", "outsider@elsewhere.test")
     try:
         hospital.post("/dicom-mail/keys", other.export_public())
         hospital.put("/dicom-mail/partners/stranger", {"Addresses": ["outsider@elsewhere.test"],

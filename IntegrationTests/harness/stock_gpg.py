@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The stock `gpg` command in a scratch home, for interop tests: keys made outside the plugin, and checks of what the
-plugin exports. Also finds the gpg-agent processes that serve a GnuPG home (from /proc).
+"""The stock `gpg` command in a scratch home, for interop tests: keys made outside the plugin, checks of what the
+plugin exports, and a partner that has no gateway (GpgPartner). Also finds the gpg-agent processes that serve a
+GnuPG home (from /proc).
 
 Homes live under a short directory: gpg-agent's sockets must fit in 108 bytes.
 """
@@ -105,6 +106,24 @@ class StockGpg:
     def __exit__(self, *exc):
         self.close()
         return False
+
+
+class GpgPartner(StockGpg):
+    """A partner that has no gateway: an Ed25519 key with a Cv25519 encryption subkey, made and used by stock gpg."""
+
+    def __init__(self, name, email, parent="/tmp"):
+        super().__init__(parent)
+        self.email = email
+        self.fingerprint = self.quick_gen_key("%s <%s>" % (name, email), "ed25519", "sign,cert")
+        self.run("--quick-add-key", self.fingerprint, "cv25519", "encr", "never", passphrase="")
+
+    def export_public(self):
+        return self.export(self.fingerprint)
+
+    def decrypt(self, data):
+        """Returns (plaintext, status lines) of an OpenPGP message."""
+        result = self.run("--status-fd", "2", "--decrypt", input=data)
+        return result.stdout, result.stderr.decode(errors="replace")
 
 
 def agents_of(home):
