@@ -2,8 +2,8 @@
 // Writes the seed corpora of the fuzz targets into <output>/<target>/, built
 // with the project's own writers so that the seeds are valid wire data:
 //   MakeSeedCorpus Fuzz/corpus
-// The files are kept in the repository; run this again only when the wire
-// format changes. Deterministic (fixed "random" bytes), and small.
+// The files are kept in the repository, next to the regression inputs
+// fuzzing found; run this again only when the wire format changes. Deterministic (fixed "random" bytes), and small.
 #include "Core/Acknowledgement/AcknowledgementBuilder.h"
 #include "Core/Common/ByteStream.h"
 #include "Core/Common/Files.h"
@@ -222,11 +222,13 @@ namespace
     return joined;
   }
 
+  // Seeds are named "seed-*": FuzzRegressionTests expects them to be accepted.
   void Save(const std::string& directory, const std::string& name, const std::string& content)
   {
+    const std::string file = name.compare(0, 11, "incomplete-") == 0 ? name : "seed-" + name;
     Files::MakeDirectories(directory, 0755);
-    Files::WriteAll(directory + "/" + name, content);
-    std::cout << directory << "/" << name << " (" << content.size() << " bytes)" << std::endl;
+    Files::WriteAll(directory + "/" + file, content);
+    std::cout << directory << "/" << file << " (" << content.size() << " bytes)" << std::endl;
   }
 }
 
@@ -273,7 +275,8 @@ int main(int argc, char** argv)
     std::vector<std::string> shuffled(fragments.rbegin(), fragments.rend());
     shuffled.push_back(fragments.front());   // a duplicate
     Save(partial, "reversed-with-duplicate.txt", Join(shuffled));
-    Save(partial, "single-fragment.txt", fragments.back());
+    // Valid but never complete: kept as a regression input, not as a seed.
+    Save(partial, "incomplete-last-fragment-only.txt", fragments.back());
 
     const std::string manifest = root + "/FuzzManifest";
     Save(manifest, "two-instances.json", MakeManifest().ToJson());

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (clang, ASan + UBSan) and runs each one for a
-# while on a copy of its seed corpus and of the kept regression inputs.
+# while on a copy of Fuzz/corpus/<target>/: the seeds and the kept regression inputs.
 #
 #   Fuzz/run-fuzzers.sh [seconds-per-target] [build-dir]
 #
@@ -64,11 +64,9 @@ for target in $targets; do
   corpus=$work/$target
   mkdir -p "$corpus"
   # Seeds and every input a past run found: the run starts where they left off.
-  for dir in "$top/Fuzz/corpus/$target" "$top/UnitTests/fuzz-corpus/$target"; do
-    if [ -d "$dir" ]; then
-      cp -r "$dir"/. "$corpus"/
-    fi
-  done
+  if [ -d "$top/Fuzz/corpus/$target" ]; then
+    cp -r "$top/Fuzz/corpus/$target"/. "$corpus"/
+  fi
   dict=()
   if [ -f "$top/Fuzz/$target.dict" ]; then
     dict=(-dict="$top/Fuzz/$target.dict")
@@ -104,6 +102,6 @@ done
 echo "=== Summary (logs in $artifacts) ==="
 printf '%s' "$summary"
 if [ "$status" -ne 0 ]; then
-  echo "Fuzzing found problems: fix them and keep each input under UnitTests/fuzz-corpus/<target>/"
+  echo "Fuzzing found problems: fix them and keep each input under Fuzz/corpus/<target>/"
 fi
 exit $status

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Every input kept under UnitTests/fuzz-corpus/<target>/ (the seeds, and each
+// Every input kept under Fuzz/corpus/<target>/ (the seeds, and each
 // input a fuzzer once crashed, hung or blew up on) goes through the very code
 // the libFuzzer target runs (Fuzz/*FuzzTarget.h): it must parse or be refused
 // with DicomMail::Error, in bounded time. Seeds ("seed-*") are valid data and
@@ -44,7 +44,7 @@ namespace
   std::vector<CorpusFile> LoadCorpus(const std::string& target)
   {
     const std::filesystem::path directory =
-      std::filesystem::path(DICOM_MAIL_SOURCE_DIR) / "UnitTests" / "fuzz-corpus" / target;
+      std::filesystem::path(DICOM_MAIL_SOURCE_DIR) / "Fuzz" / "corpus" / target;
     std::vector<CorpusFile> files;
     for (const auto& entry : std::filesystem::directory_iterator(directory))
     {
