@@ -19,8 +19,9 @@ namespace DicomMail
   //   <base64, 64 characters per line as GnuPG writes it, or up to 76>
   //   =<CRC-24 in base64>
   //   -----END PGP MESSAGE-----
-  // The plugin armors GPGME's binary output itself: GPGME's own armor halves
-  // throughput.
+  // The plugin armors binary OpenPGP itself (the spawned gpg's ciphertext,
+  // GPGME's detached signatures): streaming, and with the line length it
+  // chooses.
   class PgpArmorWriter : public ByteSink
   {
   public:

@@ -15,8 +15,9 @@
 namespace DicomMail
 {
   // The plaintext that gets signed and encrypted (docs/wire-format.md §3),
-  // produced on demand: GPGME pulls bytes, and this source writes just enough
-  // of the multipart/mixed entity to answer, reading one instance at a time.
+  // produced on demand: the gpg process that signs and encrypts
+  // (GpgSignEncrypt) is fed by reading this source, which writes just enough
+  // of the multipart/mixed entity to answer, one instance at a time.
   // The manifest comes last, after every instance has been hashed on its way
   // through.
   class DicomEntitySource : public ByteSource

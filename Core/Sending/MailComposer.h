@@ -23,8 +23,9 @@ namespace DicomMail
   // multipart/encrypted envelope whose armored OpenPGP message holds the
   // signed and encrypted multipart/mixed entity of DICOM parts + manifest.
   //
-  // Streams end to end: instances are read one by one into GPGME, whose
-  // binary output is armored by us (GPGME's own armor halves its throughput)
+  // Streams end to end: instances are read one by one into a spawned gpg
+  // (OpenPgpContext::EncryptAndSign, one pass), whose binary output is
+  // armored by us (PgpArmorWriter: longer lines than gpg's, fewer bytes)
   // straight into the output file. The file holds only ciphertext and clear
   // headers without patient data.
   class MailComposer
