@@ -378,3 +378,17 @@ TEST_F(PollingInboxPoller, AcknowledgementMustNameTheMailItCites)
   ASSERT_EQ(1u, events_.acknowledged.size());
   EXPECT_EQ("out.1/1", events_.acknowledged[0]);
 }
+
+TEST_F(PollingInboxPoller, OversizedMailNamesTheFetchLimit)
+{
+  configuration_.limits.maxMailBytes = 1000;
+  const std::string big = session_.Add(Signed(OuterHeaders(kHospital, "set.big", "1", "1", "<big-1@site-a.test>"),
+                                              Entity("set.big", "1", "1", ct_)));
+  Poll();
+  EXPECT_EQ("Rejected", session_.WhereIs(big));
+  const std::vector<InboxMail> mails = inbox_->ListMailsByState("rejected", 10);
+  ASSERT_EQ(1u, mails.size());
+  EXPECT_TRUE(Contains(mails[0].reason, "the fetched mail exceeds the limit of 1000 bytes (Limits.MaxMailBytes)"))
+    << mails[0].reason;
+  EXPECT_FALSE(Contains(mails[0].reason, "decompressed")) << mails[0].reason;
+}

@@ -2,6 +2,7 @@
 #include "Core/Common/DiskSpaceGuard.h"
 #include "Core/Common/Error.h"
 #include "Core/Common/Files.h"
+#include "Core/Common/SizeLimitedSink.h"
 #include "Core/Polling/FragmentGroup.h"
 #include "Core/Receiving/KeptMailArchive.h"
 
@@ -158,4 +159,34 @@ TEST(FragmentGroup, LimitsWhileItGrows)
   EXPECT_NE(std::string::npos, bytes.find("Limits.MaxMailBytes")) << bytes;
   const std::string count = group.CheckLimits(100000, 1);
   EXPECT_NE(std::string::npos, count.find("Limits.MaxFragments")) << count;
+}
+
+TEST(SizeLimitedSink, StopsAtTheLimitAndNamesIt)
+{
+  StringSink out;
+  SizeLimitedSink fetched(out, 10, SizeLimitedSink::kFetchedMail, "Limits.MaxMailBytes");
+  fetched.Write(std::string("0123456789"));
+  EXPECT_EQ(10u, fetched.GetCount());
+  try
+  {
+    fetched.Write(std::string("x"));
+    FAIL() << "one byte over the limit was written";
+  }
+  catch (const Error& e)
+  {
+    EXPECT_EQ(ErrorKind::LimitExceeded, e.GetKind());
+    EXPECT_EQ("the fetched mail exceeds the limit of 10 bytes (Limits.MaxMailBytes)", std::string(e.what()));
+  }
+  EXPECT_EQ("0123456789", out.GetContent());
+
+  SizeLimitedSink expanded(out, 3, SizeLimitedSink::kDecompressedData, "Limits.MaxDecompressedBytes");
+  try
+  {
+    expanded.Write(std::string("abcd"));
+    FAIL() << "four bytes went through a limit of three";
+  }
+  catch (const Error& e)
+  {
+    EXPECT_EQ("decompressed data exceeds the limit of 3 bytes (Limits.MaxDecompressedBytes)", std::string(e.what()));
+  }
 }

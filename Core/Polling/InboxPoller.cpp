@@ -8,9 +8,9 @@
 #include "Core/Common/DiskSpaceGuard.h"
 #include "Core/Common/Error.h"
 #include "Core/Common/Files.h"
+#include "Core/Common/SizeLimitedSink.h"
 #include "Core/Polling/FragmentGroup.h"
 #include "Core/Polling/InboxTransferUpdate.h"
-#include "Core/Receiving/DecompressionLimitSink.h"
 #include "Core/Receiving/DicomMailProcessor.h"
 #include "Core/Receiving/KeptMailArchive.h"
 #include "Core/Receiving/MailClassifier.h"
@@ -151,7 +151,8 @@ namespace DicomMail
       try
       {
         FileSink sink(file.GetPath());
-        DecompressionLimitSink limited(sink, d_.configuration->limits.maxMailBytes);
+        SizeLimitedSink limited(sink, d_.configuration->limits.maxMailBytes, SizeLimitedSink::kFetchedMail,
+                                "Limits.MaxMailBytes");
         session.Fetch(message, limited);
         sink.Close();
       }
@@ -160,8 +161,7 @@ namespace DicomMail
         if (e.GetKind() == ErrorKind::LimitExceeded)
         {
           MailClassification none;
-          Reject(session, {message}, "", none, std::string("the mail is larger than Limits.MaxMailBytes: ") +
-                 e.what(), summary);
+          Reject(session, {message}, "", none, e.what(), summary);
           continue;
         }
         throw;   // transport or disk trouble: the next poll tries again
@@ -615,7 +615,7 @@ namespace DicomMail
         files.emplace_back(new TempFile(work, ".part"));
         {
           FileSink sink(files.back()->GetPath());
-          DecompressionLimitSink limited(sink, left, groupLimit);
+          SizeLimitedSink limited(sink, left, "the group of fragments", groupLimit);
           session.Fetch(found->second, limited);
           sink.Close();
           left -= limited.GetCount();
@@ -630,7 +630,7 @@ namespace DicomMail
       TempFile whole(work, ".eml");
       {
         FileSink sink(whole.GetPath());
-        DecompressionLimitSink limited(sink, limits.maxMailBytes, "Limits.MaxMailBytes");
+        SizeLimitedSink limited(sink, limits.maxMailBytes, "the reassembled mail", "Limits.MaxMailBytes");
         reassembler.Reassemble(limited);
         sink.Close();
       }

@@ -4,9 +4,9 @@
 #include "Core/Common/DiskSpaceGuard.h"
 #include "Core/Common/Error.h"
 #include "Core/Common/Files.h"
+#include "Core/Common/SizeLimitedSink.h"
 #include "Core/Mime/MimeParser.h"
 #include "Core/Receiving/CrlfCanonicalSource.h"
-#include "Core/Receiving/DecompressionLimitSink.h"
 #include "Core/Receiving/DicomEntityCollector.h"
 #include "Core/Receiving/EncryptedEnvelopeReader.h"
 #include "Core/Receiving/MailClassifier.h"
@@ -212,7 +212,7 @@ namespace DicomMail
                                            uint64_t budget, ProcessResult& result)
   {
     FileSink plain(plainPath);
-    DecompressionLimitSink limited(plain, budget, ExpansionLimitName(result.mailBytes));
+    SizeLimitedSink limited(plain, budget, SizeLimitedSink::kDecompressedData, ExpansionLimitName(result.mailBytes));
     FileSource cipher(cipherPath);
     VerifyResult verification = crypto_.DecryptAndVerify(cipher, limited);
     plain.Flush();
@@ -240,7 +240,7 @@ namespace DicomMail
     std::string signature;
     {
       FileSink sink(signedPart->GetPath());
-      DecompressionLimitSink limited(sink, budget, ExpansionLimitName(result.mailBytes));
+      SizeLimitedSink limited(sink, budget, SizeLimitedSink::kDecompressedData, ExpansionLimitName(result.mailBytes));
       SignedPartSplitter splitter(limited);
       FileSource source(plainPath);
       MimeParser parser(source, splitter, ReceiveMimeLimits::ForEntity(limits_));
