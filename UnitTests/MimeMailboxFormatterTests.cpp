@@ -7,6 +7,7 @@
 #include "Core/Mime/MimeHeaders.h"
 #include "Core/Mime/MimeWriter.h"
 #include "Core/Mime/TextEncoding.h"
+#include "Core/Receiving/MailAddress.h"
 
 #include <gtest/gtest.h>
 
@@ -84,6 +85,19 @@ TEST(MimeMailboxFormatter, NonAsciiNamesAreEncodedWholly)
     EXPECT_EQ(name, EncodedWords::Decode(phrase));
     EXPECT_EQ(name, RoundTrip(name));
   }
+}
+
+TEST(MimeMailboxFormatter, NonAsciiNameWithACommaIsOneMailbox)
+{
+  // Unquoted, the comma of "Klinikum Süd, Radiologie" would end the mailbox
+  // and leave "Klinikum Süd" as an address of its own.
+  const std::string value = MailboxFormatter::FormatMailbox(kSouth, "radiologie@sued.test");
+  EXPECT_TRUE(IsSevenBit(value)) << value;
+  const size_t address = value.rfind(" <radiologie@sued.test>");
+  ASSERT_NE(std::string::npos, address) << value;
+  EXPECT_EQ(std::string::npos, value.substr(0, address).find(',')) << value;
+  EXPECT_EQ("radiologie@sued.test", MailAddress::Extract(value));
+  EXPECT_EQ(kSouth, RoundTrip(kSouth));
 }
 
 TEST(MimeMailboxFormatter, LongNamesFoldIntoShortLines)

@@ -49,7 +49,8 @@ namespace DicomMail
     WireHeaders::AddSetHeaders(headers, envelope.setId, envelope.part, envelope.total);
     if (!envelope.dispositionNotificationTo.empty())
     {
-      headers.Add(WireHeaders::kDispositionNotificationTo, "<" + envelope.dispositionNotificationTo + ">");
+      headers.Add(WireHeaders::kDispositionNotificationTo,
+                  MailboxFormatter::FormatMailbox("", envelope.dispositionNotificationTo));
     }
 
     FileSink file(path);
