@@ -6,6 +6,7 @@
 #include "Core/Mime/MimeHeaders.h"
 #include "Core/Mime/MimeWriter.h"
 #include "Core/Transfer/SetId.h"
+#include "Core/Transfer/WireHeaders.h"
 
 namespace DicomMail
 {
@@ -105,11 +106,11 @@ namespace DicomMail
     MimeHeaders top;
     if (!content.setId.empty())
     {
-      top.Add("X-TELEMEDICINE-SETID", content.setId);
+      top.Add(WireHeaders::kSetId, content.setId);
     }
     if (!content.setPart.empty())
     {
-      top.Add("X-TELEMEDICINE-SETPART", content.setPart);
+      top.Add(WireHeaders::kSetPart, content.setPart);
     }
     ContentType report("multipart", "report");
     report.SetParameter("report-type", "disposition-notification");

@@ -5,6 +5,7 @@
 #include "Core/Mime/IMimeHandler.h"
 #include "Core/Mime/MimeHeaders.h"
 #include "Core/Mime/MimeParser.h"
+#include "Core/Transfer/WireHeaders.h"
 
 #include <memory>
 
@@ -144,11 +145,11 @@ namespace DicomMail
       {
         // The innermost report entity's values win over an outer wrapper's.
         std::string value;
-        if (headers.Lookup(value, "X-TELEMEDICINE-SETID"))
+        if (headers.Lookup(value, WireHeaders::kSetId))
         {
           setId_ = Trim(value);
         }
-        if (headers.Lookup(value, "X-TELEMEDICINE-SETPART"))
+        if (headers.Lookup(value, WireHeaders::kSetPart))
         {
           setPart_ = Trim(value);
         }

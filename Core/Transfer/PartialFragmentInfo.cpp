@@ -4,6 +4,7 @@
 #include "Core/Common/Error.h"
 #include "Core/Mime/ContentType.h"
 #include "Core/Transfer/LineReader.h"
+#include "Core/Transfer/WireHeaders.h"
 
 namespace DicomMail
 {
@@ -106,9 +107,9 @@ namespace DicomMail
       }
     }
 
-    info.setId = GetValue(headers, "X-TELEMEDICINE-SETID");
-    info.setPart = GetValue(headers, "X-TELEMEDICINE-SETPART");
-    info.setTotal = GetValue(headers, "X-TELEMEDICINE-SETTOTAL");
+    info.setId = GetValue(headers, WireHeaders::kSetId);
+    info.setPart = GetValue(headers, WireHeaders::kSetPart);
+    info.setTotal = GetValue(headers, WireHeaders::kSetTotal);
     return info;
   }
 

@@ -6,6 +6,7 @@
 #include "Core/Mime/MimeIdentifiers.h"
 #include "Core/Transfer/LineReader.h"
 #include "Core/Transfer/RawHeaderBlock.h"
+#include "Core/Transfer/WireHeaders.h"
 
 #include <cstdio>
 
@@ -126,8 +127,8 @@ namespace DicomMail
       }
       headerBytes = reader.GetOffset();
 
-      for (const char* required : { "From", "Date", "X-TELEMEDICINE-SETID",
-                                    "X-TELEMEDICINE-SETPART", "X-TELEMEDICINE-SETTOTAL" })
+      for (const char* required : { "From", "Date", WireHeaders::kSetId, WireHeaders::kSetPart,
+                                    WireHeaders::kSetTotal })
       {
         if (headers.Find(required) == nullptr)
         {
