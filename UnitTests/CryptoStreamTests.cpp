@@ -4,6 +4,7 @@
 #include "Core/Crypto/Fingerprint.h"
 #include "Core/Crypto/OpenPgpContext.h"
 #include "Core/Crypto/TemporaryGnupgHome.h"
+#include "UnitTests/TestSupport.h"
 
 #include <chrono>
 #include <cstring>
@@ -16,6 +17,7 @@
 #include <vector>
 
 using namespace DicomMail;
+using TestSupport::TestSite;
 
 namespace
 {
@@ -45,33 +47,29 @@ namespace
   protected:
     void SetUp() override
     {
-      homeA_.reset(new TemporaryGnupgHome);
-      homeB_.reset(new TemporaryGnupgHome);
-      homeX_.reset(new TemporaryGnupgHome);
-      a_.reset(new OpenPgpContext(homeA_->GetHome()));
-      b_.reset(new OpenPgpContext(homeB_->GetHome()));
-      x_.reset(new OpenPgpContext(homeX_->GetHome()));
+      sites_.emplace_back(new TestSite("Site A <a@example.test>"));
+      sites_.emplace_back(new TestSite("Site B <b@example.test>"));
+      sites_.emplace_back(new TestSite("Stranger <x@example.test>"));
+      TestSite& a = *sites_[0];
+      TestSite& b = *sites_[1];
+      TestSite& x = *sites_[2];
+      a.IntroduceTo(b, true);
+      b.IntroduceTo(a, true);
+      b.IntroduceTo(x, true);
 
-      siteA_ = a_->GenerateSiteKey("Site A <a@example.test>", "ed25519");
-      siteB_ = b_->GenerateSiteKey("Site B <b@example.test>", "ed25519");
-      stranger_ = x_->GenerateSiteKey("Stranger <x@example.test>", "ed25519");
-
-      a_->ImportKeys(b_->ExportPublicKey(siteB_, true));
-      b_->ImportKeys(a_->ExportPublicKey(siteA_, true));
-      a_->CertifyKey(siteB_, siteA_);
-      b_->CertifyKey(siteA_, siteB_);
-      x_->ImportKeys(b_->ExportPublicKey(siteB_, true));
-      x_->CertifyKey(siteB_, stranger_);
+      homeA_ = a.home.get();
+      homeB_ = b.home.get();
+      a_ = a.crypto.get();
+      b_ = b.crypto.get();
+      x_ = x.crypto.get();
+      siteA_ = a.fingerprint;
+      siteB_ = b.fingerprint;
+      stranger_ = x.fingerprint;
     }
 
     void TearDown() override
     {
-      a_.reset();
-      b_.reset();
-      x_.reset();
-      homeA_.reset();
-      homeB_.reset();
-      homeX_.reset();
+      sites_.clear();
     }
 
     std::string Encrypt(OpenPgpContext& from, const std::string& signer, const std::string& recipient,
@@ -96,8 +94,12 @@ namespace
       return result;
     }
 
-    std::unique_ptr<TemporaryGnupgHome> homeA_, homeB_, homeX_;
-    std::unique_ptr<OpenPgpContext> a_, b_, x_;
+    std::vector<std::unique_ptr<TestSite> > sites_;
+    TemporaryGnupgHome* homeA_ = nullptr;
+    TemporaryGnupgHome* homeB_ = nullptr;
+    OpenPgpContext* a_ = nullptr;
+    OpenPgpContext* b_ = nullptr;
+    OpenPgpContext* x_ = nullptr;
     std::string siteA_, siteB_, stranger_;
   };
 }

@@ -5,6 +5,7 @@
 #include "Core/Mime/Crc24.h"
 #include "Core/Mime/PgpArmorReader.h"
 #include "Core/Mime/PgpArmorWriter.h"
+#include "UnitTests/TestSupport.h"
 
 #include <gtest/gtest.h>
 
@@ -108,37 +109,7 @@ namespace
     return lines;
   }
 
-  class TempDirectory
-  {
-  public:
-    TempDirectory()
-    {
-      char pattern[] = "/tmp/mime-armor-XXXXXX";
-      const char* created = mkdtemp(pattern);
-      if (created == nullptr)
-      {
-        throw std::runtime_error("mkdtemp failed");
-      }
-      path_ = created;
-    }
-
-    ~TempDirectory()
-    {
-      const std::string command = "rm -rf '" + path_ + "'";
-      if (system(command.c_str()) != 0)
-      {
-        // Nothing to do in a destructor.
-      }
-    }
-
-    const std::string& GetPath() const
-    {
-      return path_;
-    }
-
-  private:
-    std::string path_;
-  };
+  using TempDirectory = TestSupport::ScratchDirectory;
 }
 
 TEST(MimeArmor, Crc24KnownValues)

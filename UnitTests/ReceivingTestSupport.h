@@ -17,8 +17,8 @@
 #include "Core/Receiving/ITrustPolicy.h"
 #include "Core/Sending/IInstanceSource.h"
 #include "Core/Transfer/Sha256.h"
+#include "UnitTests/TestSupport.h"
 
-#include <dirent.h>
 #include <map>
 #include <memory>
 #include <stdlib.h>
@@ -44,30 +44,8 @@ namespace ReceivingTest
     return Files::ReadAll(path, 64 * 1024 * 1024);
   }
 
-  // One site: its GnuPG home, a context on it, its key.
-  struct Site
-  {
-    std::unique_ptr<TemporaryGnupgHome> home;
-    std::unique_ptr<OpenPgpContext> crypto;
-    std::string fingerprint;
-
-    explicit Site(const std::string& userId)
-    {
-      home.reset(new TemporaryGnupgHome);
-      crypto.reset(new OpenPgpContext(home->GetHome()));
-      fingerprint = crypto->GenerateSiteKey(userId, "ed25519");
-    }
-
-    // "other" learns this site's key, certified or not.
-    void IntroduceTo(Site& other, bool certify)
-    {
-      other.crypto->ImportKeys(crypto->ExportPublicKey(fingerprint, true));
-      if (certify)
-      {
-        other.crypto->CertifyKey(fingerprint, other.fingerprint);
-      }
-    }
-  };
+  using Site = TestSupport::TestSite;
+  using TestSupport::ScratchDirectory;
 
   // The sites of all tests, generated once per process (key generation is
   // the slow part). The receiver trusts the hospital and the clinic,
@@ -200,64 +178,6 @@ namespace ReceivingTest
     std::string prefix_;
     size_t prefixOffset_ = 0;
     uint64_t remaining_;
-  };
-
-  // A scratch directory, removed with everything in it.
-  class ScratchDirectory
-  {
-  public:
-    ScratchDirectory()
-    {
-      char pattern[] = "/tmp/dm-receiving-XXXXXX";
-      const char* made = mkdtemp(pattern);
-      if (made == nullptr)
-      {
-        throw Error(ErrorKind::Storage, "mkdtemp failed");
-      }
-      path_ = made;
-    }
-
-    ~ScratchDirectory()
-    {
-      const std::string command = "rm -rf '" + path_ + "'";
-      if (system(command.c_str()) != 0)
-      {
-        // Nothing sensible to do in a destructor.
-      }
-    }
-
-    const std::string& GetPath() const
-    {
-      return path_;
-    }
-
-    std::string File(const std::string& name) const
-    {
-      return path_ + "/" + name;
-    }
-
-    // Names of the entries (no "." and "..").
-    std::vector<std::string> List() const
-    {
-      std::vector<std::string> names;
-      DIR* dir = opendir(path_.c_str());
-      if (dir != nullptr)
-      {
-        while (struct dirent* entry = readdir(dir))
-        {
-          const std::string name = entry->d_name;
-          if (name != "." && name != "..")
-          {
-            names.push_back(name);
-          }
-        }
-        closedir(dir);
-      }
-      return names;
-    }
-
-  private:
-    std::string path_;
   };
 
   inline std::string Armor(const std::string& binary, const std::string& type = "MESSAGE")

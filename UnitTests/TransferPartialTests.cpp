@@ -4,6 +4,7 @@
 #include "Core/Transfer/PartialFragmentInfo.h"
 #include "Core/Transfer/PartialReassembler.h"
 #include "Core/Transfer/PartialSplitter.h"
+#include "UnitTests/TestSupport.h"
 
 #include <gtest/gtest.h>
 
@@ -15,33 +16,7 @@ using namespace DicomMail;
 
 namespace
 {
-  class TempDirectory
-  {
-  public:
-    TempDirectory()
-    {
-      char pattern[] = "/tmp/dicom-mail-partial-XXXXXX";
-      if (mkdtemp(pattern) == nullptr)
-      {
-        throw std::runtime_error("mkdtemp failed");
-      }
-      path_ = pattern;
-    }
-
-    ~TempDirectory()
-    {
-      std::error_code ignored;
-      std::filesystem::remove_all(path_, ignored);
-    }
-
-    const std::string& GetPath() const
-    {
-      return path_;
-    }
-
-  private:
-    std::string path_;
-  };
+  using TempDirectory = TestSupport::ScratchDirectory;
 
   const char* const kHeadersOuterFirst =
     "From: Orthanc <orthanc@site-a.example>\r\n"
