@@ -51,7 +51,7 @@ namespace DicomMail
     GpgmeLibrary::SetDefaultHome(home_.GetPath());
     if (configuration_.smtpConfigured)
     {
-      statusBoard_.Declare("smtp", "smtp", configuration_.smtp.server.url);
+      statusBoard_.Declare(StatusBoard::kSmtpAccount, "smtp", configuration_.smtp.server.url);
     }
     for (const IncomingAccountSettings& account : configuration_.incoming)
     {

@@ -391,4 +391,55 @@ TEST_F(PollingInboxPoller, OversizedMailNamesTheFetchLimit)
   EXPECT_TRUE(Contains(mails[0].reason, "the fetched mail exceeds the limit of 1000 bytes (Limits.MaxMailBytes)"))
     << mails[0].reason;
   EXPECT_FALSE(Contains(mails[0].reason, "decompressed")) << mails[0].reason;
+  EXPECT_FALSE(mails[0].acknowledgement);
+}
+
+TEST_F(PollingInboxPoller, AcknowledgementsAreListedWithTheMails)
+{
+  OutboxTransfer transfer;
+  transfer.setId = "out.3";
+  transfer.partner = "Hospital";
+  transfer.recipient = kHospital;
+  OutboxMail mail;
+  mail.setId = "out.3";
+  mail.part = 1;
+  mail.messageId = "out-3@site-b.test";
+  mail.state = "sent";
+  outbox_->CreateTransfer(transfer, { mail });
+
+  AcknowledgementContent content;
+  content.reportingUa = "site-a.test; test";
+  content.finalRecipient = kHospital;
+  content.originalMessageId = "<out-3@site-b.test>";
+  content.disposition = Disposition::DisplayedWarning;
+  content.setId = "out.3";
+  content.setPart = "1";
+  const std::string name = "Klinikum S\xC3\xBC" "d, Radiologie";
+  const std::string genuine = state_->File("genuine.eml");
+  const ComposedAcknowledgement composed = AcknowledgementComposer::Compose(
+    content, kHospital, name, kReferrer, AcknowledgementComposer::kDefaultSubject, sites_->hospital.fingerprint,
+    *sites_->hospital.crypto, genuine);
+  session_.Add(ReadFile(genuine));
+  content.setId = "out.4";   // names another mail than it cites: refused
+  const std::string forged = state_->File("forged.eml");
+  AcknowledgementComposer::Compose(content, kHospital, "", kReferrer, AcknowledgementComposer::kDefaultSubject,
+                                   sites_->hospital.fingerprint, *sites_->hospital.crypto, forged);
+  session_.Add(ReadFile(forged));
+  Poll();
+
+  const std::vector<InboxMail> mails = inbox_->ListMailsByState("", 10);
+  ASSERT_EQ(2u, mails.size());
+  const InboxMail* accepted = RecordOf(mails, composed.messageId);
+  ASSERT_NE(nullptr, accepted);
+  EXPECT_TRUE(accepted->acknowledgement);
+  EXPECT_EQ("accepted", accepted->state);
+  EXPECT_EQ("out.3", accepted->setId);
+  EXPECT_EQ(1u, accepted->part);
+  EXPECT_EQ(ToString(Disposition::DisplayedWarning), accepted->disposition);
+  EXPECT_EQ(name, accepted->fromName);   // the composer's From, encoded and quoted, read back whole
+  EXPECT_EQ("inbox", accepted->account);
+  const InboxMail& refused = mails[0].id == accepted->id ? mails[1] : mails[0];
+  EXPECT_TRUE(refused.acknowledgement);
+  EXPECT_EQ("rejected", refused.state);
+  EXPECT_EQ("", refused.setId);
 }

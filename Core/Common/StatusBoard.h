@@ -15,6 +15,10 @@ namespace DicomMail
   class StatusBoard
   {
   public:
+    // The outgoing account: the send jobs and the acknowledgement sender
+    // both report to it.
+    static constexpr const char* kSmtpAccount = "smtp";
+
     void Declare(const std::string& account, const std::string& kind, const std::string& url);
     void ReportSuccess(const std::string& account);
     void ReportError(const std::string& account, const std::string& message);

@@ -225,7 +225,7 @@ namespace DicomMail
         HandlePartial(session, message, path, facts, listing, summary);
         break;
       case MailKind::Acknowledgement:
-        HandleAcknowledgement(session, message, path, summary);
+        HandleAcknowledgement(session, message, path, facts, summary);
         break;
       case MailKind::Malformed:
         Reject(session, {message}, path, facts, facts.reason, summary);
@@ -271,6 +271,8 @@ namespace DicomMail
     mail.account = d_.account;
     mail.mailboxUid = sources.empty() ? "" : sources.front().serverId;
     mail.fromName = facts.fromName;
+    mail.acknowledgement = facts.kind == MailKind::Acknowledgement ||
+      facts.structuralKind == MailKind::Acknowledgement;
     mail.state = "rejected";
     mail.reason = reason;
     mail.processedAt = UtcTime::Now();
@@ -505,18 +507,32 @@ namespace DicomMail
   }
 
   void InboxPoller::HandleAcknowledgement(IMailboxSession& session, const ServerMessage& message,
-                                          const std::string& path, PollSummary& summary)
+                                          const std::string& path, const MailClassification& facts,
+                                          PollSummary& summary)
   {
     const AcknowledgementResult ack = AcknowledgementReader::Read(path, *d_.crypto, *d_.trust,
                                                                   d_.configuration->limits);
+    // What a refusal records: the From and Message-ID the reader judged,
+    // nothing of the clear set headers.
+    MailClassification judged;
+    judged.kind = MailKind::Acknowledgement;
+    judged.fromAddress = ack.fromAddress;
+    judged.fromName = facts.fromName;
+    judged.messageId = ack.messageId;
     if (!ack.valid)
     {
-      MailClassification facts;
-      facts.fromAddress = ack.fromAddress;
-      facts.messageId = ack.messageId;
-      Reject(session, {message}, path, facts, "acknowledgement not accepted: " + ack.reason, summary);
+      Reject(session, {message}, path, judged, "acknowledgement not accepted: " + ack.reason, summary);
       return;
     }
+    InboxMail record;
+    record.acknowledgement = true;
+    record.state = "accepted";
+    record.messageId = ack.messageId.substr(0, 998);
+    record.account = d_.account;
+    record.mailboxUid = message.serverId;
+    record.fromName = facts.fromName;
+    record.disposition = ToString(ack.report.disposition);
+    record.bytes = Files::GetSize(path);
     OutboxMail mail;
     OutboxTransfer transfer;
     std::vector<OutboxMail> mails;
@@ -526,21 +542,24 @@ namespace DicomMail
       const std::string mismatch = AcknowledgementMatch::Mismatch(ack.report, mail.setId, mail.part);
       if (!mismatch.empty())
       {
-        MailClassification facts;
-        facts.fromAddress = ack.fromAddress;
-        facts.messageId = ack.messageId;
-        Reject(session, {message}, path, facts, "acknowledgement not accepted: " + mismatch, summary);
+        Reject(session, {message}, path, judged, "acknowledgement not accepted: " + mismatch, summary);
         return;
       }
       d_.outbox->RecordAck(mail.setId, mail.part, ToString(ack.report.disposition), UtcTime::Now());
       summary.acknowledgements++;
       d_.events->OnAcknowledgement(mail.setId, mail.part, ack.report.disposition);
+      record.setId = mail.setId;
+      record.part = mail.part;
+      record.total = transfer.totalMails;
     }
     else
     {
       Log("acknowledgement from " + ack.fromAddress + " for a mail not in the outbox: " +
           ack.report.originalMessageId);
+      record.reason = "names no mail of the outbox";
     }
+    record.processedAt = UtcTime::Now();
+    d_.inbox->RecordMail(record);
     Finish(session, {message}, IMailboxSession::Destination::Processed, kOutcomeProcessed);
   }
 

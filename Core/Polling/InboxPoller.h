@@ -110,7 +110,7 @@ namespace DicomMail
     void HandlePartial(IMailboxSession& session, const ServerMessage& message, const std::string& path,
                        const MailClassification& facts, const Listing& listing, PollSummary& summary);
     void HandleAcknowledgement(IMailboxSession& session, const ServerMessage& message, const std::string& path,
-                               PollSummary& summary);
+                               const MailClassification& facts, PollSummary& summary);
     void Reject(IMailboxSession& session, const std::vector<ServerMessage>& sources, const std::string& path,
                 const MailClassification& facts, const std::string& reason, PollSummary& summary);
     void Finish(IMailboxSession& session, const std::vector<ServerMessage>& sources,

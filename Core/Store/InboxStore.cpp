@@ -16,7 +16,7 @@ namespace DicomMail
     const std::set<std::string> kTransferStates =
       { "receiving", "complete", "complete-with-warnings", "failed", "quarantined" };
     const std::set<std::string> kMailStates =
-      { "received", "imported", "warning", "failed", "rejected", "quarantined" };
+      { "received", "imported", "warning", "failed", "rejected", "quarantined", "accepted" };
 
     const char kTransferColumns[] =
       "set_id, partner, sender_address, signer_fingerprint, mails_expected, mails_received, "
@@ -25,7 +25,7 @@ namespace DicomMail
 
     const char kMailColumns[] =
       "id, set_id, part, total, message_id, account, mailbox_uid, state, reason, received_at, "
-      "processed_at, disposition, bytes, stored_path, mdn_sent, from_name, claimed_set_id";
+      "processed_at, disposition, bytes, stored_path, mdn_sent, from_name, claimed_set_id, acknowledgement";
 
     const char kFragmentColumns[] =
       "partial_id, number, total, account, server_id, set_id, set_part, received_at, path, message_id, bytes";
@@ -85,6 +85,7 @@ namespace DicomMail
       m.mdnSent = row.ColumnBool(14);
       m.fromName = row.ColumnText(15);
       m.claimedSetId = row.ColumnText(16);
+      m.acknowledgement = row.ColumnBool(17);
       return m;
     }
 
@@ -123,7 +124,8 @@ namespace DicomMail
         .BindText(14, m.storedPath)
         .BindBool(15, m.mdnSent)
         .BindText(16, m.fromName)
-        .BindText(17, m.claimedSetId);
+        .BindText(17, m.claimedSetId)
+        .BindBool(18, m.acknowledgement);
     }
 
     void CheckMail(const InboxMail& m)
@@ -260,7 +262,7 @@ namespace DicomMail
       record.receivedAt = UtcTime::Now();
     }
     SqliteStatement insert(db_, std::string("INSERT INTO inbox_mails (") + kMailColumns +
-                           ") VALUES (NULL, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
+                           ") VALUES (NULL, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)"
                            " RETURNING id");
     BindMailFields(insert, record);
     if (!insert.Step())
@@ -279,7 +281,7 @@ namespace DicomMail
       "UPDATE inbox_mails SET set_id = ?2, part = ?3, total = ?4, message_id = ?5, account = ?6, "
       "mailbox_uid = ?7, state = ?8, reason = ?9, received_at = ?10, processed_at = ?11, "
       "disposition = ?12, bytes = ?13, stored_path = ?14, mdn_sent = ?15, from_name = ?16, "
-      "claimed_set_id = ?17 WHERE id = ?1");
+      "claimed_set_id = ?17, acknowledgement = ?18 WHERE id = ?1");
     update.BindInt64(1, mail.id);
     BindMailFields(update, mail);
     if (update.Run() == 0)

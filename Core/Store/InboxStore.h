@@ -41,11 +41,11 @@ namespace DicomMail
     std::string messageId;
     std::string account;                  // name of the configured mailbox
     std::string mailboxUid;               // IMAP "uidvalidity:uid" or POP3 UIDL
-    std::string state = "received";       // received imported warning failed rejected quarantined
+    std::string state = "received";       // received imported warning failed rejected quarantined accepted
     std::string reason;
     std::string receivedAt;               // RecordMail() fills it in when empty
     std::string processedAt;
-    std::string disposition;              // of the MDN sent back, if any
+    std::string disposition;              // of the MDN sent back, if any; of an acknowledgement, what it says
     uint64_t bytes = 0;
     std::string storedPath;               // a kept copy of the raw mail, "" if none
     bool mdnSent = false;
@@ -57,6 +57,10 @@ namespace DicomMail
     // (setId is then ""): what it claims to belong to, for people to read
     // and to retry a quarantined mail by; no transfer is touched by it.
     std::string claimedSetId;
+    // An MDN answering one of our mails, not a DICOM-Mail: "accepted" when
+    // it was signed by the partner and named a mail of the outbox (setId and
+    // part are then that mail's), "rejected" otherwise.
+    bool acknowledgement = false;
   };
 
   // One message/partial fragment waiting for its siblings.

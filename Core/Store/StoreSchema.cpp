@@ -192,6 +192,12 @@ namespace DicomMail
         R"SQL(
         ALTER TABLE fragments ADD COLUMN bytes INTEGER NOT NULL DEFAULT 0;
         )SQL",
+
+        // Version 7: acknowledgements received are listed with the other
+        // mails taken from a mailbox, marked as such.
+        R"SQL(
+        ALTER TABLE inbox_mails ADD COLUMN acknowledgement INTEGER NOT NULL DEFAULT 0;
+        )SQL",
       };
 
       const int kLatest = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));

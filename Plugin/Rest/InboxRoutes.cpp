@@ -77,6 +77,8 @@ namespace DicomMail
       v["Disposition"] = Nullable(m.disposition);
       v["Bytes"] = static_cast<Json::UInt64>(m.bytes);
       v["Kept"] = !m.storedPath.empty();
+      // An MDN answering one of our mails; its Disposition is what it reports.
+      v["Acknowledgement"] = m.acknowledgement;
       return v;
     }
 
@@ -167,7 +169,7 @@ namespace DicomMail
       }
       const std::string state = call.GetArgument("state", "");
       static const char* const states[] = {"", "received", "imported", "warning", "failed", "rejected",
-                                           "quarantined"};
+                                           "quarantined", "accepted"};
       if (std::find(std::begin(states), std::end(states), state) == std::end(states))
       {
         throw Error(ErrorKind::BadInput, "unknown state \"" + state + "\"");

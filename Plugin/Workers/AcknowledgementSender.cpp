@@ -174,7 +174,12 @@ namespace DicomMail
                                             [this](uint64_t, uint64_t) { return !IsStopping(); });
       if (result.ok)
       {
+        context.GetStatusBoard().ReportSuccess(StatusBoard::kSmtpAccount);
         return true;
+      }
+      if (!result.cancelled)
+      {
+        context.GetStatusBoard().ReportError(StatusBoard::kSmtpAccount, result.message);
       }
       smtp_.reset();   // a fresh connection for the next one
       error = result.message;
