@@ -187,6 +187,50 @@ namespace
       return queue_->ListPending(100);
     }
 
+    // One mail of ours, sent to the hospital.
+    void AddSentMail(const std::string& setId, const std::string& messageId)
+    {
+      OutboxTransfer transfer;
+      transfer.setId = setId;
+      transfer.partner = "Hospital";
+      transfer.recipient = kHospital;
+      OutboxMail mail;
+      mail.setId = setId;
+      mail.part = 1;
+      mail.messageId = messageId;
+      mail.state = "sent";
+      outbox_->CreateTransfer(transfer, { mail });
+    }
+
+    // The hospital's acknowledgement of part 1 of "setId" citing "messageId".
+    static AcknowledgementContent AcknowledgementOf(const std::string& messageId, const std::string& setId,
+                                                    Disposition disposition = Disposition::Displayed)
+    {
+      AcknowledgementContent content;
+      content.reportingUa = "site-a.test; test";
+      content.finalRecipient = kHospital;
+      content.originalMessageId = "<" + messageId + ">";
+      content.disposition = disposition;
+      content.setId = setId;
+      content.setPart = "1";
+      return content;
+    }
+
+    // Signed by the hospital, added to the mailbox; returns its server id.
+    std::string DeliverAcknowledgement(const AcknowledgementContent& content, const std::string& fromName = "",
+                                       std::string* messageId = nullptr)
+    {
+      const std::string path = state_->File("acknowledgement.eml");
+      const ComposedAcknowledgement composed = AcknowledgementComposer::Compose(
+        content, kHospital, fromName, kReferrer, AcknowledgementComposer::kDefaultSubject,
+        sites_->hospital.fingerprint, *sites_->hospital.crypto, path);
+      if (messageId != nullptr)
+      {
+        *messageId = composed.messageId;
+      }
+      return session_.Add(ReadFile(path));
+    }
+
     const InboxMail* RecordOf(const std::vector<InboxMail>& mails, const std::string& messageId)
     {
       for (const InboxMail& m : mails)
@@ -343,37 +387,14 @@ TEST_F(PollingInboxPoller, PlainMailIgnoresClearSetHeaders)
 
 TEST_F(PollingInboxPoller, AcknowledgementMustNameTheMailItCites)
 {
-  OutboxTransfer transfer;
-  transfer.setId = "out.1";
-  transfer.partner = "Hospital";
-  transfer.recipient = kHospital;
-  OutboxMail mail;
-  mail.setId = "out.1";
-  mail.part = 1;
-  mail.messageId = "out-1@site-b.test";
-  mail.state = "sent";
-  outbox_->CreateTransfer(transfer, { mail });
-
-  AcknowledgementContent content;
-  content.reportingUa = "site-a.test; test";
-  content.finalRecipient = kHospital;
-  content.originalMessageId = "<out-1@site-b.test>";
-  content.disposition = Disposition::Displayed;
-  content.setId = "out.2";   // not the mail cited
-  content.setPart = "1";
-  const std::string forged = state_->File("forged.eml");
-  AcknowledgementComposer::Compose(content, kHospital, "", kReferrer, AcknowledgementComposer::kDefaultSubject,
-                                   sites_->hospital.fingerprint, *sites_->hospital.crypto, forged);
-  const std::string forgedId = session_.Add(ReadFile(forged));
+  AddSentMail("out.1", "out-1@site-b.test");
+  const std::string forgedId =
+    DeliverAcknowledgement(AcknowledgementOf("out-1@site-b.test", "out.2"));   // not the mail cited
   Poll();
   EXPECT_TRUE(events_.acknowledged.empty());
   EXPECT_EQ("Rejected", session_.WhereIs(forgedId));
 
-  content.setId = "out.1";
-  const std::string genuine = state_->File("genuine.eml");
-  AcknowledgementComposer::Compose(content, kHospital, "", kReferrer, AcknowledgementComposer::kDefaultSubject,
-                                   sites_->hospital.fingerprint, *sites_->hospital.crypto, genuine);
-  session_.Add(ReadFile(genuine));
+  DeliverAcknowledgement(AcknowledgementOf("out-1@site-b.test", "out.1"));
   Poll();
   ASSERT_EQ(1u, events_.acknowledged.size());
   EXPECT_EQ("out.1/1", events_.acknowledged[0]);
@@ -396,40 +417,17 @@ TEST_F(PollingInboxPoller, OversizedMailNamesTheFetchLimit)
 
 TEST_F(PollingInboxPoller, AcknowledgementsAreListedWithTheMails)
 {
-  OutboxTransfer transfer;
-  transfer.setId = "out.3";
-  transfer.partner = "Hospital";
-  transfer.recipient = kHospital;
-  OutboxMail mail;
-  mail.setId = "out.3";
-  mail.part = 1;
-  mail.messageId = "out-3@site-b.test";
-  mail.state = "sent";
-  outbox_->CreateTransfer(transfer, { mail });
-
-  AcknowledgementContent content;
-  content.reportingUa = "site-a.test; test";
-  content.finalRecipient = kHospital;
-  content.originalMessageId = "<out-3@site-b.test>";
-  content.disposition = Disposition::DisplayedWarning;
-  content.setId = "out.3";
-  content.setPart = "1";
+  AddSentMail("out.3", "out-3@site-b.test");
   const std::string name = "Klinikum S\xC3\xBC" "d, Radiologie";
-  const std::string genuine = state_->File("genuine.eml");
-  const ComposedAcknowledgement composed = AcknowledgementComposer::Compose(
-    content, kHospital, name, kReferrer, AcknowledgementComposer::kDefaultSubject, sites_->hospital.fingerprint,
-    *sites_->hospital.crypto, genuine);
-  session_.Add(ReadFile(genuine));
-  content.setId = "out.4";   // names another mail than it cites: refused
-  const std::string forged = state_->File("forged.eml");
-  AcknowledgementComposer::Compose(content, kHospital, "", kReferrer, AcknowledgementComposer::kDefaultSubject,
-                                   sites_->hospital.fingerprint, *sites_->hospital.crypto, forged);
-  session_.Add(ReadFile(forged));
+  std::string genuine;
+  DeliverAcknowledgement(AcknowledgementOf("out-3@site-b.test", "out.3", Disposition::DisplayedWarning), name,
+                         &genuine);
+  DeliverAcknowledgement(AcknowledgementOf("out-3@site-b.test", "out.4"));   // names another mail: refused
   Poll();
 
   const std::vector<InboxMail> mails = inbox_->ListMailsByState("", 10);
   ASSERT_EQ(2u, mails.size());
-  const InboxMail* accepted = RecordOf(mails, composed.messageId);
+  const InboxMail* accepted = RecordOf(mails, genuine);
   ASSERT_NE(nullptr, accepted);
   EXPECT_TRUE(accepted->acknowledgement);
   EXPECT_EQ("accepted", accepted->state);
