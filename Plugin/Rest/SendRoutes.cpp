@@ -190,7 +190,7 @@ namespace DicomMail
       const unsigned int limit = call.GetCountArgument("limit", 100);
       const unsigned int since = call.GetCountArgument("since", 0, UINT32_MAX);
       Json::Value result = Json::arrayValue;
-      for (const OutboxTransfer& t : outbox.ListTransfers(limit, since))
+      for (const OutboxTransfer& t : outbox.ListTransfers(limit, since, call.GetTransferFilter(OutboxStore::GetTransferStates())))
       {
         OutboxTransfer transfer;
         std::vector<OutboxMail> mails;
