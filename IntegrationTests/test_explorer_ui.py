@@ -168,8 +168,9 @@ def test_send_from_explorer_then_follow_and_certify(hospital, referrer, mailstac
     imported = hospital.post("/dicom-mail/keys", public)
     assert imported["Fingerprints"] == [fingerprint]
     assert hospital.get("/dicom-mail/keys/%s" % fingerprint)["CertifiedBySite"] is False
-    run_browser("certify", hospital, artifacts, fingerprint=fingerprint)
+    run_browser("certify", hospital, artifacts, fingerprint=fingerprint, compared_by="Test Admin")
     assert hospital.get("/dicom-mail/keys/%s" % fingerprint)["CertifiedBySite"] is True
+    assert hospital.get("/dicom-mail/keys/%s" % fingerprint)["Comparison"]["By"] == "Test Admin"
 
     # 5. Guided key exchange: a partner added as one flow, from its key file to its limits.
     praxis = GpgHome("Praxis Dr. Test", "praxis@praxis.test")

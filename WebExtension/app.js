@@ -613,7 +613,8 @@
         return Td(value === undefined || value === null ? '' : value, c.className);
       })));
     });
-    return El('div', { className: 'table-scroll' }, [
+    // Focusable, so a table that scrolls inside the dialog scrolls by keyboard too.
+    return El('div', { className: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': T('detail.mails') }, [
       El('table', { className: 'list detail' }, [El('thead', {}, [head]), body])
     ]);
   }
@@ -1009,6 +1010,16 @@
     WizardStep('partner');
   }
 
+  // The key as the server sees it now (the periodic listing may be older).
+  function LoadKey(fingerprint)
+  {
+    return Api('GET', '/keys/' + encodeURIComponent(fingerprint)).then(function (key)
+    {
+      keysByFingerprint[fingerprint] = key;
+      return key;
+    });
+  }
+
   function WizardNext()
   {
     var dialog = document.getElementById('partner-dialog');
@@ -1036,10 +1047,10 @@
         {
           throw new Error(T('wizard.noKey'));
         }
-        return Refresh().then(function ()
+        return LoadKey(fingerprint).then(function (key)
         {
-          var key = keysByFingerprint[fingerprint];
-          if (key && key.CertifiedBySite)
+          Refresh();
+          if (key.CertifiedBySite)
           {
             WizardPartner(fingerprint);
           }
@@ -1066,9 +1077,10 @@
       next.disabled = true;
       Certify(wizard.fingerprint, comparedBy).then(function ()
       {
-        return Refresh();
+        return LoadKey(wizard.fingerprint);
       }).then(function ()
       {
+        Refresh();
         WizardPartner(wizard.fingerprint);
       }, function (e) { fail(new Error(T('certify.failed', { message: e.message }))); });
     }

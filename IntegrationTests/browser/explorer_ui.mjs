@@ -214,6 +214,10 @@ async function certifyPhase(page, options) {
     .evaluate((node) => parseFloat(getComputedStyle(node).fontSize));
   check(size >= 24, `the fingerprint groups are not shown large (${size}px)`);
   check(/phone/i.test(await dialog.textContent()), 'the dialog does not ask to compare by phone');
+  // Who compared the fingerprint is recorded (#21): without a name, the dialog refuses.
+  await dialog.locator('button.confirm').click();
+  await dialog.locator('.dialog-error').waitFor({ state: 'visible', timeout: 5000 });
+  await dialog.locator('input[name=ComparedBy]').fill(options.comparedBy || 'Test Admin');
   await shot(page, options, 'app-certify-dialog.png', false);
   await dialog.locator('button.confirm').click();
   await dialog.waitFor({ state: 'hidden', timeout: 15000 }).catch(async () => {
