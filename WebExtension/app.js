@@ -448,8 +448,12 @@
     tbody.appendChild(El('tr', {}, [El('td', { className: 'empty', colspan: columns, text: text })]));
   }
 
+  // New rows for old; a row that had the keyboard focus keeps it across the
+  // refresh every few seconds.
   function Replace(tbody, rows)
   {
+    var focused = document.activeElement;
+    var setId = focused && focused.parentNode === tbody ? focused.getAttribute('data-set-id') : null;
     while (tbody.firstChild)
     {
       tbody.removeChild(tbody.firstChild);
@@ -457,6 +461,10 @@
     rows.forEach(function (row)
     {
       tbody.appendChild(row);
+      if (setId !== null && row.getAttribute('data-set-id') === setId)
+      {
+        row.focus();
+      }
     });
   }
 
@@ -536,11 +544,13 @@
   // ------------------------------------------------------------------ dialogs
 
   var lastFocus = null;
+  var lastFocusSection = null;
 
   function OpenModal(id, focus)
   {
     var dialog = document.getElementById(id);
     lastFocus = document.activeElement;
+    lastFocusSection = lastFocus && lastFocus.closest ? lastFocus.closest('section') : null;
     dialog.hidden = false;
     var first = focus || dialog.querySelector('button.cancel');
     if (first)
@@ -562,9 +572,16 @@
     {
       openDetail = null;
     }
-    if (lastFocus && lastFocus.focus)
+    // The row that opened the dialog may have been redrawn meanwhile.
+    var back = lastFocus;
+    if (back && !document.body.contains(back) && back.getAttribute && back.getAttribute('data-set-id'))
     {
-      lastFocus.focus();
+      back = lastFocusSection ? lastFocusSection.querySelector('tr[data-set-id="' +
+        CSS.escape(back.getAttribute('data-set-id')) + '"]') : null;
+    }
+    if (back && back.focus)
+    {
+      back.focus();
     }
   }
 

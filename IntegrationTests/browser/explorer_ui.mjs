@@ -275,7 +275,7 @@ async function injectTransfersInFlight(page) {
       if (url.includes('/outbox?')) {
         list.unshift({ SetId: 'in-flight-example', Partner: 'referrer', PartnerName: 'Praxis Dr. Müller',
           Recipient: 'referrer@referrer.test', Created: start, State: 'sending', TotalMails: 5, MailsSent: step,
-          MailsAcknowledged: Math.max(0, step - 2), BytesSent: step * 2500000, TotalInstances: 40,
+          MailsAcknowledged: Math.max(0, step - 2), BytesSent: step * 2600000 + 123456, TotalInstances: 40,
           AcknowledgementsRequested: true, Reason: '', StudyInstanceUIDs: [] });
       } else {
         list.unshift({ SetId: 'partial-example', Partner: 'referrer', PartnerName: 'Praxis Dr. Müller',
@@ -342,7 +342,7 @@ async function pagePhase(page, options) {
   await page.waitForFunction((v) => Number(document.querySelector(
     '#outbox tr[data-set-id="in-flight-example"] progress').getAttribute('value')) > v, first, { timeout: 20000 });
   const facts = (await flight.locator('.progress-facts').textContent()).trim();
-  check(/E-Mails gesendet/.test(facts) && /bestätigt/.test(facts) && /\d,\d\u00a0MB\/s|\d\u00a0MB\/s/.test(facts) &&
+  check(/E-Mails gesendet/.test(facts) && /bestätigt/.test(facts) && /\d\u00a0[kMG]B\/s/.test(facts) &&
         /noch etwa/.test(facts), `the progress says too little: ${facts}`);
   check(/\d,\d\u00a0MB/.test(facts), `no German decimal comma in ${facts}`);
   const partial = page.locator('#inbox tr[data-set-id="partial-example"]');
