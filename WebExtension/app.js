@@ -403,7 +403,7 @@
     'complete-with-warnings': 'warn', canceled: 'warn', quarantined: 'warn', warning: 'warn',
     failed: 'bad', error: 'bad', rejected: 'bad', unusable: 'bad'
   };
-  var STATE_ICONS = { good: '\u2714', bad: '\u2716', warn: '\u26a0', busy: '\u231b' };
+  var STATE_ICONS = { good: '\u2714', bad: '\u2716', warn: '\u26a0', busy: '\u21bb' };
 
   // A state as a word with an icon; the raw value stays in data-state.
   function State(state)
@@ -427,8 +427,8 @@
       kind = requested === false ? ['', 'ack.notRequested'] :
         (mail.State === 'sent' ? ['busy', 'ack.awaited'] : ['', 'ack.none']);
     }
-    var detail = mail.State === 'failed' || mail.State === 'warning' ?
-      mail.Reason || Modifier(mail.Acknowledgement) : '';
+    // The partner's reason is the modifier of its disposition; ours is in the Reason column.
+    var detail = mail.State === 'failed' || mail.State === 'warning' ? Modifier(mail.Acknowledgement) : '';
     return El('span', { className: 'state ' + kind[0], 'data-ack': kind[1].replace('ack.', ''),
                         title: mail.Acknowledgement || '' }, [
       STATE_ICONS[kind[0]] ? El('span', { 'aria-hidden': 'true', text: STATE_ICONS[kind[0]] + ' ' }) : null,
@@ -719,10 +719,10 @@
           { label: 'mail.fragments', show: function (m) { return m.Fragments ? Number_(m.Fragments) : T('mail.whole'); } },
           { label: 'mail.attempts', show: function (m) { return Number_(m.Attempts || 0); } },
           { label: 'mail.sentAt', show: function (m) { return Time(m.SentAt); } },
-          { label: 'mail.duration', show: function (m) { return m.SentAt ? FormatDuration(m.DurationMs / 1000) : ''; } },
-          { label: 'mail.speed', show: function (m)
+          { label: 'mail.duration', show: function (m)
             {
-              return m.DurationMs > 0 && m.Bytes ? FormatSpeed(m.Bytes / (m.DurationMs / 1000)) : '';
+              return m.SentAt ? FormatDuration(m.DurationMs / 1000) + (m.DurationMs > 0 && m.Bytes ?
+                ' \u00b7 ' + FormatSpeed(m.Bytes / (m.DurationMs / 1000)) : '') : '';
             } },
           { label: 'mail.acknowledgement', className: 'ack',
             show: function (m) { return Acknowledgement(m, t.AcknowledgementsRequested); } },
