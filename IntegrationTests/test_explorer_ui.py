@@ -247,7 +247,9 @@ def test_send_series_and_patient_from_explorer(hospital, referrer, mailstack, ar
     assert job["State"] == "Success" and job["Content"]["TotalInstances"] == 2, job
     wait_sops(referrer, sop_uids(hospital, "series", series))
 
-    sent = run_browser("send", hospital, artifacts, level="patient", resource=patient, partner="referrer", studies=2)
+    # In German (the browser's language): button, picker and job panel.
+    sent = run_browser("send", hospital, artifacts, level="patient", resource=patient, partner="referrer", studies=2,
+                       locale="de-DE")
     job = hospital.get("/jobs/%s" % sent["JobId"])
     assert job["State"] == "Success" and job["Content"]["TotalInstances"] == 8, job
     outbox = hospital.get("/dicom-mail/outbox/" + job["Content"]["SetId"])

@@ -80,10 +80,16 @@ async function sendPhase(page, options) {
   check(CHILD_LISTS[level], `--level must be one of ${Object.keys(CHILD_LISTS).join(', ')}`);
   const resource = level === 'study' && options.study ? options.study : need(options, 'resource');
   const partner = need(options, 'partner');
+  // The extension speaks the browser's language (--locale): the checks read the same texts.
+  const language = (options.locale || 'en').slice(0, 2) === 'de' ? 'de' : 'en';
+  const t = await (await page.request.get(`${options.base}/dicom-mail/app/i18n-${language}.json`)).json();
+  const say = (key, params = {}) => t[key].replace(/\{(\w+)\}/g, (m, name) => (name in params ? params[name] : m));
   await page.goto(`${options.base}/app/explorer.html#${level}?uuid=${encodeURIComponent(resource)}`);
 
   const button = page.locator(`#${level}-dicom-mail-send`);
   await button.waitFor({ state: 'visible', timeout: 30000 });
+  await page.waitForFunction(([id, label]) => document.getElementById(id).textContent.trim() === label,
+                             [`${level}-dicom-mail-send`, say('explorer.send')], { timeout: 15000 });
   await page.locator(`${CHILD_LISTS[level]} li`).first().waitFor({ state: 'attached', timeout: 30000 });
   await shot(page, options, `explorer-${level}.png`);
   await button.click();
@@ -103,14 +109,15 @@ async function sendPhase(page, options) {
     await bad.waitFor({ state: 'visible', timeout: 5000 });
     check(await bad.locator('input[type=radio]').isDisabled(), `unusable partner ${options.unusable} can be picked`);
     const reason = (await bad.locator('.dm-reason').textContent()).trim();
-    check(reason.length > 'Cannot send: '.length, `no reason is shown for ${options.unusable}`);
+    check(reason.startsWith(say('explorer.cannotSend', { reason: '' })) &&
+          reason.length > say('explorer.cannotSend', { reason: '' }).length, `no reason is shown for ${options.unusable}`);
     console.log(`unusable partner shown with: ${reason}`);
   }
 
   if (options.studies) {
     const note = picker.locator('.dm-studies');
     await page.waitForFunction(() => document.querySelector('#dicom-mail-picker .dm-studies').textContent !== '');
-    check((await note.textContent()).includes(`${options.studies} studies`),
+    check((await note.textContent()).includes(say('explorer.patientStudies', { count: options.studies })),
           `the picker does not say that ${options.studies} studies go: ${await note.textContent()}`);
   }
 
@@ -136,8 +143,11 @@ async function sendPhase(page, options) {
   await shot(page, options, 'explorer-job.png');
   const state = await finalState.getAttribute('data-state');
   check(state === 'Success', 'the job failed: ' + await finalState.textContent());
-  check((await panel.textContent()).includes(`Partner: ${partner}`), 'the job panel does not name the partner');
-  check(/Mails sent: (\d+) of \1\b/.test(await panel.textContent()), 'the job panel does not show all mails sent: ' +
+  check((await panel.textContent()).includes(say('explorer.jobPartner', { partner })),
+        'the job panel does not name the partner');
+  const allSent = new RegExp(say('explorer.jobMails').replace(/[.*+?^$()|[\]\\]/g, '\\$&')
+    .replace('{n}', '(\\d+)').replace('{total}', '\\1\\b'));
+  check(allSent.test(await panel.textContent()), 'the job panel does not show all mails sent: ' +
         await panel.textContent());
   // The stock job list of the page shows the same job.
   check((await page.locator('#job-info').textContent()).includes(jobId), 'the job page lists another job');
