@@ -96,8 +96,9 @@ namespace DicomMail
       InboxStore& inbox = PluginContext::Get().GetInbox();
       const unsigned int limit = call.GetCountArgument("limit", 100);
       const unsigned int since = call.GetCountArgument("since", 0, UINT32_MAX);
+      const TransferFilter filter = call.GetTransferFilter(InboxStore::GetTransferStates());
       Json::Value result = Json::arrayValue;
-      for (const InboxTransfer& t : inbox.ListTransfers(limit, since, call.GetTransferFilter(InboxStore::GetTransferStates())))
+      for (const InboxTransfer& t : inbox.ListTransfers(limit, since, filter))
       {
         result.append(ToJson(t));
       }
