@@ -1806,6 +1806,13 @@
       });
     });
     document.querySelector('#certify-dialog button.confirm').addEventListener('click', ConfirmCertify);
+    // A complaint about a missing entry goes once the entry is made.
+    ['certify-dialog', 'partner-dialog'].forEach(function (id)
+    {
+      var dialog = document.getElementById(id);
+      dialog.addEventListener('input', function () { ShowError(dialog.querySelector('.dialog-error'), ''); });
+      dialog.addEventListener('change', function () { ShowError(dialog.querySelector('.dialog-error'), ''); });
+    });
     document.addEventListener('keydown', function (e)
     {
       if (e.key === 'Escape')
