@@ -25,8 +25,9 @@ TRANSFER_TIMEOUT = 180
 
 
 def ensure_playwright():
-    """playwright-core from the committed package-lock.json (node_modules is not in git)."""
-    if not os.path.isdir(os.path.join(BROWSER_DIR, "node_modules", "playwright-core")):
+    """playwright-core and axe-core from the committed package-lock.json (node_modules is not in git)."""
+    if not all(os.path.isdir(os.path.join(BROWSER_DIR, "node_modules", package))
+               for package in ("playwright-core", "axe-core")):
         subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=BROWSER_DIR, check=True)
     assert os.access(CHROMIUM, os.X_OK), "%s is missing: apt-get install chromium" % CHROMIUM
 
@@ -107,7 +108,10 @@ def study_dir():
 
 
 SCREENSHOTS = ("explorer-study.png", "explorer-picker.png", "explorer-job.png", "app-outbox.png",
-               "app-outbox-detail.png", "app-import-error.png", "app-certify-dialog.png", "app-keys.png")
+               "app-outbox-detail.png", "app-import-error.png", "app-certify-dialog.png", "app-keys.png",
+               "app-de.png", "app-en.png", "app-outbox-detail-1280.png", "app-outbox-detail-1024.png",
+               "app-filter.png", "app-inbox.png", "app-exchange-compare.png", "app-exchange-partner.png",
+               "app-partners.png")
 
 
 def test_send_from_explorer_then_follow_and_certify(hospital, referrer, mailstack, artifacts, study_dir):
@@ -145,6 +149,16 @@ def test_send_from_explorer_then_follow_and_certify(hospital, referrer, mailstac
     assert outbox[set_id]["State"] == "acknowledged"
     assert shown["Acknowledged"] == "%d of %d" % (outbox[set_id]["MailsAcknowledged"], outbox[set_id]["TotalMails"])
 
+    # 3a. The page in German (from the browser's language): live progress, words instead of field names,
+    # the detail at 1280x800 and 1024x768, the switch to English, filters; axe-core finds nothing serious.
+    run_browser("page", hospital, artifacts, set_id=set_id, partner="referrer", locale="de-DE")
+    check_transfer_filters(hospital, "/dicom-mail/outbox", set_id, "referrer", "acknowledged")
+    check_transfer_filters(referrer, "/dicom-mail/inbox", set_id, "hospital", "complete")
+
+    # 3b. The received transfer links to its study (and to a viewer, when one is installed).
+    assert referrer.get("/dicom-mail/inbox/%s" % set_id)["Studies"] == [received]
+    run_browser("inbox", referrer, artifacts, set_id=set_id, study=received, study_uid=study_uid)
+
     # 4. A fresh key imported over REST is certified through the page's dialog.
     clinic = GpgPartner("Clinic Test", "clinic@clinic.test")  # a fresh key made with the gpg CLI
     try:
@@ -154,11 +168,48 @@ def test_send_from_explorer_then_follow_and_certify(hospital, referrer, mailstac
     imported = hospital.post("/dicom-mail/keys", public)
     assert imported["Fingerprints"] == [fingerprint]
     assert hospital.get("/dicom-mail/keys/%s" % fingerprint)["CertifiedBySite"] is False
-    run_browser("certify", hospital, artifacts, fingerprint=fingerprint)
+    run_browser("certify", hospital, artifacts, fingerprint=fingerprint, compared_by="Test Admin")
     assert hospital.get("/dicom-mail/keys/%s" % fingerprint)["CertifiedBySite"] is True
+    assert hospital.get("/dicom-mail/keys/%s" % fingerprint)["Comparison"]["By"] == "Test Admin"
+
+    # 5. Guided key exchange: a partner added as one flow, from its key file to its limits.
+    praxis = GpgHome("Praxis Dr. Test", "praxis@praxis.test")
+    key_file = os.path.join(study_dir, "praxis.asc")
+    try:
+        with open(key_file, "w") as f:
+            f.write(praxis.export_public())
+        praxis_fingerprint = praxis.fingerprint
+    finally:
+        praxis.close()
+    run_browser("exchange", hospital, artifacts, key_file=key_file, name="praxis", address="praxis@praxis.test",
+                compared_by="Dr. Anna Weiß", locale="de-DE")
+    key = hospital.get("/dicom-mail/keys/%s" % praxis_fingerprint)
+    assert key["CertifiedBySite"] is True
+    assert key["Comparison"]["By"] == "Dr. Anna Weiß" and key["Comparison"]["Method"] == "phone", key
+    partner = hospital.get("/dicom-mail/partners/praxis")
+    assert partner["Fingerprint"] == praxis_fingerprint and partner["Addresses"] == ["praxis@praxis.test"]
+    assert partner["MaxMailSize"] == 5000000 and partner["KeyState"]["Usable"], partner
 
     for name in SCREENSHOTS:
         assert os.path.getsize(os.path.join(artifacts, name)) > 1000, name
+
+
+def check_transfer_filters(server, route, set_id, partner, state):
+    """The filter and page arguments of the transfer lists, answered by the server; no argument answers as before."""
+    everything = server.get(route)
+    assert set_id in [t["SetId"] for t in everything]
+    assert server.get(route + "?limit=100&since=0") == everything
+    ids = lambda query: [t["SetId"] for t in server.get(route + "?" + query)]
+    assert set_id in ids("partner=" + partner)
+    assert ids("partner=nobody") == []
+    assert set_id in ids("state=" + state) and set_id not in ids("state=failed")
+    assert ids("setid=" + set_id[:10]) == [t["SetId"] for t in everything if t["SetId"].startswith(set_id[:10])]
+    assert ids("from=2000-01-01&to=2000-12-31") == []
+    assert set_id in ids("from=2000-01-01&partner=%s&state=%s&setid=%s" % (partner, state, set_id))
+    assert ids("since=%d" % len(everything)) == []
+    for bad in ("state=lost", "from=yesterday", "to=2026-13-01", "partner=a%27b", "limit=abc"):
+        r = server.get(route + "?" + bad, raw=True)
+        assert r.status_code == 400, (bad, r.status_code, r.text)
 
 
 def sop_uids(server, level, resource):
@@ -196,7 +247,9 @@ def test_send_series_and_patient_from_explorer(hospital, referrer, mailstack, ar
     assert job["State"] == "Success" and job["Content"]["TotalInstances"] == 2, job
     wait_sops(referrer, sop_uids(hospital, "series", series))
 
-    sent = run_browser("send", hospital, artifacts, level="patient", resource=patient, partner="referrer", studies=2)
+    # In German (the browser's language): button, picker and job panel.
+    sent = run_browser("send", hospital, artifacts, level="patient", resource=patient, partner="referrer", studies=2,
+                       locale="de-DE")
     job = hospital.get("/jobs/%s" % sent["JobId"])
     assert job["State"] == "Success" and job["Content"]["TotalInstances"] == 8, job
     outbox = hospital.get("/dicom-mail/outbox/" + job["Content"]["SetId"])

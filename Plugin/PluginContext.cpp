@@ -44,6 +44,7 @@ namespace DicomMail
     outbox_(database_),
     inbox_(database_),
     routing_(database_),
+    keyComparisons_(database_),
     partnerStore_(database_),
     partners_(configuration.partners, partnerStore_, configuration.maxMailSize)
   {

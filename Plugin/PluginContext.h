@@ -7,6 +7,7 @@
 #include "Core/Crypto/OpenPgpContext.h"
 #include "Core/Partners/PartnerDirectory.h"
 #include "Core/Store/InboxStore.h"
+#include "Core/Store/KeyComparisonStore.h"
 #include "Core/Store/OutboxStore.h"
 #include "Core/Store/PartnerStore.h"
 #include "Core/Store/RoutingStore.h"
@@ -64,6 +65,11 @@ namespace DicomMail
       return routing_;
     }
 
+    KeyComparisonStore& GetKeyComparisons()
+    {
+      return keyComparisons_;
+    }
+
     PartnerDirectory& GetPartners()
     {
       return partners_;
@@ -84,6 +90,7 @@ namespace DicomMail
     OutboxStore outbox_;
     InboxStore inbox_;
     RoutingStore routing_;
+    KeyComparisonStore keyComparisons_;
     PartnerStore partnerStore_;
     PartnerDirectory partners_;
     mutable std::mutex mutex_;

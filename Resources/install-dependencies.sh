@@ -28,14 +28,14 @@ for p in "${packages[@]}"; do
 done
 
 install_browser_driver() {
-  # playwright-core only: it drives Debian's chromium, it downloads no browser.
+  # playwright-core drives Debian's chromium (it downloads no browser); axe-core checks accessibility.
   local dir
   dir="$(cd "$(dirname "$0")/.." && pwd)/IntegrationTests/browser"
   if ! command -v npm > /dev/null; then
     # Machines here ship Node.js with npm; plain Debian needs both packages.
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-upgrade nodejs npm
   fi
-  if [ ! -d "$dir/node_modules/playwright-core" ]; then
+  if [ ! -d "$dir/node_modules/playwright-core" ] || [ ! -d "$dir/node_modules/axe-core" ]; then
     (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
   fi
 }

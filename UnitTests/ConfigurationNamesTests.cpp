@@ -144,6 +144,10 @@ TEST(ConfigurationNames, PartnersOfAnOlderDatabaseGetTheirIdAsName)
                "acknowledgements INTEGER NOT NULL, compression INTEGER NOT NULL);"
                "CREATE TABLE inbox_mails (id INTEGER PRIMARY KEY, set_id TEXT NOT NULL);"
                "CREATE TABLE fragments (partial_id TEXT NOT NULL);"
+               // Version 1 made these too; later migrations index them.
+               "CREATE TABLE outbox_transfers (set_id TEXT PRIMARY KEY, partner TEXT, created TEXT, state TEXT);"
+               "CREATE TABLE inbox_transfers (set_id TEXT PRIMARY KEY, partner TEXT, first_received TEXT, "
+               "state TEXT);"
                "INSERT INTO partners VALUES ('koeln', '[\"images@koeln.example\"]', '', 0, 1, 1);");
     db.SetUserVersion(2);
   }

@@ -2,6 +2,8 @@
 // The DICOM-Mail page: outbox, inbox, partners, keys and mail accounts of
 // this site, refreshed every few seconds. Plain JavaScript, no framework;
 // everything is built with textContent (no HTML from the server is trusted).
+// Every text comes from i18n-<language>.json through T(); dates and numbers
+// are formatted with Intl for the language shown.
 
 (function ()
 {
@@ -10,6 +12,10 @@
   var API = '..';                     // the page is /dicom-mail/app/app.html
   var EXPLORER = '../../app/explorer.html';
   var REFRESH_MS = 4000;
+
+  var LANGUAGES = ['de', 'en'];
+  var LANGUAGE_KEY = 'dicom-mail-language';
+  var PAGE_SIZE = 50;
 
   var keysByFingerprint = {};        // the last listing, for the certify dialog
   var openDetail = null;             // function that re-renders the open detail dialog
@@ -65,13 +71,13 @@
         }
         if (json === undefined)
         {
-          throw new Error(method + ' ' + path + ' answered something that is not JSON');
+          throw new Error(T('error.notJson', { request: method + ' ' + path }));
         }
         return json;
       });
     }, function (error)
     {
-      throw new Error('no answer from Orthanc (' + error.message + ')');
+      throw new Error(T('error.noAnswer', { message: error.message }));
     });
   }
 
@@ -165,7 +171,123 @@
     ShowError(document.getElementById('global-error'), message);
   }
 
+  // ------------------------------------------------------------------ languages
+
+  var language = 'en';
+  var texts = {};
+
+  // The saved choice, else the browser's first language we speak, else English.
+  function InitialLanguage()
+  {
+    var saved = null;
+    try
+    {
+      saved = window.localStorage.getItem(LANGUAGE_KEY);
+    }
+    catch (e)
+    {
+      saved = null;           // storage switched off: follow the browser
+    }
+    if (LANGUAGES.indexOf(saved) >= 0)
+    {
+      return saved;
+    }
+    var wanted = navigator.languages && navigator.languages.length ? navigator.languages : [navigator.language];
+    for (var i = 0; i < wanted.length; i++)
+    {
+      var code = String(wanted[i] || '').toLowerCase().split('-')[0];
+      if (LANGUAGES.indexOf(code) >= 0)
+      {
+        return code;
+      }
+    }
+    return 'en';
+  }
+
+  function LoadTexts(code)
+  {
+    return fetch('i18n-' + code + '.json', { cache: 'no-store', credentials: 'same-origin' }).then(function (r)
+    {
+      if (!r.ok)
+      {
+        throw new Error('i18n-' + code + '.json: HTTP ' + r.status);
+      }
+      return r.json();
+    }).then(function (json)
+    {
+      language = code;
+      texts = json;
+      document.documentElement.lang = code;
+    });
+  }
+
+  // The text of "key" with {name} replaced by params.name. A missing key shows
+  // as itself, which the i18n test catches before a user does.
+  function T(key, params)
+  {
+    var text = Object.prototype.hasOwnProperty.call(texts, key) ? texts[key] : key;
+    return text.replace(/\{(\w+)\}/g, function (whole, name)
+    {
+      return params && params[name] !== undefined && params[name] !== null ? String(params[name]) : whole;
+    });
+  }
+
+  // The static texts of app.html: data-i18n (content), data-i18n-title,
+  // data-i18n-aria-label and the state filters' options.
+  function TranslatePage()
+  {
+    document.querySelectorAll('[data-i18n]').forEach(function (node)
+    {
+      node.textContent = T(node.getAttribute('data-i18n'));
+    });
+    document.querySelectorAll('[data-i18n-title]').forEach(function (node)
+    {
+      node.title = T(node.getAttribute('data-i18n-title'));
+    });
+    document.querySelectorAll('[data-i18n-aria-label]').forEach(function (node)
+    {
+      node.setAttribute('aria-label', T(node.getAttribute('data-i18n-aria-label')));
+    });
+    document.querySelectorAll('select[data-states]').forEach(function (select)
+    {
+      var chosen = select.value;
+      Array.prototype.slice.call(select.options, 1).forEach(function (o) { select.removeChild(o); });
+      select.getAttribute('data-states').split(' ').forEach(function (state)
+      {
+        select.appendChild(El('option', { value: state, text: T('state.' + state) }));
+      });
+      select.value = chosen;
+    });
+    document.getElementById('language').value = language;
+    document.title = T('page.title');
+  }
+
+  function SwitchLanguage(code)
+  {
+    try
+    {
+      window.localStorage.setItem(LANGUAGE_KEY, code);
+    }
+    catch (e)
+    {
+      // Not remembered, but switched all the same.
+    }
+    return LoadTexts(code).then(function ()
+    {
+      TranslatePage();
+      return Refresh();
+    }, function (e)
+    {
+      GlobalError(e.message);
+    });
+  }
+
   // ------------------------------------------------------------------ formatting
+
+  function Number_(n, digits)
+  {
+    return new Intl.NumberFormat(language, { maximumFractionDigits: digits || 0 }).format(n);
+  }
 
   function FormatBytes(n)
   {
@@ -173,38 +295,78 @@
     {
       return '';
     }
-    var units = ['bytes', 'kB', 'MB', 'GB', 'TB'];
-    var i = 0;
+    var units = ['kB', 'MB', 'GB', 'TB'];
+    if (n < 1000)
+    {
+      return T('unit.bytes', { n: Number_(n) });
+    }
+    var i = -1;
     while (n >= 1000 && i < units.length - 1)
     {
       n /= 1000;
       i++;
     }
-    return (i === 0 ? String(n) : n.toFixed(1)) + ' ' + units[i];
+    return Number_(n, n < 100 ? 1 : 0) + '\u00a0' + units[i];
   }
 
-  // Accepts ISO 8601 and Orthanc's "20240131T235959" forms; anything else is
-  // shown as it came.
-  function FormatDate(value)
+  function FormatSpeed(bytesPerSecond)
   {
-    if (value === null || value === undefined || value === '')
+    return bytesPerSecond > 0 ? T('unit.speed', { size: FormatBytes(bytesPerSecond) }) : '';
+  }
+
+  function FormatDuration(seconds)
+  {
+    if (typeof seconds !== 'number' || !isFinite(seconds) || seconds < 0)
     {
       return '';
     }
+    if (seconds < 10)
+    {
+      return T('unit.seconds', { n: Number_(seconds, 1) });
+    }
+    seconds = Math.round(seconds);
+    if (seconds < 60)
+    {
+      return T('unit.seconds', { n: Number_(seconds) });
+    }
+    if (seconds < 3600)
+    {
+      return T('unit.minutes', { m: Math.floor(seconds / 60), s: seconds % 60 });
+    }
+    return T('unit.hours', { h: Math.floor(seconds / 3600), m: Math.floor(seconds % 3600 / 60) });
+  }
+
+  // The stores' UTC strings ("2026-11-28T04:15:02Z") and Orthanc's
+  // "20240131T235959" to a Date; null for anything else.
+  function ParseTime(value)
+  {
+    if (value === null || value === undefined || value === '')
+    {
+      return null;
+    }
     var text = String(value);
     var m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})/.exec(text);
-    if (m)
+    var date = m ? new Date(Date.UTC(+m[1], m[2] - 1, +m[3], +m[4], +m[5], +m[6])) : new Date(text);
+    return /^\d{4}/.test(text) && !isNaN(date.getTime()) ? date : null;
+  }
+
+  function IsoUtc(date)
+  {
+    return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  }
+
+  // A time in the browser's time zone, in the language's form, with the UTC
+  // value on hover.
+  function Time(value)
+  {
+    var date = ParseTime(value);
+    if (!date)
     {
-      return m[1] + '-' + m[2] + '-' + m[3] + ' ' + m[4] + ':' + m[5] + ':' + m[6];
+      return value ? String(value) : '';
     }
-    var date = new Date(text);
-    if (/^\d{4}-\d{2}-\d{2}/.test(text) && !isNaN(date.getTime()))
-    {
-      var pad = function (x) { return (x < 10 ? '0' : '') + x; };
-      return date.getFullYear() + '-' + pad(date.getMonth() + 1) + '-' + pad(date.getDate()) + ' ' +
-        pad(date.getHours()) + ':' + pad(date.getMinutes()) + ':' + pad(date.getSeconds());
-    }
-    return text;
+    return El('time', { datetime: IsoUtc(date), title: T('time.utc', { time: IsoUtc(date) }), text:
+      new Intl.DateTimeFormat(language, { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit',
+                                          minute: '2-digit', second: '2-digit' }).format(date) });
   }
 
   function Groups(fingerprint)
@@ -225,7 +387,7 @@
     var node = El('span', { className: 'fpr', 'data-fingerprint': String(fingerprint || '').replace(/\s+/g, '') });
     if (groups.length === 0 || groups[0] === '')
     {
-      node.textContent = '(none)';
+      node.textContent = T('common.none');
       return node;
     }
     for (var i = 0; i < groups.length; i += 5)
@@ -236,15 +398,49 @@
   }
 
   var STATE_CLASSES = {
-    acknowledged: 'good', sent: 'good', complete: 'good', ok: 'good',
-    pending: 'busy', sending: 'busy', receiving: 'busy', 'never-contacted': '',
-    'complete-with-warnings': 'warn', canceled: 'warn', quarantined: 'warn',
-    failed: 'bad', error: 'bad', usable: 'good', unusable: 'bad'
+    acknowledged: 'good', sent: 'good', complete: 'good', ok: 'good', imported: 'good', usable: 'good',
+    pending: 'busy', sending: 'busy', receiving: 'busy', received: 'busy', 'never-contacted': '',
+    'complete-with-warnings': 'warn', canceled: 'warn', quarantined: 'warn', warning: 'warn',
+    failed: 'bad', error: 'bad', rejected: 'bad', unusable: 'bad'
   };
+  var STATE_ICONS = { good: '\u2714', bad: '\u2716', warn: '\u26a0', busy: '\u21bb' };
 
+  // A state as a word with an icon; the raw value stays in data-state.
   function State(state)
   {
-    return El('span', { className: 'state ' + (STATE_CLASSES[state] || ''), 'data-state': state, text: state });
+    var kind = STATE_CLASSES[state] || '';
+    return El('span', { className: 'state ' + kind, 'data-state': state }, [
+      STATE_ICONS[kind] ? El('span', { 'aria-hidden': 'true', text: STATE_ICONS[kind] + ' ' }) : null,
+      T('state.' + state)
+    ]);
+  }
+
+  // What the partner's acknowledgement (MDN) of one mail says, in words; the
+  // raw disposition stays on hover.
+  function Acknowledgement(mail, requested)
+  {
+    var kinds = { acknowledged: ['good', 'ack.received'], warning: ['warn', 'ack.warning'],
+                  failed: ['bad', 'ack.refused'] };
+    var kind = mail.Acknowledgement ? kinds[mail.State] : null;
+    if (!kind)
+    {
+      kind = requested === false ? ['', 'ack.notRequested'] :
+        (mail.State === 'sent' ? ['busy', 'ack.awaited'] : ['', 'ack.none']);
+    }
+    // The partner's reason is the modifier of its disposition; ours is in the Reason column.
+    var detail = mail.State === 'failed' || mail.State === 'warning' ? Modifier(mail.Acknowledgement) : '';
+    return El('span', { className: 'state ' + kind[0], 'data-ack': kind[1].replace('ack.', ''),
+                        title: mail.Acknowledgement || '' }, [
+      STATE_ICONS[kind[0]] ? El('span', { 'aria-hidden': 'true', text: STATE_ICONS[kind[0]] + ' ' }) : null,
+      T(kind[1]) + (detail ? ': ' + detail : '')
+    ]);
+  }
+
+  // "automatic-action/MDN-sent-automatically;processed/error: no space" -> "error: no space"
+  function Modifier(disposition)
+  {
+    var m = /;[^/]*\/(.*)$/.exec(String(disposition || ''));
+    return m ? m[1] : '';
   }
 
   function EmptyRow(tbody, columns, text)
@@ -252,8 +448,12 @@
     tbody.appendChild(El('tr', {}, [El('td', { className: 'empty', colspan: columns, text: text })]));
   }
 
+  // New rows for old; a row that had the keyboard focus keeps it across the
+  // refresh every few seconds.
   function Replace(tbody, rows)
   {
+    var focused = document.activeElement;
+    var setId = focused && focused.parentNode === tbody ? focused.getAttribute('data-set-id') : null;
     while (tbody.firstChild)
     {
       tbody.removeChild(tbody.firstChild);
@@ -261,21 +461,98 @@
     rows.forEach(function (row)
     {
       tbody.appendChild(row);
+      if (setId !== null && row.getAttribute('data-set-id') === setId)
+      {
+        row.focus();
+      }
     });
   }
 
   function Count(a, b)
   {
-    return (typeof a === 'number' ? a : '?') + ' of ' + (typeof b === 'number' ? b : '?');
+    return T('common.count', { n: typeof a === 'number' ? a : '?', total: typeof b === 'number' ? b : '?' });
+  }
+
+  function $Array(value)
+  {
+    return Array.isArray(value) ? value : [];
+  }
+
+  // ------------------------------------------------------------------ progress
+
+  // The first time the page saw each transfer in flight, to measure its
+  // speed from what moved while it was watched.
+  var firstSeen = {};
+
+  function Progress(label, done, total)
+  {
+    var bar = El('progress', { max: String(Math.max(total, 1)), value: String(Math.min(done, total)),
+                               'aria-label': label });
+    return bar;
+  }
+
+  // An outbox transfer in flight: mails sent and acknowledged, bytes, speed
+  // and time left, from the list's own fields.
+  function OutboxProgress(t)
+  {
+    var now = Date.now();
+    var seen = firstSeen[t.SetId];
+    if (!seen)
+    {
+      seen = firstSeen[t.SetId] = { at: now, bytes: t.BytesSent || 0, mails: t.MailsSent || 0 };
+    }
+    var created = ParseTime(t.Created);
+    var elapsed = created ? Math.max((now - created.getTime()) / 1000, 1) : 0;
+    var speed = now - seen.at >= 2000 && t.BytesSent > seen.bytes ?
+      (t.BytesSent - seen.bytes) / ((now - seen.at) / 1000) : (elapsed > 0 ? (t.BytesSent || 0) / elapsed : 0);
+    var left = t.MailsSent > 0 && t.TotalMails > t.MailsSent && elapsed > 0 ?
+      elapsed / t.MailsSent * (t.TotalMails - t.MailsSent) : null;
+    var facts = [T('progress.sent', { n: t.MailsSent || 0, total: t.TotalMails || '?' })];
+    if (t.AcknowledgementsRequested !== false)
+    {
+      facts.push(T('progress.acknowledged', { n: t.MailsAcknowledged || 0 }));
+    }
+    if (t.BytesSent)
+    {
+      facts.push(FormatBytes(t.BytesSent));
+    }
+    if (speed > 0 && t.MailsSent < t.TotalMails)
+    {
+      facts.push(FormatSpeed(speed));
+    }
+    if (left !== null)
+    {
+      facts.push(T('progress.left', { time: FormatDuration(left) }));
+    }
+    var sentAndAcked = (t.MailsSent || 0) + (t.AcknowledgementsRequested === false ? t.MailsSent || 0 :
+                                             t.MailsAcknowledged || 0);
+    return El('div', { className: 'progress', 'data-progress': 'outbox' }, [
+      Progress(T('progress.outboxLabel'), sentAndAcked, 2 * (t.TotalMails || 0)),
+      El('div', { className: 'progress-facts', text: facts.join(' \u00b7 ') })
+    ]);
+  }
+
+  function InboxProgress(t)
+  {
+    return El('div', { className: 'progress', 'data-progress': 'inbox' }, [
+      Progress(T('progress.inboxLabel'), t.MailsReceived || 0, t.MailsExpected || 0),
+      El('div', { className: 'progress-facts', text: T('progress.received', { n: t.MailsReceived || 0,
+        total: t.MailsExpected || '?' }) + (t.Bytes ? ' \u00b7 ' + FormatBytes(t.Bytes) : '') })
+    ]);
   }
 
   // ------------------------------------------------------------------ dialogs
 
-  function OpenModal(id)
+  var lastFocus = null;
+  var lastFocusSection = null;
+
+  function OpenModal(id, focus)
   {
     var dialog = document.getElementById(id);
+    lastFocus = document.activeElement;
+    lastFocusSection = lastFocus && lastFocus.closest ? lastFocus.closest('section') : null;
     dialog.hidden = false;
-    var first = dialog.querySelector('button.cancel');
+    var first = focus || dialog.querySelector('button.cancel');
     if (first)
     {
       first.focus();
@@ -285,55 +562,78 @@
 
   function CloseModal(id)
   {
-    document.getElementById(id).hidden = true;
+    var dialog = document.getElementById(id);
+    if (dialog.hidden)
+    {
+      return;
+    }
+    dialog.hidden = true;
     if (id === 'detail-dialog')
     {
       openDetail = null;
     }
+    // The row that opened the dialog may have been redrawn meanwhile.
+    var back = lastFocus;
+    if (back && !document.body.contains(back) && back.getAttribute && back.getAttribute('data-set-id'))
+    {
+      back = lastFocusSection ? lastFocusSection.querySelector('tr[data-set-id="' +
+        CSS.escape(back.getAttribute('data-set-id')) + '"]') : null;
+    }
+    if (back && back.focus)
+    {
+      back.focus();
+    }
   }
 
-  // A generic table for an array of objects (the mails of a transfer): the
-  // columns are the given ones, then any other key found.
-  function DetailTable(items, preferred, hidden)
+  // Tab stays inside an open dialog.
+  function TrapFocus(e)
   {
-    var columns = preferred.slice();
-    items.forEach(function (item)
+    var dialog = document.querySelector('.modal:not([hidden])');
+    if (!dialog || e.key !== 'Tab')
     {
-      Object.keys(item).forEach(function (key)
-      {
-        if (columns.indexOf(key) < 0 && (hidden || []).indexOf(key) < 0)
-        {
-          columns.push(key);
-        }
-      });
+      return;
+    }
+    var focusable = Array.prototype.filter.call(dialog.querySelectorAll(
+      'button, a[href], input, select, textarea, [tabindex]:not([tabindex="-1"])'), function (n)
+    {
+      return !n.disabled && n.offsetParent !== null;
     });
-    var head = El('tr', {}, columns.map(function (c) { return El('th', { text: c }); }));
+    if (focusable.length === 0)
+    {
+      return;
+    }
+    var first = focusable[0];
+    var last = focusable[focusable.length - 1];
+    if (e.shiftKey && document.activeElement === first)
+    {
+      last.focus();
+      e.preventDefault();
+    }
+    else if (!e.shiftKey && document.activeElement === last)
+    {
+      first.focus();
+      e.preventDefault();
+    }
+  }
+
+  // A table of the mails of a transfer: each column has its label key and
+  // how to show a mail's value.
+  function DetailTable(items, columns)
+  {
+    var head = El('tr', {}, columns.map(function (c) { return El('th', { scope: 'col', text: T(c.label) }); }));
     var body = El('tbody');
     items.forEach(function (item)
     {
-      body.appendChild(El('tr', {}, columns.map(function (c)
+      body.appendChild(El('tr', { 'data-part': item.Part }, columns.map(function (c)
       {
-        var v = item[c];
-        if (c === 'State' && typeof v === 'string')
-        {
-          return Td(State(v));
-        }
-        if (c === 'Bytes')
-        {
-          return Td(FormatBytes(v));
-        }
-        if (/At$|^SentAt$|Received$/.test(c))
-        {
-          return Td(FormatDate(v));
-        }
-        if (v !== null && typeof v === 'object')
-        {
-          return Td(JSON.stringify(v));
-        }
-        return Td(v);
+        var value = c.show(item);
+        return Td(value === undefined || value === null ? '' : value, c.className);
       })));
     });
-    return El('table', { className: 'list detail' }, [El('thead', {}, [head]), body]);
+    // Focusable, so a table that scrolls inside the dialog scrolls by keyboard too.
+    return El('div', { className: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': T('detail.mails') }, [
+      El('table', { className: 'list detail' }, [El('thead', {}, [head]), body])
+    ]);
   }
 
   function Facts(pairs)
@@ -345,7 +645,7 @@
       {
         return;
       }
-      dl.appendChild(El('dt', { text: pair[0] }));
+      dl.appendChild(El('dt', { text: T(pair[0]) }));
       var dd = El('dd');
       if (pair[1] instanceof Node)
       {
@@ -367,7 +667,7 @@
     var error = dialog.querySelector('.dialog-error');
     dialog.querySelector('h2').textContent = title;
     ShowError(error, '');
-    body.textContent = 'Loading\u2026';
+    body.textContent = T('common.loading');
     var load = function ()
     {
       return Api('GET', path).then(function (detail)
@@ -377,7 +677,7 @@
         body.appendChild(render(detail));
       }, function (e)
       {
-        ShowError(error, 'Cannot load ' + title + ': ' + e.message);
+        ShowError(error, T('error.load', { what: title, message: e.message }));
       });
     };
     openDetail = load;
@@ -385,77 +685,210 @@
     load();
   }
 
+  function PartnerName(t)
+  {
+    return t.PartnerName && t.PartnerName !== t.Partner ? t.PartnerName + ' (' + t.Partner + ')' : t.Partner;
+  }
+
   function ShowOutboxDetail(setId)
   {
-    ShowDetail('Transfer ' + setId, '/outbox/' + encodeURIComponent(setId), function (t)
+    ShowDetail(T('outbox.detailTitle', { setId: setId }), '/outbox/' + encodeURIComponent(setId), function (t)
     {
       var job = t.JobId ? El('a', { href: EXPLORER + '#job?uuid=' + encodeURIComponent(t.JobId), text: t.JobId }) :
         null;
+      var inFlight = t.State === 'pending' || t.State === 'sending' ||
+        (t.State === 'sent' && t.AcknowledgementsRequested !== false);
       return El('div', { 'data-set-id': setId }, [
         Facts([
-          ['Partner', t.Partner], ['Recipient', t.Recipient], ['State', State(t.State)], ['Reason', t.Reason],
-          ['Created', FormatDate(t.Created)], ['Finished', FormatDate(t.Finished)],
-          ['Instances', t.TotalInstances], ['Mails sent', Count(t.MailsSent, t.TotalMails)],
-          ['Acknowledged', Count(t.MailsAcknowledged, t.TotalMails)], ['Size', FormatBytes(t.BytesSent)],
-          ['Study Instance UIDs', (t.StudyInstanceUIDs || []).join(', ')], ['Job', job]
+          ['col.partner', PartnerName(t)], ['outbox.col.recipient', t.Recipient], ['col.state', State(t.State)],
+          ['col.reason', t.Reason], ['outbox.col.created', Time(t.Created)], ['outbox.finished', Time(t.Finished)],
+          ['progress.title', inFlight ? OutboxProgress(t) : null],
+          ['col.instances', t.TotalInstances], ['outbox.col.sent', Count(t.MailsSent, t.TotalMails)],
+          ['outbox.col.acknowledged', t.AcknowledgementsRequested === false ? T('ack.notRequested') :
+            Count(t.MailsAcknowledged, t.TotalMails)],
+          ['col.size', FormatBytes(t.BytesSent)],
+          ['outbox.studyUids', $Array(t.StudyInstanceUIDs).join(', ')], ['filter.setId', setId],
+          ['outbox.job', job]
         ]),
-        El('h3', { text: 'Mails' }),
-        $Array(t.Mails).length > 0 ?
-          DetailTable(t.Mails, ['Part', 'State', 'Bytes', 'Fragments', 'Attempts', 'SentAt', 'DurationMs',
-                                'Acknowledgement', 'AcknowledgedAt', 'MessageId', 'Reason']) :
-          El('p', { className: 'muted', text: 'No mail recorded yet.' })
+        El('h3', { text: T('detail.mails') }),
+        $Array(t.Mails).length > 0 ? DetailTable(t.Mails, [
+          { label: 'mail.part', show: function (m) { return El('span', { title: m.MessageId ?
+            T('mail.messageId', { id: m.MessageId }) : null, text: Count(m.Part, t.TotalMails) }); } },
+          { label: 'col.state', show: function (m) { return State(m.State); } },
+          { label: 'col.size', show: function (m) { return FormatBytes(m.Bytes); } },
+          { label: 'mail.fragments', show: function (m) { return m.Fragments ? Number_(m.Fragments) : T('mail.whole'); } },
+          { label: 'mail.attempts', show: function (m) { return Number_(m.Attempts || 0); } },
+          { label: 'mail.sentAt', show: function (m) { return Time(m.SentAt); } },
+          { label: 'mail.duration', show: function (m)
+            {
+              return m.SentAt ? FormatDuration(m.DurationMs / 1000) + (m.DurationMs > 0 && m.Bytes ?
+                ' \u00b7 ' + FormatSpeed(m.Bytes / (m.DurationMs / 1000)) : '') : '';
+            } },
+          { label: 'mail.acknowledgement', className: 'ack',
+            show: function (m) { return Acknowledgement(m, t.AcknowledgementsRequested); } },
+          { label: 'mail.acknowledgedAt', show: function (m) { return Time(m.AcknowledgedAt); } },
+          { label: 'col.reason', className: 'reason', show: function (m) { return m.Reason; } }
+        ]) : El('p', { className: 'muted', text: T('detail.noMails') })
       ]);
     });
+  }
+
+  // Viewer plugins (GET /plugins) and how each opens a study.
+  var VIEWERS = {
+    'stone-webviewer': function (s) { return '../../stone-webviewer/index.html?study=' + encodeURIComponent(s.uid); },
+    'osimis-web-viewer': function (s) { return '../../osimis-viewer/app/index.html?study=' + encodeURIComponent(s.id); },
+    'web-viewer': function (s)
+    {
+      return s.series ? '../../web-viewer/app/viewer.html?series=' + encodeURIComponent(s.series) : null;
+    }
+  };
+  var viewer = null;                  // the name of the installed viewer, once known
+  var studies = {};                   // Orthanc study id -> { id, uid, series, description }
+
+  function FindViewer()
+  {
+    return Api('GET', '/../plugins').then(function (plugins)
+    {
+      viewer = Object.keys(VIEWERS).filter(function (name) { return $Array(plugins).indexOf(name) >= 0; })[0] ||
+        null;
+    }, function ()
+    {
+      viewer = null;                  // no link to a viewer, the Explorer link stays
+    });
+  }
+
+  // The links of one received study: Orthanc Explorer, and the viewer when
+  // one is installed (it needs the study's UID or a series, read once).
+  function StudyLinks(studyId)
+  {
+    var node = El('span', { className: 'study-links', 'data-study': studyId }, [
+      El('a', { href: EXPLORER + '#study?uuid=' + encodeURIComponent(studyId), className: 'open-study',
+                text: T('inbox.openExplorer'), onclick: function (e) { e.stopPropagation(); } })
+    ]);
+    if (!viewer)
+    {
+      return node;
+    }
+    var addViewer = function (study)
+    {
+      var href = VIEWERS[viewer](study);
+      if (href)
+      {
+        node.appendChild(document.createTextNode(' '));
+        node.appendChild(El('a', { href: href, className: 'open-viewer', target: '_blank', rel: 'noopener',
+          text: T('inbox.openViewer'), onclick: function (e) { e.stopPropagation(); } }));
+      }
+    };
+    if (studies[studyId])
+    {
+      addViewer(studies[studyId]);
+    }
+    else
+    {
+      Api('GET', '/../studies/' + encodeURIComponent(studyId)).then(function (s)
+      {
+        studies[studyId] = { id: studyId, uid: s.MainDicomTags && s.MainDicomTags.StudyInstanceUID,
+                             series: $Array(s.Series)[0] };
+        addViewer(studies[studyId]);
+      }, function ()
+      {
+        // Deleted from Orthanc since: the Explorer link says so when followed.
+      });
+    }
+    return node;
   }
 
   function ShowInboxDetail(setId)
   {
-    ShowDetail('Received transfer ' + setId, '/inbox/' + encodeURIComponent(setId), function (t)
+    ShowDetail(T('inbox.detailTitle', { setId: setId }), '/inbox/' + encodeURIComponent(setId), function (t)
     {
+      var links = El('div');
+      $Array(t.Studies).forEach(function (id) { links.appendChild(El('div', {}, [StudyLinks(id)])); });
       return El('div', { 'data-set-id': setId }, [
         Facts([
-          ['Partner', t.Partner], ['Sender', t.Sender],
-          ['Signed by', t.SignerFingerprint ? Fingerprint(t.SignerFingerprint) : ''],
-          ['State', State(t.State)], ['Reasons', $Array(t.Reasons).join('\n')],
-          ['First received', FormatDate(t.FirstReceived)], ['Completed', FormatDate(t.CompletedAt)],
-          ['Mails', Count(t.MailsReceived, t.MailsExpected)], ['Instances imported', t.InstancesImported],
-          ['Instances failed', t.InstancesFailed], ['Already stored', t.InstancesAlreadyStored],
-          ['Size', FormatBytes(t.Bytes)],
-          ['Transfer time', typeof t.TransferSeconds === 'number' ? t.TransferSeconds + ' s' : '']
+          ['col.partner', PartnerName(t)], ['inbox.col.sender', t.Sender],
+          ['inbox.col.signedBy', t.SignerFingerprint ? Fingerprint(t.SignerFingerprint) : ''],
+          ['col.state', State(t.State)], ['inbox.col.reasons', $Array(t.Reasons).join('\n')],
+          ['progress.title', t.State === 'receiving' ? InboxProgress(t) : null],
+          ['inbox.col.firstReceived', Time(t.FirstReceived)], ['inbox.completed', Time(t.CompletedAt)],
+          ['inbox.col.mails', Count(t.MailsReceived, t.MailsExpected)],
+          ['inbox.imported', Number_(t.InstancesImported || 0)], ['inbox.failed', Number_(t.InstancesFailed || 0)],
+          ['inbox.alreadyStored', Number_(t.InstancesAlreadyStored || 0)], ['col.size', FormatBytes(t.Bytes)],
+          ['inbox.transferTime', typeof t.TransferSeconds === 'number' ? FormatDuration(t.TransferSeconds) : ''],
+          ['filter.setId', setId], ['inbox.col.open', $Array(t.Studies).length ? links : null]
         ]),
-        El('h3', { text: 'Mails' }),
-        $Array(t.Mails).length > 0 ? DetailTable(t.Mails, ['Part', 'State', 'Reason', 'Bytes', 'ReceivedAt', 'ProcessedAt',
-                                                  'Disposition', 'Account', 'MessageId'], ['Id', 'SetId']) :
-          El('p', { className: 'muted', text: 'No mail recorded.' })
+        El('h3', { text: T('detail.mails') }),
+        $Array(t.Mails).length > 0 ? DetailTable(t.Mails, [
+          { label: 'mail.part', show: function (m) { return El('span', { title: m.MessageId ?
+            T('mail.messageId', { id: m.MessageId }) : null, text: Count(m.Part, m.Total || t.MailsExpected) }); } },
+          { label: 'col.state', show: function (m) { return State(m.State); } },
+          { label: 'col.reason', className: 'reason', show: function (m) { return m.Reason; } },
+          { label: 'col.size', show: function (m) { return FormatBytes(m.Bytes); } },
+          { label: 'mail.receivedAt', show: function (m) { return Time(m.ReceivedAt); } },
+          { label: 'mail.processedAt', show: function (m) { return Time(m.ProcessedAt); } },
+          { label: 'mail.acknowledgementSent', show: function (m)
+            {
+              return m.Disposition ? El('span', { title: m.Disposition, text: T(Modifier(m.Disposition) ?
+                'ack.sentWarning' : 'ack.sent') }) : T('ack.none');
+            } },
+          { label: 'mail.account', show: function (m) { return m.Account; } },
+          { label: 'mail.fromName', show: function (m) { return m.FromName; } }
+        ]) : El('p', { className: 'muted', text: T('detail.noMails') })
       ]);
     });
   }
 
-  function $Array(value)
-  {
-    return Array.isArray(value) ? value : [];
-  }
-
   // The certify dialog: the fingerprint in large groups, the phone check,
   // then POST .../certify.
-  function OpenCertify(fingerprint)
+  function FillFingerprint(dialog, fingerprint)
   {
     var key = keysByFingerprint[fingerprint];
-    var dialog = document.getElementById('certify-dialog');
     var large = dialog.querySelector('.fingerprint-large');
-    var ids = dialog.querySelector('.user-ids');
-    var error = dialog.querySelector('.dialog-error');
-    var confirm = dialog.querySelector('button.confirm');
-
     large.textContent = '';
     var groups = key && key.FingerprintGroups ? key.FingerprintGroups.trim().split(/\s+/) : Groups(fingerprint);
     groups.forEach(function (g)
     {
       large.appendChild(El('span', { className: 'group', text: g }));
     });
-    ids.textContent = key ? $Array(key.UserIds).map(function (u) { return u.UserId; }).join('; ') : '';
-    ShowError(error, '');
-    confirm.disabled = false;
+    dialog.querySelector('.user-ids').textContent =
+      key ? $Array(key.UserIds).map(function (u) { return u.UserId; }).join('; ') : '';
+  }
+
+  var COMPARER_KEY = 'dicom-mail-compared-by';
+
+  function RememberedComparer()
+  {
+    try
+    {
+      return window.localStorage.getItem(COMPARER_KEY) || '';
+    }
+    catch (e)
+    {
+      return '';
+    }
+  }
+
+  function Certify(fingerprint, comparedBy)
+  {
+    try
+    {
+      window.localStorage.setItem(COMPARER_KEY, comparedBy);
+    }
+    catch (e)
+    {
+      // Only a convenience.
+    }
+    return Api('POST', '/keys/' + encodeURIComponent(fingerprint) + '/certify',
+               { Exportable: false, ComparedBy: comparedBy, ComparisonMethod: 'phone' });
+  }
+
+  function OpenCertify(fingerprint)
+  {
+    var dialog = document.getElementById('certify-dialog');
+    FillFingerprint(dialog, fingerprint);
+    ShowError(dialog.querySelector('.dialog-error'), '');
+    dialog.querySelector('input[name=ComparedBy]').value = RememberedComparer();
+    dialog.querySelector('button.confirm').disabled = false;
     dialog.setAttribute('data-fingerprint', fingerprint);
     OpenModal('certify-dialog');
   }
@@ -466,17 +899,241 @@
     var fingerprint = dialog.getAttribute('data-fingerprint');
     var error = dialog.querySelector('.dialog-error');
     var confirm = dialog.querySelector('button.confirm');
+    var comparedBy = dialog.querySelector('input[name=ComparedBy]').value.trim();
+    if (!comparedBy)
+    {
+      ShowError(error, T('certify.nameNeeded'));
+      dialog.querySelector('input[name=ComparedBy]').focus();
+      return;
+    }
     confirm.disabled = true;
-    Api('POST', '/keys/' + encodeURIComponent(fingerprint) + '/certify', { Exportable: false }).then(function ()
+    Certify(fingerprint, comparedBy).then(function ()
     {
       CloseModal('certify-dialog');
-      Notice('The key ' + Groups(fingerprint).join(' ') + ' is now certified by this site.');
+      Notice(T('certify.done', { fingerprint: Groups(fingerprint).join(' ') }));
       return Refresh();
     }, function (e)
     {
-      ShowError(error, 'Certifying failed: ' + e.message);
+      ShowError(error, T('certify.failed', { message: e.message }));
       confirm.disabled = false;
     });
+  }
+
+  // ------------------------------------------------------------------ guided key exchange
+
+  // One flow for a new partner: the key (pasted or from a file), the
+  // fingerprint read aloud on the phone and confirmed with the name of who
+  // compared it, certification, then addresses and limits. Opened from a
+  // quarantined mail, it ends with Retry of that mail.
+  var wizard = null;                 // { step, fingerprint, retrySetId }
+
+  function WizardStep(step)
+  {
+    var dialog = document.getElementById('partner-dialog');
+    wizard.step = step;
+    dialog.querySelectorAll('.step').forEach(function (node)
+    {
+      node.hidden = node.getAttribute('data-step') !== step;
+    });
+    dialog.querySelectorAll('.steps li').forEach(function (li)
+    {
+      if (li.getAttribute('data-step') === step)
+      {
+        li.setAttribute('aria-current', 'step');
+      }
+      else
+      {
+        li.removeAttribute('aria-current');
+      }
+    });
+    var next = dialog.querySelector('button.next');
+    next.textContent = T(step === 'key' ? 'wizard.import' : step === 'compare' ? 'wizard.certify' :
+                         wizard.retrySetId ? 'wizard.saveAndRetry' : 'wizard.save');
+    next.disabled = false;
+    ShowError(dialog.querySelector('.dialog-error'), '');
+    var first = dialog.querySelector('.step[data-step="' + step + '"] textarea, ' +
+                                     '.step[data-step="' + step + '"] input:not([type=checkbox])');
+    if (first)
+    {
+      first.focus();
+    }
+  }
+
+  function OpenWizard(fingerprint, retrySetId)
+  {
+    var dialog = document.getElementById('partner-dialog');
+    dialog.querySelectorAll('input, textarea').forEach(function (n)
+    {
+      if (n.type === 'checkbox')
+      {
+        n.checked = n.name === 'Acknowledgements' || n.name === 'Compression';
+      }
+      else if (n.type !== 'file' || n.value)
+      {
+        n.value = n.name === 'MaxMailSize' ? '0' : '';
+      }
+    });
+    dialog.querySelector('input[name=ComparedBy]').value = RememberedComparer();
+    wizard = { step: 'key', fingerprint: null, retrySetId: retrySetId || null };
+    OpenModal('partner-dialog');
+    var key = fingerprint ? keysByFingerprint[fingerprint] : null;
+    if (key && !key.CertifiedBySite)
+    {
+      WizardCompare(fingerprint);
+    }
+    else if (key)
+    {
+      WizardPartner(fingerprint);
+    }
+    else
+    {
+      WizardStep('key');
+    }
+  }
+
+  function WizardCompare(fingerprint)
+  {
+    var dialog = document.getElementById('partner-dialog');
+    wizard.fingerprint = fingerprint;
+    FillFingerprint(dialog.querySelector('.step[data-step="compare"]'), fingerprint);
+    dialog.setAttribute('data-fingerprint', fingerprint);
+    WizardStep('compare');
+  }
+
+  // Suggests the partner's id, name and address from the key's user id
+  // ("Praxis Dr. Müller <pacs@praxis.example>").
+  function WizardPartner(fingerprint)
+  {
+    var dialog = document.getElementById('partner-dialog');
+    wizard.fingerprint = fingerprint;
+    dialog.setAttribute('data-fingerprint', fingerprint);
+    var key = keysByFingerprint[fingerprint];
+    var uid = key && $Array(key.UserIds)[0] ? String(key.UserIds[0].UserId) : '';
+    var m = /^(.*?)\s*<([^>]+)>/.exec(uid);
+    var address = m ? m[2] : (/@/.test(uid) ? uid : '');
+    var form = dialog.querySelector('.step[data-step="partner"]');
+    if (!form.querySelector('[name=Addresses]').value)
+    {
+      form.querySelector('[name=Addresses]').value = address;
+    }
+    if (!form.querySelector('[name=DisplayName]').value && m)
+    {
+      form.querySelector('[name=DisplayName]').value = m[1];
+    }
+    if (!form.querySelector('[name=Name]').value && address)
+    {
+      form.querySelector('[name=Name]').value = address.split('@')[1].split('.')[0].replace(/[^A-Za-z0-9._-]/g, '');
+    }
+    WizardStep('partner');
+  }
+
+  // The key as the server sees it now (the periodic listing may be older).
+  function LoadKey(fingerprint)
+  {
+    return Api('GET', '/keys/' + encodeURIComponent(fingerprint)).then(function (key)
+    {
+      keysByFingerprint[fingerprint] = key;
+      return key;
+    });
+  }
+
+  function WizardNext()
+  {
+    var dialog = document.getElementById('partner-dialog');
+    var error = dialog.querySelector('.dialog-error');
+    var next = dialog.querySelector('button.next');
+    var fail = function (e)
+    {
+      ShowError(error, e.message);
+      next.disabled = false;
+    };
+    ShowError(error, '');
+    if (wizard.step === 'key')
+    {
+      var text = dialog.querySelector('textarea[name=Key]').value;
+      if (text.trim().length === 0)
+      {
+        ShowError(error, T('keys.pasteFirst'));
+        return;
+      }
+      next.disabled = true;
+      Api('POST', '/keys', text, 'application/pgp-keys').then(function (r)
+      {
+        var fingerprint = $Array(r.Fingerprints)[0];
+        if (!fingerprint)
+        {
+          throw new Error(T('wizard.noKey'));
+        }
+        return LoadKey(fingerprint).then(function (key)
+        {
+          Refresh();
+          if (key.CertifiedBySite)
+          {
+            WizardPartner(fingerprint);
+          }
+          else
+          {
+            WizardCompare(fingerprint);
+          }
+        });
+      }).catch(function (e) { fail(new Error(T('keys.importFailed', { message: e.message }))); });
+    }
+    else if (wizard.step === 'compare')
+    {
+      var comparedBy = dialog.querySelector('input[name=ComparedBy]').value.trim();
+      if (!comparedBy)
+      {
+        ShowError(error, T('certify.nameNeeded'));
+        return;
+      }
+      if (!dialog.querySelector('input[name=Compared]').checked)
+      {
+        ShowError(error, T('wizard.compare.needed'));
+        return;
+      }
+      next.disabled = true;
+      Certify(wizard.fingerprint, comparedBy).then(function ()
+      {
+        return LoadKey(wizard.fingerprint);
+      }).then(function ()
+      {
+        Refresh();
+        WizardPartner(wizard.fingerprint);
+      }, function (e) { fail(new Error(T('certify.failed', { message: e.message }))); });
+    }
+    else
+    {
+      var form = dialog.querySelector('.step[data-step="partner"]');
+      var name = form.querySelector('[name=Name]').value.trim();
+      if (!/^[A-Za-z0-9._-]+$/.test(name))
+      {
+        ShowError(error, T('partners.form.nameRule'));
+        return;
+      }
+      next.disabled = true;
+      Api('PUT', '/partners/' + encodeURIComponent(name), PartnerBody(form, wizard.fingerprint)).then(function ()
+      {
+        var retry = wizard.retrySetId;
+        CloseModal('partner-dialog');
+        Notice(T('partners.saved', { name: name }));
+        return retry ? RetrySet(retry) : Refresh();
+      }, function (e) { fail(new Error(T('partners.saveFailed', { name: name, message: e.message }))); });
+    }
+  }
+
+  function ReadKeyFile(event)
+  {
+    var file = event.target.files && event.target.files[0];
+    if (!file)
+    {
+      return;
+    }
+    var reader = new FileReader();
+    reader.onload = function ()
+    {
+      document.querySelector('#partner-dialog textarea[name=Key]').value = String(reader.result);
+    };
+    reader.readAsText(file);
   }
 
   // ------------------------------------------------------------------ sections
@@ -486,12 +1143,12 @@
     document.getElementById('site').textContent =
       (status.Site && status.Site.Name ? status.Site.Name + ' ' : '') +
       (status.Site && status.Site.Address ? '<' + status.Site.Address + '>' : '') +
-      (status.Version ? ' \u00b7 plugin ' + status.Version : '');
+      (status.Version ? ' \u00b7 ' + T('status.plugin', { version: status.Version }) : '');
 
     var info = document.getElementById('site-info');
     var facts = Facts([
-      ['Site address', status.Site && status.Site.Address],
-      ['Site key', status.SiteKeyFingerprint ? Fingerprint(status.SiteKeyFingerprint) : 'none (nothing can be sent)']
+      ['status.siteAddress', status.Site && status.Site.Address],
+      ['status.siteKey', status.SiteKeyFingerprint ? Fingerprint(status.SiteKeyFingerprint) : T('status.noSiteKey')]
     ]);
     info.replaceWith(facts);
     facts.id = 'site-info';
@@ -500,125 +1157,185 @@
     {
       return El('tr', { 'data-account': a.Name }, [
         Td(a.Name), Td(a.Kind), Td(a.Url, 'mono'), Td(State(a.State)), Td(a.Message),
-        Td(FormatDate(a.LastContact)), Td(FormatDate(a.LastSuccess))
+        Td(Time(a.LastContact)), Td(Time(a.LastSuccess))
       ]);
     });
     var tbody = document.querySelector('#accounts tbody');
     Replace(tbody, rows);
     if (rows.length === 0)
     {
-      EmptyRow(tbody, 7, 'No mail account is configured.');
+      EmptyRow(tbody, 7, T('accounts.empty'));
     }
 
     var warnings = document.getElementById('warnings');
     warnings.textContent = '';
+    var warn = function (text, name)
+    {
+      warnings.appendChild(El('div', { className: 'warning', role: 'status', 'data-warning': name, text: text }));
+    };
     $Array(status.Accounts).forEach(function (a)
     {
       if (a.State === 'error')
       {
-        warnings.appendChild(El('div', { className: 'warning',
-          text: 'Mail account "' + a.Name + '" fails: ' + (a.Message || 'no message') }));
+        warn(T('warning.account', { name: a.Name, message: a.Message || T('common.noMessage') }));
       }
     });
     $Array(status.ExpiringKeys).forEach(function (fpr)
     {
-      warnings.appendChild(El('div', { className: 'warning',
-        text: 'The key ' + Groups(fpr).join(' ') + ' expires soon or has expired.' }));
+      warn(T('warning.keyExpires', { fingerprint: Groups(fpr).join(' ') }));
     });
     if (!status.SiteKeyFingerprint)
     {
-      warnings.appendChild(El('div', { className: 'warning', text: 'This site has no key: nothing can be sent.' }));
+      warn(T('status.noSiteKey'));
     }
     var acks = status.PendingAcknowledgements;
     if (acks && acks.Failing > 0)
     {
-      warnings.appendChild(El('div', { className: 'warning', 'data-warning': 'acknowledgements',
-        text: acks.Count + ' acknowledgement(s) to partners not sent yet (oldest ' + FormatDate(acks.Oldest) +
-          '), retried ' + (acks.NextAttempt ? 'at ' + FormatDate(acks.NextAttempt) : 'soon') + ': ' +
-          (acks.LastError || 'no message') }));
+      var oldest = ParseTime(acks.Oldest);
+      var next = ParseTime(acks.NextAttempt);
+      warn(T('warning.acknowledgements', { count: acks.Count,
+        oldest: oldest ? Time(acks.Oldest).textContent : '?',
+        next: next ? Time(acks.NextAttempt).textContent : T('warning.soon'),
+        message: acks.LastError || T('common.noMessage') }), 'acknowledgements');
     }
   }
 
   function RenderOutbox(transfers)
   {
-    var rows = $Array(transfers).map(function (t)
+    var rows = PageRows('outbox', transfers).map(function (t)
     {
-      var row = El('tr', { className: 'clickable', 'data-set-id': t.SetId, 'data-state': t.State,
-        title: 'Set ' + t.SetId + ': click for the mails' }, [
-        Td(FormatDate(t.Created)), Td(t.Partner), Td(t.Recipient), Td(State(t.State)),
+      var inFlight = t.State === 'pending' || t.State === 'sending';
+      var acknowledging = t.State === 'sent' && t.AcknowledgementsRequested !== false;
+      var row = El('tr', { className: 'clickable', tabindex: '0', 'data-set-id': t.SetId, 'data-state': t.State,
+        title: T('outbox.rowTitle', { setId: t.SetId }) }, [
+        Td(Time(t.Created)), Td(PartnerName(t)), Td(t.Recipient),
+        Td(El('div', {}, [State(t.State), inFlight || acknowledging ? OutboxProgress(t) : null])),
         Td(Count(t.MailsSent, t.TotalMails)),
-        Td(t.AcknowledgementsRequested === false ? 'not requested' : Count(t.MailsAcknowledged, t.TotalMails), 'acks'),
-        Td(t.TotalInstances), Td(FormatBytes(t.BytesSent)), Td(t.Reason)
+        Td(t.AcknowledgementsRequested === false ? T('ack.notRequested') : Count(t.MailsAcknowledged, t.TotalMails),
+           'acks'),
+        Td(Number_(t.TotalInstances || 0)), Td(FormatBytes(t.BytesSent)), Td(t.Reason, 'reason')
       ]);
-      row.addEventListener('click', function ()
-      {
-        ShowOutboxDetail(t.SetId);
-      });
+      row.querySelector('td.acks').setAttribute('data-count', (t.MailsAcknowledged || 0) + '/' + (t.TotalMails || 0));
+      OnActivate(row, function () { ShowOutboxDetail(t.SetId); });
       return row;
     });
     var tbody = document.querySelector('#outbox tbody');
     Replace(tbody, rows);
     if (rows.length === 0)
     {
-      EmptyRow(tbody, 9, 'Nothing was sent yet.');
+      EmptyRow(tbody, 9, T(IsFiltered('outbox') ? 'filter.noMatch' : 'outbox.empty'));
     }
   }
 
-  function Retry(setId, button)
+  // Click, Enter or Space on a row opens its detail.
+  function OnActivate(row, action)
   {
-    button.disabled = true;
-    Api('POST', '/inbox/' + encodeURIComponent(setId) + '/retry').then(function (answer)
+    row.addEventListener('click', action);
+    row.addEventListener('keydown', function (e)
     {
-      var state = answer && answer.State ? ' It is now ' + answer.State + '.' : '';
+      if ((e.key === 'Enter' || e.key === ' ') && e.target === row)
+      {
+        e.preventDefault();
+        action();
+      }
+    });
+  }
+
+  function RetrySet(setId, button)
+  {
+    if (button)
+    {
+      button.disabled = true;
+    }
+    return Api('POST', '/inbox/' + encodeURIComponent(setId) + '/retry').then(function (answer)
+    {
       var reasons = answer ? $Array(answer.Reasons) : [];
-      Notice('Transfer ' + setId + ' was processed again' +
-             (answer && typeof answer.MailsImported === 'number' ? ': ' + answer.MailsImported +
-              ' mail(s) imported.' : '.') + state + (reasons.length ? ' ' + reasons.join(' ') : ''));
+      Notice(T('retry.done', { setId: setId, count: answer && typeof answer.MailsImported === 'number' ?
+        answer.MailsImported : 0 }) + (answer && answer.State ? ' ' + T('retry.state', {
+          state: T('state.' + answer.State) }) : '') + (reasons.length ? ' ' + reasons.join(' ') : ''));
       return Refresh();
     }, function (e)
     {
-      SectionError('inbox', 'Retry of ' + setId + ' failed: ' + e.message);
-      button.disabled = false;
+      SectionError('inbox', T('retry.failed', { setId: setId, message: e.message }));
+      if (button)
+      {
+        button.disabled = false;
+      }
     });
+  }
+
+  function RetryButton(setId)
+  {
+    var retry = El('button', { type: 'button', className: 'retry', text: T('retry.button'),
+      title: T('retry.title') });
+    retry.addEventListener('click', function (e)
+    {
+      e.stopPropagation();
+      RetrySet(setId, retry);
+    });
+    return retry;
   }
 
   function RenderInbox(transfers)
   {
-    var rows = $Array(transfers).map(function (t)
+    var rows = PageRows('inbox', transfers).map(function (t)
     {
-      var actions = El('td');
+      var actions = El('td', { className: 'open' });
+      $Array(t.Studies).forEach(function (id) { actions.appendChild(El('div', {}, [StudyLinks(id)])); });
       if (t.State === 'quarantined')
       {
-        var retry = El('button', { type: 'button', className: 'retry', text: 'Retry',
-          title: 'Process the quarantined mail again (after certifying the key of the sender)' });
-        retry.addEventListener('click', function (e)
-        {
-          e.stopPropagation();
-          Retry(t.SetId, retry);
-        });
-        actions.appendChild(retry);
+        actions.appendChild(RetryButton(t.SetId));
       }
-      var row = El('tr', { className: 'clickable', 'data-set-id': t.SetId, 'data-state': t.State,
-        title: 'Set ' + t.SetId + ': click for the mails' }, [
-        Td(FormatDate(t.FirstReceived)), Td(t.Partner), Td(t.Sender),
-        Td(t.SignerFingerprint ? Fingerprint(t.SignerFingerprint) : ''), Td(State(t.State)),
+      var row = El('tr', { className: 'clickable', tabindex: '0', 'data-set-id': t.SetId, 'data-state': t.State,
+        title: T('inbox.rowTitle', { setId: t.SetId }) }, [
+        Td(Time(t.FirstReceived)), Td(PartnerName(t) || T('inbox.unknownPartner')), Td(t.Sender),
+        Td(t.SignerFingerprint ? Fingerprint(t.SignerFingerprint) : ''),
+        Td(El('div', {}, [State(t.State), t.State === 'receiving' ? InboxProgress(t) : null])),
         Td(Count(t.MailsReceived, t.MailsExpected)),
-        Td((t.InstancesImported || 0) + ' imported' +
-           (t.InstancesAlreadyStored ? ', ' + t.InstancesAlreadyStored + ' already stored' : '') +
-           (t.InstancesFailed ? ', ' + t.InstancesFailed + ' failed' : '')),
+        Td(T('inbox.instances', { imported: t.InstancesImported || 0 }) +
+           (t.InstancesAlreadyStored ? ', ' + T('inbox.instancesStored', { n: t.InstancesAlreadyStored }) : '') +
+           (t.InstancesFailed ? ', ' + T('inbox.instancesFailed', { n: t.InstancesFailed }) : '')),
         Td(FormatBytes(t.Bytes)), Td($Array(t.Reasons).join('\n'), 'reasons'), actions
       ]);
-      row.addEventListener('click', function ()
-      {
-        ShowInboxDetail(t.SetId);
-      });
+      OnActivate(row, function () { ShowInboxDetail(t.SetId); });
       return row;
     });
     var tbody = document.querySelector('#inbox tbody');
     Replace(tbody, rows);
     if (rows.length === 0)
     {
-      EmptyRow(tbody, 10, 'Nothing was received yet.');
+      EmptyRow(tbody, 10, T(IsFiltered('inbox') ? 'filter.noMatch' : 'inbox.empty'));
+    }
+  }
+
+  // A quarantined mail names the signer's key in its reason when it knows it.
+  function FingerprintIn(text)
+  {
+    var m = /\b([0-9A-F]{40})\b/i.exec(String(text || ''));
+    return m ? m[1].toUpperCase() : null;
+  }
+
+  function RenderQuarantine(mails)
+  {
+    var rows = $Array(mails).map(function (m)
+    {
+      var setId = m.SetId || m.ClaimedSetId;
+      var actions = El('td');
+      if (setId)
+      {
+        actions.appendChild(El('button', { type: 'button', className: 'primary check-key', text: T('quarantine.checkKey'),
+          onclick: function () { OpenWizard(FingerprintIn(m.Reason), setId); } }));
+        actions.appendChild(RetryButton(setId));
+      }
+      return El('tr', { 'data-set-id': setId || '', 'data-mail': m.Id }, [
+        Td(Time(m.ReceivedAt)), Td(m.FromName || ''), Td(setId, 'mono'), Td(m.Reason, 'reason'), actions
+      ]);
+    });
+    var tbody = document.querySelector('#quarantine tbody');
+    Replace(tbody, rows);
+    if (rows.length === 0)
+    {
+      EmptyRow(tbody, 5, T('quarantine.empty'));
     }
   }
 
@@ -626,6 +1343,7 @@
   {
     var form = document.getElementById('partner-form');
     form.elements.Name.value = p.Name;
+    form.elements.DisplayName.value = p.DisplayName && p.DisplayName !== p.Name ? p.DisplayName : '';
     form.elements.Addresses.value = $Array(p.Addresses).join(', ');
     form.elements.Fingerprint.value = p.Fingerprint || '';
     form.elements.MaxMailSize.value = p.MaxMailSize || 0;
@@ -637,24 +1355,25 @@
 
   function DeletePartner(name, button)
   {
-    if (!window.confirm('Delete the partner "' + name + '"? Transfers already recorded stay listed.'))
+    if (!window.confirm(T('partners.confirmDelete', { name: name })))
     {
       return;
     }
     button.disabled = true;
     Api('DELETE', '/partners/' + encodeURIComponent(name)).then(function ()
     {
-      Notice('Partner ' + name + ' deleted.');
+      Notice(T('partners.deleted', { name: name }));
       return Refresh();
     }, function (e)
     {
-      SectionError('partners', 'Deleting ' + name + ' failed: ' + e.message);
+      SectionError('partners', T('partners.deleteFailed', { name: name, message: e.message }));
       button.disabled = false;
     });
   }
 
   function RenderPartners(partners)
   {
+    FillPartnerFilters(partners);
     var rows = $Array(partners).map(function (p)
     {
       var usable = p.KeyState && p.KeyState.Usable;
@@ -664,46 +1383,49 @@
       var actions = El('td');
       if (p.ReadOnly)
       {
-        actions.appendChild(El('span', { className: 'muted', text: 'from the configuration' }));
+        actions.appendChild(El('span', { className: 'muted', text: T('partners.readOnly') }));
       }
       else
       {
-        actions.appendChild(El('button', { type: 'button', text: 'Edit', onclick: function () { EditPartner(p); } }));
-        var del = El('button', { type: 'button', className: 'danger', text: 'Delete' });
+        actions.appendChild(El('button', { type: 'button', text: T('partners.editButton'),
+          'aria-label': T('partners.editLabel', { name: p.Name }), onclick: function () { EditPartner(p); } }));
+        var del = El('button', { type: 'button', className: 'danger', text: T('common.delete'),
+          'aria-label': T('partners.deleteLabel', { name: p.Name }) });
         del.addEventListener('click', function () { DeletePartner(p.Name, del); });
         actions.appendChild(del);
       }
       return El('tr', { 'data-partner': p.Name }, [
-        Td(p.Name), Td($Array(p.Addresses).join(', ')), Td(p.Fingerprint ? Fingerprint(p.Fingerprint) : 'none'),
+        Td(p.DisplayName && p.DisplayName !== p.Name ? p.DisplayName + ' (' + p.Name + ')' : p.Name),
+        Td($Array(p.Addresses).join(', ')), Td(p.Fingerprint ? Fingerprint(p.Fingerprint) : T('common.none')),
         Td(key),
-        Td(p.MaxMailSize ? FormatBytes(p.MaxMailSize) :
-           'site default' + (p.EffectiveMaxMailSize ? ' (' + FormatBytes(p.EffectiveMaxMailSize) + ')' : '')),
-        Td(p.Acknowledgements ? 'yes' : 'no'), Td(p.Compression ? 'yes' : 'no'), actions
+        Td(p.MaxMailSize ? FormatBytes(p.MaxMailSize) : T('partners.siteDefault') +
+           (p.EffectiveMaxMailSize ? ' (' + FormatBytes(p.EffectiveMaxMailSize) + ')' : '')),
+        Td(T(p.Acknowledgements ? 'common.yes' : 'common.no')), Td(T(p.Compression ? 'common.yes' : 'common.no')),
+        actions
       ]);
     });
     var tbody = document.querySelector('#partners tbody');
     Replace(tbody, rows);
     if (rows.length === 0)
     {
-      EmptyRow(tbody, 8, 'No partner yet: add one below.');
+      EmptyRow(tbody, 8, T('partners.empty'));
     }
   }
 
   function DeleteKey(key, button)
   {
-    if (!window.confirm('Delete the key ' + (key.FingerprintGroups || key.Fingerprint) +
-                        ' from the keyring? Partners using it can no longer receive or send.'))
+    if (!window.confirm(T('keys.confirmDelete', { fingerprint: key.FingerprintGroups || key.Fingerprint })))
     {
       return;
     }
     button.disabled = true;
     Api('DELETE', '/keys/' + encodeURIComponent(key.Fingerprint)).then(function ()
     {
-      Notice('Key deleted.');
+      Notice(T('keys.deleted'));
       return Refresh();
     }, function (e)
     {
-      SectionError('keys', 'Deleting the key failed: ' + e.message);
+      SectionError('keys', T('keys.deleteFailed', { message: e.message }));
       button.disabled = false;
     });
   }
@@ -713,42 +1435,48 @@
     var badges = [];
     if (k.IsSiteKey)
     {
-      badges.push(['site key', 'good']);
+      badges.push(['keys.status.site', 'good']);
     }
     if (k.CertifiedBySite && !k.IsSiteKey)
     {
-      badges.push(['certified', 'good']);
+      badges.push(['keys.status.certified', 'good']);
     }
     if (!k.CertifiedBySite && !k.IsSiteKey)
     {
-      badges.push(['not certified', 'warn']);
+      badges.push(['keys.status.notCertified', 'warn']);
     }
     if (k.Revoked)
     {
-      badges.push(['revoked', 'bad']);
+      badges.push(['keys.status.revoked', 'bad']);
     }
     if (k.Expired)
     {
-      badges.push(['expired', 'bad']);
+      badges.push(['keys.status.expired', 'bad']);
     }
     else if (k.ExpiresSoon)
     {
-      badges.push(['expires soon', 'warn']);
+      badges.push(['keys.status.expiresSoon', 'warn']);
     }
     if (!k.CanEncrypt)
     {
-      badges.push(['cannot encrypt', 'bad']);
+      badges.push(['keys.status.cannotEncrypt', 'bad']);
     }
     if (k.HasSecret)
     {
-      badges.push(['secret key', '']);
+      badges.push(['keys.status.secret', '']);
     }
     var node = El('span');
     badges.forEach(function (b)
     {
-      node.appendChild(El('span', { className: 'state ' + b[1], text: b[0] }));
+      node.appendChild(El('span', { className: 'state ' + b[1], text: T(b[0]) }));
       node.appendChild(document.createTextNode(' '));
     });
+    if (k.Comparison && k.Comparison.By)
+    {
+      var at = ParseTime(k.Comparison.At);
+      node.appendChild(El('div', { className: 'comparison muted', text: T('keys.compared', { who: k.Comparison.By,
+        when: at ? Time(k.Comparison.At).textContent : '' }) }));
+    }
     return node;
   }
 
@@ -761,12 +1489,13 @@
       var actions = El('td');
       if (!k.IsSiteKey && !k.CertifiedBySite && !k.Revoked && !k.Expired)
       {
-        actions.appendChild(El('button', { type: 'button', className: 'primary certify', text: 'Certify\u2026',
+        actions.appendChild(El('button', { type: 'button', className: 'primary certify', text: T('keys.certify'),
           onclick: function () { OpenCertify(k.Fingerprint); } }));
       }
       if (!k.IsSiteKey)
       {
-        var del = El('button', { type: 'button', className: 'danger', text: 'Delete' });
+        var del = El('button', { type: 'button', className: 'danger', text: T('common.delete'),
+          'aria-label': T('keys.deleteLabel', { fingerprint: k.FingerprintGroups || k.Fingerprint }) });
         del.addEventListener('click', function () { DeleteKey(k, del); });
         actions.appendChild(del);
       }
@@ -777,26 +1506,167 @@
       });
       return El('tr', { 'data-fingerprint': k.Fingerprint, 'data-certified': k.CertifiedBySite ? 'true' : 'false' }, [
         Td(Fingerprint(k.Fingerprint, k.FingerprintGroups)), Td(ids), Td($Array(k.Algorithms).join(', ')),
-        Td(FormatDate(k.Created)), Td(k.Expires ? FormatDate(k.Expires) : 'never'), Td(KeyStatus(k)), actions
+        Td(Time(k.Created)), Td(k.Expires ? Time(k.Expires) : T('keys.never')), Td(KeyStatus(k)), actions
       ]);
     });
     var tbody = document.querySelector('#keys tbody');
     Replace(tbody, rows);
     if (rows.length === 0)
     {
-      EmptyRow(tbody, 7, 'The keyring is empty.');
+      EmptyRow(tbody, 7, T('keys.empty'));
     }
+  }
+
+  // ------------------------------------------------------------------ filters and pages
+
+  var pages = { outbox: 0, inbox: 0 };
+
+  function FilterForm(section)
+  {
+    return document.querySelector('form.filters[data-section="' + section + '"]');
+  }
+
+  function IsFiltered(section)
+  {
+    var form = FilterForm(section);
+    return ['partner', 'state', 'from', 'to', 'setid'].some(function (n) { return form.elements[n].value; });
+  }
+
+  // A local day of a date input as the UTC instant of its first or last second.
+  function DayBoundary(value, end)
+  {
+    var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+    if (!m)
+    {
+      return '';
+    }
+    return IsoUtc(end ? new Date(+m[1], m[2] - 1, +m[3], 23, 59, 59) : new Date(+m[1], m[2] - 1, +m[3], 0, 0, 0));
+  }
+
+  // The REST path of a page of a section: the filters and the page go to the
+  // server, which answers one more than a page to tell whether a next exists.
+  function ListPath(section)
+  {
+    var form = FilterForm(section);
+    var query = ['limit=' + (PAGE_SIZE + 1), 'since=' + pages[section] * PAGE_SIZE];
+    var add = function (name, value)
+    {
+      if (value)
+      {
+        query.push(name + '=' + encodeURIComponent(value));
+      }
+    };
+    add('partner', form.elements.partner.value);
+    add('state', form.elements.state.value);
+    add('from', DayBoundary(form.elements.from.value, false));
+    add('to', DayBoundary(form.elements.to.value, true));
+    add('setid', form.elements.setid.value.trim());
+    return '/' + section + '?' + query.join('&');
+  }
+
+  // The rows of the page, and the pager set from the one extra row.
+  function PageRows(section, transfers)
+  {
+    var list = $Array(transfers);
+    var pager = document.querySelector('nav.pager[data-section="' + section + '"]');
+    pager.querySelector('.previous').disabled = pages[section] === 0;
+    pager.querySelector('.next').disabled = list.length <= PAGE_SIZE;
+    pager.querySelector('.page-number').textContent = T('pager.page', { n: pages[section] + 1 });
+    pager.hidden = pages[section] === 0 && list.length <= PAGE_SIZE;
+    return list.slice(0, PAGE_SIZE);
+  }
+
+  function FillPartnerFilters(partners)
+  {
+    document.querySelectorAll('form.filters select[name=partner]').forEach(function (select)
+    {
+      var chosen = select.value;
+      Array.prototype.slice.call(select.options, 1).forEach(function (o) { select.removeChild(o); });
+      $Array(partners).forEach(function (p)
+      {
+        select.appendChild(El('option', { value: p.Name, text: p.DisplayName && p.DisplayName !== p.Name ?
+          p.DisplayName + ' (' + p.Name + ')' : p.Name }));
+      });
+      if (chosen && !$Array(partners).some(function (p) { return p.Name === chosen; }))
+      {
+        select.appendChild(El('option', { value: chosen, text: chosen }));    // a partner since deleted
+      }
+      select.value = chosen;
+    });
+  }
+
+  function SetUpFilters(section)
+  {
+    var form = FilterForm(section);
+    var timer = null;
+    var apply = function ()
+    {
+      pages[section] = 0;
+      RefreshSection(section);
+    };
+    form.addEventListener('change', apply);
+    form.addEventListener('submit', function (e)
+    {
+      e.preventDefault();
+      apply();
+    });
+    form.elements.setid.addEventListener('input', function ()
+    {
+      clearTimeout(timer);
+      timer = setTimeout(apply, 400);
+    });
+    form.addEventListener('reset', function ()
+    {
+      setTimeout(apply, 0);
+    });
+    var pager = document.querySelector('nav.pager[data-section="' + section + '"]');
+    pager.querySelector('.previous').addEventListener('click', function ()
+    {
+      pages[section] = Math.max(0, pages[section] - 1);
+      RefreshSection(section);
+    });
+    pager.querySelector('.next').addEventListener('click', function ()
+    {
+      pages[section]++;
+      RefreshSection(section);
+    });
   }
 
   // ------------------------------------------------------------------ refresh
 
   var SECTIONS = [
-    { id: 'accounts', path: '/status', render: RenderStatus, what: 'the status' },
-    { id: 'outbox', path: '/outbox', render: RenderOutbox, what: 'the outbox' },
-    { id: 'inbox', path: '/inbox', render: RenderInbox, what: 'the inbox' },
-    { id: 'partners', path: '/partners', render: RenderPartners, what: 'the partners' },
-    { id: 'keys', path: '/keys', render: RenderKeys, what: 'the keys' }
+    { id: 'accounts', path: function () { return '/status'; }, render: RenderStatus, what: 'status.what' },
+    { id: 'outbox', path: function () { return ListPath('outbox'); }, render: RenderOutbox, what: 'outbox.what' },
+    { id: 'inbox', path: function () { return ListPath('inbox'); }, render: RenderInbox, what: 'inbox.what' },
+    { id: 'inbox', path: function () { return '/quarantine'; }, render: RenderQuarantine, what: 'quarantine.what' },
+    { id: 'partners', path: function () { return '/partners'; }, render: RenderPartners, what: 'partners.what' },
+    { id: 'keys', path: function () { return '/keys'; }, render: RenderKeys, what: 'keys.what' }
   ];
+
+  function LoadSection(s)
+  {
+    return Api('GET', s.path()).then(function (data)
+    {
+      SectionError(s.id, '');
+      try
+      {
+        s.render(data);
+      }
+      catch (e)
+      {
+        SectionError(s.id, T('error.show', { what: T(s.what), message: e.message }));
+      }
+    }, function (e)
+    {
+      SectionError(s.id, T('error.load', { what: T(s.what), message: e.message }));
+    });
+  }
+
+  function RefreshSection(id)
+  {
+    return Promise.all(SECTIONS.filter(function (s) { return s.id === id && s.render !== RenderQuarantine; })
+      .map(LoadSection));
+  }
 
   // Each section loads and fails on its own: one broken route does not hide
   // the others.
@@ -807,24 +1677,7 @@
       return Promise.resolve();
     }
     refreshing = true;
-    var loads = SECTIONS.map(function (s)
-    {
-      return Api('GET', s.path).then(function (data)
-      {
-        SectionError(s.id, '');
-        try
-        {
-          s.render(data);
-        }
-        catch (e)
-        {
-          SectionError(s.id, 'Cannot show ' + s.what + ': ' + e.message);
-        }
-      }, function (e)
-      {
-        SectionError(s.id, 'Cannot load ' + s.what + ': ' + e.message);
-      });
-    });
+    var loads = SECTIONS.map(LoadSection);
     if (openDetail)
     {
       loads.push(openDetail());
@@ -832,7 +1685,9 @@
     return Promise.all(loads).then(function ()
     {
       refreshing = false;
-      document.getElementById('refreshed').textContent = 'Updated ' + new Date().toLocaleTimeString();
+      document.getElementById('refreshed').textContent = T('top.updated', {
+        time: new Intl.DateTimeFormat(language, { hour: '2-digit', minute: '2-digit', second: '2-digit' })
+          .format(new Date()) });
       document.body.setAttribute('data-refreshed', String(Date.now()));
     });
   }
@@ -851,16 +1706,15 @@
       {
         if (m && typeof m.Error === 'string')
         {
-          failed.push('Mailbox "' + m.Account + '" failed: ' + m.Error);
+          failed.push(T('fetch.failedMailbox', { name: m.Account, message: m.Error }));
         }
         else if (m && typeof m === 'object')
         {
-          done.push('Mailbox "' + m.Account + '": ' + (m.Fetched || 0) + ' mail(s) fetched, ' +
-                    (m.Imported || 0) + ' imported, ' + (m.Acknowledgements || 0) + ' acknowledgement(s), ' +
-                    (m.Quarantined || 0) + ' quarantined, ' + (m.Rejected || 0) + ' rejected.');
+          done.push(T('fetch.mailbox', { name: m.Account, fetched: m.Fetched || 0, imported: m.Imported || 0,
+            acknowledgements: m.Acknowledgements || 0, quarantined: m.Quarantined || 0, rejected: m.Rejected || 0 }));
         }
       });
-      Notice(done.length > 0 ? done.join(' ') : 'The mailboxes were polled.');
+      Notice(done.length > 0 ? done.join(' ') : T('fetch.done'));
       if (failed.length > 0)
       {
         GlobalError(failed.join('\n'));
@@ -868,11 +1722,25 @@
       return Refresh();
     }, function (e)
     {
-      GlobalError('Fetching mail failed: ' + e.message);
+      GlobalError(T('fetch.failed', { message: e.message }));
     }).then(function ()
     {
       button.disabled = false;
     });
+  }
+
+  function PartnerBody(form, fingerprint)
+  {
+    var value = function (name) { return form.querySelector('[name=' + name + ']'); };
+    return {
+      DisplayName: value('DisplayName').value.trim() || null,
+      Addresses: value('Addresses').value.split(/[,;\s]+/).filter(function (a) { return a.length > 0; }),
+      Fingerprint: (fingerprint || (value('Fingerprint') ? value('Fingerprint').value : ''))
+        .replace(/\s+/g, '').toUpperCase() || null,
+      MaxMailSize: parseInt(value('MaxMailSize').value || '0', 10),
+      Acknowledgements: value('Acknowledgements').checked,
+      Compression: value('Compression').checked
+    };
   }
 
   function SavePartner(event)
@@ -881,22 +1749,15 @@
     var form = event.target;
     var error = form.querySelector('.form-error');
     var name = form.elements.Name.value.trim();
-    var body = {
-      Addresses: form.elements.Addresses.value.split(/[,;\s]+/).filter(function (a) { return a.length > 0; }),
-      Fingerprint: form.elements.Fingerprint.value.replace(/\s+/g, '').toUpperCase() || null,
-      MaxMailSize: parseInt(form.elements.MaxMailSize.value || '0', 10),
-      Acknowledgements: form.elements.Acknowledgements.checked,
-      Compression: form.elements.Compression.checked
-    };
     ShowError(error, '');
-    Api('PUT', '/partners/' + encodeURIComponent(name), body).then(function ()
+    Api('PUT', '/partners/' + encodeURIComponent(name), PartnerBody(form)).then(function ()
     {
-      Notice('Partner ' + name + ' saved.');
+      Notice(T('partners.saved', { name: name }));
       form.reset();
       return Refresh();
     }, function (e)
     {
-      ShowError(error, 'Saving partner ' + name + ' failed: ' + e.message);
+      ShowError(error, T('partners.saveFailed', { name: name, message: e.message }));
     });
   }
 
@@ -909,56 +1770,80 @@
     ShowError(error, '');
     if (text.trim().length === 0)
     {
-      ShowError(error, 'Paste an ASCII-armored public key first.');
+      ShowError(error, T('keys.pasteFirst'));
       return;
     }
     Api('POST', '/keys', text, 'application/pgp-keys').then(function (r)
     {
-      Notice('Keys considered: ' + r.Considered + ', imported: ' + r.Imported + ', unchanged: ' + r.Unchanged +
-             ($Array(r.Fingerprints).length ? ' (' + r.Fingerprints.map(function (f)
-             {
-               return Groups(f).join(' ');
-             }).join('; ') + ')' : '') + '. Compare the fingerprint by phone, then certify it.');
+      Notice(T('keys.imported', { considered: r.Considered, imported: r.Imported, unchanged: r.Unchanged,
+        fingerprints: $Array(r.Fingerprints).map(function (f) { return Groups(f).join(' '); }).join('; ') }));
       form.reset();
       return Refresh();
     }, function (e)
     {
-      ShowError(error, 'Import failed: ' + e.message);
+      ShowError(error, T('keys.importFailed', { message: e.message }));
     });
   }
 
   function Start()
   {
+    TranslatePage();
+    document.getElementById('language').addEventListener('change', function (e)
+    {
+      SwitchLanguage(e.target.value);
+    });
     document.getElementById('fetch-now').addEventListener('click', FetchNow);
     document.getElementById('partner-form').addEventListener('submit', SavePartner);
     document.getElementById('key-form').addEventListener('submit', ImportKey);
-    document.querySelector('#certify-dialog button.cancel').addEventListener('click', function ()
+    document.getElementById('add-partner').addEventListener('click', function () { OpenWizard(null, null); });
+    document.querySelector('#partner-dialog button.next').addEventListener('click', WizardNext);
+    document.querySelector('#partner-dialog input[name=KeyFile]').addEventListener('change', ReadKeyFile);
+    ['certify-dialog', 'detail-dialog', 'partner-dialog'].forEach(function (id)
     {
-      CloseModal('certify-dialog');
+      document.querySelector('#' + id + ' button.cancel').addEventListener('click', function ()
+      {
+        CloseModal(id);
+      });
     });
     document.querySelector('#certify-dialog button.confirm').addEventListener('click', ConfirmCertify);
-    document.querySelector('#detail-dialog button.cancel').addEventListener('click', function ()
+    // A complaint about a missing entry goes once the entry is made.
+    ['certify-dialog', 'partner-dialog'].forEach(function (id)
     {
-      CloseModal('detail-dialog');
+      var dialog = document.getElementById(id);
+      dialog.addEventListener('input', function () { ShowError(dialog.querySelector('.dialog-error'), ''); });
+      dialog.addEventListener('change', function () { ShowError(dialog.querySelector('.dialog-error'), ''); });
     });
     document.addEventListener('keydown', function (e)
     {
       if (e.key === 'Escape')
       {
-        CloseModal('certify-dialog');
-        CloseModal('detail-dialog');
+        ['certify-dialog', 'detail-dialog', 'partner-dialog'].forEach(CloseModal);
       }
+      TrapFocus(e);
     });
-    Refresh();
+    SetUpFilters('outbox');
+    SetUpFilters('inbox');
+    FindViewer().then(Refresh);
     setInterval(Refresh, REFRESH_MS);
+  }
+
+  function Boot()
+  {
+    LoadTexts(InitialLanguage()).catch(function ()
+    {
+      return LoadTexts('en');
+    }).then(Start, function (e)
+    {
+      GlobalError('The texts of the page cannot be loaded: ' + e.message);
+    });
   }
 
   if (document.readyState === 'loading')
   {
-    document.addEventListener('DOMContentLoaded', Start);
+    document.addEventListener('DOMContentLoaded', Boot);
   }
   else
   {
-    Start();
+    Boot();
   }
 }());

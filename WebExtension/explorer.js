@@ -7,7 +7,9 @@
 //   a partner picker, POSTs ../dicom-mail/send and goes to the job page;
 // - job page: live progress of DICOM-Mail jobs (the stock page does not poll);
 // - home page (#lookup): a link to the DICOM-Mail page, with warnings.
-// Every REST error is shown with the Message of the answer.
+// Every REST error is shown with the Message of the answer. Texts come from
+// the DICOM-Mail page's i18n-<language>.json, in the language chosen there
+// (same origin, so the same localStorage) or else the browser's.
 
 (function ($)
 {
@@ -16,11 +18,95 @@
   var API = '../dicom-mail';
   var APP_PAGE = '../dicom-mail/app/app.html';
   var LEVELS = {
-    patient: { label: 'patient', store: '#patient-store' },
-    study: { label: 'study', store: '#study-store' },
-    series: { label: 'series', store: '#series-store' }
+    patient: { store: '#patient-store' },
+    study: { store: '#study-store' },
+    series: { store: '#series-store' }
   };
   var JOB_POLL_MS = 1500;
+  var LANGUAGES = ['de', 'en'];
+
+  // ----------------------------------------------------------------- texts
+
+  var language = 'en';
+  var texts = {};
+
+  function ChooseLanguage()
+  {
+    var saved = null;
+    try
+    {
+      saved = window.localStorage.getItem('dicom-mail-language');
+    }
+    catch (e)
+    {
+      saved = null;
+    }
+    if ($.inArray(saved, LANGUAGES) >= 0)
+    {
+      return saved;
+    }
+    var wanted = navigator.languages && navigator.languages.length ? navigator.languages : [navigator.language];
+    for (var i = 0; i < wanted.length; i++)
+    {
+      var code = String(wanted[i] || '').toLowerCase().split('-')[0];
+      if ($.inArray(code, LANGUAGES) >= 0)
+      {
+        return code;
+      }
+    }
+    return 'en';
+  }
+
+  // Resolved once the texts are there (English if the chosen ones fail).
+  var textsReady = (function ()
+  {
+    var done = $.Deferred();
+    var load = function (code, fallback)
+    {
+      $.ajax({ url: APP_PAGE.replace('app.html', 'i18n-' + code + '.json'), dataType: 'json', cache: false })
+        .done(function (json)
+        {
+          language = code;
+          texts = json;
+          done.resolve();
+        }).fail(function ()
+        {
+          if (fallback)
+          {
+            load('en', false);
+          }
+          else
+          {
+            done.resolve();     // keys stand in for the texts
+          }
+        });
+    };
+    load(ChooseLanguage(), true);
+    return done.promise();
+  }());
+
+  // Entries made before the texts arrived get them now; jQuery Mobile keeps a
+  // button's label in .ui-btn-text, a list entry's in the link itself.
+  function Relabel(anchor, key)
+  {
+    var label = $('.ui-btn-text', anchor);
+    (label.length > 0 ? label : $(anchor)).text(T(key));
+  }
+
+  textsReady.done(function ()
+  {
+    $('a.dicom-mail-send').each(function () { Relabel(this, 'explorer.send'); });
+    $('#dicom-mail-home-link').each(function () { Relabel(this, 'explorer.homeLink'); });
+  });
+
+  function T(key, params)
+  {
+    var text = Object.prototype.hasOwnProperty.call(texts, key) ? texts[key] : key;
+    return text.replace(/\{(\w+)\}/g, function (whole, name)
+    {
+      return params && params[name] !== undefined && params[name] !== null ? String(params[name]) : whole;
+    });
+  }
 
   // ----------------------------------------------------------------- helpers
 
@@ -49,7 +135,7 @@
     {
       if (xhr.status === 0)
       {
-        message = 'no answer from Orthanc (is it running? is the network up?)';
+        message = T('explorer.noAnswer');
       }
       else
       {
@@ -82,14 +168,15 @@
     {
       return '';
     }
-    var units = ['bytes', 'kB', 'MB', 'GB', 'TB'];
-    var i = 0;
+    var units = ['kB', 'MB', 'GB', 'TB'];
+    var i = -1;
     while (n >= 1000 && i < units.length - 1)
     {
       n /= 1000;
       i++;
     }
-    return (i === 0 ? String(n) : n.toFixed(1)) + ' ' + units[i];
+    var number = new Intl.NumberFormat(language, { maximumFractionDigits: i < 0 ? 0 : 1 }).format(n);
+    return i < 0 ? T('unit.bytes', { n: number }) : number + '\u00a0' + units[i];
   }
 
   function GroupFingerprint(fpr)
@@ -169,7 +256,7 @@
       return false;
     }
     var anchor = $('<a>').attr('href', '#').attr('id', id).addClass('dicom-mail-send')
-      .attr('data-level', level).text('Send via DICOM-Mail');
+      .attr('data-level', level).text(T('explorer.send'));
     var item = $('<li>').attr('data-icon', 'forward').append(anchor);
     var store = $(LEVELS[level].store, page).closest('li');
     if (store.length > 0)
@@ -217,10 +304,13 @@
     var uuid = CurrentUuid();
     if (!uuid)
     {
-      window.alert('DICOM-Mail: cannot tell which ' + level + ' this page shows.');
+      window.alert(T('explorer.noUuid'));
       return;
     }
-    OpenPicker(level, uuid);
+    textsReady.done(function ()
+    {
+      OpenPicker(level, uuid);
+    });
   });
 
   // ----------------------------------------------------------------- picker
@@ -239,22 +329,23 @@
   function PartnerEntry(partner)
   {
     var usable = !!(partner.KeyState && partner.KeyState.Usable);
-    var reason = (partner.KeyState && partner.KeyState.Reason) || 'the key of this partner cannot be used';
+    var reason = (partner.KeyState && partner.KeyState.Reason) || T('explorer.keyUnusable');
     var addresses = $.isArray(partner.Addresses) ? partner.Addresses.join(', ') : '';
 
     var radio = $('<input>').attr('type', 'radio').attr('name', 'dicom-mail-partner')
       .attr('value', partner.Name).prop('disabled', !usable);
     var text = $('<div>')
-      .append($('<div>').addClass('dm-name').text(partner.Name))
+      .append($('<div>').addClass('dm-name').text(partner.DisplayName && partner.DisplayName !== partner.Name ?
+        partner.DisplayName + ' (' + partner.Name + ')' : partner.Name))
       .append($('<div>').addClass('dm-addr').text(addresses));
     if (usable)
     {
       text.append($('<div>').addClass('dm-key-ok').text(
-        'Key usable' + (partner.Fingerprint ? ': ' + GroupFingerprint(partner.Fingerprint) : '')));
+        T('explorer.keyUsable') + (partner.Fingerprint ? ': ' + GroupFingerprint(partner.Fingerprint) : '')));
     }
     else
     {
-      text.append($('<div>').addClass('dm-key-bad').addClass('dm-reason').text('Cannot send: ' + reason));
+      text.append($('<div>').addClass('dm-key-bad').addClass('dm-reason').text(T('explorer.cannotSend', { reason: reason })));
     }
     var item = $('<li>').addClass('dm-partner').attr('data-partner', partner.Name)
       .attr('data-usable', usable ? 'true' : 'false')
@@ -272,15 +363,14 @@
     ClosePicker();
 
     var confirm = $('<button>').attr('type', 'button').addClass('dm-primary dm-confirm')
-      .prop('disabled', true).text('Send');
-    var cancel = $('<button>').attr('type', 'button').addClass('dm-cancel').text('Cancel');
+      .prop('disabled', true).text(T('explorer.sendButton'));
+    var cancel = $('<button>').attr('type', 'button').addClass('dm-cancel').text(T('explorer.cancel'));
     var list = $('<ul>').addClass('dm-partners');
-    var info = $('<div>').addClass('dm-info').text('Loading partners\u2026');
+    var info = $('<div>').addClass('dm-info').text(T('explorer.loadingPartners'));
     var box = $('<div>').addClass('dm-box').attr('role', 'dialog').attr('aria-modal', 'true')
       .attr('aria-labelledby', 'dicom-mail-picker-title')
-      .append($('<h2>').attr('id', 'dicom-mail-picker-title').text('Send via DICOM-Mail'))
-      .append($('<p>').addClass('dm-sub').text(
-        'Send this ' + LEVELS[level].label + ' as encrypted, signed e-mail to:'))
+      .append($('<h2>').attr('id', 'dicom-mail-picker-title').text(T('explorer.send')))
+      .append($('<p>').addClass('dm-sub').text(T('explorer.pickerSub.' + level)))
       .append($('<p>').addClass('dm-info dm-studies'))
       .append(info)
       .append(list)
@@ -317,8 +407,8 @@
       Call('GET', '../patients/' + encodeURIComponent(uuid)).done(function (patient)
       {
         var count = $.isArray(patient.Studies) ? patient.Studies.length : 0;
-        $('.dm-studies', box).text(count === 1 ? 'The patient has 1 study.' :
-          'All ' + count + ' studies of the patient go together, as one transfer.');
+        $('.dm-studies', box).text(count === 1 ? T('explorer.patientOneStudy') :
+          T('explorer.patientStudies', { count: count }));
       });
     }
 
@@ -326,7 +416,7 @@
     {
       if (!$.isArray(partners) || partners.length === 0)
       {
-        info.text('No partner is configured. Add one on the DICOM-Mail page first.');
+        info.text(T('explorer.noPartner'));
         return;
       }
       var usable = 0;
@@ -338,13 +428,11 @@
           usable++;
         }
       });
-      info.text(usable === 0 ?
-        'No partner can receive right now: see the reasons below, and the DICOM-Mail page.' :
-        'Pick the partner, then press Send.');
+      info.text(usable === 0 ? T('explorer.noneUsable') : T('explorer.pick'));
     }).fail(function (xhr)
     {
       info.text('');
-      ShowPickerError(ErrorText(xhr, 'Cannot list the partners'));
+      ShowPickerError(ErrorText(xhr, T('explorer.cannotList')));
     });
 
     confirm.on('click', function ()
@@ -354,22 +442,22 @@
       {
         return;
       }
-      confirm.prop('disabled', true).text('Sending\u2026');
+      confirm.prop('disabled', true).text(T('explorer.sending'));
       $('#dicom-mail-picker .dm-error').hide();
       Call('POST', API + '/send', { Resources: [uuid], Partner: partner }).done(function (answer)
       {
         if (!answer || !answer.ID)
         {
-          ShowPickerError('The send request was accepted, but the answer names no job.');
-          confirm.prop('disabled', false).text('Send');
+          ShowPickerError(T('explorer.noJob'));
+          confirm.prop('disabled', false).text(T('explorer.sendButton'));
           return;
         }
         ClosePicker();
         window.location.assign('explorer.html#job?uuid=' + encodeURIComponent(answer.ID));
       }).fail(function (xhr)
       {
-        ShowPickerError(ErrorText(xhr, 'Sending to ' + partner + ' failed'));
-        confirm.prop('disabled', false).text('Send');
+        ShowPickerError(ErrorText(xhr, T('explorer.sendFailed', { partner: partner })));
+        confirm.prop('disabled', false).text(T('explorer.sendButton'));
       });
     });
   }
@@ -407,33 +495,33 @@
     var sent = c.MailsSent || 0;
     var fraction = typeof job.Progress === 'number' ? job.Progress / 100 : (total > 0 ? sent / total : 0);
     var lines = [];
-    lines.push('Partner: ' + (c.Partner || '(preparing)') +
-      (c.Recipient ? ' <' + c.Recipient + '>' : '') + (c.SetId ? '   (set ' + c.SetId + ')' : ''));
-    lines.push('Mails sent: ' + sent + ' of ' + (total || '?') +
-      (typeof c.TotalInstances === 'number' ? ', ' + c.TotalInstances + ' instances' : ''));
+    lines.push(T('explorer.jobPartner', { partner: c.Partner || T('explorer.preparing') }) +
+      (c.Recipient ? ' <' + c.Recipient + '>' : '') + (c.SetId ? '   (' + T('explorer.jobSet', { setId: c.SetId }) + ')' : ''));
+    lines.push(T('explorer.jobMails', { n: sent, total: total || '?' }) +
+      (typeof c.TotalInstances === 'number' ? ', ' + T('explorer.jobInstances', { n: c.TotalInstances }) : ''));
     if (typeof c.BytesSent === 'number')
     {
-      lines.push('Sent: ' + FormatBytes(c.BytesSent) +
-        (typeof c.SpeedMBs === 'number' && c.SpeedMBs > 0 ? ' at ' + c.SpeedMBs.toFixed(2) + ' MB/s' : ''));
+      lines.push(T('explorer.jobBytes', { size: FormatBytes(c.BytesSent) }) +
+        (typeof c.SpeedMBs === 'number' && c.SpeedMBs > 0 ? ' ' + T('explorer.jobSpeed', {
+          speed: T('unit.speed', { size: FormatBytes(c.SpeedMBs * 1e6) }) }) : ''));
     }
 
     var state;
     if (job.State === 'Success')
     {
-      state = 'All mails were handed to the mail server. Acknowledgements from the partner are shown on the ' +
-        'DICOM-Mail page.';
+      state = T('explorer.jobSuccess');
     }
     else if (job.State === 'Failure')
     {
-      state = 'The transfer failed: ' + (job.ErrorDetails || job.ErrorDescription || 'no reason given');
+      state = T('explorer.jobFailure', { reason: job.ErrorDetails || job.ErrorDescription || T('explorer.noReason') });
     }
     else
     {
-      state = 'State: ' + job.State;
+      state = T('explorer.jobState', { state: job.State });
     }
 
     panel.empty()
-      .append($('<h3>').text('DICOM-Mail transfer'))
+      .append($('<h3>').text(T('explorer.jobTitle')))
       .append($('<div>').addClass('dm-bar').append(
         $('<div>').css('width', Math.max(0, Math.min(100, Math.round(fraction * 100)) ) + '%')))
       .append($('<div>').addClass('dm-job-state').attr('data-state', job.State).text(state));
@@ -442,7 +530,7 @@
       panel.append($('<div>').text(line));
     });
     panel.append($('<div>').append($('<a>').attr('href', APP_PAGE).attr('rel', 'external')
-      .attr('data-ajax', 'false').text('Open the DICOM-Mail page')));
+      .attr('data-ajax', 'false').text(T('explorer.openPage'))));
   }
 
   function PollJob(page, uuid, first)
@@ -477,7 +565,7 @@
       var panel = $('#dicom-mail-job', page);
       if (panel.length > 0)
       {
-        panel.append($('<div>').addClass('dm-key-bad').text(ErrorText(xhr, 'Cannot read the job')));
+        panel.append($('<div>').addClass('dm-key-bad').text(ErrorText(xhr, T('explorer.cannotReadJob'))));
       }
     });
   }
@@ -488,9 +576,13 @@
     StopJobPolling();
     $('#dicom-mail-job', this).remove();
     var uuid = CurrentUuid();
+    var page = this;
     if (uuid)
     {
-      PollJob(this, uuid, true);
+      textsReady.done(function ()
+      {
+        PollJob(page, uuid, true);
+      });
     }
   });
 
@@ -504,7 +596,7 @@
     var block = $('<div>').attr('id', 'dicom-mail-home').addClass('dm-home')
       .append($('<a>').attr('href', APP_PAGE).attr('id', 'dicom-mail-home-link')
         .attr('data-role', 'button').attr('data-icon', 'forward').attr('rel', 'external')
-        .attr('data-ajax', 'false').text('DICOM-Mail: transfers, partners and keys'))
+        .attr('data-ajax', 'false').text(T('explorer.homeLink')))
       .append($('<div>').attr('id', 'dicom-mail-home-warnings'));
     var form = $('#lookup-form', this);
     if (form.length > 0)
@@ -522,25 +614,27 @@
   {
     InstallStyles();
     var target = $('#dicom-mail-home-warnings', this);
-    Call('GET', API + '/status').done(function (status)
+    $.when(textsReady, Call('GET', API + '/status')).done(function (ignored, statusAnswer)
     {
+      var status = statusAnswer[0];      // $.when hands over [data, statusText, xhr]
       target.empty();
       var problems = [];
       $.each(status.Accounts || [], function (i, account)
       {
         if (account.State === 'error')
         {
-          problems.push('Mail account "' + account.Name + '": ' + (account.Message || 'error'));
+          problems.push(T('explorer.accountProblem', { name: account.Name,
+            message: account.Message || T('explorer.error') }));
         }
       });
       if (!status.SiteKeyFingerprint)
       {
-        problems.push('The site has no key yet: nothing can be sent or received.');
+        problems.push(T('explorer.noSiteKey'));
       }
       if ($.isArray(status.ExpiringKeys) && status.ExpiringKeys.length > 0)
       {
-        problems.push(status.ExpiringKeys.length + ' key(s) expire soon or have expired: ' +
-          $.map(status.ExpiringKeys, GroupFingerprint).join('; '));
+        problems.push(T('explorer.expiringKeys', { count: status.ExpiringKeys.length,
+          fingerprints: $.map(status.ExpiringKeys, GroupFingerprint).join('; ') }));
       }
       $.each(problems, function (i, text)
       {
@@ -548,7 +642,7 @@
       });
     }).fail(function (xhr)
     {
-      target.empty().append($('<div>').addClass('dm-warn').text(ErrorText(xhr, 'DICOM-Mail status')));
+      target.empty().append($('<div>').addClass('dm-warn').text(ErrorText(xhr, T('explorer.status'))));
     });
   });
 }(jQuery));

@@ -196,11 +196,15 @@ namespace DicomMail
     return true;
   }
 
-  std::vector<InboxTransfer> InboxStore::ListTransfers(unsigned int limit, unsigned int offset)
+  std::vector<InboxTransfer> InboxStore::ListTransfers(unsigned int limit, unsigned int offset,
+                                                       const TransferFilter& filter)
   {
+    const TransferFilterClause where(filter, "first_received");
     SqliteStatement select(db_, std::string("SELECT ") + kTransferColumns +
-                           " FROM inbox_transfers ORDER BY first_received DESC, rowid DESC LIMIT ? OFFSET ?");
-    select.BindInt64(1, limit).BindInt64(2, offset);
+                           " FROM inbox_transfers" + where.GetSql() +
+                           " ORDER BY first_received DESC, rowid DESC LIMIT ? OFFSET ?");
+    const int next = where.Bind(select, 1);
+    select.BindInt64(next, limit).BindInt64(next + 1, offset);
     std::vector<InboxTransfer> result;
     while (select.Step())
     {
@@ -209,11 +213,35 @@ namespace DicomMail
     return result;
   }
 
+  const std::set<std::string>& InboxStore::GetTransferStates()
+  {
+    return kTransferStates;
+  }
+
   uint64_t InboxStore::CountTransfers()
   {
     SqliteStatement count(db_, "SELECT COUNT(*) FROM inbox_transfers");
     count.Step();
     return count.ColumnUint64(0);
+  }
+
+  void InboxStore::RecordStudy(const std::string& setId, const std::string& orthancStudyId)
+  {
+    SqliteStatement insert(db_, "INSERT OR IGNORE INTO inbox_studies (set_id, study_id) VALUES (?, ?)");
+    insert.BindText(1, setId).BindText(2, orthancStudyId);
+    insert.Run();
+  }
+
+  std::vector<std::string> InboxStore::ListStudies(const std::string& setId)
+  {
+    SqliteStatement select(db_, "SELECT study_id FROM inbox_studies WHERE set_id = ? ORDER BY study_id");
+    select.BindText(1, setId);
+    std::vector<std::string> result;
+    while (select.Step())
+    {
+      result.push_back(select.ColumnText(0));
+    }
+    return result;
   }
 
   // ---- Mails ----------------------------------------------------------------

@@ -3,6 +3,7 @@
 
 #include "Core/Store/AcknowledgementQueueStore.h"
 #include "Core/Store/SqliteDatabase.h"
+#include "Core/Store/TransferFilter.h"
 
 #include <cstdint>
 #include <set>
@@ -96,10 +97,21 @@ namespace DicomMail
 
     bool GetTransfer(const std::string& setId, InboxTransfer& out);
 
-    // Newest first (by firstReceived).
-    std::vector<InboxTransfer> ListTransfers(unsigned int limit, unsigned int offset);
+    // Newest first (by firstReceived, which the filter's time range applies to).
+    std::vector<InboxTransfer> ListTransfers(unsigned int limit, unsigned int offset,
+                                             const TransferFilter& filter = TransferFilter());
 
     uint64_t CountTransfers();
+
+    // The states a transfer can be in (to check a filter's state).
+    static const std::set<std::string>& GetTransferStates();
+
+    // Notes that an instance of the transfer went into this Orthanc study
+    // (its Orthanc id); recording it again changes nothing.
+    void RecordStudy(const std::string& setId, const std::string& orthancStudyId);
+
+    // The Orthanc studies recorded for the transfer, sorted.
+    std::vector<std::string> ListStudies(const std::string& setId);
 
     // ---- Mails --------------------------------------------------------------
 

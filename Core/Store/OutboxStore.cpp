@@ -357,18 +357,27 @@ namespace DicomMail
     return true;
   }
 
-  std::vector<OutboxTransfer> OutboxStore::ListTransfers(unsigned int limit, unsigned int offset)
+  std::vector<OutboxTransfer> OutboxStore::ListTransfers(unsigned int limit, unsigned int offset,
+                                                       const TransferFilter& filter)
   {
     // rowid breaks ties between transfers created within the same second.
+    const TransferFilterClause where(filter, "created");
     SqliteStatement select(db_, std::string("SELECT ") + kTransferColumns +
-                           " FROM outbox_transfers ORDER BY created DESC, rowid DESC LIMIT ? OFFSET ?");
-    select.BindInt64(1, limit).BindInt64(2, offset);
+                           " FROM outbox_transfers" + where.GetSql() +
+                           " ORDER BY created DESC, rowid DESC LIMIT ? OFFSET ?");
+    const int next = where.Bind(select, 1);
+    select.BindInt64(next, limit).BindInt64(next + 1, offset);
     std::vector<OutboxTransfer> result;
     while (select.Step())
     {
       result.push_back(ReadTransfer(select));
     }
     return result;
+  }
+
+  const std::set<std::string>& OutboxStore::GetTransferStates()
+  {
+    return kTransferStates;
   }
 
   uint64_t OutboxStore::CountTransfers()

@@ -2,8 +2,10 @@
 #pragma once
 
 #include "Core/Store/SqliteDatabase.h"
+#include "Core/Store/TransferFilter.h"
 
 #include <cstdint>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -90,10 +92,15 @@ namespace DicomMail
     // Mails in order of part.
     bool GetTransfer(const std::string& setId, OutboxTransfer& out, std::vector<OutboxMail>& mails);
 
-    // Newest first.
-    std::vector<OutboxTransfer> ListTransfers(unsigned int limit, unsigned int offset);
+    // Newest first; only those matching "filter" (its time range applies to
+    // "created").
+    std::vector<OutboxTransfer> ListTransfers(unsigned int limit, unsigned int offset,
+                                              const TransferFilter& filter = TransferFilter());
 
     uint64_t CountTransfers();
+
+    // The states a transfer can be in (to check a filter's state).
+    static const std::set<std::string>& GetTransferStates();
 
     // Mails in state "sent" since before "olderThan", of transfers that asked
     // for acknowledgements and were neither failed nor canceled; oldest first.

@@ -198,6 +198,29 @@ namespace DicomMail
         R"SQL(
         ALTER TABLE inbox_mails ADD COLUMN acknowledgement INTEGER NOT NULL DEFAULT 0;
         )SQL",
+
+        // Version 8: the page filters transfers by partner and state, newest
+        // first, over years of them, links each received one to its studies, and
+        // records who compared a key's fingerprint by phone.
+        R"SQL(
+        CREATE INDEX outbox_transfers_by_partner ON outbox_transfers (partner, created);
+        CREATE INDEX outbox_transfers_by_state ON outbox_transfers (state, created);
+        CREATE INDEX inbox_transfers_by_partner ON inbox_transfers (partner, first_received);
+        CREATE INDEX inbox_transfers_by_state ON inbox_transfers (state, first_received);
+        -- The Orthanc studies each received transfer went into, for links to them.
+        CREATE TABLE inbox_studies (
+          set_id   TEXT NOT NULL,
+          study_id TEXT NOT NULL,
+          PRIMARY KEY (set_id, study_id)
+        );
+        -- Who compared a key's fingerprint with its owner, and when.
+        CREATE TABLE key_comparisons (
+          fingerprint TEXT PRIMARY KEY,
+          compared_by TEXT NOT NULL,
+          method      TEXT NOT NULL,
+          compared_at TEXT NOT NULL
+        );
+        )SQL",
       };
 
       const int kLatest = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));

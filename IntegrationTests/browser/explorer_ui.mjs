@@ -7,17 +7,24 @@
 //   node explorer_ui.mjs send    --base URL --artifacts DIR --level series|patient --resource ID --partner NAME
 //   node explorer_ui.mjs outbox  --base URL --artifacts DIR --set-id SETID
 //   node explorer_ui.mjs certify --base URL --artifacts DIR --fingerprint FPR
+//   node explorer_ui.mjs page    --base URL --artifacts DIR --set-id SETID --partner NAME [--locale de-DE]
+//   node explorer_ui.mjs inbox   --base URL --artifacts DIR --set-id SETID --study ID --study-uid UID
+//   node explorer_ui.mjs exchange --base URL --artifacts DIR --key-file FILE --name NAME --address ADDR
+//                                 --compared-by NAME [--retry-set-id SETID]
 //
+// --locale (default en-US) is the browser's language; the page follows it.
 // Exit code 0 when every check passed; otherwise 1 with the reason on stderr
 // and a "<phase>-failure.png" screenshot. The last stdout line is a JSON
 // object with what the caller needs (the job id of "send").
 
 import { chromium } from 'playwright-core';
+import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const CHROMIUM_ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--no-first-run',
@@ -73,10 +80,16 @@ async function sendPhase(page, options) {
   check(CHILD_LISTS[level], `--level must be one of ${Object.keys(CHILD_LISTS).join(', ')}`);
   const resource = level === 'study' && options.study ? options.study : need(options, 'resource');
   const partner = need(options, 'partner');
+  // The extension speaks the browser's language (--locale): the checks read the same texts.
+  const language = (options.locale || 'en').slice(0, 2) === 'de' ? 'de' : 'en';
+  const t = await (await page.request.get(`${options.base}/dicom-mail/app/i18n-${language}.json`)).json();
+  const say = (key, params = {}) => t[key].replace(/\{(\w+)\}/g, (m, name) => (name in params ? params[name] : m));
   await page.goto(`${options.base}/app/explorer.html#${level}?uuid=${encodeURIComponent(resource)}`);
 
   const button = page.locator(`#${level}-dicom-mail-send`);
   await button.waitFor({ state: 'visible', timeout: 30000 });
+  await page.waitForFunction(([id, label]) => document.getElementById(id).textContent.trim() === label,
+                             [`${level}-dicom-mail-send`, say('explorer.send')], { timeout: 15000 });
   await page.locator(`${CHILD_LISTS[level]} li`).first().waitFor({ state: 'attached', timeout: 30000 });
   await shot(page, options, `explorer-${level}.png`);
   await button.click();
@@ -96,14 +109,15 @@ async function sendPhase(page, options) {
     await bad.waitFor({ state: 'visible', timeout: 5000 });
     check(await bad.locator('input[type=radio]').isDisabled(), `unusable partner ${options.unusable} can be picked`);
     const reason = (await bad.locator('.dm-reason').textContent()).trim();
-    check(reason.length > 'Cannot send: '.length, `no reason is shown for ${options.unusable}`);
+    check(reason.startsWith(say('explorer.cannotSend', { reason: '' })) &&
+          reason.length > say('explorer.cannotSend', { reason: '' }).length, `no reason is shown for ${options.unusable}`);
     console.log(`unusable partner shown with: ${reason}`);
   }
 
   if (options.studies) {
     const note = picker.locator('.dm-studies');
     await page.waitForFunction(() => document.querySelector('#dicom-mail-picker .dm-studies').textContent !== '');
-    check((await note.textContent()).includes(`${options.studies} studies`),
+    check((await note.textContent()).includes(say('explorer.patientStudies', { count: options.studies })),
           `the picker does not say that ${options.studies} studies go: ${await note.textContent()}`);
   }
 
@@ -129,8 +143,11 @@ async function sendPhase(page, options) {
   await shot(page, options, 'explorer-job.png');
   const state = await finalState.getAttribute('data-state');
   check(state === 'Success', 'the job failed: ' + await finalState.textContent());
-  check((await panel.textContent()).includes(`Partner: ${partner}`), 'the job panel does not name the partner');
-  check(/Mails sent: (\d+) of \1\b/.test(await panel.textContent()), 'the job panel does not show all mails sent: ' +
+  check((await panel.textContent()).includes(say('explorer.jobPartner', { partner })),
+        'the job panel does not name the partner');
+  const allSent = new RegExp(say('explorer.jobMails').replace(/[.*+?^$()|[\]\\]/g, '\\$&')
+    .replace('{n}', '(\\d+)').replace('{total}', '\\1\\b'));
+  check(allSent.test(await panel.textContent()), 'the job panel does not show all mails sent: ' +
         await panel.textContent());
   // The stock job list of the page shows the same job.
   check((await page.locator('#job-info').textContent()).includes(jobId), 'the job page lists another job');
@@ -207,6 +224,10 @@ async function certifyPhase(page, options) {
     .evaluate((node) => parseFloat(getComputedStyle(node).fontSize));
   check(size >= 24, `the fingerprint groups are not shown large (${size}px)`);
   check(/phone/i.test(await dialog.textContent()), 'the dialog does not ask to compare by phone');
+  // Who compared the fingerprint is recorded (#21): without a name, the dialog refuses.
+  await dialog.locator('button.confirm').click();
+  await dialog.locator('.dialog-error').waitFor({ state: 'visible', timeout: 5000 });
+  await dialog.locator('input[name=ComparedBy]').fill(options.comparedBy || 'Test Admin');
   await shot(page, options, 'app-certify-dialog.png', false);
   await dialog.locator('button.confirm').click();
   await dialog.waitFor({ state: 'hidden', timeout: 15000 }).catch(async () => {
@@ -219,7 +240,293 @@ async function certifyPhase(page, options) {
   return { Certified: fingerprint };
 }
 
-const PHASES = { send: sendPhase, outbox: outboxPhase, certify: certifyPhase };
+const PHASES = { send: sendPhase, outbox: outboxPhase, certify: certifyPhase, page: pagePhase, inbox: inboxPhase,
+                 exchange: exchangePhase };
+
+// ------------------------------------------------------------------------ the DICOM-Mail page (#21)
+
+// axe-core inside the page: every WCAG 2.1 A/AA rule; a serious or critical
+// violation fails the phase. Returns the number of rules that passed.
+async function accessibility(page, what) {
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) {
+    await page.addScriptTag({ path: AXE });
+  }
+  const result = await page.evaluate(() => window.axe.run(document, {
+    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+  }));
+  const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  check(serious.length === 0, `accessibility (${what}): ` + serious.map((v) =>
+    `${v.id} (${v.impact}): ${v.help} at ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`)
+    .join('; '));
+  console.log(`axe ${what}: ${result.passes.length} rules pass, ${result.violations.length} minor findings`);
+  return result.passes.length;
+}
+
+async function openPage(page, options) {
+  await page.goto(`${options.base}/dicom-mail/app/app.html`);
+  await page.waitForFunction(() => document.body.hasAttribute('data-refreshed'), null, { timeout: 30000 });
+}
+
+async function texts(page, language) {
+  return page.evaluate(async (code) => (await fetch(`i18n-${code}.json`)).json(), language);
+}
+
+// A transfer in flight and a partial one, added to the real lists the page
+// asks for: each answer moves them on, as a running send would.
+async function injectTransfersInFlight(page) {
+  let step = 0;
+  const start = new Date(Date.now() - 20000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  await page.route(/\/dicom-mail\/(outbox|inbox)\?/, async (route) => {
+    const response = await route.fetch();
+    const list = await response.json();
+    const url = route.request().url();
+    if (!/[?&](partner|state|setid|from|to)=/.test(url) && /[?&]since=0\b/.test(url)) {
+      step = Math.min(step + 1, 4);
+      if (url.includes('/outbox?')) {
+        list.unshift({ SetId: 'in-flight-example', Partner: 'referrer', PartnerName: 'Praxis Dr. Müller',
+          Recipient: 'referrer@referrer.test', Created: start, State: 'sending', TotalMails: 5, MailsSent: step,
+          MailsAcknowledged: Math.max(0, step - 2), BytesSent: step * 2600000 + 123456, TotalInstances: 40,
+          AcknowledgementsRequested: true, Reason: '', StudyInstanceUIDs: [] });
+      } else {
+        list.unshift({ SetId: 'partial-example', Partner: 'referrer', PartnerName: 'Praxis Dr. Müller',
+          Sender: 'referrer@referrer.test', SignerFingerprint: null, State: 'receiving', MailsReceived: 1,
+          MailsExpected: 3, InstancesImported: 8, InstancesFailed: 0, InstancesAlreadyStored: 0, Bytes: 1234567,
+          FirstReceived: start, Reasons: [], Studies: [] });
+      }
+    }
+    await route.fulfill({ response, json: list });
+  });
+}
+
+// The detail dialog must show all its columns inside the box: the table
+// fits, or scrolls inside the dialog.
+async function checkDetailFits(page, options, width, height, name) {
+  await page.setViewportSize({ width, height });
+  const dialog = page.locator('#detail-dialog');
+  await page.waitForTimeout(300);
+  const fit = await dialog.evaluate((node) => {
+    const box = node.querySelector('.modal-box').getBoundingClientRect();
+    const scroller = node.querySelector('.table-scroll');
+    const last = [...node.querySelectorAll('table.detail thead th')].pop().getBoundingClientRect();
+    return { boxRight: box.right, boxLeft: box.left, viewport: window.innerWidth, lastRight: last.right,
+             scrollable: scroller.scrollWidth > scroller.clientWidth &&
+               getComputedStyle(scroller).overflowX === 'auto' };
+  });
+  check(fit.boxLeft >= 0 && fit.boxRight <= fit.viewport, `the dialog is wider than the ${width}px window`);
+  check(fit.lastRight <= fit.boxRight || fit.scrollable,
+        `the last column is cut off at ${width}px: ${JSON.stringify(fit)}`);
+  console.log(`detail at ${width}x${height}: ${fit.lastRight <= fit.boxRight ? 'fits' : 'scrolls inside'}`);
+  await shot(page, options, name, false);
+}
+
+// German from the browser's language, live progress, labels, the detail
+// dialog at two window sizes, keyboard use, the language switch, filters
+// and pages served by the REST API, and axe-core on each view.
+async function pagePhase(page, options) {
+  const setId = need(options, 'setId');
+  const partner = need(options, 'partner');
+  await injectTransfersInFlight(page);
+  await openPage(page, options);
+  const de = await texts(page, 'de');
+
+  // 1. German, chosen from the browser.
+  check(await page.evaluate(() => document.documentElement.lang) === 'de', 'the page is not in German');
+  check((await page.locator('#outbox h2').textContent()).trim() === de['outbox.title'], 'the outbox title is not German');
+  const row = page.locator(`#outbox tr[data-set-id="${setId}"]`);
+  await row.waitFor({ state: 'visible', timeout: 30000 });
+  const time = row.locator('time').first();
+  const shown = (await time.textContent()).trim();
+  check(/^\d{2}\.\d{2}\.\d{4}, \d{2}:\d{2}:\d{2}$/.test(shown), `not a German date: "${shown}"`);
+  check(/^UTC: \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/.test(await time.getAttribute('title')),
+        'no UTC time on hover: ' + await time.getAttribute('title'));
+  check(/^\d+ von \d+$/.test((await row.locator('td.acks').textContent()).trim()), 'the count is not German');
+  const headers = (await page.locator('#outbox thead th').allTextContents()).join('|');
+  check(!/[a-z][A-Z]/.test(headers), `field names as column titles: ${headers}`);
+
+  // 2. Live progress, without reloading.
+  const flight = page.locator('#outbox tr[data-set-id="in-flight-example"]');
+  await flight.waitFor({ state: 'visible', timeout: 15000 });
+  const bar = flight.locator('progress');
+  check(await bar.getAttribute('aria-label') === de['progress.outboxLabel'], 'the progress bar has no label');
+  const first = Number(await bar.getAttribute('value'));
+  await page.waitForFunction((v) => Number(document.querySelector(
+    '#outbox tr[data-set-id="in-flight-example"] progress').getAttribute('value')) > v, first, { timeout: 20000 });
+  const facts = (await flight.locator('.progress-facts').textContent()).trim();
+  check(/E-Mails gesendet/.test(facts) && /bestätigt/.test(facts) && /\d\u00a0[kMG]B\/s/.test(facts) &&
+        /noch etwa/.test(facts), `the progress says too little: ${facts}`);
+  check(/\d,\d\u00a0MB/.test(facts), `no German decimal comma in ${facts}`);
+  const partial = page.locator('#inbox tr[data-set-id="partial-example"]');
+  await partial.waitFor({ state: 'visible', timeout: 15000 });
+  check((await partial.locator('progress').getAttribute('max')) === '3', 'the partial transfer has no progress of 3');
+  check((await partial.locator('.progress-facts').textContent()).includes('1 von 3 E-Mails empfangen'),
+        'the partial transfer does not say 1 of 3');
+  console.log(`progress shown: ${facts}`);
+  await shot(page, options, 'app-de.png');
+  await accessibility(page, 'page (German)');
+
+  // 3. The detail: words, acknowledgements with icons, fits at 1280x800 and 1024x768; keyboard.
+  await row.focus();
+  await page.keyboard.press('Enter');
+  const dialog = page.locator('#detail-dialog');
+  await dialog.waitFor({ state: 'visible', timeout: 5000 });
+  await dialog.locator('table.detail tbody tr').first().waitFor({ state: 'visible', timeout: 15000 });
+  const titles = (await dialog.locator('table.detail thead th').allTextContents()).join('|');
+  for (const raw of ['SentAt', 'DurationMs', 'AcknowledgedAt', 'MessageId']) {
+    check(!titles.includes(raw), `the detail shows the field name ${raw}: ${titles}`);
+  }
+  check(titles.includes(de['mail.acknowledgement']), `no acknowledgement column: ${titles}`);
+  const acks = await dialog.locator('td.ack [data-ack]').evaluateAll((nodes) => nodes.map((n) =>
+    [n.getAttribute('data-ack'), n.textContent.trim(), n.getAttribute('title')]));
+  check(acks.length > 0 && acks.every((a) => a[0] === 'received' && a[1].includes(de['ack.received']) &&
+        a[1].startsWith('\u2714') && /displayed|processed/.test(a[2])), `acknowledgements not in words: ${JSON.stringify(acks)}`);
+  check(!(await dialog.textContent()).includes('MDN-sent'), 'the raw MDN disposition is shown');
+  await checkDetailFits(page, options, 1280, 800, 'app-outbox-detail-1280.png');
+  await accessibility(page, 'detail dialog');
+  await checkDetailFits(page, options, 1024, 768, 'app-outbox-detail-1024.png');
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'hidden', timeout: 5000 });
+  check(await page.evaluate((id) => document.activeElement && document.activeElement.getAttribute('data-set-id') === id,
+        setId), 'the focus did not go back to the row after closing the dialog');
+  await page.setViewportSize({ width: 1280, height: 900 });
+
+  // 4. The switch to English, remembered over a reload.
+  const en = await texts(page, 'en');
+  await page.locator('#language').selectOption('en');
+  await page.waitForFunction((t) => document.querySelector('#outbox h2').textContent.trim() === t, en['outbox.title']);
+  await page.reload();
+  await page.waitForFunction(() => document.body.hasAttribute('data-refreshed'));
+  check(await page.evaluate(() => document.documentElement.lang) === 'en', 'English was not remembered');
+  await row.waitFor({ state: 'visible', timeout: 15000 });
+  check(/^\d{2}\/\d{2}\/\d{4}, \d{2}:\d{2}:\d{2} [AP]M$|^\d{2}\/\d{2}\/\d{4}, \d{2}:\d{2}:\d{2}$/
+        .test((await row.locator('time').first().textContent()).trim()), 'the date is not in English form: ' +
+        await row.locator('time').first().textContent());
+  await shot(page, options, 'app-en.png');
+  await accessibility(page, 'page (English)');
+
+  // 5. Filters and pages: the REST route does the filtering.
+  const filters = page.locator('form.filters[data-section="outbox"]');
+  const asked = async (action, pattern) => {
+    const [request] = await Promise.all([
+      page.waitForRequest((r) => pattern.test(r.url()), { timeout: 15000 }), action()]);
+    await page.waitForResponse((r) => r.url() === request.url(), { timeout: 15000 }).catch(() => {});
+    await page.waitForTimeout(300);
+    return request.url();
+  };
+  await asked(() => filters.locator('select[name=partner]').selectOption(partner), new RegExp(`/outbox\\?.*partner=${partner}`));
+  await row.waitFor({ state: 'visible', timeout: 15000 });
+  const partners = await page.locator('#outbox tbody tr[data-set-id]').count();
+  check(partners >= 1 && await flight.count() === 0, 'the partner filter shows the wrong transfers');
+  await asked(() => filters.locator('select[name=state]').selectOption('failed'), /\/outbox\?.*state=failed/);
+  await page.locator('#outbox tbody td.empty').waitFor({ state: 'visible', timeout: 15000 });
+  check((await page.locator('#outbox tbody td.empty').textContent()).trim() === en['filter.noMatch'],
+        'no "nothing matches" row');
+  await asked(() => filters.locator('button[type=reset]').click(), /\/outbox\?limit=51&since=0$/);
+  const prefix = setId.slice(0, 12);
+  const url = await asked(() => filters.locator('input[name=setid]').fill(prefix), /\/outbox\?.*setid=/);
+  check(url.includes('setid=' + encodeURIComponent(prefix)), `the set id went as ${url}`);
+  await row.waitFor({ state: 'visible', timeout: 15000 });
+  const today = await page.evaluate(() => new Date().toLocaleDateString('sv'));   // YYYY-MM-DD, local
+  await asked(() => filters.locator('input[name=from]').fill(today), /\/outbox\?.*from=\d{4}-\d{2}-\d{2}T/);
+  await row.waitFor({ state: 'visible', timeout: 15000 });
+  await shot(page, options, 'app-filter.png');
+  await asked(() => filters.locator('button[type=reset]').click(), /\/outbox\?limit=51&since=0$/);
+  return { Checked: setId };
+}
+
+// A received transfer links to its study in Orthanc Explorer, and to the
+// viewer when GET /plugins lists one.
+async function inboxPhase(page, options) {
+  const setId = need(options, 'setId');
+  const study = need(options, 'study');
+  const uid = need(options, 'studyUid');
+  await page.route(/\/plugins$/, async (route) => {
+    const response = await route.fetch();
+    const plugins = await response.json();
+    await route.fulfill({ response, json: plugins.concat(['stone-webviewer']) });
+  });
+  await openPage(page, options);
+  const row = page.locator(`#inbox tr[data-set-id="${setId}"]`);
+  await row.waitFor({ state: 'visible', timeout: 30000 });
+  const link = row.locator('a.open-study');
+  await link.waitFor({ state: 'visible', timeout: 15000 });
+  const href = await link.getAttribute('href');
+  check(href.endsWith(`explorer.html#study?uuid=${study}`), `the study link is ${href}`);
+  const viewer = row.locator('a.open-viewer');
+  await viewer.waitFor({ state: 'visible', timeout: 15000 });
+  check((await viewer.getAttribute('href')).endsWith(`stone-webviewer/index.html?study=${encodeURIComponent(uid)}`),
+        'the viewer link is ' + await viewer.getAttribute('href'));
+  await page.locator('#inbox').scrollIntoViewIfNeeded();
+  await shot(page, options, 'app-inbox.png');
+  await accessibility(page, 'inbox');
+  await Promise.all([page.waitForURL(/explorer\.html#study\?uuid=/, { timeout: 30000 }), link.click()]);
+  await page.locator('#study #list-series li').first().waitFor({ state: 'attached', timeout: 30000 });
+  return { Study: study };
+}
+
+// Adding a partner as one flow: the key from a file, the fingerprint read
+// aloud (large groups of four), who compared it, certify, addresses and
+// limits; from a quarantined mail it ends with Retry.
+async function exchangePhase(page, options) {
+  const keyFile = need(options, 'keyFile');
+  const name = need(options, 'name');
+  const address = need(options, 'address');
+  const comparedBy = need(options, 'comparedBy');
+  await openPage(page, options);
+  const t = await texts(page, await page.evaluate(() => document.documentElement.lang));
+  if (options.retrySetId) {
+    const waiting = page.locator(`#quarantine tr[data-set-id="${options.retrySetId}"]`);
+    await waiting.waitFor({ state: 'visible', timeout: 30000 });
+    await shot(page, options, 'app-quarantine.png');
+    await waiting.locator('button.check-key').click();
+  } else {
+    await page.locator('#add-partner').click();
+  }
+  const dialog = page.locator('#partner-dialog');
+  await dialog.waitFor({ state: 'visible', timeout: 5000 });
+  const next = dialog.locator('button.next');
+  const step = (s) => dialog.locator(`.step[data-step="${s}"]`);
+  if (await step('key').isVisible()) {
+    await step('key').locator('input[type=file]').setInputFiles(keyFile);
+    await page.waitForFunction(() => document.querySelector('#partner-dialog textarea[name=Key]').value
+      .includes('BEGIN PGP PUBLIC KEY BLOCK'));
+    await accessibility(page, 'key exchange: key');
+    await next.click();
+  }
+  await step('compare').waitFor({ state: 'visible', timeout: 15000 });
+  const groups = await step('compare').locator('.fingerprint-large .group').allTextContents();
+  check(groups.length === 10 && groups.every((g) => /^[0-9A-F]{4}$/.test(g)), `groups: ${groups.join(' ')}`);
+  const size = await step('compare').locator('.group').first().evaluate((n) => parseFloat(getComputedStyle(n).fontSize));
+  check(size >= 24, `the fingerprint is not large (${size}px)`);
+  check((await step('compare').textContent()).includes(t['wizard.compare.phone']), 'no instruction to read aloud');
+  await next.click();                                   // nothing confirmed yet: refused
+  await dialog.locator('.dialog-error').waitFor({ state: 'visible', timeout: 5000 });
+  await step('compare').locator('input[name=ComparedBy]').fill(comparedBy);
+  await step('compare').locator('input[name=Compared]').check();
+  await shot(page, options, 'app-exchange-compare.png', false);
+  await accessibility(page, 'key exchange: compare');
+  await next.click();
+  await step('partner').waitFor({ state: 'visible', timeout: 15000 });
+  const form = step('partner');
+  check(await form.locator('input[name=Addresses]').inputValue() === address,
+        'the address is not taken from the key: ' + await form.locator('input[name=Addresses]').inputValue());
+  await form.locator('input[name=Name]').fill(name);
+  await form.locator('input[name=MaxMailSize]').fill('5000000');
+  check((await next.textContent()).trim() === t[options.retrySetId ? 'wizard.saveAndRetry' : 'wizard.save'],
+        'the last button says ' + await next.textContent());
+  await shot(page, options, 'app-exchange-partner.png', false);
+  await next.click();
+  await dialog.waitFor({ state: 'hidden', timeout: 30000 }).catch(async () => {
+    throw new Error('the flow did not finish: ' + await dialog.locator('.dialog-error').textContent());
+  });
+  await page.locator(`#partners tr[data-partner="${name}"]`).waitFor({ state: 'visible', timeout: 15000 });
+  if (options.retrySetId) {
+    await page.locator(`#quarantine tr[data-set-id="${options.retrySetId}"]`)
+      .waitFor({ state: 'detached', timeout: 60000 });
+  }
+  await page.locator('#partners').scrollIntoViewIfNeeded();
+  await shot(page, options, 'app-partners.png');
+  return { Partner: name };
+}
 
 // ------------------------------------------------------------------------ main
 
@@ -238,6 +545,7 @@ async function main() {
       headless: true,
       args: CHROMIUM_ARGS,
       viewport: { width: 1280, height: 900 },
+      locale: options.locale || 'en-US',
     });
     // Only the test's servers: a request elsewhere would mean the page loads
     // something from the internet.

@@ -42,8 +42,14 @@ namespace DicomMail
     SetMetadata(id, MetadataIds::kSignerFingerprint, context.signerFingerprint);
     SetMetadata(id, MetadataIds::kPartner, context.partnerName);
 
-    // Remember where the study came from, so auto-routing never mails it back.
     const std::string studyId = result["ParentStudy"].asString();
+    // For the page's link from the transfer to what arrived.
+    if (!context.setId.empty() && !studyId.empty() && linkedStudies_.insert(context.setId + "/" + studyId).second)
+    {
+      PluginContext::Get().GetInbox().RecordStudy(context.setId, studyId);
+    }
+
+    // Remember where the study came from, so auto-routing never mails it back.
     if (!context.partnerName.empty() && recordedStudies_.insert(studyId + "/" + context.partnerName).second)
     {
       Json::Value study;

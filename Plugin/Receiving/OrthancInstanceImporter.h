@@ -26,5 +26,6 @@ namespace DicomMail
 
   private:
     std::set<std::string> recordedStudies_;   // study/partner pairs already recorded for routing
+    std::set<std::string> linkedStudies_;     // set/study pairs already recorded in the inbox
   };
 }

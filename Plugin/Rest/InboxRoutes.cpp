@@ -53,6 +53,12 @@ namespace DicomMail
       {
         v["Reasons"].append(r);
       }
+      // Orthanc ids of the studies it went into: the page links to them.
+      v["Studies"] = Json::arrayValue;
+      for (const std::string& study : PluginContext::Get().GetInbox().ListStudies(t.setId))
+      {
+        v["Studies"].append(study);
+      }
       return v;
     }
 
@@ -92,8 +98,9 @@ namespace DicomMail
       InboxStore& inbox = PluginContext::Get().GetInbox();
       const unsigned int limit = call.GetCountArgument("limit", 100);
       const unsigned int since = call.GetCountArgument("since", 0, UINT32_MAX);
+      const TransferFilter filter = call.GetTransferFilter(InboxStore::GetTransferStates());
       Json::Value result = Json::arrayValue;
-      for (const InboxTransfer& t : inbox.ListTransfers(limit, since))
+      for (const InboxTransfer& t : inbox.ListTransfers(limit, since, filter))
       {
         result.append(ToJson(t));
       }

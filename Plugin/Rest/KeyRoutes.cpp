@@ -10,6 +10,8 @@
 #include "Plugin/PluginContext.h"
 #include "Plugin/Rest/KeyJson.h"
 
+#include <algorithm>
+
 namespace DicomMail
 {
   namespace
@@ -17,7 +19,20 @@ namespace DicomMail
     Json::Value ToJson(const KeyInfo& key)
     {
       PluginContext& context = PluginContext::Get();
-      return KeyToJson(key, context.GetSiteFingerprint(), context.GetConfiguration().keyExpiryWarningDays);
+      Json::Value v = KeyToJson(key, context.GetSiteFingerprint(), context.GetConfiguration().keyExpiryWarningDays);
+      // The fingerprint check the certification rests on, when one was recorded.
+      KeyComparison comparison;
+      if (context.GetKeyComparisons().Get(key.fingerprint, comparison))
+      {
+        v["Comparison"]["By"] = comparison.comparedBy;
+        v["Comparison"]["Method"] = comparison.method;
+        v["Comparison"]["At"] = comparison.comparedAt;
+      }
+      else
+      {
+        v["Comparison"] = Json::Value();
+      }
+      return v;
     }
 
     std::string RequireSiteKey()
@@ -224,8 +239,20 @@ namespace DicomMail
         throw Error(ErrorKind::NotFound, "unknown key action \"" + action + "\"");
       }
       const std::string fpr = FingerprintFromUrl(id);
-      const bool exportable = call.GetBody().empty() ? false :
-        RequestValues::GetBool(call.GetJsonBody(), "Exportable", false);
+      const Json::Value body = call.GetBody().empty() ? Json::Value(Json::objectValue) : call.GetJsonBody();
+      const bool exportable = RequestValues::GetBool(body, "Exportable", false);
+      // Who compared the fingerprint with the partner, and how (the page asks).
+      KeyComparison comparison;
+      comparison.fingerprint = fpr;
+      comparison.comparedBy = RequestValues::GetString(body, "ComparedBy", "");
+      comparison.method = RequestValues::GetString(body, "ComparisonMethod", "phone");
+      const std::string both = comparison.comparedBy + comparison.method;
+      if (comparison.comparedBy.size() > 256 || comparison.method.size() > 32 ||
+          std::any_of(both.begin(), both.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; }))
+      {
+        throw Error(ErrorKind::BadInput, "\"ComparedBy\" (at most 256 bytes) or \"ComparisonMethod\" (at most 32) "
+                    "is too long or holds control characters");
+      }
       const std::string site = RequireSiteKey();
       if (fpr == site)
       {
@@ -233,6 +260,10 @@ namespace DicomMail
       }
       std::unique_ptr<OpenPgpContext> crypto = context.NewCrypto();
       crypto->CertifyKey(fpr, site, exportable);
+      if (!comparison.comparedBy.empty())
+      {
+        context.GetKeyComparisons().Record(comparison);
+      }
       Json::Value result = ToJson(crypto->GetKey(fpr));
       result["Exportable"] = exportable;
       call.AnswerJson(result);

@@ -3,6 +3,7 @@
 
 #include "Core/Common/Error.h"
 #include "Core/Http/RequestValues.h"
+#include "Core/Http/TransferFilterArguments.h"
 
 #include <algorithm>
 #include <cctype>
@@ -87,6 +88,11 @@ namespace DicomMail
   {
     auto found = arguments_.find(name);
     return found == arguments_.end() ? defaultValue : RequestValues::ParseCount(name, found->second, max);
+  }
+
+  TransferFilter RestCall::GetTransferFilter(const std::set<std::string>& states) const
+  {
+    return ParseTransferFilter([this](const std::string& name) { return GetArgument(name, ""); }, states);
   }
 
   const std::string& RestCall::GetHeader(const std::string& lowerCaseName) const

@@ -2,11 +2,13 @@
 #pragma once
 
 #include "Core/Http/CrossSiteCheck.h"
+#include "Core/Store/TransferFilter.h"
 #include "Plugin/OrthancApi.h"
 
 #include <json/value.h>
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -35,6 +37,9 @@ namespace DicomMail
     // ?name=<0..max>; anything else throws Error(BadInput) naming the value.
     unsigned int GetCountArgument(const std::string& name, unsigned int defaultValue,
                                   unsigned int max = 1000000) const;
+    // ?partner=&state=&from=&to=&setid= of a transfer list (see
+    // TransferFilterArguments.h); throws Error(BadInput) naming the argument.
+    TransferFilter GetTransferFilter(const std::set<std::string>& states) const;
 
     // Orthanc hands headers over with lower-case names; "" if absent.
     const std::string& GetHeader(const std::string& lowerCaseName) const;

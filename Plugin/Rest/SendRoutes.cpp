@@ -189,8 +189,9 @@ namespace DicomMail
       OutboxStore& outbox = PluginContext::Get().GetOutbox();
       const unsigned int limit = call.GetCountArgument("limit", 100);
       const unsigned int since = call.GetCountArgument("since", 0, UINT32_MAX);
+      const TransferFilter filter = call.GetTransferFilter(OutboxStore::GetTransferStates());
       Json::Value result = Json::arrayValue;
-      for (const OutboxTransfer& t : outbox.ListTransfers(limit, since))
+      for (const OutboxTransfer& t : outbox.ListTransfers(limit, since, filter))
       {
         OutboxTransfer transfer;
         std::vector<OutboxMail> mails;

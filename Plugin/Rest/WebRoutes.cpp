@@ -22,6 +22,7 @@ namespace DicomMail
       if (ext == "html") return "text/html; charset=utf-8";
       if (ext == "js") return "application/javascript; charset=utf-8";
       if (ext == "css") return "text/css; charset=utf-8";
+      if (ext == "json") return "application/json; charset=utf-8";
       if (ext == "png") return "image/png";
       if (ext == "svg") return "image/svg+xml";
       return "application/octet-stream";
