@@ -106,7 +106,16 @@ extern "C"
       RegisterRoutes();
       OrthancPluginRegisterJobsUnserializer(context, SendJob::Unserialize);
       OrthancPluginRegisterOnChangeCallback(context, OnChange);
-      OrthancApi::LogWarning(std::string("plugin ") + DICOM_MAIL_VERSION + " started for " + config.siteAddress);
+      if (config.HasMailAccount())
+      {
+        OrthancApi::LogWarning(std::string("plugin ") + DICOM_MAIL_VERSION + " started for " + config.siteAddress);
+      }
+      else
+      {
+        OrthancApi::LogWarning(std::string("plugin ") + DICOM_MAIL_VERSION + " is inactive: no mail account "
+                               "(set \"DicomMail.Smtp\" and \"DicomMail.Incoming\", with the Debian package in "
+                               "/etc/orthanc/dicom-mail.json)");
+      }
       return 0;
     }
     catch (const Error& e)
