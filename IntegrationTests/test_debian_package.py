@@ -135,6 +135,8 @@ def test_installs_loads_and_purges(installed_package):
         assert status["Active"] is False          # no mail account yet: inert, not an error
         assert status["Accounts"] == []
         assert status["SiteKeyFingerprint"] is None
+        metrics = requests.get(url + "/tools/metrics-prometheus", timeout=30).text
+        assert re.search(r"^orthanc_dicom_mail_transfers_sent_total 0\b", metrics, re.M), metrics
     finally:
         process.terminate()
         process.wait(timeout=60)

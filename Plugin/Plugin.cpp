@@ -8,6 +8,7 @@
 #include "Core/Transport/CurlGlobal.h"
 #include "Plugin/OrthancApi.h"
 #include "Plugin/Jobs/SendJob.h"
+#include "Plugin/Metrics/MetricsPublisher.h"
 #include "Plugin/PluginContext.h"
 #include "Plugin/Rest/Routes.h"
 #include "Plugin/Routing/AutoRouting.h"
@@ -104,6 +105,7 @@ extern "C"
       PrepareDirectories(config);
       PluginContext::Create(config);
       RegisterRoutes();
+      MetricsPublisher::Register();
       OrthancPluginRegisterJobsUnserializer(context, SendJob::Unserialize);
       OrthancPluginRegisterOnChangeCallback(context, OnChange);
       if (config.HasMailAccount())
