@@ -2,10 +2,13 @@
 """Orthanc's Prometheus endpoint carries the plugin's metrics, and after a real
 transfer they agree with the plugin's own REST answers."""
 import calendar
+import os
 import re
 import time
 
 import sample_files
+from conftest import ROOT
+from stock_gpg import StockGpg
 from test_send_receive import transfer_round_trip
 
 PREFIX = "orthanc_dicom_mail_"
@@ -84,3 +87,18 @@ def test_metrics_after_a_transfer(paired, stack):
                          r"mailbox_last_poll_age_seconds_\w+|key_expiry_days|"
                          r"last_(sent|received)_transfer_duration_seconds_\w+)$" % PREFIX)
     assert all(allowed.match(n) for n in names), names
+
+
+def test_key_expiry_days_names_the_earliest_partner_key(hospital):
+    gpg = StockGpg(os.path.join(ROOT, "mk"))
+    try:
+        # A partner key made with the stock gpg, valid 10 days; the site key never expires.
+        fingerprint = gpg.quick_gen_key("Clinic <clinic@clinic.test>", "future-default", expire="10d")
+        hospital.post("/dicom-mail/keys", gpg.export(fingerprint))
+        hospital.put("/dicom-mail/partners/clinic", {"Addresses": ["clinic@clinic.test"],
+                                                     "Fingerprint": fingerprint})
+        days = read_metrics(hospital)[PREFIX + "key_expiry_days"]
+        assert abs(days - expected_key_expiry_days(hospital, time.time())) < 0.01
+        assert 9.9 < days <= 10.001
+    finally:
+        gpg.close()
