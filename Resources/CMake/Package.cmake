@@ -34,6 +34,9 @@ install(FILES ${CHANGELOG_GZ} ${DICOM_MAIL_DEBIAN_DIR}/copyright DESTINATION ${D
   PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ)
 install(FILES ${CMAKE_SOURCE_DIR}/README.md ${CMAKE_SOURCE_DIR}/docs/admin-guide.md DESTINATION ${DOC_DIR}
   PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ)
+file(GLOB GUIDE_IMAGES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/docs/images/*.png)
+install(FILES ${GUIDE_IMAGES} DESTINATION ${DOC_DIR}/images
+  PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ)
 
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
@@ -42,15 +45,15 @@ set(CPACK_PACKAGE_NAME orthanc-dicom-mail)
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_PACKAGE_CONTACT "DICOM-Mail maintainers <maintainers@users.noreply.r-seed-0fcc7faf.example>")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "Orthanc plugin: DICOM studies by encrypted, signed e-mail")
-set(CPACK_DEBIAN_PACKAGE_DESCRIPTION "${CPACK_PACKAGE_DESCRIPTION_SUMMARY}
- Sends DICOM studies from Orthanc as OpenPGP-encrypted, signed e-mail
- (PGP/MIME, German DICOM-E-Mail scheme) over SMTP and imports the ones
- received over IMAP or POP3, after checking the sender's signature against
- the partner's certified key. Signed acknowledgements (RFC 3798) tell the
- sender what arrived.
- .
- The plugin stays inactive until a mail account is set in
- /etc/orthanc/dicom-mail.json.")
+# The extended description; CPack puts the summary above it and indents it.
+set(CPACK_DEBIAN_PACKAGE_DESCRIPTION "Sends DICOM studies from Orthanc as OpenPGP-encrypted, signed e-mail
+(PGP/MIME, German DICOM-E-Mail scheme) over SMTP and imports the ones
+received over IMAP or POP3, after checking the sender's signature against
+the partner's certified key. Signed acknowledgements (RFC 3798) tell the
+sender what arrived.
+
+The plugin stays inactive until a mail account is set in
+/etc/orthanc/dicom-mail.json.")
 set(CPACK_DEBIAN_PACKAGE_RELEASE 1)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)   # orthanc-dicom-mail_<version>-1_amd64.deb
 set(CPACK_DEBIAN_PACKAGE_SECTION science)
