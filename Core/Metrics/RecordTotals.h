@@ -21,7 +21,7 @@ namespace DicomMail
     uint64_t mailsAwaitingAck = 0;       // outbox mails sent, acknowledgement awaited
     uint64_t mailsQuarantined = 0;       // inbox mails in quarantine
     uint64_t bytesSent = 0;              // of every outbox transfer
-    uint64_t bytesReceived = 0;          // of every mail fetched, refused ones included
+    uint64_t bytesReceived = 0;          // of every mail recorded in the inbox (not MDNs), refused ones included
     // Per partner id: seconds the latest finished transfer took. Sent:
     // created to finished; received: the sender's Date to the last import
     // (the inbox's "transfer time"; the first mail's arrival if no Date).
