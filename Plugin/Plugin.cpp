@@ -8,6 +8,7 @@
 #include "Core/Transport/CurlGlobal.h"
 #include "Plugin/OrthancApi.h"
 #include "Plugin/Jobs/SendJob.h"
+#include "Plugin/Metrics/MetricsPublisher.h"
 #include "Plugin/PluginContext.h"
 #include "Plugin/Rest/Routes.h"
 #include "Plugin/Routing/AutoRouting.h"
@@ -104,9 +105,19 @@ extern "C"
       PrepareDirectories(config);
       PluginContext::Create(config);
       RegisterRoutes();
+      MetricsPublisher::Register();
       OrthancPluginRegisterJobsUnserializer(context, SendJob::Unserialize);
       OrthancPluginRegisterOnChangeCallback(context, OnChange);
-      OrthancApi::LogWarning(std::string("plugin ") + DICOM_MAIL_VERSION + " started for " + config.siteAddress);
+      if (config.HasMailAccount())
+      {
+        OrthancApi::LogWarning(std::string("plugin ") + DICOM_MAIL_VERSION + " started for " + config.siteAddress);
+      }
+      else
+      {
+        OrthancApi::LogWarning(std::string("plugin ") + DICOM_MAIL_VERSION + " is inactive: no mail account "
+                               "(set \"DicomMail.Smtp\" and \"DicomMail.Incoming\", with the Debian package in "
+                               "/etc/orthanc/dicom-mail.json)");
+      }
       return 0;
     }
     catch (const Error& e)

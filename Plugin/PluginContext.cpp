@@ -81,7 +81,7 @@ namespace DicomMail
         }
       }
     }
-    if (best.empty() && configuration_.generateSiteKey)
+    if (best.empty() && configuration_.generateSiteKey && configuration_.HasMailAccount())
     {
       GenerateSiteKey();
       return;

@@ -7,6 +7,7 @@ Usage: demo.py start | stop     (run by Resources/demo.sh, as root)
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -21,8 +22,10 @@ import generate_study  # noqa: E402
 ROOT = os.environ.get("DICOM_MAIL_DEMO_DIR", "/tmp/dicom-mail-demo")
 BUILD = os.environ.get("DICOM_MAIL_BUILD_DIR", os.path.join(TOP, "build"))
 MAILSTACK = os.path.join(TOP, "IntegrationTests", "harness", "mailstack.sh")
-SITES = {"hospital": (8042, 4242, "hospital@hospital.test"),
-         "referrer": (8043, 4243, "referrer@referrer.test")}
+# Ports of its own: Debian's orthanc.service takes 8042 and 4242. The DICOM
+# ports are only reserved (the demo's Orthancs run no DICOM server).
+SITES = {"hospital": (8052, 4252, "hospital@hospital.test"),
+         "referrer": (8053, 4253, "referrer@referrer.test")}
 
 
 def step(text):
@@ -44,10 +47,26 @@ def site(name, env):
                       "User": address, "Password": env["users"][address], "CaFile": env["MAILSTACK_CA"],
                       "PollInterval": 5}],
     }
+    # No authentication, so HTTP answers on loopback only, and no DICOM server.
     server = OrthancServer(name, os.path.join(ROOT, name + "-orthanc"), http, dicom,
                            os.path.join(BUILD, "libOrthancDicomMail.so"), config,
-                           {"RemoteAccessAllowed": True})
+                           {"RemoteAccessAllowed": False, "DicomServerEnabled": False})
     return server
+
+
+def check_ports():
+    """Says which port is taken, and by what it likely is, before anything starts."""
+    busy = []
+    for name, (http, dicom, _) in SITES.items():
+        for port in (http, dicom):
+            with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+                s.settimeout(0.5)
+                if s.connect_ex(("127.0.0.1", port)) == 0:
+                    busy.append("%d (%s)" % (port, name))
+    if busy:
+        raise SystemExit("port(s) %s already in use: another program listens there. The demo uses "
+                         "8052/8053 (HTTP) and 4252/4253; Debian's orthanc.service uses 8042/4242 and does "
+                         "not collide. Free the ports and run Resources/demo.sh again." % ", ".join(busy))
 
 
 def wait_for(what, predicate, timeout=600):
@@ -80,6 +99,7 @@ def stop():
 
 def start():
     stop()
+    check_ports()
     os.makedirs(ROOT, exist_ok=True)
     os.chmod(ROOT, 0o755)   # Postfix and Dovecot run as other users
     step("starting the local mail stack (Postfix + Dovecot on 127.0.0.1)")
@@ -145,14 +165,16 @@ def start():
         elapsed, received["InstancesImported"],
         " (%d were already there from an earlier run)" % already if already else ""))
     print()
-    print("  Sender    (hospital): http://localhost:8042/app/explorer.html")
-    print("                        http://localhost:8042/dicom-mail/app/app.html   (outbox, keys, partners)")
-    print("  Receiver  (referrer): http://localhost:8043/app/explorer.html#study?uuid=%s" % new_study)
-    print("                        http://localhost:8043/dicom-mail/app/app.html   (inbox)")
+    sender, receiver = hospital.url.replace("127.0.0.1", "localhost"), referrer.url.replace("127.0.0.1", "localhost")
+    print("  Sender    (hospital): %s/app/explorer.html" % sender)
+    print("                        %s/dicom-mail/app/app.html   (outbox, keys, partners)" % sender)
+    print("  Receiver  (referrer): %s/app/explorer.html#study?uuid=%s" % (receiver, new_study))
+    print("                        %s/dicom-mail/app/app.html   (inbox)" % receiver)
+    print("  Both answer on this machine only (loopback), without authentication.")
     print("  Transfer SetId: %s" % answer["SetId"])
     print("  Mailboxes, logs and state: %s" % ROOT)
     print()
-    print("Stop everything with: Resources/demo.sh stop")
+    print("Stop everything with: Resources/demo.sh stop; start afresh: also rm -rf %s" % ROOT)
 
 
 if __name__ == "__main__":

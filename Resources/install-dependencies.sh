@@ -8,6 +8,8 @@ packages=(
   cmake g++ make pkg-config
   orthanc orthanc-dev libgpgme-dev libcurl4-openssl-dev libjsoncpp-dev zlib1g-dev
   libgtest-dev libsqlite3-dev libgcrypt20-dev
+  # the Debian package (Resources/package.sh): dpkg-shlibdeps, and Debian's checker
+  dpkg-dev lintian
   # run time: Orthanc and GnuPG
   gnupg gpg-agent
   # the local mail stack of the demo and the tests

@@ -127,6 +127,14 @@ namespace DicomMail
       return partner.compression && compressionLevel > 0;
     }
 
+    // Without any mail account the plugin is inactive: it polls nothing,
+    // sends nothing and creates no site key (the address is not set yet, as
+    // in the Debian package's file). Not an error: Orthanc runs on.
+    bool HasMailAccount() const
+    {
+      return smtpConfigured || !incoming.empty();
+    }
+
     // The configuration as the status route shows it: no secrets.
     Json::Value ToPublicJson() const;
 

@@ -41,6 +41,8 @@ namespace DicomMail
       status["Version"] = DICOM_MAIL_VERSION;
       status["Site"]["Address"] = context.GetConfiguration().siteAddress;
       status["Site"]["Name"] = context.GetConfiguration().siteName;
+      // false until a mail account is configured (see Configuration::HasMailAccount).
+      status["Active"] = context.GetConfiguration().HasMailAccount();
       const std::string fpr = context.GetSiteFingerprint();
       status["SiteKeyFingerprint"] = fpr.empty() ? Json::Value() : Json::Value(fpr);
       status["Accounts"] = context.GetStatusBoard().ToJson();
