@@ -63,7 +63,7 @@ namespace DicomMail
       "SELECT COUNT(*) FROM outbox_mails m JOIN outbox_transfers t ON t.set_id = m.set_id "
       "WHERE m.state = 'sent' AND t.ack_requested <> 0 AND t.state NOT IN ('failed', 'canceled')")[0];
     t.mailsQuarantined = Row(db, "SELECT COUNT(*) FROM inbox_mails WHERE state = 'quarantined'")[0];
-    t.bytesReceived = Row(db, "SELECT COALESCE(SUM(bytes), 0) FROM inbox_mails")[0];
+    t.bytesReceived = Row(db, "SELECT COALESCE(SUM(bytes), 0) FROM inbox_mails WHERE acknowledgement = 0")[0];
     // SQLite takes the bare columns of a MAX() aggregate from the row holding the maximum.
     ReadDurations(db,
       "SELECT partner, created, MAX(finished) FROM outbox_transfers "
