@@ -3,7 +3,9 @@
 // with the project's own writers so that the seeds are valid wire data:
 //   MakeSeedCorpus Fuzz/corpus
 // The files are kept in the repository, next to the regression inputs
-// fuzzing found; run this again only when the wire format changes. Deterministic (fixed "random" bytes), and small.
+// fuzzing found; run this again only when the wire format changes. Small;
+// the payload bytes are fixed, MIME boundaries and Message-IDs are new at
+// every run.
 #include "Core/Acknowledgement/AcknowledgementBuilder.h"
 #include "Core/Common/ByteStream.h"
 #include "Core/Common/Files.h"

@@ -290,8 +290,8 @@ namespace DicomMail
       record.receivedAt = UtcTime::Now();
     }
     SqliteStatement insert(db_, std::string("INSERT INTO inbox_mails (") + kMailColumns +
-                           ") VALUES (NULL, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)"
-                           " RETURNING id");
+                           ") VALUES (NULL, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
+                           " ?18) RETURNING id");
     BindMailFields(insert, record);
     if (!insert.Step())
     {
