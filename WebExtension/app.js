@@ -9,11 +9,13 @@
 
   var API = '..';                     // the page is /dicom-mail/app/app.html
   var EXPLORER = '../../app/explorer.html';
+  var VIEWER = '../../web-viewer/app/viewer.html';   // Debian's orthanc-webviewer
   var REFRESH_MS = 4000;
 
   var keysByFingerprint = {};        // the last listing, for the certify dialog
   var openDetail = null;             // function that re-renders the open detail dialog
   var refreshing = false;
+  var hasViewer = false;             // learned from Orthanc's /plugins at start
 
   // ------------------------------------------------------------------ REST
 
@@ -582,11 +584,47 @@
     });
   }
 
+  // The Orthanc Web Viewer opens one series: the study's first.
+  function OpenViewer(studyId)
+  {
+    Api('GET', '/../studies/' + encodeURIComponent(studyId)).then(function (study)
+    {
+      var series = $Array(study && study.Series);
+      if (series.length > 0)
+      {
+        window.open(VIEWER + '?series=' + encodeURIComponent(series[0]), '_blank', 'noopener');
+      }
+    }, function (e)
+    {
+      SectionError('inbox', 'The study is no longer in Orthanc: ' + e.message);
+    });
+  }
+
+  // A link per study the transfer imported into: Orthanc Explorer, and the
+  // viewer when Orthanc has it.
+  function StudyLinks(studyIds)
+  {
+    var links = El('span', { className: 'study-links' });
+    $Array(studyIds).forEach(function (id)
+    {
+      links.appendChild(El('a', { href: EXPLORER + '#study?uuid=' + encodeURIComponent(id), className: 'study-link',
+        text: 'Study', title: 'Open the study in Orthanc Explorer',
+        onclick: function (e) { e.stopPropagation(); } }));
+      if (hasViewer)
+      {
+        links.appendChild(El('a', { href: '#', className: 'viewer-link', text: 'Viewer',
+          title: 'Open the study in the Orthanc Web Viewer',
+          onclick: function (e) { e.preventDefault(); e.stopPropagation(); OpenViewer(id); } }));
+      }
+    });
+    return links;
+  }
+
   function RenderInbox(transfers)
   {
     var rows = $Array(transfers).map(function (t)
     {
-      var actions = El('td');
+      var actions = El('td', {}, [StudyLinks(t.Studies)]);
       if (t.State === 'quarantined')
       {
         var retry = El('button', { type: 'button', className: 'retry', text: 'Retry',
@@ -949,7 +987,15 @@
         CloseModal('detail-dialog');
       }
     });
-    Refresh();
+    // Orthanc lists the Web Viewer plugin as "web-viewer"; without it the
+    // inbox links go to Orthanc Explorer only.
+    Api('GET', '/../plugins').then(function (plugins)
+    {
+      hasViewer = $Array(plugins).indexOf('web-viewer') >= 0;
+    }, function ()
+    {
+      hasViewer = false;
+    }).then(Refresh);
     setInterval(Refresh, REFRESH_MS);
   }
 

@@ -192,6 +192,16 @@ namespace DicomMail
         R"SQL(
         ALTER TABLE fragments ADD COLUMN bytes INTEGER NOT NULL DEFAULT 0;
         )SQL",
+
+        // Version 7: the Orthanc studies each received transfer put
+        // instances into, so the DICOM-Mail page links them (InboxStudyStore).
+        R"SQL(
+        CREATE TABLE inbox_studies (
+          set_id   TEXT NOT NULL,
+          study_id TEXT NOT NULL,
+          PRIMARY KEY (set_id, study_id)
+        );
+        )SQL",
       };
 
       const int kLatest = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));

@@ -3,6 +3,7 @@
 
 #include "Core/Common/Error.h"
 #include "Core/Common/MappedFile.h"
+#include "Core/Store/InboxStudyStore.h"
 #include "Plugin/OrthancApi.h"
 #include "Plugin/PluginContext.h"
 
@@ -42,8 +43,14 @@ namespace DicomMail
     SetMetadata(id, MetadataIds::kSignerFingerprint, context.signerFingerprint);
     SetMetadata(id, MetadataIds::kPartner, context.partnerName);
 
-    // Remember where the study came from, so auto-routing never mails it back.
+    // Remember which studies the transfer filled, for the inbox's links.
     const std::string studyId = result["ParentStudy"].asString();
+    if (!context.setId.empty() && recordedTransferStudies_.insert(context.setId + "/" + studyId).second)
+    {
+      InboxStudyStore(PluginContext::Get().GetInbox().GetDatabase()).Record(context.setId, studyId);
+    }
+
+    // Remember where the study came from, so auto-routing never mails it back.
     if (!context.partnerName.empty() && recordedStudies_.insert(studyId + "/" + context.partnerName).second)
     {
       Json::Value study;

@@ -26,5 +26,6 @@ namespace DicomMail
 
   private:
     std::set<std::string> recordedStudies_;   // study/partner pairs already recorded for routing
+    std::set<std::string> recordedTransferStudies_;   // setId/study pairs already in the inbox's record
   };
 }

@@ -4,6 +4,7 @@
 #include "Plugin/Rest/Routes.h"
 
 #include "Core/Common/Error.h"
+#include "Core/Store/InboxStudyStore.h"
 
 #include <algorithm>
 #include "Core/Store/UtcTime.h"
@@ -52,6 +53,12 @@ namespace DicomMail
       for (const std::string& r : t.reasons)
       {
         v["Reasons"].append(r);
+      }
+      // Orthanc ids of the studies the transfer imported into (the page links them).
+      v["Studies"] = Json::arrayValue;
+      for (const std::string& study : InboxStudyStore(PluginContext::Get().GetInbox().GetDatabase()).List(t.setId))
+      {
+        v["Studies"].append(study);
       }
       return v;
     }
