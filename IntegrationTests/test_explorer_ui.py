@@ -107,7 +107,8 @@ def study_dir():
 
 
 SCREENSHOTS = ("explorer-study.png", "explorer-picker.png", "explorer-job.png", "app-outbox.png",
-               "app-outbox-detail.png", "app-import-error.png", "app-certify-dialog.png", "app-keys.png")
+               "app-outbox-detail.png", "app-import-error.png", "app-certify-dialog.png", "app-keys.png",
+               "app-inbox.png")
 
 
 def test_send_from_explorer_then_follow_and_certify(hospital, referrer, mailstack, artifacts, study_dir):
@@ -138,6 +139,12 @@ def test_send_from_explorer_then_follow_and_certify(hospital, referrer, mailstac
     inbox = {t["SetId"]: t for t in referrer.get("/dicom-mail/inbox")}
     assert set_id in inbox, inbox
     assert inbox[set_id]["InstancesImported"] + inbox[set_id]["InstancesAlreadyStored"] == instances
+
+    # The receiver's inbox links the transfer to its study: Explorer, and the viewer only if Orthanc has one.
+    links = run_browser("inbox", referrer, artifacts, set_id=set_id)
+    assert [link.rsplit("uuid=", 1)[1] for link in links["StudyLinks"]] == [received]
+    assert links["Followed"].endswith("#study?uuid=" + received)
+    assert links["ViewerLinks"] == (1 if "web-viewer" in referrer.get("/plugins") else 0)
 
     # 3. Home page link -> DICOM-Mail page: the transfer becomes "acknowledged" without a reload.
     shown = run_browser("outbox", hospital, artifacts, set_id=set_id)

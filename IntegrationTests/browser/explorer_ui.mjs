@@ -219,7 +219,24 @@ async function certifyPhase(page, options) {
   return { Certified: fingerprint };
 }
 
-const PHASES = { send: sendPhase, outbox: outboxPhase, certify: certifyPhase };
+// The receiver's inbox links the transfer to its studies: Orthanc Explorer
+// always, the Web Viewer when Orthanc has it. Follows the Explorer link.
+async function inboxPhase(page, options) {
+  const setId = need(options, 'setId');
+  await page.goto(`${options.base}/dicom-mail/app/app.html`);
+  const row = page.locator(`#inbox tr[data-set-id="${setId}"]`);
+  await row.waitFor({ state: 'visible', timeout: 30000 });
+  const studyLinks = row.locator('a.study-link');
+  await studyLinks.first().waitFor({ state: 'visible', timeout: 30000 });
+  const hrefs = await studyLinks.evaluateAll((links) => links.map((a) => a.getAttribute('href')));
+  const viewerLinks = await row.locator('a.viewer-link').count();
+  await shot(page, options, 'app-inbox.png');
+  await Promise.all([page.waitForURL(/\/app\/explorer\.html#study\?uuid=/, { timeout: 30000 }),
+                     studyLinks.first().click()]);
+  return { StudyLinks: hrefs, ViewerLinks: viewerLinks, Followed: page.url() };
+}
+
+const PHASES = { send: sendPhase, outbox: outboxPhase, certify: certifyPhase, inbox: inboxPhase };
 
 // ------------------------------------------------------------------------ main
 
