@@ -82,6 +82,12 @@ def debian_config_copy(directory, http_port, dicom_port):
         assert count >= 1, "Debian's orthanc.json changed: %s not found" % pattern
     with open(main, "w") as f:
         f.write(text)
+    viewer = os.path.join(directory, "webviewer.json")   # orthanc-webviewer's file, when installed
+    if os.path.exists(viewer):
+        with open(viewer) as f:
+            text = f.read().replace('"/tmp/OrthancWebViewerCache"', '"%s"' % os.path.join(directory, "wv-cache"))
+        with open(viewer, "w") as f:
+            f.write(text)
 
 
 def start_orthanc(directory, http_port):

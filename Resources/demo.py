@@ -22,6 +22,7 @@ import generate_study  # noqa: E402
 ROOT = os.environ.get("DICOM_MAIL_DEMO_DIR", "/tmp/dicom-mail-demo")
 BUILD = os.environ.get("DICOM_MAIL_BUILD_DIR", os.path.join(TOP, "build"))
 MAILSTACK = os.path.join(TOP, "IntegrationTests", "harness", "mailstack.sh")
+WEB_VIEWER = "/usr/share/orthanc/plugins/libOrthancWebViewer.so"
 # Ports of its own: Debian's orthanc.service takes 8042 and 4242. The DICOM
 # ports are only reserved (the demo's Orthancs run no DICOM server).
 SITES = {"hospital": (8052, 4252, "hospital@hospital.test"),
@@ -48,10 +49,14 @@ def site(name, env):
                       "PollInterval": 5}],
     }
     # No authentication, so HTTP answers on loopback only, and no DICOM server.
-    server = OrthancServer(name, os.path.join(ROOT, name + "-orthanc"), http, dicom,
-                           os.path.join(BUILD, "libOrthancDicomMail.so"), config,
-                           {"RemoteAccessAllowed": False, "DicomServerEnabled": False})
-    return server
+    directory = os.path.join(ROOT, name + "-orthanc")
+    plugin = os.path.join(BUILD, "libOrthancDicomMail.so")
+    extra = {"RemoteAccessAllowed": False, "DicomServerEnabled": False}
+    if os.path.exists(WEB_VIEWER):
+        # Debian's orthanc-webviewer: the DICOM-Mail page links received studies to it.
+        extra["Plugins"] = [plugin, WEB_VIEWER]
+        extra["WebViewer"] = {"CachePath": os.path.join(directory, "web-viewer-cache")}
+    return OrthancServer(name, directory, http, dicom, plugin, config, extra)
 
 
 def check_ports():
@@ -170,6 +175,9 @@ def start():
     print("                        %s/dicom-mail/app/app.html   (outbox, keys, partners)" % sender)
     print("  Receiver  (referrer): %s/app/explorer.html#study?uuid=%s" % (receiver, new_study))
     print("                        %s/dicom-mail/app/app.html   (inbox)" % receiver)
+    if "web-viewer" in referrer.get("/plugins"):
+        series = referrer.get("/studies/%s" % new_study)["Series"][0]
+        print("                        %s/web-viewer/app/viewer.html?series=%s   (viewer)" % (receiver, series))
     print("  Both answer on this machine only (loopback), without authentication.")
     print("  Transfer SetId: %s" % answer["SetId"])
     print("  Mailboxes, logs and state: %s" % ROOT)

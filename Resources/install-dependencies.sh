@@ -10,8 +10,8 @@ packages=(
   libgtest-dev libsqlite3-dev libgcrypt20-dev
   # the Debian package (Resources/package.sh): dpkg-shlibdeps, and Debian's checker
   dpkg-dev lintian
-  # run time: Orthanc and GnuPG
-  gnupg gpg-agent
+  # run time: Orthanc and GnuPG; the viewer the demo links received studies to
+  gnupg gpg-agent orthanc-webviewer
   # the local mail stack of the demo and the tests
   postfix dovecot-core dovecot-imapd dovecot-pop3d dovecot-lmtpd openssl
   # integration tests
