@@ -5,6 +5,7 @@
 #include "Core/Mime/IMimeHandler.h"
 #include "Core/Mime/MimeHeaders.h"
 #include "Core/Mime/MimeParser.h"
+#include "Core/Transfer/MdnCapabilities.h"
 
 #include <memory>
 
@@ -217,6 +218,7 @@ namespace DicomMail
       throw Error(ErrorKind::BadInput, "The acknowledgement's Final-Recipient field has no address");
     }
     report.finalRecipient = recipient;
+    report.readsBinaryParts = MdnCapabilities::NamesBinaryParts(fields.GetAll(MdnCapabilities::kField));
     return report;
   }
 
