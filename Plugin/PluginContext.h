@@ -8,6 +8,7 @@
 #include "Core/Partners/PartnerDirectory.h"
 #include "Core/Store/InboxStore.h"
 #include "Core/Store/OutboxStore.h"
+#include "Core/Store/PartnerCapabilityStore.h"
 #include "Core/Store/PartnerStore.h"
 #include "Core/Store/RoutingStore.h"
 #include "Core/Store/SqliteDatabase.h"
@@ -69,6 +70,14 @@ namespace DicomMail
       return partners_;
     }
 
+    PartnerCapabilityStore& GetCapabilities()
+    {
+      return capabilities_;
+    }
+
+    // The part encoding for this partner now (PartEncodingChoice).
+    bool SendsBinaryPartsTo(const PartnerSettings& partner);
+
     MailAccount GetSmtpAccount() const;
     MailAccount GetIncomingAccount(const IncomingAccountSettings& settings) const;
 
@@ -86,6 +95,7 @@ namespace DicomMail
     RoutingStore routing_;
     PartnerStore partnerStore_;
     PartnerDirectory partners_;
+    PartnerCapabilityStore capabilities_;
     mutable std::mutex mutex_;
     std::string siteFingerprint_;
   };

@@ -540,6 +540,11 @@ namespace DicomMail
       Log("acknowledgement from " + ack.fromAddress + " for a mail not in the outbox: " +
           ack.report.originalMessageId);
     }
+    if (d_.capabilities != nullptr)
+    {
+      // Only here: the report was inside the partner's verified signature.
+      d_.capabilities->Learn(ack.partner, ack.signerFingerprint, ack.report.readsBinaryParts, UtcTime::Now());
+    }
     Finish(session, {message}, IMailboxSession::Destination::Processed, kOutcomeProcessed);
   }
 
