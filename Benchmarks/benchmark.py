@@ -200,7 +200,8 @@ class MemorySampler(threading.Thread):
 
 
 class FirstInstanceWatcher(threading.Thread):
-    """Notes when the receiver stores its first instance: polls GET /instances?limit=1 every "interval" seconds.
+    """Notes when the receiver stores its first instance: polls GET /instances?since=0&limit=1 (Orthanc wants both
+    arguments) every "interval" seconds.
 
     The receiver holds no instance when the measurement starts (Bench.reset), so the first non-empty answer is the
     time to the first image a radiologist could open. Resolution: the interval (default 0.1 s)."""
@@ -216,7 +217,7 @@ class FirstInstanceWatcher(threading.Thread):
     def run(self):
         while not self.stop_event.is_set() and self.first is None:
             try:
-                if self.server.get("/instances?limit=1"):
+                if self.server.get("/instances?since=0&limit=1"):
                     self.first = time.monotonic()
                     return
             except Exception as e:   # noqa: BLE001 - reported with the result
@@ -224,10 +225,12 @@ class FirstInstanceWatcher(threading.Thread):
             self.stop_event.wait(self.interval)
 
     def finish(self, t0):
-        """Seconds from t0 to the first instance (None if none was seen)."""
+        """Seconds from t0 to the first instance; raises if none was seen (the transfer did store some)."""
         self.stop_event.set()
         self.join(10)
-        return None if self.first is None else self.first - t0
+        if self.first is None:
+            raise RuntimeError("the first instance was never seen at the receiver: %s" % self.errors[-3:])
+        return self.first - t0
 
 
 class MaildirWatcher(threading.Thread):
