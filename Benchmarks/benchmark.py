@@ -199,6 +199,40 @@ class MemorySampler(threading.Thread):
         return result
 
 
+class FirstInstanceWatcher(threading.Thread):
+    """Notes when the receiver stores its first instance: polls GET /instances?since=0&limit=1 (Orthanc wants both
+    arguments) every "interval" seconds.
+
+    The receiver holds no instance when the measurement starts (Bench.reset), so the first non-empty answer is the
+    time to the first image a radiologist could open. Resolution: the interval (default 0.1 s)."""
+
+    def __init__(self, server, interval):
+        super().__init__(daemon=True)
+        self.server = server
+        self.interval = interval
+        self.stop_event = threading.Event()
+        self.first = None
+        self.errors = []
+
+    def run(self):
+        while not self.stop_event.is_set() and self.first is None:
+            try:
+                if self.server.get("/instances?since=0&limit=1"):
+                    self.first = time.monotonic()
+                    return
+            except Exception as e:   # noqa: BLE001 - reported with the result
+                self.errors.append(str(e))
+            self.stop_event.wait(self.interval)
+
+    def finish(self, t0):
+        """Seconds from t0 to the first instance; raises if none was seen (the transfer did store some)."""
+        self.stop_event.set()
+        self.join(10)
+        if self.first is None:
+            raise RuntimeError("the first instance was never seen at the receiver: %s" % self.errors[-3:])
+        return self.first - t0
+
+
 class MaildirWatcher(threading.Thread):
     """Notes when each message appears in a Maildir INBOX (new/ or cur/) and its RFC 822 size (Dovecot's W=).
 
@@ -343,10 +377,12 @@ class Bench:
                 "CaFile": self.stack.ca,
                 "PollInterval": poll,
             }],
-            # Both sites run this plugin, so the DICOM parts travel unencoded inside the encrypted entity
-            # (smaller and faster); --base64-parts measures the wire profile's default instead.
-            "DicomPartEncoding": "base64" if self.args.base64_parts else "binary",
         }
+        if self.args.base64_parts:
+            # The wire profile's encoding for every partner, whatever the partner's acknowledgements say.
+            config["DicomPartEncoding"] = "base64"
+        # Otherwise nothing is configured: the sites learn binary parts from each other's signed
+        # acknowledgements (#15), in the warm-up transfer (Bench.warm_up).
         for option in self.args.config:
             key, _, value = option.partition("=")
             config[key] = json.loads(value)
@@ -386,6 +422,35 @@ class Bench:
             x.post("/dicom-mail/keys/%s/certify" % key["Fingerprint"], {})
             x.put("/dicom-mail/partners/" + y_name, {"Addresses": [SITES[y_name][1]],
                                                       "Fingerprint": key["Fingerprint"]})
+
+    def warm_up(self):
+        """One small transfer hospital -> referrer before the measurements, as two sites that have exchanged a
+        study before: the referrer's signed acknowledgement teaches the hospital that it reads binary parts
+        (#15), so the measured transfers go binary without DicomPartEncoding in either configuration. The
+        warm-up study is deleted with everything else before each repetition (reset)."""
+        hospital, referrer = self.servers["hospital"], self.servers["referrer"]
+        directory = os.path.join(self.root, "warm-up")
+        shutil.rmtree(directory, ignore_errors=True)
+        os.makedirs(directory)
+        for path in generate_study.generate_study(directory, seed=99, series=1, slices=2):
+            hospital.upload_dicom(path)
+        answer = hospital.post("/dicom-mail/send", {"Resources": hospital.get("/studies"), "Partner": "referrer"})
+        deadline = time.monotonic() + 300
+        while True:
+            referrer.post("/dicom-mail/fetch", {})
+            hospital.post("/dicom-mail/fetch", {})
+            if hospital.get("/dicom-mail/outbox/" + answer["SetId"])["State"] == "acknowledged":
+                break
+            if time.monotonic() > deadline:
+                raise RuntimeError("the warm-up transfer was not acknowledged: %s"
+                                   % hospital.get("/dicom-mail/outbox/" + answer["SetId"]))
+            time.sleep(0.5)
+        shutil.rmtree(directory, ignore_errors=True)
+        partner = hospital.get("/dicom-mail/partners/referrer")
+        log("warm-up transfer acknowledged; the hospital sends the referrer %s parts (ReadsBinaryParts %s)"
+            % (partner["DicomPartEncoding"], partner["ReadsBinaryParts"]))
+        if not self.args.base64_parts and partner["DicomPartEncoding"] != "binary":
+            raise RuntimeError("the hospital did not learn binary parts from the warm-up: %s" % partner)
 
     def gpg(self, home, *args, input=None):
         return run(["gpg", "--homedir", home, "--batch", "--no-tty", "--pinentry-mode", "loopback",
@@ -483,8 +548,10 @@ class Bench:
                     time.sleep(0.5)
                 fetch_stop.wait(0.2)
         fetcher = threading.Thread(target=fetch_loop, daemon=True)
+        first = FirstInstanceWatcher(referrer, self.args.first_poll)
 
         t0 = time.monotonic()
+        first.start()
         answer = hospital.post("/dicom-mail/send", {"Resources": [study], "Partner": "referrer"})
         set_id, job_id = answer["SetId"], answer["ID"]
         if not self.args.receive_after_send:
@@ -514,6 +581,7 @@ class Bench:
         t_done = time.monotonic()
         machine_busy = machine_busy_seconds() - machine_before
         fetch_stop.set()
+        t_first = first.finish(t0)
 
         memory = sampler.finish()
         self.stop_perf(perf)
@@ -542,6 +610,7 @@ class Bench:
             cpu[n] = {"orthanc": round(own, 2), "children": round(children, 2), "threads": per_thread}
         return {
             "total": t_done - t0,
+            "first_instance": t_first,
             "sending": t_job - t0,
             "delivery": delivered - t_job,
             "receiving": t_done - delivered,
@@ -582,7 +651,9 @@ class Bench:
         ) % {"dir": self.study_dir, "home": self.gpg_homes["hospital"], "to_key": self.keys["referrer"],
              "from_key": self.keys["hospital"], "port": stack.smtp_port, "ca": stack.ca, "user": sender,
              "pw": stack.password(sender), "rcpt": recipient}
+        first = FirstInstanceWatcher(referrer, self.args.first_poll)
         t0 = time.monotonic()
+        first.start()
         run(["bash", "-c", send], env=dict(os.environ, HEADERS=headers))
         t_sent = time.monotonic()
         t_delivered, wire_bytes = watcher.wait_for(1, self.args.timeout)
@@ -610,6 +681,7 @@ class Bench:
         self.post_files(referrer.url + "/instances", [os.path.join(out_dir, n) for n in names])
         t_done = time.monotonic()
         machine_busy = machine_busy_seconds() - machine_before
+        t_first = first.finish(t0)
         self.stop_perf(perf)
         tools_after = resource.getrusage(resource.RUSAGE_CHILDREN)
         referrer_after = cpu_seconds(referrer.pid)
@@ -620,6 +692,7 @@ class Bench:
         shutil.rmtree(out_dir, ignore_errors=True)
         return {
             "total": t_done - t0,
+            "first_instance": t_first,
             "sending": t_sent - t0,
             "delivery": t_delivered - t_sent,
             "receiving": t_done - t_delivered,
@@ -682,8 +755,9 @@ class Bench:
                 log("repetition %d: DICOM-Mail" % (rep + 1))
                 r = self.run_dicom_mail(perf_dm)
                 results["dicom_mail"].append(r)
-                log("  %.1f s (send %.1f, delivery %.1f, receive %.1f), %.1f MB/s, %d mails, %.1f MB on the wire, "
-                    "memory +%.0f / +%.0f MB" % (r["total"], r["sending"], r["delivery"], r["receiving"],
+                log("  %.1f s (first instance %.1f, send %.1f, delivery %.1f, receive %.1f), %.1f MB/s, %d mails, "
+                    "%.1f MB on the wire, memory +%.0f / +%.0f MB" % (r["total"], r["first_instance"] or -1,
+                                                 r["sending"], r["delivery"], r["receiving"],
                                                  self.study_bytes / MB / r["total"], r["mails"],
                                                  r["wire_bytes"] / MB, r["memory"]["hospital"]["growth"] / MB,
                                                  r["memory"]["referrer"]["growth"] / MB))
@@ -692,8 +766,9 @@ class Bench:
                 log("repetition %d: pipeline" % (rep + 1))
                 r = self.run_pipeline(perf_pl)
                 results["pipeline"].append(r)
-                log("  %.1f s (send %.1f, delivery %.1f, receive %.1f = fetch+decrypt %.1f + POST %.1f), "
-                    "%.1f MB/s, %.1f MB on the wire" % (r["total"], r["sending"], r["delivery"], r["receiving"],
+                log("  %.1f s (first instance %.1f, send %.1f, delivery %.1f, receive %.1f = fetch+decrypt %.1f + "
+                    "POST %.1f), %.1f MB/s, %.1f MB on the wire" % (r["total"], r["first_instance"] or -1,
+                                                       r["sending"], r["delivery"], r["receiving"],
                                                        r["fetch_decrypt"], r["post"],
                                                        self.study_bytes / MB / r["total"], r["wire_bytes"] / MB))
         self.results = results
@@ -717,8 +792,8 @@ def summarize(bench, results):
     size = bench.study_bytes
     s = {"study_bytes": size, "study_files": len(bench.study_files), "repetitions": bench.args.repetitions}
     if dm:
-        s["dicom_mail"] = {k: median(dm, k) for k in ("total", "sending", "delivery", "receiving", "wire_bytes",
-                                                      "outbox_bytes", "mails")}
+        s["dicom_mail"] = {k: median(dm, k) for k in ("total", "first_instance", "sending", "delivery", "receiving",
+                                                      "wire_bytes", "outbox_bytes", "mails")}
         s["dicom_mail"]["mb_per_s"] = size / MB / s["dicom_mail"]["total"]
         s["dicom_mail"]["cpu_seconds"] = median([{"c": sum(r["cpu"][n]["orthanc"] + r["cpu"][n]["children"]
                                                           for n in SITES)} for r in dm], "c")
@@ -727,14 +802,17 @@ def summarize(bench, results):
         s["dicom_mail"]["memory_growth_with_children"] = {n: median(dm, "memory", n, "growth_with_children")
                                                           for n in SITES}
     if pl:
-        s["pipeline"] = {k: median(pl, k) for k in ("total", "sending", "delivery", "receiving", "fetch_decrypt",
-                                                    "post", "wire_bytes")}
+        s["pipeline"] = {k: median(pl, k) for k in ("total", "first_instance", "sending", "delivery", "receiving",
+                                                    "fetch_decrypt", "post", "wire_bytes")}
         s["pipeline"]["mb_per_s"] = size / MB / s["pipeline"]["total"]
         s["pipeline"]["machine_cpu"] = median(pl, "machine_cpu")
         s["pipeline"]["cpu_seconds"] = median([{"c": r["cpu"]["tools"] + r["cpu"]["referrer"]} for r in pl], "c")
     if dm and pl:
         s["speed_ratio"] = s["dicom_mail"]["mb_per_s"] / s["pipeline"]["mb_per_s"]
         s["wire_ratio"] = s["dicom_mail"]["wire_bytes"] / s["pipeline"]["wire_bytes"]
+        if s["dicom_mail"]["first_instance"] and s["pipeline"]["first_instance"]:
+            # How many times sooner the plugin's receiver holds its first instance.
+            s["first_instance_ratio"] = s["pipeline"]["first_instance"] / s["dicom_mail"]["first_instance"]
     return s
 
 
@@ -753,6 +831,9 @@ def print_report(bench, s):
     print("| end to end, MB/s of DICOM | %s | %s | %s | DICOM-Mail >= 40, ratio >= 2.0 |"
           % (cell(dm, "mb_per_s", "%.1f"), cell(pl, "mb_per_s", "%.1f"), ratio))
     print("| end to end, s | %s | %s | | |" % (cell(dm, "total", "%.1f"), cell(pl, "total", "%.1f")))
+    first = "%.1f x sooner" % s["first_instance_ratio"] if "first_instance_ratio" in s else "-"
+    print("| first instance stored at the receiver, s after the send began | %s | %s | %s | >= 10 x sooner |"
+          % (cell(dm, "first_instance", "%.2f"), cell(pl, "first_instance", "%.2f"), first))
     wire = "%.3f" % s["wire_ratio"] if "wire_ratio" in s else "-"
     print("| bytes on the wire, MB | %s | %s | %s | ratio <= 1.0 |"
           % ("%.1f" % (dm["wire_bytes"] / MB) if dm else "-", "%.1f" % (pl["wire_bytes"] / MB) if pl else "-", wire))
@@ -811,9 +892,12 @@ def main():
     parser.add_argument("--rest-poll", type=float, default=0.25,
                         help="seconds between GET /jobs/{id} and GET /dicom-mail/inbox (each call costs Orthanc "
                              "a few ms of CPU, counted in its figures)")
+    parser.add_argument("--first-poll", type=float, default=0.1,
+                        help="seconds between the receiver's GET /instances?limit=1 that time the first instance")
     parser.add_argument("--settle", type=float, default=2.0, help="seconds of rest before each measurement")
     parser.add_argument("--base64-parts", action="store_true",
-                        help="send DICOM parts base64-encoded (the wire profile's default) instead of binary")
+                        help="configure DicomPartEncoding base64 (the wire profile's) on both sites instead of "
+                             "letting them learn binary parts in the warm-up")
     parser.add_argument("--receive-after-send", action="store_true",
                         help="start the receiver's polls only when the send job is done (no overlap)")
     parser.add_argument("--skip-pipeline", action="store_true")
@@ -838,6 +922,7 @@ def main():
         bench.start_mailstack()
         bench.start_orthancs()
         bench.pair()
+        bench.warm_up()
         bench.make_stock_gpg_homes()
         results = bench.measure()
     finally:

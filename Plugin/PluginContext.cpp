@@ -4,6 +4,7 @@
 #include "Core/Common/Error.h"
 #include "Core/Crypto/GpgmeLibrary.h"
 #include "Core/Mime/MailboxFormatter.h"
+#include "Core/Partners/PartEncodingChoice.h"
 #include "Plugin/OrthancApi.h"
 
 #include <strings.h>
@@ -46,7 +47,8 @@ namespace DicomMail
     routing_(database_),
     keyComparisons_(database_),
     partnerStore_(database_),
-    partners_(configuration.partners, partnerStore_, configuration.maxMailSize)
+    partners_(configuration.partners, partnerStore_, configuration.maxMailSize),
+    capabilities_(database_)
   {
     // Every context of the plugin works on this one home.
     GpgmeLibrary::SetDefaultHome(home_.GetPath());
@@ -114,6 +116,11 @@ namespace DicomMail
       });
     }
     return crypto;
+  }
+
+  bool PluginContext::SendsBinaryPartsTo(const PartnerSettings& partner)
+  {
+    return SendsBinaryParts(configuration_, partner, capabilities_.Get(partner.name));
   }
 
   MailAccount PluginContext::GetSmtpAccount() const

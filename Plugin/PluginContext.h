@@ -9,6 +9,7 @@
 #include "Core/Store/InboxStore.h"
 #include "Core/Store/KeyComparisonStore.h"
 #include "Core/Store/OutboxStore.h"
+#include "Core/Store/PartnerCapabilityStore.h"
 #include "Core/Store/PartnerStore.h"
 #include "Core/Store/RoutingStore.h"
 #include "Core/Store/SqliteDatabase.h"
@@ -75,6 +76,14 @@ namespace DicomMail
       return partners_;
     }
 
+    PartnerCapabilityStore& GetCapabilities()
+    {
+      return capabilities_;
+    }
+
+    // The part encoding for this partner now (PartEncodingChoice).
+    bool SendsBinaryPartsTo(const PartnerSettings& partner);
+
     MailAccount GetSmtpAccount() const;
     MailAccount GetIncomingAccount(const IncomingAccountSettings& settings) const;
 
@@ -93,6 +102,7 @@ namespace DicomMail
     KeyComparisonStore keyComparisons_;
     PartnerStore partnerStore_;
     PartnerDirectory partners_;
+    PartnerCapabilityStore capabilities_;
     mutable std::mutex mutex_;
     std::string siteFingerprint_;
   };

@@ -78,6 +78,9 @@ TEST_F(AcknowledgementReaderTest, ComposeAndReadRoundTrip)
   const AcknowledgementResult ack = Read(path);
   EXPECT_TRUE(ack.valid) << ack.reason;
   EXPECT_EQ("", ack.reason);
+  // Every acknowledgement of this site says, inside its signature, that our
+  // receiver reads binary parts (#15).
+  EXPECT_TRUE(ack.report.readsBinaryParts);
   EXPECT_EQ("Referrer", ack.partner);
   EXPECT_EQ(sites_->referrer.fingerprint, ack.signerFingerprint);
   EXPECT_EQ(kReferrer, ack.fromAddress);

@@ -302,3 +302,45 @@ TEST(AcknowledgementWire, BuilderRefusesInjectionAndMissingFields)
   content.detail = "line\nbreak";
   EXPECT_THROW(AcknowledgementBuilder::Build(content), Error);
 }
+
+// #15: a site says inside its signed report that its receiver reads binary
+// application/dicom parts; the field lives in the machine-readable part.
+TEST(TransferMdn, CapabilityFieldRoundTrip)
+{
+  AcknowledgementContent content = MakeContent(Disposition::Displayed);
+  EXPECT_EQ(std::string::npos, AcknowledgementBuilder::Build(content).find("X-DICOM-Mail-Capabilities"));
+  EXPECT_FALSE(AcknowledgementParser::Parse(AcknowledgementBuilder::Build(content)).readsBinaryParts);
+
+  content.readsBinaryParts = true;
+  const std::string entity = AcknowledgementBuilder::Build(content);
+  const size_t notification = entity.find("Content-Type: message/disposition-notification");
+  const size_t field = entity.find("X-DICOM-Mail-Capabilities: binary-parts\r\n");
+  ASSERT_NE(std::string::npos, field);
+  EXPECT_GT(field, notification);   // in the report, not a header of the entity
+  EXPECT_TRUE(AcknowledgementParser::Parse(entity).readsBinaryParts);
+}
+
+TEST(TransferMdn, CapabilityFieldIsReadLeniently)
+{
+  const std::string base = "Reporting-UA: b.example; Orthanc DICOM-Mail 0.2.0\r\n"
+                           "Final-Recipient: rfc822; dicom@b.example\r\n"
+                           "Original-Message-ID: <1@a.example>\r\n"
+                           "Disposition: automatic-action/MDN-sent-automatically; displayed\r\n";
+  EXPECT_FALSE(AcknowledgementParser::ParseFields(base).readsBinaryParts);
+  EXPECT_TRUE(AcknowledgementParser::ParseFields(base + "x-dicom-mail-capabilities: later-thing, BINARY-PARTS\r\n")
+              .readsBinaryParts);
+  EXPECT_TRUE(AcknowledgementParser::ParseFields(base + "X-DICOM-Mail-Capabilities: later-thing\r\n"
+                                     "X-DICOM-Mail-Capabilities:\r\n binary-parts\r\n").readsBinaryParts);
+  // Only the exact token counts.
+  EXPECT_FALSE(AcknowledgementParser::ParseFields(base + "X-DICOM-Mail-Capabilities: binary-parts-v2, no-binary-parts\r\n")
+               .readsBinaryParts);
+  EXPECT_FALSE(AcknowledgementParser::ParseFields(base + "X-DICOM-Mail-Capabilities:\r\n").readsBinaryParts);
+}
+
+TEST(TransferMdn, CapabilityHeaderOutsideTheReportDoesNotCount)
+{
+  // A header of the report entity (or of a mail around it) is not the report.
+  const std::string entity = "X-DICOM-Mail-Capabilities: binary-parts\r\n" +
+                             AcknowledgementBuilder::Build(MakeContent(Disposition::Displayed));
+  EXPECT_FALSE(AcknowledgementParser::Parse(entity).readsBinaryParts);
+}

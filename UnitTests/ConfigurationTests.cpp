@@ -46,6 +46,14 @@ TEST(Configuration, DefaultsWhenSectionIsMissing)
   EXPECT_FALSE(c.smtpConfigured);
   EXPECT_TRUE(c.incoming.empty());
   EXPECT_FALSE(c.binaryDicomParts);   // the wire profile's base64 unless asked
+  EXPECT_FALSE(c.dicomPartEncodingConfigured);   // so partners may teach binary parts (#15)
+}
+
+TEST(Configuration, ExplicitBase64IsRememberedAsConfigured)
+{
+  const Configuration c = Configuration::Parse(Parse(R"({"DicomPartEncoding": "base64"})"));
+  EXPECT_FALSE(c.binaryDicomParts);
+  EXPECT_TRUE(c.dicomPartEncodingConfigured);
 }
 
 TEST(Configuration, FullExample)
@@ -68,6 +76,7 @@ TEST(Configuration, FullExample)
   EXPECT_EQ("0123456789ABCDEF0123456789ABCDEF01234567", c.partners[0].fingerprint);
   EXPECT_TRUE(c.partners[0].fromConfiguration);
   EXPECT_TRUE(c.binaryDicomParts);
+  EXPECT_TRUE(c.dicomPartEncodingConfigured);
   EXPECT_EQ("binary", c.ToPublicJson()["DicomPartEncoding"].asString());
 }
 

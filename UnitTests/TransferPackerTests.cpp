@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "Core/Common/Error.h"
 #include "Core/Transfer/EncodedSizeModel.h"
+#include "Core/Transfer/PackingOrder.h"
 #include "Core/Transfer/TransferPacker.h"
 #include "Core/Transfer/TransferSyntax.h"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 
 using namespace DicomMail;
@@ -294,4 +296,90 @@ TEST(TransferPacker, OnlyUncompressedTransferSyntaxesCountAsCompressible)
   EXPECT_FALSE(TransferSyntax::IsUncompressed("1.2.840.10008.1.2.4.90"));   // JPEG 2000
   EXPECT_FALSE(TransferSyntax::IsUncompressed("1.2.840.10008.1.2.5"));      // RLE
   EXPECT_FALSE(TransferSyntax::IsUncompressed(""));
+}
+
+// #15, time to first image: whole small series go first, studies stay in the
+// order requested, instances in their order within a series.
+namespace
+{
+  PackerInstance InSeries(const std::string& id, uint64_t size, const std::string& study, const std::string& series)
+  {
+    PackerInstance instance;
+    instance.id = id;
+    instance.size = size;
+    instance.study = study;
+    instance.series = series;
+    return instance;
+  }
+
+  std::vector<std::string> PackedIds(const std::vector<PlannedMail>& mails, const std::vector<PackerInstance>& input)
+  {
+    std::vector<std::string> ids;
+    for (const PlannedMail& mail : mails)
+    {
+      for (size_t index : mail.instances)
+      {
+        ids.push_back(input[index].id);
+      }
+    }
+    return ids;
+  }
+}
+
+TEST(TransferPacker, SmallSeriesFirstWithinEachStudy)
+{
+  // Study A: a CT series of 3 large slices, a scout of 1, a reformat of 2
+  // smaller ones; study B (requested second): one series, tiny.
+  const std::vector<PackerInstance> input = {
+    InSeries("ct1", 500000, "A", "ct"), InSeries("ct2", 500000, "A", "ct"),
+    InSeries("scout", 100000, "A", "scout"),
+    InSeries("ct3", 500000, "A", "ct"),
+    InSeries("re1", 200000, "A", "reformat"), InSeries("re2", 200000, "A", "reformat"),
+    InSeries("b1", 1000, "B", "only"),
+  };
+  const std::vector<PlannedMail> mails = TransferPacker(1200000).Plan(input);
+  EXPECT_EQ((std::vector<std::string>{ "scout", "re1", "re2", "ct1", "ct2", "ct3", "b1" }), PackedIds(mails, input));
+  // The first mail carries the two small series whole.
+  ASSERT_GE(mails.size(), 2u);
+  std::vector<std::string> first;
+  for (size_t index : mails[0].instances)
+  {
+    first.push_back(input[index].id);
+  }
+  EXPECT_EQ("scout", first.at(0));
+  EXPECT_NE(first.end(), std::find(first.begin(), first.end(), "re2"));
+}
+
+TEST(TransferPacker, PackingOrderIsDeterministicAndKeepsTiesInOrder)
+{
+  const std::vector<PackerInstance> input = {
+    InSeries("s2-a", 300, "", "two"), InSeries("s1-a", 300, "", "one"),
+    InSeries("s2-b", 300, "", "two"), InSeries("s1-b", 300, "", "one"),
+    InSeries("s3", 100, "", "three"),
+  };
+  const std::vector<size_t> order = PackingOrder::SmallSeriesFirst(input);
+  EXPECT_EQ((std::vector<size_t>{ 4, 0, 2, 1, 3 }), order);   // equal sizes: first seen first
+  EXPECT_EQ(order, PackingOrder::SmallSeriesFirst(input));
+  // Without series keys the order is the given one.
+  EXPECT_EQ((std::vector<size_t>{ 0, 1, 2 }), PackingOrder::SmallSeriesFirst(MakeInstances({ 9, 1, 5 })));
+}
+
+TEST(TransferPacker, ALargeSeriesStillSpansMailsAfterTheSmallOnes)
+{
+  std::vector<PackerInstance> input;
+  for (int i = 0; i < 10; i++)
+  {
+    input.push_back(InSeries("big" + std::to_string(i), 400000, "A", "big"));
+  }
+  input.push_back(InSeries("small", 1000, "A", "small"));
+  const std::vector<PlannedMail> mails = TransferPacker(1000000).Plan(input);
+  ASSERT_GT(mails.size(), 1u);
+  EXPECT_EQ(10u, mails[0].instances.front());   // "small" leads the first mail
+  std::vector<size_t> all;
+  for (size_t m = 0; m < mails.size(); m++)
+  {
+    EXPECT_EQ(m + 1, mails[m].part);
+    all.insert(all.end(), mails[m].instances.begin(), mails[m].instances.end());
+  }
+  EXPECT_EQ((std::vector<size_t>{ 10, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9 }), all);   // each once, series whole
 }

@@ -5,6 +5,7 @@
 #include "Core/Mime/ContentType.h"
 #include "Core/Mime/MimeHeaders.h"
 #include "Core/Mime/MimeWriter.h"
+#include "Core/Acknowledgement/AcknowledgementCapabilities.h"
 #include "Core/Transfer/SetId.h"
 #include "Core/Transfer/WireHeaders.h"
 
@@ -136,7 +137,9 @@ namespace DicomMail
     notification.Write(MimeHeaders::FoldField("Reporting-UA", content.reportingUa) + "\r\n" +
                        MimeHeaders::FoldField("Final-Recipient", "rfc822; " + content.finalRecipient) + "\r\n" +
                        MimeHeaders::FoldField("Original-Message-ID", content.originalMessageId) + "\r\n" +
-                       "Disposition: " + ToString(content.disposition) + "\r\n");
+                       "Disposition: " + ToString(content.disposition) + "\r\n" +
+                       (content.readsBinaryParts ? std::string(AcknowledgementCapabilities::kField) + ": " +
+                        AcknowledgementCapabilities::kBinaryParts + "\r\n" : std::string()));
     writer.EndLeaf();
 
     writer.EndMultipart();

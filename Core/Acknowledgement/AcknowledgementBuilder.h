@@ -19,6 +19,9 @@ namespace DicomMail
     std::string setId;               // optional: X-TELEMEDICINE-SETID of that mail
     std::string setPart;             // optional: X-TELEMEDICINE-SETPART of that mail
     std::string detail;              // optional: one more sentence for people, printable ASCII
+    // Said in the signed report's X-DICOM-Mail-Capabilities field: our
+    // receiver reads application/dicom parts in binary (docs/wire-format.md §5).
+    bool readsBinaryParts = false;
   };
 
   // Writes the RFC 3798 multipart/report entity that goes inside the
@@ -31,6 +34,7 @@ namespace DicomMail
   //   part 1  text/plain: a short status sentence (+ detail)
   //   part 2  message/disposition-notification:
   //           Reporting-UA, Final-Recipient, Original-Message-ID, Disposition
+  //           (+ X-DICOM-Mail-Capabilities: binary-parts when readsBinaryParts)
   class AcknowledgementBuilder
   {
   public:

@@ -51,8 +51,12 @@ namespace DicomMail
                                                            const std::string& path,
                                                            const std::string& toName)
   {
+    // Our receiver reads binary application/dicom parts; saying so inside the
+    // signed report lets the partner's site of this plugin send them (#15).
+    AcknowledgementContent ours = content;
+    ours.readsBinaryParts = true;
     // The signed text is exactly the entity as written (CRLF throughout).
-    const std::string entity = AcknowledgementBuilder::Build(content);
+    const std::string entity = AcknowledgementBuilder::Build(ours);
     StringSink signature;
     SignDetails details;
     {

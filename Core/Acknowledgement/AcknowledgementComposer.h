@@ -21,7 +21,8 @@ namespace DicomMail
   // first part the AcknowledgementBuilder entity, second the detached
   // armored signature over its exact bytes. Outer headers: From, To, Date, Message-ID,
   // Subject, MIME-Version, Auto-Submitted, X-TELEMEDICINE-SETID/SETPART
-  // copied from the content. No patient data anywhere.
+  // copied from the content. No patient data anywhere. The report always
+  // says X-DICOM-Mail-Capabilities: binary-parts: this site's receiver reads them.
   class AcknowledgementComposer
   {
   public:

@@ -5,6 +5,7 @@
 #include "Core/Mime/IMimeHandler.h"
 #include "Core/Mime/MimeHeaders.h"
 #include "Core/Mime/MimeParser.h"
+#include "Core/Acknowledgement/AcknowledgementCapabilities.h"
 #include "Core/Transfer/WireHeaders.h"
 
 #include <memory>
@@ -218,6 +219,7 @@ namespace DicomMail
       throw Error(ErrorKind::BadInput, "The acknowledgement's Final-Recipient field has no address");
     }
     report.finalRecipient = recipient;
+    report.readsBinaryParts = AcknowledgementCapabilities::NamesBinaryParts(fields.GetAll(AcknowledgementCapabilities::kField));
     return report;
   }
 

@@ -20,6 +20,9 @@ namespace DicomMail
     std::string setId;               // X-TELEMEDICINE-SET* of the report entity, empty when absent
     std::string setPart;
     std::string humanText;           // the first text/plain part, at most 4 KB, for display only
+    // X-DICOM-Mail-Capabilities names binary-parts. Worth something only
+    // when the report was inside a verified signature (AcknowledgementResult::valid).
+    bool readsBinaryParts = false;
   };
 
   // Reads RFC 3798 acknowledgements: lenient about white space, case and

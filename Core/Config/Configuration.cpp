@@ -258,6 +258,7 @@ namespace DicomMail
       reader.Fail("DicomPartEncoding", "must be \"base64\" or \"binary\", not \"" + partEncoding + "\"");
     }
     config.binaryDicomParts = (partEncoding == "binary");
+    config.dicomPartEncodingConfigured = reader.Has("DicomPartEncoding");
     config.subject = reader.GetString("Subject", config.subject);
     if (config.subject.empty() || config.subject.find_first_of("\r\n") != std::string::npos)
     {

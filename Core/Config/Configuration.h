@@ -101,6 +101,10 @@ namespace DicomMail
     // through an MTA in clear) is a quarter smaller before compression,
     // compresses better and faster, for partners known to read it.
     bool binaryDicomParts = false;
+    // True when the admin wrote DicomPartEncoding: then it holds for every
+    // partner. Left out, a partner whose signed acknowledgement says it reads
+    // binary parts gets them (PartEncodingChoice).
+    bool dicomPartEncodingConfigured = false;
     bool encryptToSelf = false;
     std::string subject = "DICOM-eMail";
     uint64_t maxMailSize = 10000000;

@@ -558,6 +558,11 @@ namespace DicomMail
           ack.report.originalMessageId);
       record.reason = "names no mail of the outbox";
     }
+    if (d_.capabilities != nullptr)
+    {
+      // Only here: the report was inside the partner's verified signature.
+      d_.capabilities->Learn(ack.partner, ack.signerFingerprint, ack.report.readsBinaryParts, UtcTime::Now());
+    }
     record.processedAt = UtcTime::Now();
     d_.inbox->RecordMail(record);
     Finish(session, {message}, IMailboxSession::Destination::Processed, kOutcomeProcessed);

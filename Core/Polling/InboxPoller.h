@@ -13,6 +13,7 @@
 #include "Core/Store/AcknowledgementQueueStore.h"
 #include "Core/Store/InboxStore.h"
 #include "Core/Store/OutboxStore.h"
+#include "Core/Store/PartnerCapabilityStore.h"
 
 #include <functional>
 #include <map>
@@ -59,6 +60,7 @@ namespace DicomMail
       InboxStore* inbox = nullptr;
       OutboxStore* outbox = nullptr;
       AcknowledgementQueueStore* acknowledgements = nullptr;
+      PartnerCapabilityStore* capabilities = nullptr;   // null: learn nothing from acknowledgements
       OpenPgpContext* crypto = nullptr;
       ITrustPolicy* trust = nullptr;
       IInstanceImporter* importer = nullptr;

@@ -221,6 +221,18 @@ namespace DicomMail
           compared_at TEXT NOT NULL
         );
         )SQL",
+
+        // Version 9: what a partner's signed acknowledgement said its receiver
+        // reads (#15), for partners of the configuration file too, hence not
+        // a column of "partners". The fingerprint is the key that signed it:
+        // a partner record given another key has learned nothing.
+        R"SQL(
+        CREATE TABLE partner_capabilities (
+          partner            TEXT PRIMARY KEY,
+          signer_fingerprint TEXT NOT NULL,
+          binary_parts_since TEXT NOT NULL
+        );
+        )SQL",
       };
 
       const int kLatest = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));

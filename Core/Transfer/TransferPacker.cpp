@@ -2,6 +2,7 @@
 #include "Core/Transfer/TransferPacker.h"
 
 #include "Core/Common/Error.h"
+#include "Core/Transfer/PackingOrder.h"
 
 namespace DicomMail
 {
@@ -43,7 +44,7 @@ namespace DicomMail
       }
     };
 
-    for (size_t i = 0; i < instances.size(); i++)
+    for (const size_t i : PackingOrder::SmallSeriesFirst(instances))
     {
       const uint64_t part = model_.EncodedPartBytes(instances[i].size, instances[i].compressible);
 

@@ -14,18 +14,21 @@ namespace DicomMail
     std::string id;      // the caller's key (e.g. the Orthanc instance id); not interpreted
     uint64_t size = 0;   // bytes of the DICOM file
     bool compressible = false;   // stored uncompressed: see EncodedSizeModel::compressiblePercent
+    std::string study;   // keys that group instances for PackingOrder; "" for all alike
+    std::string series;
   };
 
   struct PlannedMail
   {
     unsigned int part = 0;              // 1..N, the future X-TELEMEDICINE-SETPART
-    std::vector<size_t> instances;      // indexes into the planner's input, in order
+    std::vector<size_t> instances;      // indexes into the planner's input, in packing order
     uint64_t estimatedSize = 0;         // EncodedSizeModel's estimate of the final mail
     bool needsSplit = false;            // one instance too large for a mail: send as message/partial
   };
 
   // Plans the mails of a transfer (docs/wire-format.md §4): instances go into
-  // mails in their given order until the next one would push the estimated
+  // mails in PackingOrder (studies as given, within each whole series smallest
+  // first, instances as given) until the next one would push the estimated
   // mail over maxMailSize; an instance too large for any mail goes alone in a
   // mail marked needsSplit.
   class TransferPacker

@@ -145,7 +145,7 @@ namespace DicomMail
     envelope.toName = partner_.displayName;
     envelope.subject = config.subject;
     envelope.setId = setId_;
-    envelope.binaryDicomParts = config.binaryDicomParts;
+    envelope.binaryDicomParts = context.SendsBinaryPartsTo(partner_);
     envelope.part = part;
     envelope.total = transfer_.totalMails;
     if (transfer_.acknowledgementsRequested)

@@ -4,6 +4,7 @@
 #include "Plugin/Rest/Routes.h"
 
 #include "Core/Common/Error.h"
+#include "Core/Partners/PartEncodingChoice.h"
 #include "Core/Partners/PartnerKeyCheck.h"
 #include "Plugin/PluginContext.h"
 
@@ -19,6 +20,13 @@ namespace DicomMail
       const PartnerKeyState state = CheckPartnerKey(crypto, partner, context.GetSiteFingerprint());
       v["KeyState"]["Usable"] = state.usable;
       v["KeyState"]["Reason"] = state.reason;
+      // Learned from the partner's signed acknowledgements (#15); the encoding
+      // our mails use now also follows DicomPartEncoding when configured.
+      const PartnerCapability learned = context.GetCapabilities().Get(partner.name);
+      const bool current = PartnerReadsBinaryParts(partner, learned);
+      v["ReadsBinaryParts"] = current;
+      v["ReadsBinaryPartsSince"] = current ? Json::Value(learned.since) : Json::Value();
+      v["DicomPartEncoding"] = context.SendsBinaryPartsTo(partner) ? "binary" : "base64";
       return v;
     }
 
@@ -65,6 +73,7 @@ namespace DicomMail
           {
             throw Error(ErrorKind::NotFound, "no partner named \"" + name + "\"");
           }
+          context.GetCapabilities().Forget(name);
           call.AnswerJson(Json::objectValue);
           break;
 

@@ -44,20 +44,26 @@ namespace DicomMail
       return partner;
     }
 
-    std::vector<PlannedMail> PlanMails(const PartnerSettings& partner, const std::vector<ResolvedInstance>& instances)
+    // The plan's indexes count the studies' instances one study after the other.
+    std::vector<PlannedMail> PlanMails(const PartnerSettings& partner, const std::vector<ResolvedStudy>& studies)
     {
       PluginContext& context = PluginContext::Get();
       std::vector<PackerInstance> packed;
-      for (const ResolvedInstance& instance : instances)
+      for (const ResolvedStudy& study : studies)
       {
-        PackerInstance p;
-        p.id = instance.orthancId;
-        p.size = instance.fileSize;
-        p.compressible = TransferSyntax::IsUncompressed(instance.transferSyntax);
-        packed.push_back(p);
+        for (const ResolvedInstance& instance : study.instances)
+        {
+          PackerInstance p;
+          p.id = instance.orthancId;
+          p.size = instance.fileSize;
+          p.compressible = TransferSyntax::IsUncompressed(instance.transferSyntax);
+          p.study = study.orthancId;   // keys for the small-series-first order
+          p.series = instance.seriesId;
+          packed.push_back(p);
+        }
       }
       EncodedSizeModel::Parameters encoding;
-      encoding.binaryParts = context.GetConfiguration().binaryDicomParts;
+      encoding.binaryParts = context.SendsBinaryPartsTo(partner);
       if (context.GetConfiguration().CompressesFor(partner))
       {
         encoding.compressiblePercent = kPlannedCompressionPercent;
@@ -75,7 +81,8 @@ namespace DicomMail
     // request named them.
     std::vector<ResolvedInstance> instances;
     SendResponse response;
-    for (const ResolvedStudy& study : ResourceResolver::Resolve(request.resources))
+    const std::vector<ResolvedStudy> studies = ResourceResolver::Resolve(request.resources);
+    for (const ResolvedStudy& study : studies)
     {
       instances.insert(instances.end(), study.instances.begin(), study.instances.end());
       response.studyInstanceUids.push_back(study.studyInstanceUid);
@@ -84,7 +91,7 @@ namespace DicomMail
     {
       response.instanceIds.push_back(instance.orthancId);
     }
-    const std::vector<PlannedMail> plan = PlanMails(partner, instances);
+    const std::vector<PlannedMail> plan = PlanMails(partner, studies);
     OutboxStore& outbox = PluginContext::Get().GetOutbox();
     response.setId = SetId::Generate();
 

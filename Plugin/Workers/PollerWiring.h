@@ -21,6 +21,7 @@ namespace DicomMail
       context_(PluginContext::Get()),
       crypto_(context_.NewCrypto()),
       acknowledgements_(context_.GetInbox().GetDatabase()),
+      capabilities_(context_.GetInbox().GetDatabase()),
       trust_(context_.GetPartners())
     {
       dependencies_.account = account;
@@ -29,6 +30,7 @@ namespace DicomMail
       dependencies_.inbox = &context_.GetInbox();
       dependencies_.outbox = &context_.GetOutbox();
       dependencies_.acknowledgements = &acknowledgements_;
+      dependencies_.capabilities = &capabilities_;
       dependencies_.crypto = crypto_.get();
       dependencies_.trust = &trust_;
       dependencies_.importer = &importer_;
@@ -45,6 +47,7 @@ namespace DicomMail
     PluginContext& context_;
     std::unique_ptr<OpenPgpContext> crypto_;
     AcknowledgementQueueStore acknowledgements_;
+    PartnerCapabilityStore capabilities_;
     PartnerTrustPolicy trust_;
     OrthancInstanceImporter importer_;
     InboxPoller::Dependencies dependencies_;

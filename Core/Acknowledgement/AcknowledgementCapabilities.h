@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace DicomMail
+{
+  // The extension field (RFC 3798 §3.3, "X-" prefixed) by which a site says,
+  // inside its signed acknowledgement, what its receiver reads beyond the
+  // wire profile (docs/wire-format.md §5). A comma-separated list of tokens,
+  // case-insensitive; tokens we do not know are ignored, so a later version
+  // may add some without breaking older readers.
+  namespace AcknowledgementCapabilities
+  {
+    extern const char* const kField;         // "X-DICOM-Mail-Capabilities"
+    extern const char* const kBinaryParts;   // "binary-parts"
+
+    // True when one of the field's values (every occurrence counts) names
+    // binary-parts.
+    bool NamesBinaryParts(const std::vector<std::string>& fieldValues);
+  }
+}
