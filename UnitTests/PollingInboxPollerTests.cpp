@@ -351,7 +351,7 @@ TEST_F(PollingInboxPoller, AcknowledgementMustNameTheMailItCites)
   mail.setId = "out.1";
   mail.part = 1;
   mail.messageId = "out-1@site-b.test";
-  mail.state = "sent";
+  mail.state = MailState::Sent;
   outbox_->CreateTransfer(transfer, { mail });
 
   MdnContent content;
