@@ -539,13 +539,45 @@
     }
   }
 
+  function Resend(setId, button)
+  {
+    button.disabled = true;
+    Api('POST', '/outbox/' + encodeURIComponent(setId) + '/resend').then(function (answer)
+    {
+      Notice('Transfer ' + setId + ' is sent again (job ' + answer.ID + ').');
+      return Refresh();
+    }, function (e)
+    {
+      SectionError('outbox', 'Resend of ' + setId + ' failed: ' + e.message);
+      button.disabled = false;
+    });
+  }
+
+  // The state, with a Resend button when the transfer failed for good.
+  function OutboxState(t)
+  {
+    var cell = El('span', {}, [State(t.State)]);
+    if (t.State === 'failed')
+    {
+      var resend = El('button', { type: 'button', className: 'resend', text: 'Resend',
+        title: 'Send the mails the server has not accepted again, in a new job' });
+      resend.addEventListener('click', function (e)
+      {
+        e.stopPropagation();
+        Resend(t.SetId, resend);
+      });
+      cell.appendChild(resend);
+    }
+    return cell;
+  }
+
   function RenderOutbox(transfers)
   {
     var rows = $Array(transfers).map(function (t)
     {
       var row = El('tr', { className: 'clickable', 'data-set-id': t.SetId, 'data-state': t.State,
         title: 'Set ' + t.SetId + ': click for the mails' }, [
-        Td(FormatDate(t.Created)), Td(t.Partner), Td(t.Recipient), Td(State(t.State)),
+        Td(FormatDate(t.Created)), Td(t.Partner), Td(t.Recipient), Td(OutboxState(t)),
         Td(Count(t.MailsSent, t.TotalMails)),
         Td(t.AcknowledgementsRequested === false ? 'not requested' : Count(t.MailsAcknowledged, t.TotalMails), 'acks'),
         Td(t.TotalInstances), Td(FormatBytes(t.BytesSent)), Td(t.Reason)
