@@ -144,6 +144,10 @@ TEST(ConfigurationNames, PartnersOfAnOlderDatabaseGetTheirIdAsName)
                "acknowledgements INTEGER NOT NULL, compression INTEGER NOT NULL);"
                "CREATE TABLE inbox_mails (id INTEGER PRIMARY KEY, set_id TEXT NOT NULL);"
                "CREATE TABLE fragments (partial_id TEXT NOT NULL);"
+               // The tables later versions add columns to.
+               "CREATE TABLE routing_sent (instance_id TEXT NOT NULL);"
+               "CREATE TABLE outbox_mails (set_id TEXT NOT NULL);"
+               "CREATE TABLE outbox_transfers (set_id TEXT NOT NULL);"
                "INSERT INTO partners VALUES ('koeln', '[\"images@koeln.example\"]', '', 0, 1, 1);");
     db.SetUserVersion(2);
   }
