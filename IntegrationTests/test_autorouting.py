@@ -14,6 +14,7 @@ import pytest
 import generate_study
 from conftest import TOP, make_server, pair, site_config, plugin_path, ROOT, SITES
 from orthanc_server import start_expecting_failure
+from test_faults import smtp_restarted, start_smtp, stop_smtp  # noqa: F401 (a fixture)
 
 LUA_SAMPLE = os.path.join(TOP, "Resources", "Lua", "OnStableStudy-DicomMail.lua")
 
@@ -62,8 +63,10 @@ def outbox(server):
     return server.get("/dicom-mail/outbox")
 
 
-def start_pair(mailstack, hospital_rules=None, referrer_rules=None, hospital_extra=None, referrer_extra=None):
+def start_pair(mailstack, hospital_rules=None, referrer_rules=None, hospital_extra=None, referrer_extra=None,
+               hospital_smtp=None):
     hospital_config = site_config("hospital", mailstack)
+    hospital_config["Smtp"].update(hospital_smtp or {})
     referrer_config = site_config("referrer", mailstack)
     if hospital_rules is not None:
         hospital_config["AutoRouting"] = hospital_rules
@@ -145,6 +148,46 @@ def test_ct_study_is_routed_once_and_its_growth_goes_as_one_follow_up(routed, tm
     hospital.wait_log('auto-routing rule "CT-night" -> partner "referrer", study %s: already sent' % ct_study,
                       timeout=60)
     assert len(outbox(hospital)) == 2
+
+
+def test_a_routed_transfer_that_failed_for_good_goes_again_with_the_next_trigger(mailstack, smtp_restarted,
+                                                                                 tmp_path):
+    # No SMTP retries: the routed transfer fails for good at its first attempt.
+    hospital, referrer = start_pair(mailstack, [CT_TO_REFERRER], hospital_smtp={"MaxRetries": 0})
+    try:
+        stop_smtp(mailstack)
+        ct_paths = small_study(tmp_path / "ct", 31, "CT", slices=2)
+        first_ids = upload(hospital, ct_paths)
+        ct_study = hospital.get("/instances/%s/study" % next(iter(first_ids)))["ID"]
+        failed = wait_for(lambda: [t for t in outbox(hospital) if t["State"] == "failed"], 90,
+                          "the routed transfer to fail")
+        assert len(failed) == 1 and failed[0]["TotalInstances"] == 2, failed
+        failed = failed[0]
+        start_smtp(mailstack)
+
+        # The next trigger of the rule (the study grows): the failed instances go with the new one.
+        added_paths = small_study(tmp_path / "ct-more", 32, "CT", slices=1, add_to=str(tmp_path / "ct"))
+        upload(hospital, added_paths)
+
+        def follow_up():
+            transfers = [t for t in outbox(hospital) if t["SetId"] != failed["SetId"]]
+            return transfers or None
+        transfers = wait_for(follow_up, 60, "the rule to send the study again")
+        assert len(transfers) == 1, transfers
+        again = transfers[0]
+        assert again["TotalInstances"] == 3, again
+        hospital.wait_log("study %s: sending 3 instance(s) as transfer %s" % (ct_study, again["SetId"]))
+        received = wait_received(referrer, again["SetId"])
+        assert received["InstancesImported"] == 3
+        assert sop_uids(referrer) == sop_uids(hospital)
+
+        # Sent now: the study is not routed a third time, and the failed transfer stays as it was.
+        time.sleep(8)
+        assert len(outbox(hospital)) == 2
+        assert hospital.get("/dicom-mail/outbox/" + failed["SetId"])["State"] == "failed"
+    finally:
+        referrer.stop()
+        hospital.stop()
 
 
 def test_non_matching_mr_study_is_not_sent(routed, tmp_path):

@@ -144,7 +144,9 @@ TEST(ConfigurationNames, PartnersOfAnOlderDatabaseGetTheirIdAsName)
                "acknowledgements INTEGER NOT NULL, compression INTEGER NOT NULL);"
                "CREATE TABLE inbox_mails (id INTEGER PRIMARY KEY, set_id TEXT NOT NULL);"
                "CREATE TABLE fragments (partial_id TEXT NOT NULL);"
-               // Version 1 made these too; later migrations index them.
+               // The tables later versions add columns to.
+               "CREATE TABLE routing_sent (instance_id TEXT NOT NULL);"
+               "CREATE TABLE outbox_mails (set_id TEXT NOT NULL);"
                "CREATE TABLE outbox_transfers (set_id TEXT PRIMARY KEY, partner TEXT, created TEXT, state TEXT);"
                "CREATE TABLE inbox_transfers (set_id TEXT PRIMARY KEY, partner TEXT, first_received TEXT, "
                "state TEXT);"

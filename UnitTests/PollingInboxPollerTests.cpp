@@ -198,7 +198,7 @@ namespace
       mail.setId = setId;
       mail.part = 1;
       mail.messageId = messageId;
-      mail.state = "sent";
+      mail.state = MailState::Sent;
       outbox_->CreateTransfer(transfer, { mail });
     }
 

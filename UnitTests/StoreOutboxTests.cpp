@@ -45,6 +45,17 @@ namespace
     return mails;
   }
 
+  std::string RecordAck(OutboxStore& store, const std::string& setId, unsigned int part,
+                        const std::string& disposition, const std::string& when)
+  {
+    return ToString(store.RecordAck(setId, part, disposition, when));
+  }
+
+  std::string StateForDisposition(const std::string& disposition)
+  {
+    return ToString(OutboxStates::ForDisposition(disposition));
+  }
+
   OutboxMail GetMail(OutboxStore& store, const std::string& setId, unsigned int part)
   {
     OutboxTransfer t;
@@ -95,7 +106,7 @@ TEST(StoreOutbox, CreateAndGetRoundTrip)
   EXPECT_GE(t.created, before);  // filled in with "now"
   EXPECT_TRUE(UtcTime::IsValid(t.created));
   EXPECT_EQ("", t.finished);
-  EXPECT_EQ("pending", t.state);
+  EXPECT_EQ("pending", ToString(t.state));
   EXPECT_EQ(12u, t.totalInstances);
   EXPECT_EQ(3u, t.totalMails);
   EXPECT_EQ(0u, t.bytesSent);
@@ -107,7 +118,7 @@ TEST(StoreOutbox, CreateAndGetRoundTrip)
   {
     EXPECT_EQ("set-1", mails[i].setId);  // taken from the transfer
     EXPECT_EQ(i + 1, mails[i].part);
-    EXPECT_EQ("pending", mails[i].state);
+    EXPECT_EQ("pending", ToString(mails[i].state));
     EXPECT_EQ(MakeMails(3)[i].instances, mails[i].instances);
     EXPECT_EQ(0u, mails[i].attempts);
   }
@@ -132,9 +143,8 @@ TEST(StoreOutbox, CreateRejectsDuplicatesAndBadValues)
   zero[0].part = 0;
   EXPECT_EQ(ErrorKind::BadInput, KindOf([&] { store.CreateTransfer(MakeTransfer("set-3"), zero); }));
 
-  OutboxTransfer badState = MakeTransfer("set-4");
-  badState.state = "delivered";
-  EXPECT_EQ(ErrorKind::BadInput, KindOf([&] { store.CreateTransfer(badState, MakeMails(1)); }));
+  // States are enums now: an unknown one can only come as text, from the database.
+  EXPECT_EQ(ErrorKind::BadInput, KindOf([&] { ParseTransferState("delivered"); }));
 
   OutboxTransfer badTime = MakeTransfer("set-5", "yesterday");
   EXPECT_EQ(ErrorKind::BadInput, KindOf([&] { store.CreateTransfer(badTime, MakeMails(1)); }));
@@ -162,50 +172,80 @@ TEST(StoreOutbox, CreateIsAllOrNothing)
   EXPECT_EQ(0, count.ColumnInt64(0));
 }
 
-TEST(StoreOutbox, UpdateAndStateChanges)
+TEST(StoreOutbox, TargetedStateChanges)
 {
   TempDirectory dir;
   SqliteDatabase db(dir.File("records.db"));
   OutboxStore store(db);
   store.CreateTransfer(MakeTransfer("set-1", "2026-01-01T10:00:00Z"), MakeMails(2));
 
-  OutboxTransfer t = MakeTransfer("set-1", "2030-01-01T00:00:00Z");
-  t.state = "sending";
-  t.reason = "in progress";
-  t.totalInstances = 99;
-  t.studyInstanceUids = { "9.9" };
-  t.acknowledgementsRequested = false;
-  store.UpdateTransfer(t);
-
+  // No whole-row rewrite (#16): the store changes the state and reason only.
+  EXPECT_TRUE(store.SetTransferState("set-1", TransferState::Sending, "in progress"));
   OutboxTransfer got;
   std::vector<OutboxMail> mails;
   ASSERT_TRUE(store.GetTransfer("set-1", got, mails));
   EXPECT_EQ("2026-01-01T10:00:00Z", got.created);  // never changed by an update
-  EXPECT_EQ("sending", got.state);
+  EXPECT_EQ("sending", ToString(got.state));
   EXPECT_EQ("in progress", got.reason);
-  EXPECT_EQ(99u, got.totalInstances);
-  EXPECT_EQ((std::vector<std::string>{ "9.9" }), got.studyInstanceUids);
-  EXPECT_FALSE(got.acknowledgementsRequested);
+  EXPECT_EQ(12u, got.totalInstances);
   EXPECT_EQ("", got.finished);
 
-  EXPECT_EQ(ErrorKind::NotFound, KindOf([&] { store.UpdateTransfer(MakeTransfer("set-unknown")); }));
-
-  store.SetTransferState("set-1", "failed", "partner key expired");
+  EXPECT_TRUE(store.SetTransferState("set-1", TransferState::Failed, "partner key expired"));
   ASSERT_TRUE(store.GetTransfer("set-1", got, mails));
-  EXPECT_EQ("failed", got.state);
+  EXPECT_EQ("failed", ToString(got.state));
   EXPECT_EQ("partner key expired", got.reason);
   EXPECT_TRUE(UtcTime::IsValid(got.finished));
 
-  EXPECT_EQ(ErrorKind::BadInput, KindOf([&] { store.SetTransferState("set-1", "lost", ""); }));
-  EXPECT_EQ(ErrorKind::NotFound, KindOf([&] { store.SetTransferState("set-unknown", "failed", ""); }));
+  EXPECT_EQ(ErrorKind::BadInput, KindOf([&] { ParseTransferState("lost"); }));
+  EXPECT_EQ(ErrorKind::NotFound, KindOf([&] { store.SetTransferState("set-unknown", TransferState::Failed, ""); }));
 
-  store.SetMailState("set-1", 2, "failed", "SMTP 552 message too large");
+  store.SetMailState("set-1", 2, MailState::Failed, "SMTP 552 message too large");
   OutboxMail m = GetMail(store, "set-1", 2);
-  EXPECT_EQ("failed", m.state);
+  EXPECT_EQ("failed", ToString(m.state));
   EXPECT_EQ("SMTP 552 message too large", m.reason);
-  EXPECT_EQ("pending", GetMail(store, "set-1", 1).state);
-  EXPECT_EQ(ErrorKind::NotFound, KindOf([&] { store.SetMailState("set-1", 3, "failed", ""); }));
-  EXPECT_EQ(ErrorKind::BadInput, KindOf([&] { store.SetMailState("set-1", 1, "bounced", ""); }));
+  EXPECT_EQ("pending", ToString(GetMail(store, "set-1", 1).state));
+  EXPECT_EQ(ErrorKind::NotFound, KindOf([&] { store.SetMailState("set-1", 3, MailState::Failed, ""); }));
+  EXPECT_EQ(ErrorKind::BadInput, KindOf([&] { ParseMailState("bounced"); }));
+
+  EXPECT_EQ(1u, store.MarkMailSending("set-1", 1));
+  m = GetMail(store, "set-1", 1);
+  EXPECT_EQ("sending", ToString(m.state));
+  EXPECT_EQ(1u, m.attempts);
+  EXPECT_EQ(ErrorKind::NotFound, KindOf([&] { store.MarkMailSending("set-1", 3); }));
+}
+
+TEST(StoreOutbox, ATransferNeverGoesBackToPendingNorLosesItsEnd)
+{
+  TempDirectory dir;
+  SqliteDatabase db(dir.File("records.db"));
+  OutboxStore store(db);
+  store.CreateTransfer(MakeTransfer("set-1"), MakeMails(1));
+  OutboxTransfer got;
+  std::vector<OutboxMail> mails;
+
+  // The job started and failed at once, before its submitter went on.
+  ASSERT_TRUE(store.SetTransferState("set-1", TransferState::Sending, ""));
+  ASSERT_TRUE(store.SetTransferState("set-1", TransferState::Failed, "SMTP down"));
+  EXPECT_FALSE(store.SetTransferState("set-1", TransferState::Pending, ""));
+  EXPECT_FALSE(store.SetTransferState("set-1", TransferState::Sent, ""));
+  EXPECT_FALSE(store.SetTransferState("set-1", TransferState::Acknowledged, ""));
+  ASSERT_TRUE(store.GetTransfer("set-1", got, mails));
+  EXPECT_EQ("failed", ToString(got.state));
+  EXPECT_EQ("SMTP down", got.reason);
+
+  // Canceled by the user: a failing step that comes late does not overwrite it.
+  ASSERT_TRUE(store.SetTransferState("set-1", TransferState::Canceled, "canceled by the user"));
+  EXPECT_FALSE(store.SetTransferState("set-1", TransferState::Failed, "late"));
+  ASSERT_TRUE(store.GetTransfer("set-1", got, mails));
+  EXPECT_EQ("canceled", ToString(got.state));
+
+  // Sent again (resend action or resubmitted job): it may start once more.
+  EXPECT_TRUE(store.SetTransferState("set-1", TransferState::Sending, ""));
+  EXPECT_TRUE(store.SetTransferState("set-1", TransferState::Sent, ""));
+  EXPECT_FALSE(store.SetTransferState("set-1", TransferState::Canceled, ""));
+  EXPECT_TRUE(store.SetTransferState("set-1", TransferState::Acknowledged, ""));
+  ASSERT_TRUE(store.GetTransfer("set-1", got, mails));
+  EXPECT_EQ("acknowledged", ToString(got.state));
 }
 
 TEST(StoreOutbox, SetJobIdLeavesTheStateOfAJobThatAlreadyFailed)
@@ -217,14 +257,14 @@ TEST(StoreOutbox, SetJobIdLeavesTheStateOfAJobThatAlreadyFailed)
   created.jobId = "";
   store.CreateTransfer(created, MakeMails(1));
   // The job ran and failed before its submitter recorded the job id.
-  store.SetTransferState("set-1", "failed", "SMTP server refused the sender");
+  store.SetTransferState("set-1", TransferState::Failed, "SMTP server refused the sender");
   store.SetJobId("set-1", "job-42");
 
   OutboxTransfer got;
   std::vector<OutboxMail> mails;
   ASSERT_TRUE(store.GetTransfer("set-1", got, mails));
   EXPECT_EQ("job-42", got.jobId);
-  EXPECT_EQ("failed", got.state);
+  EXPECT_EQ("failed", ToString(got.state));
   EXPECT_EQ("SMTP server refused the sender", got.reason);
   EXPECT_NE("", got.finished);
   EXPECT_EQ(ErrorKind::NotFound, KindOf([&] { store.SetJobId("set-unknown", "job-1"); }));
@@ -245,7 +285,7 @@ TEST(StoreOutbox, MarkSentAttemptsAndAcks)
   store.MarkMailSent("set-1", 2, "def@gateway.example", 500, 100);
 
   OutboxMail m = GetMail(store, "set-1", 1);
-  EXPECT_EQ("sent", m.state);
+  EXPECT_EQ("sent", ToString(m.state));
   EXPECT_EQ("abc@gateway.example", m.messageId);  // brackets dropped
   EXPECT_EQ(1000u, m.bytes);
   EXPECT_EQ(250u, m.durationMs);
@@ -266,15 +306,15 @@ TEST(StoreOutbox, MarkSentAttemptsAndAcks)
   EXPECT_FALSE(store.FindMailByMessageId("<nobody@gateway.example>", found));
   EXPECT_FALSE(store.FindMailByMessageId("", found));
 
-  EXPECT_EQ("acknowledged", store.RecordAck("set-1", 1, "automatic-action/MDN-sent-automatically;displayed",
+  EXPECT_EQ("acknowledged", RecordAck(store, "set-1", 1, "automatic-action/MDN-sent-automatically;displayed",
                                              "2026-11-28T05:00:00Z"));
-  EXPECT_EQ("warning", store.RecordAck("set-1", 2, "automatic-action/MDN-sent-automatically;displayed/warning",
+  EXPECT_EQ("warning", RecordAck(store, "set-1", 2, "automatic-action/MDN-sent-automatically;displayed/warning",
                                         "2026-11-28T05:01:00Z"));
   m = GetMail(store, "set-1", 1);
-  EXPECT_EQ("acknowledged", m.state);
+  EXPECT_EQ("acknowledged", ToString(m.state));
   EXPECT_EQ("automatic-action/MDN-sent-automatically;displayed", m.ackDisposition);
   EXPECT_EQ("2026-11-28T05:00:00Z", m.ackAt);
-  EXPECT_EQ("warning", GetMail(store, "set-1", 2).state);
+  EXPECT_EQ("warning", ToString(GetMail(store, "set-1", 2).state));
 
   EXPECT_EQ(ErrorKind::BadInput, KindOf([&] { store.RecordAck("set-1", 1, "displayed", "now"); }));
   EXPECT_EQ(ErrorKind::NotFound, KindOf([&] { store.RecordAck("set-2", 1, "displayed", "2026-11-28T05:00:00Z"); }));
@@ -282,7 +322,7 @@ TEST(StoreOutbox, MarkSentAttemptsAndAcks)
   // A resend clears the old acknowledgement.
   store.MarkMailSent("set-1", 2, "<ghi@gateway.example>", 500, 90);
   m = GetMail(store, "set-1", 2);
-  EXPECT_EQ("sent", m.state);
+  EXPECT_EQ("sent", ToString(m.state));
   EXPECT_EQ("", m.ackDisposition);
   EXPECT_EQ("", m.ackAt);
   ASSERT_TRUE(store.GetTransfer("set-1", t, mails));
@@ -291,15 +331,15 @@ TEST(StoreOutbox, MarkSentAttemptsAndAcks)
 
 TEST(StoreOutbox, DispositionToState)
 {
-  EXPECT_EQ("acknowledged", OutboxStore::StateForDisposition("automatic-action/MDN-sent-automatically;displayed"));
-  EXPECT_EQ("acknowledged", OutboxStore::StateForDisposition(" Automatic-Action/MDN-Sent-Automatically; Displayed "));
-  EXPECT_EQ("acknowledged", OutboxStore::StateForDisposition("processed"));
-  EXPECT_EQ("warning", OutboxStore::StateForDisposition("automatic-action/MDN-sent-automatically;displayed/warning"));
-  EXPECT_EQ("failed", OutboxStore::StateForDisposition("automatic-action/MDN-sent-automatically;deleted/error"));
-  EXPECT_EQ("failed", OutboxStore::StateForDisposition("automatic-action/MDN-sent-automatically;deleted"));
-  EXPECT_EQ("failed", OutboxStore::StateForDisposition("manual-action/MDN-sent-manually;processed/error"));
-  EXPECT_EQ("warning", OutboxStore::StateForDisposition("something-new"));
-  EXPECT_EQ("warning", OutboxStore::StateForDisposition(""));
+  EXPECT_EQ("acknowledged", StateForDisposition("automatic-action/MDN-sent-automatically;displayed"));
+  EXPECT_EQ("acknowledged", StateForDisposition(" Automatic-Action/MDN-Sent-Automatically; Displayed "));
+  EXPECT_EQ("acknowledged", StateForDisposition("processed"));
+  EXPECT_EQ("warning", StateForDisposition("automatic-action/MDN-sent-automatically;displayed/warning"));
+  EXPECT_EQ("failed", StateForDisposition("automatic-action/MDN-sent-automatically;deleted/error"));
+  EXPECT_EQ("failed", StateForDisposition("automatic-action/MDN-sent-automatically;deleted"));
+  EXPECT_EQ("failed", StateForDisposition("manual-action/MDN-sent-manually;processed/error"));
+  EXPECT_EQ("warning", StateForDisposition("something-new"));
+  EXPECT_EQ("warning", StateForDisposition(""));
 }
 
 TEST(StoreOutbox, ListNewestFirstWithPaging)
@@ -344,7 +384,7 @@ TEST(StoreOutbox, MailsAwaitingAck)
   // part 3 never sent
   store.MarkMailSent("no-ack", 1, "m3@x", 10, 1);
   store.MarkMailSent("canceled", 1, "m4@x", 10, 1);
-  store.SetTransferState("canceled", "canceled", "by user");
+  store.SetTransferState("canceled", TransferState::Canceled, "by user");
   store.RecordAck("wants-ack", 2, "displayed", "2026-11-28T05:00:00Z");
 
   const std::string future = UtcTime::FromUnix(UtcTime::ToUnix(UtcTime::Now()) + 3600);
@@ -394,6 +434,29 @@ TEST(StoreOutbox, SurvivesReopen)
   EXPECT_EQ("2026-11-28T04:15:02Z", t.created);
   EXPECT_EQ(77u, t.bytesSent);
   ASSERT_EQ(2u, mails.size());
-  EXPECT_EQ("sent", mails[1].state);
+  EXPECT_EQ("sent", ToString(mails[1].state));
   EXPECT_EQ(MakeMails(2)[1].instances, mails[1].instances);
+}
+
+TEST(StoreOutbox, KeepsWhatSubmissionResolved)
+{
+  TempDirectory dir;
+  SqliteDatabase db(dir.File("records.db"));
+  OutboxStore store(db);
+  OutboxTransfer transfer = MakeTransfer("set-1");
+  transfer.totalBytes = 123456789012ull;
+  std::vector<OutboxMail> mails = MakeMails(2);
+  mails[0].sopInstanceUids = { "1.2.840.1", "1.2.840.2" };   // mail 2: none, as in older records
+  store.CreateTransfer(transfer, mails);
+
+  OutboxTransfer got;
+  std::vector<OutboxMail> gotMails;
+  ASSERT_TRUE(store.GetTransfer("set-1", got, gotMails));
+  EXPECT_EQ(123456789012ull, got.totalBytes);
+  EXPECT_EQ((std::vector<std::string>{ "1.2.840.1", "1.2.840.2" }), gotMails[0].sopInstanceUids);
+  EXPECT_TRUE(gotMails[1].sopInstanceUids.empty());
+
+  std::vector<OutboxMail> mismatched = MakeMails(1);
+  mismatched[0].sopInstanceUids = { "1.2.840.1" };   // two instances, one UID
+  EXPECT_EQ(ErrorKind::BadInput, KindOf([&] { store.CreateTransfer(MakeTransfer("set-2"), mismatched); }));
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "Core/Common/Error.h"
+#include "Core/Store/OutboxStore.h"
 #include "Core/Store/RoutingStore.h"
 #include "Core/Store/SqliteDatabase.h"
 
@@ -34,6 +35,41 @@ TEST(StoreRouting, SentInstancesPerPartnerAndStudy)
   EXPECT_EQ((std::set<std::string>{ "j1" }), store.GetSentInstances("clinic", "4.5.6"));
   EXPECT_TRUE(store.GetSentInstances("clinic", "7.8.9").empty());
   EXPECT_THROW(store.MarkSent("rule", "", "1.2.3", { "i1" }), Error);
+}
+
+TEST(StoreRouting, InstancesOfATransferThatFailedForGoodGoAgain)
+{
+  TempDirectory dir;
+  SqliteDatabase db(dir.File("records.db"));
+  OutboxStore outbox(db);
+  RoutingStore store(db);
+  for (const char* setId : { "set-a", "set-b", "set-c" })
+  {
+    OutboxTransfer transfer;
+    transfer.setId = setId;
+    transfer.partner = "clinic";
+    outbox.CreateTransfer(transfer, {});
+  }
+
+  store.MarkSent("ct-to-clinic", "clinic", "1.2.3", { "i1", "i2" }, "set-a");
+  store.MarkSent("ct-to-clinic", "clinic", "1.2.3", { "i3" }, "set-b");
+  outbox.SetTransferState("set-a", TransferState::Sending, "");
+  outbox.SetTransferState("set-b", TransferState::Sending, "");
+  EXPECT_EQ((std::set<std::string>{ "i1", "i2", "i3" }), store.GetSentInstances("clinic", "1.2.3"));
+
+  // SMTP down past its retries: the rule's next plan sends i1 and i2 again.
+  outbox.SetTransferState("set-a", TransferState::Failed, "mail 1 could not be sent after 6 attempts");
+  EXPECT_EQ((std::set<std::string>{ "i3" }), store.GetSentInstances("clinic", "1.2.3"));
+  // Canceled by the user is not resent on its own.
+  outbox.SetTransferState("set-b", TransferState::Canceled, "canceled by the user");
+  EXPECT_EQ((std::set<std::string>{ "i3" }), store.GetSentInstances("clinic", "1.2.3"));
+
+  // They now belong to the new transfer, and count as sent while it lives.
+  store.MarkSent("ct-to-clinic", "clinic", "1.2.3", { "i1", "i2", "i4" }, "set-c");
+  EXPECT_EQ((std::set<std::string>{ "i1", "i2", "i3", "i4" }), store.GetSentInstances("clinic", "1.2.3"));
+  // A transfer that fails again frees them again; the user's resend of set-a later changes nothing.
+  outbox.SetTransferState("set-c", TransferState::Failed, "again");
+  EXPECT_EQ((std::set<std::string>{ "i3" }), store.GetSentInstances("clinic", "1.2.3"));
 }
 
 TEST(StoreRouting, ReceivedFromPreventsLoops)

@@ -1200,6 +1200,38 @@
     }
   }
 
+  function Resend(setId, button)
+  {
+    button.disabled = true;
+    Api('POST', '/outbox/' + encodeURIComponent(setId) + '/resend').then(function (answer)
+    {
+      Notice(T('resend.done', { setId: setId, job: answer.ID }));
+      return Refresh();
+    }, function (e)
+    {
+      SectionError('outbox', T('resend.failed', { setId: setId, message: e.message }));
+      button.disabled = false;
+    });
+  }
+
+  // The state, with a Resend button when the transfer failed for good.
+  function OutboxState(t)
+  {
+    var cell = El('span', {}, [State(t.State)]);
+    if (t.State === 'failed')
+    {
+      var resend = El('button', { type: 'button', className: 'resend', text: T('resend.button'),
+        title: T('resend.title') });
+      resend.addEventListener('click', function (e)
+      {
+        e.stopPropagation();
+        Resend(t.SetId, resend);
+      });
+      cell.appendChild(resend);
+    }
+    return cell;
+  }
+
   function RenderOutbox(transfers)
   {
     var rows = PageRows('outbox', transfers).map(function (t)
@@ -1209,7 +1241,7 @@
       var row = El('tr', { className: 'clickable', tabindex: '0', 'data-set-id': t.SetId, 'data-state': t.State,
         title: T('outbox.rowTitle', { setId: t.SetId }) }, [
         Td(Time(t.Created)), Td(PartnerName(t)), Td(t.Recipient),
-        Td(El('div', {}, [State(t.State), inFlight || acknowledging ? OutboxProgress(t) : null])),
+        Td(El('div', {}, [OutboxState(t), inFlight || acknowledging ? OutboxProgress(t) : null])),
         Td(Count(t.MailsSent, t.TotalMails)),
         Td(t.AcknowledgementsRequested === false ? T('ack.notRequested') : Count(t.MailsAcknowledged, t.TotalMails),
            'acks'),

@@ -2,52 +2,26 @@
 #include "Core/Store/OutboxStore.h"
 
 #include "Core/Common/Error.h"
+#include "Core/Common/Trim.h"
+#include "Core/Store/OutboxStateSql.h"
 #include "Core/Store/SqliteStatement.h"
 #include "Core/Store/SqliteTransaction.h"
 #include "Core/Store/StoreSchema.h"
 #include "Core/Store/UtcTime.h"
 
-#include <algorithm>
-#include <cctype>
 #include <set>
 
 namespace DicomMail
 {
   namespace
   {
-    const std::set<std::string> kTransferStates =
-      { "pending", "sending", "sent", "acknowledged", "failed", "canceled" };
-    const std::set<std::string> kMailStates =
-      { "pending", "sending", "sent", "acknowledged", "warning", "failed" };
-    const std::set<std::string> kFinishedStates =
-      { "sent", "acknowledged", "failed", "canceled" };
-
     const char kTransferColumns[] =
       "set_id, partner, recipient, study_uids, resources, created, finished, state, reason, "
-      "total_instances, total_mails, bytes_sent, job_id, ack_requested";
+      "total_instances, total_mails, bytes_sent, job_id, ack_requested, total_bytes";
 
     const char kMailColumns[] =
       "set_id, part, message_id, state, instances, bytes, attempts, sent_at, duration_ms, "
-      "ack_disposition, ack_at, reason, fragments";
-
-    void CheckState(const std::set<std::string>& allowed, const std::string& state, const char* what)
-    {
-      if (allowed.count(state) == 0)
-      {
-        throw Error(ErrorKind::BadInput, std::string("Unknown ") + what + " state \"" + state + "\"");
-      }
-    }
-
-    std::string Trim(const std::string& s)
-    {
-      const size_t begin = s.find_first_not_of(" \t\r\n");
-      if (begin == std::string::npos)
-      {
-        return std::string();
-      }
-      const size_t end = s.find_last_not_of(" \t\r\n");
-      return s.substr(begin, end - begin + 1);
-    }
+      "ack_disposition, ack_at, reason, fragments, sop_uids";
 
     std::string NormalizeMessageId(const std::string& messageId)
     {
@@ -74,13 +48,14 @@ namespace DicomMail
         .BindStringList(5, t.resources)
         .BindText(6, t.created)
         .BindText(7, t.finished)
-        .BindText(8, t.state)
+        .BindText(8, ToString(t.state))
         .BindText(9, t.reason)
         .BindInt64(10, t.totalInstances)
         .BindInt64(11, t.totalMails)
         .BindUint64(12, t.bytesSent)
         .BindText(13, t.jobId)
-        .BindBool(14, t.acknowledgementsRequested);
+        .BindBool(14, t.acknowledgementsRequested)
+        .BindUint64(15, t.totalBytes);
     }
 
     OutboxTransfer ReadTransfer(SqliteStatement& row)
@@ -93,13 +68,14 @@ namespace DicomMail
       t.resources = row.ColumnStringList(4);
       t.created = row.ColumnText(5);
       t.finished = row.ColumnText(6);
-      t.state = row.ColumnText(7);
+      t.state = ParseTransferState(row.ColumnText(7));
       t.reason = row.ColumnText(8);
       t.totalInstances = static_cast<unsigned int>(row.ColumnUint64(9));
       t.totalMails = static_cast<unsigned int>(row.ColumnUint64(10));
       t.bytesSent = row.ColumnUint64(11);
       t.jobId = row.ColumnText(12);
       t.acknowledgementsRequested = row.ColumnBool(13);
+      t.totalBytes = row.ColumnUint64(14);
       return t;
     }
 
@@ -109,7 +85,7 @@ namespace DicomMail
       m.setId = row.ColumnText(0);
       m.part = static_cast<unsigned int>(row.ColumnUint64(1));
       m.messageId = row.ColumnText(2);
-      m.state = row.ColumnText(3);
+      m.state = ParseMailState(row.ColumnText(3));
       m.instances = row.ColumnStringList(4);
       m.bytes = row.ColumnUint64(5);
       m.attempts = static_cast<unsigned int>(row.ColumnUint64(6));
@@ -119,6 +95,7 @@ namespace DicomMail
       m.ackAt = row.ColumnText(10);
       m.reason = row.ColumnText(11);
       m.fragments = static_cast<unsigned int>(row.ColumnUint64(12));
+      m.sopInstanceUids = row.ColumnStringList(13);
       return m;
     }
 
@@ -128,7 +105,6 @@ namespace DicomMail
       {
         throw Error(ErrorKind::BadInput, "A transfer needs a set id");
       }
-      CheckState(kTransferStates, t.state, "transfer");
       UtcTime::Check(t.created, "creation time of transfer " + t.setId, true);
       UtcTime::Check(t.finished, "end time of transfer " + t.setId, true);
     }
@@ -139,7 +115,11 @@ namespace DicomMail
       {
         throw Error(ErrorKind::BadInput, "Mail parts are numbered from 1 in transfer " + setId);
       }
-      CheckState(kMailStates, m.state, "mail");
+      if (!m.sopInstanceUids.empty() && m.sopInstanceUids.size() != m.instances.size())
+      {
+        throw Error(ErrorKind::BadInput, "The SOP Instance UIDs of " + MailName(setId, m.part) +
+                    " do not match its instances");
+      }
       UtcTime::Check(m.sentAt, "send time of " + MailName(setId, m.part), true);
       UtcTime::Check(m.ackAt, "acknowledgement time of " + MailName(setId, m.part), true);
     }
@@ -182,19 +162,19 @@ namespace DicomMail
       record.created = UtcTime::Now();
     }
     SqliteStatement insertTransfer(db_, std::string("INSERT INTO outbox_transfers (") + kTransferColumns +
-                                   ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                                   ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     BindTransferFields(insertTransfer, record);
     insertTransfer.Run();
 
     SqliteStatement insertMail(db_, std::string("INSERT INTO outbox_mails (") + kMailColumns +
-                               ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                               ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     for (const OutboxMail& mail : mails)
     {
       insertMail.Reset();
       insertMail.BindText(1, transfer.setId)
         .BindInt64(2, mail.part)
         .BindText(3, NormalizeMessageId(mail.messageId))
-        .BindText(4, mail.state)
+        .BindText(4, ToString(mail.state))
         .BindStringList(5, mail.instances)
         .BindUint64(6, mail.bytes)
         .BindInt64(7, mail.attempts)
@@ -203,43 +183,44 @@ namespace DicomMail
         .BindText(10, mail.ackDisposition)
         .BindText(11, mail.ackAt)
         .BindText(12, mail.reason)
-        .BindInt64(13, mail.fragments);
+        .BindInt64(13, mail.fragments)
+        .BindStringList(14, mail.sopInstanceUids);
       insertMail.Run();
     }
 
     transaction.Commit();
   }
 
-  void OutboxStore::UpdateTransfer(const OutboxTransfer& transfer)
+  bool OutboxStore::SetTransferState(const std::string& setId, TransferState state, const std::string& reason)
   {
-    CheckTransfer(transfer);
-    SqliteStatement update(db_,
-      "UPDATE outbox_transfers SET partner = ?2, recipient = ?3, study_uids = ?4, resources = ?5, "
-      "finished = ?7, state = ?8, reason = ?9, total_instances = ?10, total_mails = ?11, "
-      "bytes_sent = ?12, job_id = ?13, ack_requested = ?14 WHERE set_id = ?1");
-    BindTransferFields(update, transfer);  // ?6 (created) is bound but not used
-    if (update.Run() == 0)
+    // The states it may come from, as SQL text: the transition rule stays in
+    // OutboxStates, the check and the write are one statement.
+    const std::string from = TransferStateList([state](TransferState candidate) {
+      return OutboxStates::CanChange(candidate, state);
+    });
+    if (!from.empty())
     {
-      throw Error(ErrorKind::NotFound, "Unknown transfer " + transfer.setId);
+      SqliteStatement update(db_,
+        "UPDATE outbox_transfers SET state = ?2, reason = ?3, "
+        "finished = CASE WHEN finished = '' AND ?4 THEN ?5 ELSE finished END "
+        "WHERE set_id = ?1 AND state IN (" + from + ")");
+      update.BindText(1, setId)
+        .BindText(2, ToString(state))
+        .BindText(3, reason)
+        .BindBool(4, OutboxStates::IsFinished(state))
+        .BindText(5, UtcTime::Now());
+      if (update.Run() > 0)
+      {
+        return true;
+      }
     }
-  }
-
-  void OutboxStore::SetTransferState(const std::string& setId, const std::string& state,
-                                     const std::string& reason)
-  {
-    CheckState(kTransferStates, state, "transfer");
-    SqliteStatement update(db_,
-      "UPDATE outbox_transfers SET state = ?2, reason = ?3, "
-      "finished = CASE WHEN finished = '' AND ?4 THEN ?5 ELSE finished END WHERE set_id = ?1");
-    update.BindText(1, setId)
-      .BindText(2, state)
-      .BindText(3, reason)
-      .BindBool(4, kFinishedStates.count(state) > 0)
-      .BindText(5, UtcTime::Now());
-    if (update.Run() == 0)
+    SqliteStatement exists(db_, "SELECT 1 FROM outbox_transfers WHERE set_id = ?");
+    exists.BindText(1, setId);
+    if (!exists.Step())
     {
       throw Error(ErrorKind::NotFound, "Unknown transfer " + setId);
     }
+    return false;
   }
 
   void OutboxStore::SetJobId(const std::string& setId, const std::string& jobId)
@@ -259,16 +240,24 @@ namespace DicomMail
     return remove.Run() > 0;  // the mails go by ON DELETE CASCADE
   }
 
-  void OutboxStore::SetMailState(const std::string& setId, unsigned int part,
-                                 const std::string& state, const std::string& reason)
+  void OutboxStore::SetMailState(const std::string& setId, unsigned int part, MailState state,
+                                 const std::string& reason)
   {
-    CheckState(kMailStates, state, "mail");
     SqliteStatement update(db_, "UPDATE outbox_mails SET state = ?3, reason = ?4 WHERE set_id = ?1 AND part = ?2");
-    update.BindText(1, setId).BindInt64(2, part).BindText(3, state).BindText(4, reason);
+    update.BindText(1, setId).BindInt64(2, part).BindText(3, ToString(state)).BindText(4, reason);
     if (update.Run() == 0)
     {
       throw Error(ErrorKind::NotFound, "Unknown " + MailName(setId, part));
     }
+  }
+
+  unsigned int OutboxStore::MarkMailSending(const std::string& setId, unsigned int part)
+  {
+    SqliteTransaction transaction(db_);
+    SetMailState(setId, part, MailState::Sending, "");
+    const unsigned int attempts = IncrementAttempts(setId, part);
+    transaction.Commit();
+    return attempts;
   }
 
   void OutboxStore::MarkMailSent(const std::string& setId, unsigned int part, const std::string& messageId,
@@ -277,7 +266,7 @@ namespace DicomMail
     SqliteTransaction transaction(db_);
 
     SqliteStatement update(db_,
-      "UPDATE outbox_mails SET state = 'sent', message_id = ?3, bytes = ?4, duration_ms = ?5, "
+      "UPDATE outbox_mails SET state = ?8, message_id = ?3, bytes = ?4, duration_ms = ?5, "
       "sent_at = ?6, fragments = ?7, reason = '', ack_disposition = '', ack_at = '' "
       "WHERE set_id = ?1 AND part = ?2");
     update.BindText(1, setId)
@@ -286,7 +275,8 @@ namespace DicomMail
       .BindUint64(4, bytes)
       .BindUint64(5, durationMs)
       .BindText(6, UtcTime::Now())
-      .BindInt64(7, fragments);
+      .BindInt64(7, fragments)
+      .BindText(8, ToString(MailState::Sent));
     if (update.Run() == 0)
     {
       throw Error(ErrorKind::NotFound, "Unknown " + MailName(setId, part));
@@ -299,17 +289,17 @@ namespace DicomMail
     transaction.Commit();
   }
 
-  std::string OutboxStore::RecordAck(const std::string& setId, unsigned int part,
+  MailState OutboxStore::RecordAck(const std::string& setId, unsigned int part,
                                      const std::string& disposition, const std::string& when)
   {
     UtcTime::Check(when, "acknowledgement time of " + MailName(setId, part), false);
-    const std::string state = StateForDisposition(disposition);
+    const MailState state = OutboxStates::ForDisposition(disposition);
 
     SqliteStatement update(db_,
       "UPDATE outbox_mails SET state = ?3, ack_disposition = ?4, ack_at = ?5 WHERE set_id = ?1 AND part = ?2");
     update.BindText(1, setId)
       .BindInt64(2, part)
-      .BindText(3, state)
+      .BindText(3, ToString(state))
       .BindText(4, Trim(disposition))
       .BindText(5, when);
     if (update.Run() == 0)
@@ -392,12 +382,15 @@ namespace DicomMail
     UtcTime::Check(olderThan, "time limit", false);
     SqliteStatement select(db_,
       "SELECT m.set_id, m.part, m.message_id, m.state, m.instances, m.bytes, m.attempts, m.sent_at, "
-      "m.duration_ms, m.ack_disposition, m.ack_at, m.reason, m.fragments "
+      "m.duration_ms, m.ack_disposition, m.ack_at, m.reason, m.fragments, m.sop_uids "
       "FROM outbox_mails m JOIN outbox_transfers t ON t.set_id = m.set_id "
-      "WHERE m.state = 'sent' AND m.sent_at < ? AND t.ack_requested = 1 "
-      "AND t.state NOT IN ('failed', 'canceled') "
+      "WHERE m.state = ?2 AND m.sent_at < ?1 AND t.ack_requested = 1 "
+      "AND t.state NOT IN (?3, ?4) "
       "ORDER BY m.sent_at, m.set_id, m.part");
-    select.BindText(1, olderThan);
+    select.BindText(1, olderThan)
+      .BindText(2, ToString(MailState::Sent))
+      .BindText(3, ToString(TransferState::Failed))
+      .BindText(4, ToString(TransferState::Canceled));
     std::vector<OutboxMail> result;
     while (select.Step())
     {
@@ -422,40 +415,5 @@ namespace DicomMail
     }
     out = ReadMail(select);
     return true;
-  }
-
-  std::string OutboxStore::StateForDisposition(const std::string& disposition)
-  {
-    std::string value = Trim(disposition);
-    std::transform(value.begin(), value.end(), value.begin(),
-                   [](unsigned char c) { return static_cast<char>(tolower(c)); });
-
-    // "automatic-action/MDN-sent-automatically; displayed/warning": the part
-    // after ';' is "disposition-type [/ modifier]".
-    const size_t semicolon = value.rfind(';');
-    if (semicolon != std::string::npos)
-    {
-      value = value.substr(semicolon + 1);
-    }
-    std::string type = value;
-    std::string modifier;
-    const size_t slash = value.find('/');
-    if (slash != std::string::npos)
-    {
-      type = value.substr(0, slash);
-      modifier = value.substr(slash + 1);
-    }
-    type = Trim(type);
-    modifier = Trim(modifier);
-
-    if (type == "deleted" || modifier == "error" || modifier == "failed" || modifier == "failure")
-    {
-      return "failed";
-    }
-    if ((type == "displayed" || type == "processed" || type == "dispatched") && modifier.empty())
-    {
-      return "acknowledged";
-    }
-    return "warning";
   }
 }

@@ -3,6 +3,7 @@
 
 #include "Core/Store/SqliteDatabase.h"
 #include "Core/Store/TransferFilter.h"
+#include "Core/Transfer/TransferState.h"
 
 #include <cstdint>
 #include <set>
@@ -21,13 +22,14 @@ namespace DicomMail
     std::vector<std::string> resources;           // Orthanc ids as requested
     std::string created;                          // CreateTransfer() fills it in when empty
     std::string finished;
-    std::string state = "pending";                // pending sending sent acknowledged failed canceled
+    TransferState state = TransferState::Pending;
     std::string reason;
     unsigned int totalInstances = 0;
     unsigned int totalMails = 0;
     uint64_t bytesSent = 0;
     std::string jobId;
     bool acknowledgementsRequested = true;        // false: "sent" is final, no MDN awaited
+    uint64_t totalBytes = 0;                      // DICOM bytes of all instances; 0 in records before schema 7
   };
 
   struct OutboxMail
@@ -35,8 +37,9 @@ namespace DicomMail
     std::string setId;
     unsigned int part = 0;                        // 1..N
     std::string messageId;                        // without angle brackets
-    std::string state = "pending";                // pending sending sent acknowledged warning failed
+    MailState state = MailState::Pending;
     std::vector<std::string> instances;           // Orthanc instance ids or SOP Instance UIDs
+    std::vector<std::string> sopInstanceUids;     // of "instances", in order; empty in records before schema 7
     uint64_t bytes = 0;
     unsigned int attempts = 0;
     std::string sentAt;
@@ -59,12 +62,11 @@ namespace DicomMail
     // from the transfer. Throws BadInput if the set id already exists.
     void CreateTransfer(const OutboxTransfer& transfer, const std::vector<OutboxMail>& mails);
 
-    // Overwrites every field but setId and created.
-    void UpdateTransfer(const OutboxTransfer& transfer);
-
-    // Changes only state and reason. "finished" is set to now the first time
-    // the state becomes sent, acknowledged, failed or canceled.
-    void SetTransferState(const std::string& setId, const std::string& state, const std::string& reason);
+    // Changes only state and reason, and only when OutboxStates::CanChange
+    // allows it (returns false otherwise): a late or stale writer cannot undo
+    // what happened meanwhile. "finished" is set to now the first time the
+    // state becomes one that OutboxStates::IsFinished names.
+    bool SetTransferState(const std::string& setId, TransferState state, const std::string& reason);
 
     // Records the send job's id and nothing else: the job may already have
     // run and failed, and a whole-row update would put its state back.
@@ -73,8 +75,11 @@ namespace DicomMail
     // Deletes a transfer and its mails; false if there was none.
     bool RemoveTransfer(const std::string& setId);
 
-    void SetMailState(const std::string& setId, unsigned int part,
-                      const std::string& state, const std::string& reason);
+    void SetMailState(const std::string& setId, unsigned int part, MailState state, const std::string& reason);
+
+    // A job starts uploading the mail: state "sending", one more attempt.
+    // Returns the new number of attempts.
+    unsigned int MarkMailSending(const std::string& setId, unsigned int part);
 
     // State "sent", sentAt now, ack fields cleared; adds "bytes" to the
     // transfer's bytesSent (so a resent mail counts twice: bytes on the wire).
@@ -82,8 +87,8 @@ namespace DicomMail
                       uint64_t bytes, uint64_t durationMs, unsigned int fragments = 0);
 
     // Stores an MDN's disposition and time and sets the mail's state from it
-    // (see StateForDisposition); returns that state.
-    std::string RecordAck(const std::string& setId, unsigned int part,
+    // (see OutboxStates::ForDisposition); returns that state.
+    MailState RecordAck(const std::string& setId, unsigned int part,
                           const std::string& disposition, const std::string& when);
 
     // Returns the new number of attempts.
@@ -108,12 +113,6 @@ namespace DicomMail
 
     // Angle brackets around "messageId" are ignored, as in MarkMailSent().
     bool FindMailByMessageId(const std::string& messageId, OutboxMail& out);
-
-    // RFC 3798 disposition (with or without the action-mode prefix) to mail
-    // state: "displayed" / "processed" / "dispatched" -> "acknowledged";
-    // "deleted" or any error/failure modifier -> "failed"; a warning modifier
-    // or anything unknown -> "warning".
-    static std::string StateForDisposition(const std::string& disposition);
 
   private:
     SqliteDatabase& db_;

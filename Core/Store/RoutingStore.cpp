@@ -2,6 +2,7 @@
 #include "Core/Store/RoutingStore.h"
 
 #include "Core/Common/Error.h"
+#include "Core/Store/OutboxStateSql.h"
 #include "Core/Store/SqliteStatement.h"
 #include "Core/Store/SqliteTransaction.h"
 #include "Core/Store/StoreSchema.h"
@@ -16,7 +17,8 @@ namespace DicomMail
   }
 
   void RoutingStore::MarkSent(const std::string& ruleName, const std::string& partner,
-                              const std::string& studyUid, const std::vector<std::string>& instanceIds)
+                              const std::string& studyUid, const std::vector<std::string>& instanceIds,
+                              const std::string& setId)
   {
     if (partner.empty() || studyUid.empty())
     {
@@ -26,13 +28,16 @@ namespace DicomMail
 
     SqliteTransaction transaction(db_);
     SqliteStatement insert(db_,
-      "INSERT OR IGNORE INTO routing_sent (rule, partner, study_uid, instance_id, sent_at) "
-      "VALUES (?, ?, ?, ?, ?)");
+      "INSERT INTO routing_sent (rule, partner, study_uid, instance_id, sent_at, set_id) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+      "ON CONFLICT (partner, study_uid, instance_id) DO UPDATE "
+      "SET rule = excluded.rule, sent_at = excluded.sent_at, set_id = excluded.set_id "
+      "WHERE " + TransferOf("routing_sent.set_id", OutboxStates::IsResendable));
     for (const std::string& instanceId : instanceIds)
     {
       insert.Reset();
       insert.BindText(1, ruleName).BindText(2, partner).BindText(3, studyUid)
-        .BindText(4, instanceId).BindText(5, now);
+        .BindText(4, instanceId).BindText(5, now).BindText(6, setId);
       insert.Run();
     }
     transaction.Commit();
@@ -40,7 +45,8 @@ namespace DicomMail
 
   std::set<std::string> RoutingStore::GetSentInstances(const std::string& partner, const std::string& studyUid)
   {
-    SqliteStatement select(db_, "SELECT instance_id FROM routing_sent WHERE partner = ? AND study_uid = ?");
+    SqliteStatement select(db_, "SELECT instance_id FROM routing_sent WHERE partner = ? AND study_uid = ? "
+                           "AND NOT " + TransferOf("routing_sent.set_id", OutboxStates::IsResendable));
     select.BindText(1, partner).BindText(2, studyUid);
     std::set<std::string> result;
     while (select.Step())

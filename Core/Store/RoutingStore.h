@@ -17,11 +17,15 @@ namespace DicomMail
   public:
     explicit RoutingStore(SqliteDatabase& db);
 
-    // Instances already recorded for this partner and study are kept as they
-    // were (with the rule that sent them first).
+    // "setId" is the outbox transfer that carries them. Instances already
+    // recorded for this partner and study are kept as they were (with the
+    // rule that sent them first), unless their transfer is resendable
+    // (failed for good): then they now belong to this one.
     void MarkSent(const std::string& ruleName, const std::string& partner, const std::string& studyUid,
-                  const std::vector<std::string>& instanceIds);
+                  const std::vector<std::string>& instanceIds, const std::string& setId = "");
 
+    // What went to the partner: instances whose transfer failed for good
+    // (OutboxStates::IsResendable) do not count, so the rule sends them again.
     std::set<std::string> GetSentInstances(const std::string& partner, const std::string& studyUid);
 
     void RecordReceived(const std::string& studyUid, const std::string& partner);

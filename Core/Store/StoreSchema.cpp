@@ -233,6 +233,16 @@ namespace DicomMail
           binary_parts_since TEXT NOT NULL
         );
         )SQL",
+
+        // Version 10: the transfer that carried each routed instance, so a
+        // rule sends again what went with a transfer that failed for good;
+        // the SOP Instance UIDs of each outbox mail and the DICOM bytes of
+        // its transfer, resolved once at submission for the job's manifests.
+        R"SQL(
+        ALTER TABLE routing_sent ADD COLUMN set_id TEXT NOT NULL DEFAULT '';
+        ALTER TABLE outbox_mails ADD COLUMN sop_uids TEXT NOT NULL DEFAULT '';
+        ALTER TABLE outbox_transfers ADD COLUMN total_bytes INTEGER NOT NULL DEFAULT 0;
+        )SQL",
       };
 
       const int kLatest = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));

@@ -2,15 +2,10 @@
 #include "Plugin/Jobs/SendJob.h"
 
 #include "Core/Common/Error.h"
-#include "Core/Common/Files.h"
-#include "Core/Partners/PartnerKeyCheck.h"
-#include "Core/Sending/MailComposer.h"
-#include "Core/Transfer/PartialSplitter.h"
 #include "Plugin/Instances/OrthancInstanceSource.h"
 #include "Plugin/PluginContext.h"
 
-#include <thread>
-#include <unistd.h>
+#include <algorithm>
 
 namespace DicomMail
 {
@@ -18,19 +13,19 @@ namespace DicomMail
 
   namespace
   {
-    bool IsDone(const std::string& state)
-    {
-      return state == "sent" || state == "acknowledged" || state == "warning";
-    }
+    // The longest a Step() waits for a mail or an upload: short enough for
+    // Orthanc to apply Cancel and Pause at once, long enough not to spin.
+    const std::chrono::milliseconds kPoll(100);
   }
 
-  SendJob::SendJob(const std::string& setId) :
+  SendJob::SendJob(const std::string& setId, const std::vector<unsigned int>& resendParts,
+                   const std::string& resendReason) :
     OrthancJob(kType),
-    setId_(setId)
+    setId_(setId),
+    resendParts_(resendParts),
+    resendReason_(resendReason)
   {
-    Json::Value serialized;
-    serialized["SetId"] = setId_;
-    UpdateSerialized(serialized);
+    Serialize();
     Json::Value content;
     content["SetId"] = setId_;
     UpdateContent(content);
@@ -38,7 +33,23 @@ namespace DicomMail
 
   SendJob::~SendJob()
   {
+    upload_.reset();
     line_.reset();
+  }
+
+  void SendJob::Serialize()
+  {
+    Json::Value serialized;
+    serialized["SetId"] = setId_;
+    if (!resendParts_.empty())
+    {
+      serialized["ResendReason"] = resendReason_;
+      for (unsigned int part : resendParts_)
+      {
+        serialized["ResendParts"].append(part);
+      }
+    }
+    UpdateSerialized(serialized);
   }
 
   OrthancPluginJob* SendJob::Unserialize(const char* type, const char* serialized)
@@ -50,7 +61,13 @@ namespace DicomMail
     try
     {
       const Json::Value value = OrthancApi::ParseJson(serialized);
-      return OrthancJob::Create(new SendJob(value["SetId"].asString()));
+      std::vector<unsigned int> resendParts;
+      for (const Json::Value& part : value["ResendParts"])
+      {
+        resendParts.push_back(part.asUInt());
+      }
+      return OrthancJob::Create(new SendJob(value["SetId"].asString(), resendParts,
+                                            value["ResendReason"].asString()));
     }
     catch (const std::exception& e)
     {
@@ -59,40 +76,87 @@ namespace DicomMail
     }
   }
 
-  void SendJob::Start()
+  std::vector<unsigned int> SendJob::LoadTransfer()
   {
-    PluginContext& context = PluginContext::Get();
+    OutboxStore& outbox = PluginContext::Get().GetOutbox();
     std::vector<OutboxMail> mails;
-    if (!context.GetOutbox().GetTransfer(setId_, transfer_, mails))
+    if (!outbox.GetTransfer(setId_, transfer_, mails))
     {
       throw Error(ErrorKind::NotFound, "transfer " + setId_ + " is not in the outbox");
     }
-    if (!context.GetPartners().Lookup(transfer_.partner, partner_))
-    {
-      throw Error(ErrorKind::NotFound, "partner \"" + transfer_.partner + "\" no longer exists");
-    }
     mails_.clear();
     sopUids_.clear();
-    setBytes_ = 0;
     std::vector<unsigned int> pending;
-    for (const OutboxMail& mail : mails)
+    for (OutboxMail& mail : mails)
     {
-      mails_[mail.part] = mail;
-      for (const std::string& id : mail.instances)
+      const bool resend = std::find(resendParts_.begin(), resendParts_.end(), mail.part) != resendParts_.end();
+      if (resend && !OutboxStates::IsAcknowledged(mail.state))   // an MDN may have come meanwhile
       {
-        const OrthancInstanceSource::InstanceFacts facts = OrthancInstanceSource::GetFacts(id);
-        sopUids_[id] = facts.sopInstanceUid;
-        setBytes_ += facts.fileSize;
+        outbox.SetMailState(setId_, mail.part, MailState::Pending, resendReason_);
+        mail.state = MailState::Pending;
       }
-      if (!IsDone(mail.state))
+      mails_[mail.part] = mail;
+      if (!OutboxStates::IsDelivered(mail.state))
       {
         pending.push_back(mail.part);
       }
     }
+    if (!resendParts_.empty())
+    {
+      resendParts_.clear();   // once: a resumed job must not send them a third time
+      Serialize();
+    }
+    return pending;
+  }
+
+  void SendJob::LoadSopUids(uint64_t& setBytes)
+  {
+    // Resolved at submission; transfers recorded by an older version have
+    // neither UIDs nor bytes in the outbox and are asked from Orthanc.
+    const bool recorded = transfer_.totalBytes > 0 || transfer_.totalInstances == 0;
+    for (const auto& item : mails_)
+    {
+      const OutboxMail& mail = item.second;
+      for (size_t i = 0; i < mail.instances.size(); i++)
+      {
+        if (recorded && mail.sopInstanceUids.size() == mail.instances.size())
+        {
+          sopUids_[mail.instances[i]] = mail.sopInstanceUids[i];
+          continue;
+        }
+        const OrthancInstanceSource::InstanceFacts instance = OrthancInstanceSource::GetFacts(mail.instances[i]);
+        sopUids_[mail.instances[i]] = instance.sopInstanceUid;
+        setBytes += recorded ? 0 : instance.fileSize;
+      }
+    }
+  }
+
+  void SendJob::Start()
+  {
+    PluginContext& context = PluginContext::Get();
+    const std::vector<unsigned int> pending = LoadTransfer();
+    PartnerSettings partner;
+    if (!context.GetPartners().Lookup(transfer_.partner, partner))
+    {
+      throw Error(ErrorKind::NotFound, "partner \"" + transfer_.partner + "\" no longer exists");
+    }
+
+    TransferFacts facts;
+    facts.setId = setId_;
+    facts.recipient = transfer_.recipient;
+    facts.totalMails = transfer_.totalMails;
+    facts.acknowledgementsRequested = transfer_.acknowledgementsRequested;
+    facts.binaryDicomParts = context.SendsBinaryPartsTo(partner);
+    facts.totals.instances = transfer_.totalInstances;
+    facts.totals.bytes = transfer_.totalBytes;
+    LoadSopUids(facts.totals.bytes);
+    builder_.reset(new TransferMailBuilder(MakeTransferMailPlan(
+      context.GetConfiguration(), partner, context.GetSiteFingerprint(),
+      context.GetPartners().GetSendLimit(partner), facts)));
 
     smtp_.reset(new SmtpSender(context.GetSmtpAccount(), context.GetConfiguration().smtp.heloName));
-    context.GetOutbox().SetTransferState(setId_, "sending", "");
-    transfer_.state = "sending";
+    context.GetOutbox().SetTransferState(setId_, TransferState::Sending, "");
+    transfer_.state = TransferState::Sending;
     startedAt_ = std::chrono::steady_clock::now();
     bytesThisRun_ = 0;
     dicomBytesThisRun_ = 0;
@@ -109,162 +173,30 @@ namespace DicomMail
 
   std::unique_ptr<ReadyMail> SendJob::Compose(unsigned int part, unsigned int worker)
   {
-    PluginContext& context = PluginContext::Get();
-    const Configuration& config = context.GetConfiguration();
-    const OutboxMail& planned = mails_.at(part);
-
     // One context for the whole run of the production line: every context
-    // costs gpg processes of its own (version and key listings).
-    std::unique_ptr<OpenPgpContext>& mine = cryptos_.at(worker);
-    if (!mine)
+    // costs gpg processes of its own (version and key listings). The
+    // partner's key is checked where each mail is encrypted.
+    std::unique_ptr<OpenPgpContext>& crypto = cryptos_.at(worker);
+    if (!crypto)
     {
-      mine = context.NewCrypto();
-      // The key may have been revoked or deleted since the request.
-      const PartnerKeyState keyState = CheckPartnerKey(*mine, partner_, context.GetSiteFingerprint());
-      if (!keyState.usable)
-      {
-        throw Error(ErrorKind::Untrusted, keyState.reason);
-      }
+      crypto = PluginContext::Get().NewCrypto();
     }
-    OpenPgpContext& crypto = *mine;
-    const std::string site = context.GetSiteFingerprint();
-
     std::vector<MailInstance> instances;
-    for (const std::string& id : planned.instances)
+    for (const std::string& id : mails_.at(part).instances)
     {
       MailInstance instance;
       instance.id = id;
       instance.sopInstanceUid = sopUids_.at(id);
       instances.push_back(instance);
     }
-
-    MailEnvelope envelope;
-    envelope.fromAddress = config.siteAddress;
-    envelope.fromName = config.siteName;
-    envelope.toAddress = transfer_.recipient;
-    envelope.toName = partner_.displayName;
-    envelope.subject = config.subject;
-    envelope.setId = setId_;
-    envelope.binaryDicomParts = context.SendsBinaryPartsTo(partner_);
-    envelope.part = part;
-    envelope.total = transfer_.totalMails;
-    if (transfer_.acknowledgementsRequested)
-    {
-      envelope.dispositionNotificationTo = config.siteAddress;
-    }
-
-    SetTotals totals;
-    totals.instances = transfer_.totalInstances;
-    totals.bytes = setBytes_;
-
-    MailProtection protection;
-    protection.recipientFingerprints.push_back(partner_.fingerprint);
-    protection.signerFingerprint = site;
-    protection.compress = config.CompressesFor(partner_);
-    protection.encryptToSelf = config.encryptToSelf;
-
-    std::unique_ptr<ReadyMail> ready(new ReadyMail);
-    ready->part = part;
-    std::unique_ptr<TempFile> file(new TempFile(config.workingDirectory, ".eml"));
     OrthancInstanceSource source;
-    MailComposer composer(crypto, source);
-    const ComposedMail composed = composer.Compose(envelope, instances, totals, protection, file->GetPath());
-    ready->messageId = composed.messageId;
-    ready->dicomBytes = composed.dicomBytes;
-    ready->instances = composed.instances;
-
-    const uint64_t limit = context.GetPartners().GetSendLimit(partner_);
-    if (composed.size <= limit)
-    {
-      ready->bytes = composed.size;
-      ready->files.push_back(std::move(file));
-      return ready;
-    }
-
-    // One instance larger than the partner's limit: RFC 2046 message/partial.
-    PartialSplitter splitter(limit, config.limits.maxFragments);
-    const std::string prefix = "dm-" + std::to_string(getpid()) + "-" + setId_ + "-" + std::to_string(part) + "-";
-    const std::vector<std::string> paths = splitter.SplitToDirectory(file->GetPath(), config.workingDirectory, prefix);
-    for (const std::string& path : paths)
-    {
-      std::unique_ptr<TempFile> fragment(new TempFile(path, TempFile::Adopt));
-      ready->bytes += Files::GetSize(path);
-      ready->files.push_back(std::move(fragment));
-    }
-    ready->split = true;
-    return ready;
+    return builder_->Build(part, instances, *crypto, source);
   }
 
-  bool SendJob::Upload(ReadyMail& mail, std::string& failure)
+  SendJob::StepResult SendJob::StartUpload()
   {
-    const Configuration& config = PluginContext::Get().GetConfiguration();
-    const std::vector<std::string> recipients = {transfer_.recipient};
-    for (const std::unique_ptr<TempFile>& file : mail.files)
-    {
-      for (unsigned int attempt = 0; ; attempt++)
-      {
-        FileSource source(file->GetPath());
-        const SmtpResult result = smtp_->Send(config.siteAddress, recipients, source, source.GetSize());
-        if (result.ok)
-        {
-          PluginContext::Get().GetStatusBoard().ReportSuccess("smtp");
-          break;
-        }
-        PluginContext::Get().GetStatusBoard().ReportError("smtp", result.message);
-        if (result.permanent || result.cancelled || attempt >= config.smtp.maxRetries)
-        {
-          failure = result.permanent ? "the mail server refused mail " + std::to_string(mail.part) + ": " +
-            result.message : "mail " + std::to_string(mail.part) + " could not be sent after " +
-            std::to_string(attempt + 1) + " attempts: " + result.message;
-          return false;
-        }
-        // Temporary failure (4xx, connection lost): back off and retry.
-        const unsigned int delay = config.smtp.retryDelay << std::min(attempt, 10u);
-        OrthancApi::LogWarning("transfer " + setId_ + ", mail " + std::to_string(mail.part) +
-                               ": temporary SMTP failure, retrying in " + std::to_string(delay) + " s: " +
-                               result.message);
-        reason_ = "retrying after: " + result.message;
-        PublishContent();
-        std::this_thread::sleep_for(std::chrono::seconds(delay));
-        smtp_->Close();
-      }
-    }
-    return true;
-  }
-
-  SendJob::StepResult SendJob::Fail(const std::string& reason)
-  {
-    reason_ = reason;
-    OrthancApi::LogError("transfer " + setId_ + " failed: " + reason);
-    try
-    {
-      PluginContext::Get().GetOutbox().SetTransferState(setId_, "failed", reason);
-    }
-    catch (const std::exception& e)
-    {
-      OrthancApi::LogError(std::string("cannot record the failure in the outbox: ") + e.what());
-    }
-    line_.reset();
-    PublishContent();
-    return StepResult::Failure;
-  }
-
-  SendJob::StepResult SendJob::Step()
-  {
-    if (!started_)
-    {
-      try
-      {
-        Start();
-      }
-      catch (const std::exception& e)
-      {
-        return Fail(e.what());
-      }
-    }
-
     std::unique_ptr<ReadyMail> mail;
-    switch (line_->Next(mail, 500))
+    switch (line_->Next(mail, static_cast<unsigned int>(kPoll.count())))
     {
       case MailProductionLine::Status::Waiting:
         return StepResult::Continue;
@@ -274,9 +206,9 @@ namespace DicomMail
 
       case MailProductionLine::Status::Done:
       {
-        OutboxStore& outbox = PluginContext::Get().GetOutbox();
-        outbox.SetTransferState(setId_, transfer_.acknowledgementsRequested ? "sent" : "acknowledged", "");
-        transfer_.state = "sent";
+        // The record and this copy agree: Sent, or Acknowledged when no MDN is awaited.
+        transfer_.state = OutboxStates::WhenAllDelivered(transfer_.acknowledgementsRequested);
+        PluginContext::Get().GetOutbox().SetTransferState(setId_, transfer_.state, "");
         line_.reset();
         reason_.clear();
         UpdateProgress(1);
@@ -288,50 +220,156 @@ namespace DicomMail
         break;
     }
 
-    OutboxStore& outbox = PluginContext::Get().GetOutbox();
-    outbox.SetMailState(setId_, mail->part, "sending", "");
-    outbox.IncrementAttempts(setId_, mail->part);
-    const auto begin = std::chrono::steady_clock::now();
-    std::string failure;
-    if (!Upload(*mail, failure))
+    PluginContext& context = PluginContext::Get();
+    const Configuration& config = context.GetConfiguration();
+    context.GetOutbox().MarkMailSending(setId_, mail->part);
+    mails_[mail->part].state = MailState::Sending;
+    current_ = std::move(mail);
+    uploadBegin_ = std::chrono::steady_clock::now();
+
+    MailUpload::Events events;
+    events.onSuccess = [] { PluginContext::Get().GetStatusBoard().ReportSuccess("smtp"); };
+    events.onError = [](const std::string& message) {
+      PluginContext::Get().GetStatusBoard().ReportError("smtp", message);
+    };
+    const std::string name = "transfer " + setId_ + ", mail " + std::to_string(current_->part);
+    events.onRetry = [name](const std::string& message, unsigned int delay) {
+      OrthancApi::LogWarning(name + ": temporary SMTP failure, retrying in " + std::to_string(delay) + " s: " +
+                             message);
+    };
+    SmtpRetryPolicy policy;
+    policy.maxRetries = config.smtp.maxRetries;
+    policy.retryDelaySeconds = config.smtp.retryDelay;
+    upload_.reset(new MailUpload(*smtp_, config.siteAddress, {transfer_.recipient}, *current_, policy, events));
+    return StepResult::Continue;
+  }
+
+  SendJob::StepResult SendJob::PollUpload()
+  {
+    switch (upload_->Wait(kPoll))
     {
-      outbox.SetMailState(setId_, mail->part, "failed", failure);
-      return Fail(failure);
+      case MailUpload::Status::Busy:
+      {
+        const std::string note = upload_->GetRetryNote();
+        if (!note.empty() && reason_ != "retrying after: " + note)
+        {
+          reason_ = "retrying after: " + note;
+          PublishContent();
+        }
+        return StepResult::Continue;
+      }
+
+      case MailUpload::Status::Failed:
+      {
+        const std::string failure = upload_->GetFailure();
+        const unsigned int part = current_->part;
+        upload_.reset();
+        current_.reset();
+        PluginContext::Get().GetOutbox().SetMailState(setId_, part, MailState::Failed, failure);
+        mails_[part].state = MailState::Failed;
+        return Fail(failure);
+      }
+
+      case MailUpload::Status::Sent:
+        RecordSent();
+        return StepResult::Continue;
     }
+    return StepResult::Continue;
+  }
+
+  void SendJob::RecordSent()
+  {
+    upload_.reset();
+    std::unique_ptr<ReadyMail> mail = std::move(current_);
     const uint64_t ms = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-      std::chrono::steady_clock::now() - begin).count());
+      std::chrono::steady_clock::now() - uploadBegin_).count());
+    const unsigned int fragments = mail->split ? static_cast<unsigned int>(mail->files.size()) : 0;
     // Angle brackets are part of the header, not of the id.
     std::string id = mail->messageId;
     if (id.size() > 2 && id.front() == '<')
     {
       id = id.substr(1, id.size() - 2);
     }
-    outbox.MarkMailSent(setId_, mail->part, id, mail->bytes, ms,
-                        mail->split ? static_cast<unsigned int>(mail->files.size()) : 0);
-    mails_[mail->part].state = "sent";
-    mails_[mail->part].bytes = mail->bytes;
-    mails_[mail->part].fragments = mail->split ? static_cast<unsigned int>(mail->files.size()) : 0;
+    PluginContext::Get().GetOutbox().MarkMailSent(setId_, mail->part, id, mail->bytes, ms, fragments);
+    OutboxMail& record = mails_[mail->part];
+    record.state = MailState::Sent;
+    record.bytes = mail->bytes;
+    record.fragments = fragments;
     bytesThisRun_ += mail->bytes;
     dicomBytesThisRun_ += mail->dicomBytes;
     mailsSent_++;
     reason_.clear();
     UpdateProgress(static_cast<float>(mailsSent_) / static_cast<float>(std::max<size_t>(1, mails_.size())));
     PublishContent();
-    return StepResult::Continue;
   }
 
-  void SendJob::Stop(OrthancPluginJobStopReason reason)
+  SendJob::StepResult SendJob::Fail(const std::string& reason)
   {
+    reason_ = reason;
+    OrthancApi::LogError("transfer " + setId_ + " failed: " + reason);
+    try
+    {
+      PluginContext::Get().GetOutbox().SetTransferState(setId_, TransferState::Failed, reason);
+    }
+    catch (const std::exception& e)
+    {
+      OrthancApi::LogError(std::string("cannot record the failure in the outbox: ") + e.what());
+    }
+    upload_.reset();
+    current_.reset();
+    line_.reset();
+    PublishContent();
+    return StepResult::Failure;
+  }
+
+  SendJob::StepResult SendJob::Step()
+  {
+    try
+    {
+      if (!started_)
+      {
+        Start();
+      }
+      return upload_ ? PollUpload() : StartUpload();
+    }
+    catch (const std::exception& e)
+    {
+      return Fail(e.what());
+    }
+  }
+
+  void SendJob::Halt()
+  {
+    // Cancels an upload in progress or its back-off, within about a second.
+    upload_.reset();
+    if (current_)
+    {
+      // Not accepted by the server (as far as we know): it goes with the next run.
+      try
+      {
+        PluginContext::Get().GetOutbox().SetMailState(setId_, current_->part, MailState::Pending, "");
+      }
+      catch (const std::exception& e)
+      {
+        OrthancApi::LogError(std::string("cannot record the interrupted mail: ") + e.what());
+      }
+      current_.reset();
+    }
     // Encrypted mails not yet sent are removed with the production line.
     line_.reset();
     cryptos_.clear();
     smtp_.reset();
     started_ = false;
+  }
+
+  void SendJob::Stop(OrthancPluginJobStopReason reason)
+  {
+    Halt();
     if (reason == OrthancPluginJobStopReason_Canceled)
     {
       try
       {
-        PluginContext::Get().GetOutbox().SetTransferState(setId_, "canceled", "canceled by the user");
+        PluginContext::Get().GetOutbox().SetTransferState(setId_, TransferState::Canceled, "canceled by the user");
       }
       catch (const std::exception& e)
       {
@@ -342,8 +380,7 @@ namespace DicomMail
 
   void SendJob::Reset()
   {
-    line_.reset();
-    started_ = false;
+    Halt();
     reason_.clear();
     UpdateProgress(0);
   }
@@ -366,7 +403,7 @@ namespace DicomMail
     {
       Json::Value m;
       m["Part"] = item.first;
-      m["State"] = item.second.state;
+      m["State"] = ToString(item.second.state);
       m["Bytes"] = static_cast<Json::UInt64>(item.second.bytes);
       m["Fragments"] = item.second.fragments;
       content["Mails"].append(m);

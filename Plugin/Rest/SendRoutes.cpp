@@ -133,7 +133,7 @@ namespace DicomMail
       }
       v["Created"] = t.created;
       v["Finished"] = t.finished.empty() ? Json::Value() : Json::Value(t.finished);
-      v["State"] = t.state;
+      v["State"] = ToString(t.state);
       v["Reason"] = t.reason;
       v["TotalInstances"] = t.totalInstances;
       v["TotalMails"] = t.totalMails;
@@ -148,7 +148,7 @@ namespace DicomMail
       Json::Value v;
       v["Part"] = m.part;
       v["MessageId"] = m.messageId;
-      v["State"] = m.state;
+      v["State"] = ToString(m.state);
       v["Instances"] = static_cast<Json::UInt64>(m.instances.size());
       v["Bytes"] = static_cast<Json::UInt64>(m.bytes);
       v["Attempts"] = m.attempts;
@@ -166,14 +166,8 @@ namespace DicomMail
       unsigned int sent = 0, acknowledged = 0;
       for (const OutboxMail& m : mails)
       {
-        if (m.state == "sent" || m.state == "acknowledged" || m.state == "warning")
-        {
-          sent++;
-        }
-        if (m.state == "acknowledged" || m.state == "warning")
-        {
-          acknowledged++;
-        }
+        sent += OutboxStates::IsDelivered(m.state) ? 1 : 0;
+        acknowledged += OutboxStates::IsAcknowledged(m.state) ? 1 : 0;
       }
       v["MailsSent"] = sent;
       v["MailsAcknowledged"] = acknowledged;
@@ -225,6 +219,22 @@ namespace DicomMail
       }
       call.AnswerJson(v);
     }
+
+    // POST /dicom-mail/outbox/{setid}/resend
+    void Resend(RestCall& call)
+    {
+      if (call.GetMethod() != OrthancPluginHttpMethod_Post)
+      {
+        call.AnswerMethodNotAllowed("POST");
+        return;
+      }
+      const SendResponse response = ResendTransfer(call.GetGroup(0));
+      Json::Value answer;
+      answer["ID"] = response.jobId;
+      answer["Path"] = "/jobs/" + response.jobId;
+      answer["SetId"] = response.setId;
+      call.AnswerJson(answer);
+    }
   }
 
   void RegisterSendRoutes()
@@ -232,5 +242,6 @@ namespace DicomMail
     RegisterRoute<Send>("/dicom-mail/send");
     RegisterRoute<ListOutbox>("/dicom-mail/outbox");
     RegisterRoute<OneTransfer>("/dicom-mail/outbox/([^/]+)");
+    RegisterRoute<Resend>("/dicom-mail/outbox/([^/]+)/resend");
   }
 }

@@ -105,7 +105,8 @@ namespace DicomMail
       try
       {
         const SendResponse response = SubmitTransfer(request);
-        store.MarkSent(decision.ruleName, decision.partner, study.studyInstanceUid, response.instanceIds);
+        store.MarkSent(decision.ruleName, decision.partner, study.studyInstanceUid, response.instanceIds,
+                       response.setId);
         OrthancApi::LogWarning(Describe(decision, study) + ": sending " + std::to_string(response.instanceIds.size()) +
                                " instance(s) as transfer " + response.setId + ", job " + response.jobId);
       }

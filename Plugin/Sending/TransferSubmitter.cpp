@@ -3,12 +3,15 @@
 
 #include "Core/Common/Error.h"
 #include "Core/Partners/PartnerKeyCheck.h"
+#include "Core/Sending/TransferMailBuilder.h"
 #include "Core/Transfer/SetId.h"
 #include "Core/Transfer/TransferPacker.h"
 #include "Core/Transfer/TransferSyntax.h"
 #include "Plugin/Instances/ResourceResolver.h"
 #include "Plugin/Jobs/SendJob.h"
 #include "Plugin/PluginContext.h"
+
+#include <mutex>
 
 namespace DicomMail
 {
@@ -102,6 +105,10 @@ namespace DicomMail
     transfer.studyInstanceUids = response.studyInstanceUids;
     transfer.resources = request.resources;
     transfer.totalInstances = static_cast<unsigned int>(instances.size());
+    for (const ResolvedInstance& instance : instances)
+    {
+      transfer.totalBytes += instance.fileSize;
+    }
     transfer.totalMails = static_cast<unsigned int>(plan.size());
     transfer.acknowledgementsRequested = partner.acknowledgements;
     transfer.reason = "requested by " + request.origin;
@@ -114,6 +121,7 @@ namespace DicomMail
       for (size_t index : planned.instances)
       {
         mail.instances.push_back(instances[index].orthancId);
+        mail.sopInstanceUids.push_back(instances[index].sopInstanceUid);   // the job needs not ask again
       }
       mails.push_back(mail);
     }
@@ -125,13 +133,51 @@ namespace DicomMail
     }
     catch (const std::exception& e)
     {
-      outbox.SetTransferState(response.setId, "failed", e.what());
+      outbox.SetTransferState(response.setId, TransferState::Failed, e.what());
       throw;
     }
     outbox.SetJobId(response.setId, response.jobId);
     OrthancApi::LogInfo("transfer " + response.setId + " to partner " + partner.name + ": " +
                         std::to_string(instances.size()) + " instances in " + std::to_string(plan.size()) +
                         " mails, job " + response.jobId + " (" + request.origin + ")");
+    return response;
+  }
+
+  SendResponse ResendTransfer(const std::string& setId)
+  {
+    // One resend at a time: two clicks must not start two jobs.
+    static std::mutex mutex;
+    std::lock_guard<std::mutex> lock(mutex);
+    OutboxStore& outbox = PluginContext::Get().GetOutbox();
+    OutboxTransfer transfer;
+    std::vector<OutboxMail> mails;
+    if (!outbox.GetTransfer(setId, transfer, mails))
+    {
+      throw Error(ErrorKind::NotFound, "no transfer with SetId \"" + setId + "\" in the outbox");
+    }
+    if (!OutboxStates::IsResendable(transfer.state))
+    {
+      throw Error(ErrorKind::BadInput, "transfer " + setId + " is " + ToString(transfer.state) +
+                  ": only a failed transfer is sent again");
+    }
+    CheckPartner(transfer.partner);
+    // Not resendable any more from here on; the job keeps it so.
+    outbox.SetTransferState(setId, TransferState::Sending, "resend requested");
+    SendResponse response;
+    response.setId = setId;
+    response.studyInstanceUids = transfer.studyInstanceUids;
+    try
+    {
+      response.jobId = OrthancJob::Submit(new SendJob(setId), 0);
+    }
+    catch (const std::exception& e)
+    {
+      outbox.SetTransferState(setId, TransferState::Failed, e.what());
+      throw;
+    }
+    outbox.SetJobId(setId, response.jobId);
+    OrthancApi::LogWarning("transfer " + setId + " to partner " + transfer.partner + ": sent again, job " +
+                           response.jobId);
     return response;
   }
 }

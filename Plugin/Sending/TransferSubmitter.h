@@ -31,4 +31,11 @@ namespace DicomMail
   // Throws Error(NotFound / BadInput / Untrusted) with a message for the user
   // when the request cannot be served; nothing is recorded then.
   SendResponse SubmitTransfer(const SendRequest& request);
+
+  // Sends a transfer that failed for good again, in a new job: the mails
+  // the SMTP server has not accepted yet, under the same SetId. Checks the
+  // partner and its key as SubmitTransfer does. Throws Error(NotFound) for
+  // an unknown SetId, Error(BadInput) for a transfer that is not
+  // resendable (OutboxStates::IsResendable). The answer has no instances.
+  SendResponse ResendTransfer(const std::string& setId);
 }

@@ -49,16 +49,16 @@ namespace DicomMail
     OutboxStore& outbox = PluginContext::Get().GetOutbox();
     OutboxTransfer transfer;
     std::vector<OutboxMail> mails;
-    if (!outbox.GetTransfer(setId, transfer, mails) || transfer.state == "canceled" || transfer.state == "failed")
+    if (!outbox.GetTransfer(setId, transfer, mails) || OutboxStates::IsStopped(transfer.state))
     {
       return;
     }
     const bool all = std::all_of(mails.begin(), mails.end(), [](const OutboxMail& m) {
-      return m.state == "acknowledged" || m.state == "warning";
+      return OutboxStates::IsAcknowledged(m.state);
     });
     if (all)
     {
-      outbox.SetTransferState(setId, "acknowledged", "");
+      outbox.SetTransferState(setId, TransferState::Acknowledged, "");
     }
   }
 
@@ -83,21 +83,17 @@ namespace DicomMail
       {
         const std::string reason = "mail " + std::to_string(part) + " " + why + " after " +
           std::to_string(mail.attempts) + " attempts";
-        outbox.SetMailState(setId, part, "failed", reason);
-        outbox.SetTransferState(setId, "failed", reason);
+        outbox.SetMailState(setId, part, MailState::Failed, reason);
+        outbox.SetTransferState(setId, TransferState::Failed, reason);
         OrthancApi::LogWarning("transfer " + setId + " failed: " + reason);
         return;
       }
-      outbox.SetMailState(setId, part, "pending", "resending: " + why);
       OrthancApi::LogWarning("transfer " + setId + ": resending mail " + std::to_string(part) + " (" + why + ")");
-      const std::string jobId = OrthancJob::Submit(new SendJob(setId), 0);
-      transfer.jobId = jobId;
-      OutboxTransfer current;
-      if (outbox.GetTransfer(setId, current, mails))
-      {
-        current.jobId = jobId;
-        outbox.UpdateTransfer(current);
-      }
+      // The job marks the mail for sending when it starts: marking it here,
+      // before the job exists, would strand it if Orthanc stopped in between
+      // (a mail no longer "sent" is never found overdue again).
+      const std::string jobId = OrthancJob::Submit(new SendJob(setId, {part}, "resending: " + why), 0);
+      outbox.SetJobId(setId, jobId);
       return;
     }
   }
@@ -120,7 +116,7 @@ namespace DicomMail
         {
           const std::string reason = "the partner could not process mail " + std::to_string(part) +
             " and says sending again will not help (deleted)";
-          PluginContext::Get().GetOutbox().SetTransferState(setId, "failed", reason);
+          PluginContext::Get().GetOutbox().SetTransferState(setId, TransferState::Failed, reason);
           break;
         }
       }
