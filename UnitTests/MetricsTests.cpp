@@ -55,7 +55,7 @@ namespace
     for (unsigned int i = 0; i < mails; i++)
     {
       list[i].part = i + 1;
-      list[i].state = i < sentMails ? "sent" : "pending";
+      list[i].state = i < sentMails ? MailState::Sent : MailState::Pending;
     }
     outbox.CreateTransfer(t, list);
   }
@@ -117,13 +117,13 @@ TEST_F(Metrics, OutboxStatesAreCounted)
   // SetTransferState() stamps "finished" with the real clock.
   const int64_t now = time(nullptr);
   AddOutbox(outbox, "s1", "clinic", now - 600, 2, 2, 2000);
-  outbox.SetTransferState("s1", "sent", "");
+  outbox.SetTransferState("s1", TransferState::Sent, "");
   AddOutbox(outbox, "s2", "clinic", now - 60, 3, 1, 1000);        // sending: 2 in flight, 1 awaiting
-  outbox.SetTransferState("s2", "sending", "");
+  outbox.SetTransferState("s2", TransferState::Sending, "");
   AddOutbox(outbox, "s3", "tele-rad", now - 60, 1, 0, 0);         // failed: its pending mail is not in flight
-  outbox.SetTransferState("s3", "failed", "SMTP 550");
+  outbox.SetTransferState("s3", TransferState::Failed, "SMTP 550");
   AddOutbox(outbox, "s4", "tele-rad", now - 60, 1, 1, 500, false);    // no MDN asked: awaits nothing
-  outbox.SetTransferState("s4", "acknowledged", "");
+  outbox.SetTransferState("s4", TransferState::Acknowledged, "");
 
   const auto m = Collect(now, now);
   EXPECT_EQ(2, Value(m, "transfers_sent_total"));

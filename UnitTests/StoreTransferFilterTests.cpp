@@ -29,7 +29,7 @@ namespace
     t.partner = partner;
     t.recipient = partner + "@example.org";
     t.created = created;
-    t.state = state;
+    t.state = ParseTransferState(state);   // the text the REST filter names
     return t;
   }
 

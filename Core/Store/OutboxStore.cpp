@@ -367,7 +367,17 @@ namespace DicomMail
 
   const std::set<std::string>& OutboxStore::GetTransferStates()
   {
-    return kTransferStates;
+    // The words of the one module of states, for checking a filter's value.
+    static const std::set<std::string> states = []
+    {
+      std::set<std::string> words;
+      for (TransferState state : AllTransferStates())
+      {
+        words.insert(ToString(state));
+      }
+      return words;
+    }();
+    return states;
   }
 
   uint64_t OutboxStore::CountTransfers()
