@@ -117,12 +117,14 @@ TEST_F(Metrics, OutboxStatesAreCounted)
   // SetTransferState() stamps "finished" with the real clock.
   const int64_t now = time(nullptr);
   AddOutbox(outbox, "s1", "clinic", now - 600, 2, 2, 2000);
+  outbox.SetTransferState("s1", TransferState::Sending, "");   // a job ran: the store takes only real transitions
   outbox.SetTransferState("s1", TransferState::Sent, "");
   AddOutbox(outbox, "s2", "clinic", now - 60, 3, 1, 1000);        // sending: 2 in flight, 1 awaiting
   outbox.SetTransferState("s2", TransferState::Sending, "");
   AddOutbox(outbox, "s3", "tele-rad", now - 60, 1, 0, 0);         // failed: its pending mail is not in flight
   outbox.SetTransferState("s3", TransferState::Failed, "SMTP 550");
   AddOutbox(outbox, "s4", "tele-rad", now - 60, 1, 1, 500, false);    // no MDN asked: awaits nothing
+  outbox.SetTransferState("s4", TransferState::Sending, "");   // a job ran: the store takes only real transitions
   outbox.SetTransferState("s4", TransferState::Acknowledged, "");
 
   const auto m = Collect(now, now);
