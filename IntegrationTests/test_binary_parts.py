@@ -13,7 +13,7 @@ import os
 import subprocess
 
 from conftest import ROOT
-from pgp_cli import GpgHome
+from stock_gpg import GpgPartner
 import generate_study
 import sample_files
 from test_send_receive import upload, wait_for
@@ -150,11 +150,11 @@ def signed_mail(number, entity, signature, extra=""):
 def test_unsigned_or_forged_acknowledgements_teach_nothing(stack, paired):
     hospital, referrer = paired
     referrer_key = referrer.get("/dicom-mail/keys/site")["Fingerprint"]
-    mallory = GpgHome("Referrer", REFERRER)   # a key of its own under the partner's address
+    mallory = GpgPartner("Referrer", REFERRER)   # a key of its own under the partner's address
     try:
         unsigned = mail_headers(1) + report_entity(1, True)
         forged_entity = report_entity(2, True)
-        forged = signed_mail(2, forged_entity, mallory._gpg("--armor", "--detach-sign", input=forged_entity))
+        forged = signed_mail(2, forged_entity, mallory.run("--armor", "--detach-sign", input=forged_entity).stdout)
         # Genuinely signed by the referrer's key, but the claim is a clear header outside the signed report:
         # a gateway that does not say it inside its signature keeps base64.
         outside_entity = report_entity(3, False)
