@@ -173,7 +173,7 @@ def test_send_from_explorer_then_follow_and_certify(hospital, referrer, mailstac
     assert hospital.get("/dicom-mail/keys/%s" % fingerprint)["Comparison"]["By"] == "Test Admin"
 
     # 5. Guided key exchange: a partner added as one flow, from its key file to its limits.
-    praxis = GpgHome("Praxis Dr. Test", "praxis@praxis.test")
+    praxis = GpgPartner("Praxis Dr. Test", "praxis@praxis.test")
     key_file = os.path.join(study_dir, "praxis.asc")
     try:
         with open(key_file, "w") as f:

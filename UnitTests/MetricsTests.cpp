@@ -145,27 +145,27 @@ TEST_F(Metrics, InboxStatesAndDurations)
   done.partner = "hospital";
   done.senderDate = UtcTime::FromUnix(kNow - 100);
   done.lastImportAt = UtcTime::FromUnix(kNow - 58);
-  done.state = "complete";
+  done.state = InboxTransferState::Complete;
   inbox.PutTransfer(done);
   InboxTransfer later = done;                      // the latest one per partner counts
   later.setId = "r2";
   later.senderDate = UtcTime::FromUnix(kNow - 30);
   later.lastImportAt = UtcTime::FromUnix(kNow - 20);
-  later.state = "complete-with-warnings";
+  later.state = InboxTransferState::CompleteWithWarnings;
   inbox.PutTransfer(later);
   InboxTransfer failed = done;
   failed.setId = "r3";
-  failed.state = "failed";
+  failed.state = InboxTransferState::Failed;
   failed.lastImportAt = "";
   inbox.PutTransfer(failed);
   InboxMail quarantined;
-  quarantined.state = "quarantined";
+  quarantined.state = InboxMailState::Quarantined;
   quarantined.bytes = 700;
   inbox.RecordMail(quarantined);
   InboxMail imported;
   imported.setId = "r1";
   imported.part = 1;
-  imported.state = "imported";
+  imported.state = InboxMailState::Imported;
   imported.bytes = 300;
   inbox.RecordMail(imported);
 

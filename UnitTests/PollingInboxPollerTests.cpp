@@ -281,7 +281,7 @@ TEST_F(PollingInboxPoller, DuplicateIsDecidedOnTheSignedNumbers)
 
   const std::vector<InboxMail> b = inbox_->ListMails("set.b");
   ASSERT_EQ(1u, b.size());
-  EXPECT_EQ("rejected", b[0].state);
+  EXPECT_STREQ("rejected", ToString(b[0].state));
   EXPECT_TRUE(Contains(b[0].reason, "differ")) << b[0].reason;
   for (const QueuedAcknowledgement& a : Queued())
   {
@@ -293,7 +293,7 @@ TEST_F(PollingInboxPoller, DuplicateIsDecidedOnTheSignedNumbers)
   }
   InboxTransfer transfer;
   ASSERT_TRUE(inbox_->GetTransfer("set.a", transfer));
-  EXPECT_EQ("complete", transfer.state);
+  EXPECT_STREQ("complete", ToString(transfer.state));
 }
 
 TEST_F(PollingInboxPoller, NoAcknowledgementWithoutAnAcceptedSignature)
@@ -341,7 +341,7 @@ TEST_F(PollingInboxPoller, UnverifiedMailNeverChangesATransfer)
   Poll();
   InboxTransfer before;
   ASSERT_TRUE(inbox_->GetTransfer("set.g", before));
-  ASSERT_EQ("complete", before.state);
+  ASSERT_STREQ("complete", ToString(before.state));
 
   // Clear claims of the same transfer: a mail with a bad signature, and an
   // unsigned one from another partner.
@@ -352,21 +352,21 @@ TEST_F(PollingInboxPoller, UnverifiedMailNeverChangesATransfer)
   Poll();
   InboxTransfer after;
   ASSERT_TRUE(inbox_->GetTransfer("set.g", after));
-  EXPECT_EQ("complete", after.state);
+  EXPECT_STREQ("complete", ToString(after.state));
   EXPECT_EQ(before.partner, after.partner);
   EXPECT_EQ(before.signerFingerprint, after.signerFingerprint);
   EXPECT_EQ(1u, after.mailsExpected);
   EXPECT_EQ(1u, inbox_->ListMails("set.g").size());
 
-  const std::vector<InboxMail> all = inbox_->ListMailsByState("", 100);
+  const std::vector<InboxMail> all = inbox_->ListRecentMails(100);
   const InboxMail* bad = RecordOf(all, "<g-2@site-a.test>");
   ASSERT_TRUE(bad != nullptr);
   EXPECT_EQ("", bad->setId);
   EXPECT_EQ("set.g", bad->claimedSetId);
-  EXPECT_EQ("rejected", bad->state);
+  EXPECT_STREQ("rejected", ToString(bad->state));
   const InboxMail* quarantined = RecordOf(all, "<g-3@site-a.test>");
   ASSERT_TRUE(quarantined != nullptr);
-  EXPECT_EQ("quarantined", quarantined->state);
+  EXPECT_STREQ("quarantined", ToString(quarantined->state));
   EXPECT_EQ("set.g", quarantined->claimedSetId);
 }
 
@@ -407,7 +407,7 @@ TEST_F(PollingInboxPoller, OversizedMailNamesTheFetchLimit)
                                               Entity("set.big", "1", "1", ct_)));
   Poll();
   EXPECT_EQ("Rejected", session_.WhereIs(big));
-  const std::vector<InboxMail> mails = inbox_->ListMailsByState("rejected", 10);
+  const std::vector<InboxMail> mails = inbox_->ListMailsByState(InboxMailState::Rejected, 10);
   ASSERT_EQ(1u, mails.size());
   EXPECT_TRUE(Contains(mails[0].reason, "the fetched mail exceeds the limit of 1000 bytes (Limits.MaxMailBytes)"))
     << mails[0].reason;
@@ -425,12 +425,12 @@ TEST_F(PollingInboxPoller, AcknowledgementsAreListedWithTheMails)
   DeliverAcknowledgement(AcknowledgementOf("out-3@site-b.test", "out.4"));   // names another mail: refused
   Poll();
 
-  const std::vector<InboxMail> mails = inbox_->ListMailsByState("", 10);
+  const std::vector<InboxMail> mails = inbox_->ListRecentMails(10);
   ASSERT_EQ(2u, mails.size());
   const InboxMail* accepted = RecordOf(mails, genuine);
   ASSERT_NE(nullptr, accepted);
   EXPECT_TRUE(accepted->acknowledgement);
-  EXPECT_EQ("accepted", accepted->state);
+  EXPECT_STREQ("accepted", ToString(accepted->state));
   EXPECT_EQ("out.3", accepted->setId);
   EXPECT_EQ(1u, accepted->part);
   EXPECT_EQ(ToString(Disposition::DisplayedWarning), accepted->disposition);
@@ -438,6 +438,6 @@ TEST_F(PollingInboxPoller, AcknowledgementsAreListedWithTheMails)
   EXPECT_EQ("inbox", accepted->account);
   const InboxMail& refused = mails[0].id == accepted->id ? mails[1] : mails[0];
   EXPECT_TRUE(refused.acknowledgement);
-  EXPECT_EQ("rejected", refused.state);
+  EXPECT_STREQ("rejected", ToString(refused.state));
   EXPECT_EQ("", refused.setId);
 }

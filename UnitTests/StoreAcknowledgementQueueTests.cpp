@@ -24,7 +24,7 @@ namespace
     m.messageId = "<" + setId + "." + std::to_string(part) + "@clinic.example>";
     m.account = "inbox";
     m.mailboxUid = "1700000000:" + std::to_string(part);
-    m.state = "imported";
+    m.state = InboxMailState::Imported;
     return m;
   }
 
@@ -110,7 +110,7 @@ TEST_F(StoreAcknowledgementQueue, RecordedWithTheMailInOneTransaction)
 
   // And a mail that cannot be recorded queues nothing.
   InboxMail invalid = MakeMail("set.3", 1);
-  invalid.state = "bogus";
+  invalid.receivedAt = "yesterday";   // not a UTC instant: refused by the store
   const QueuedAcknowledgement third = MakeAcknowledgement("set.3", 1);
   EXPECT_THROW(inbox.RecordMailAndTransfer(invalid, nullptr, &third), Error);
   EXPECT_EQ(1u, queue.ListPending(100).size());

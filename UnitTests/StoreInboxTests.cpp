@@ -44,7 +44,7 @@ namespace
     m.messageId = "msg-" + setId + "-" + std::to_string(part) + "@clinic.example";
     m.account = "imap-main";
     m.mailboxUid = "1700000000:" + std::to_string(part);
-    m.state = state;
+    m.state = ParseInboxMailState(state);
     m.bytes = 4096;
     return m;
   }
@@ -90,27 +90,25 @@ TEST(StoreInbox, TransferPutGetAndReplace)
   EXPECT_EQ("", got.completedAt);
   EXPECT_EQ("2026-11-28T04:15:02Z", got.senderDate);
   EXPECT_EQ(123456789012ull, got.bytes);
-  EXPECT_EQ("receiving", got.state);
+  EXPECT_STREQ("receiving", ToString(got.state));
   EXPECT_EQ(t.reasons, got.reasons);
 
   t.mailsReceived = 3;
-  t.state = "complete-with-warnings";
+  t.state = InboxTransferState::CompleteWithWarnings;
   t.completedAt = "2026-11-28T04:30:00Z";
   t.reasons.push_back("third");
   store.PutTransfer(t);
   ASSERT_TRUE(store.GetTransfer("set-1", got));
   EXPECT_EQ(3u, got.mailsReceived);
-  EXPECT_EQ("complete-with-warnings", got.state);
+  EXPECT_STREQ("complete-with-warnings", ToString(got.state));
   EXPECT_EQ("2026-11-28T04:30:00Z", got.completedAt);
   EXPECT_EQ(3u, got.reasons.size());
   EXPECT_EQ(1u, store.CountTransfers());
 
   EXPECT_FALSE(store.GetTransfer("set-2", got));
 
+  EXPECT_THROW(ParseInboxTransferState("done"), Error);   // no such state reaches the store
   InboxTransfer bad = MakeTransfer("set-3", "");
-  bad.state = "done";
-  EXPECT_THROW(store.PutTransfer(bad), Error);
-  bad = MakeTransfer("set-3", "");
   bad.senderDate = "Sat, 28 Nov 2026 04:15:02 +0000";  // must be converted by the caller
   EXPECT_THROW(store.PutTransfer(bad), Error);
   EXPECT_THROW(store.PutTransfer(MakeTransfer("", "")), Error);
@@ -161,11 +159,11 @@ TEST(StoreInbox, MailsRecordUpdateAndDedup)
   EXPECT_EQ(3u, m.total);
   EXPECT_EQ("imap-main", m.account);
   EXPECT_EQ("1700000000:1", m.mailboxUid);
-  EXPECT_EQ("received", m.state);
+  EXPECT_STREQ("received", ToString(m.state));
   EXPECT_TRUE(UtcTime::IsValid(m.receivedAt));
   EXPECT_FALSE(m.mdnSent);
 
-  m.state = "imported";
+  m.state = InboxMailState::Imported;
   m.processedAt = "2026-11-28T04:31:00Z";
   m.disposition = "automatic-action/MDN-sent-automatically;displayed";
   m.mdnSent = true;
@@ -174,7 +172,7 @@ TEST(StoreInbox, MailsRecordUpdateAndDedup)
 
   InboxMail again;
   ASSERT_TRUE(store.GetMail(first, again));
-  EXPECT_EQ("imported", again.state);
+  EXPECT_STREQ("imported", ToString(again.state));
   EXPECT_EQ("2026-11-28T04:31:00Z", again.processedAt);
   EXPECT_EQ(m.disposition, again.disposition);
   EXPECT_TRUE(again.mdnSent);
@@ -194,8 +192,8 @@ TEST(StoreInbox, MailsRecordUpdateAndDedup)
   const std::vector<InboxMail> mails = store.ListMails("set-1");
   ASSERT_EQ(3u, mails.size());
   EXPECT_EQ(1u, mails[0].part);
-  EXPECT_EQ("failed", mails[1].state);
-  EXPECT_EQ("warning", mails[2].state);
+  EXPECT_STREQ("failed", ToString(mails[1].state));
+  EXPECT_STREQ("warning", ToString(mails[2].state));
 
   EXPECT_FALSE(store.GetMail(9999, m));
   InboxMail unknown = MakeMail("set-1", 1, "received");

@@ -41,7 +41,7 @@ namespace
     t.partner = partner;
     t.senderAddress = partner + "@example.org";
     t.firstReceived = received;
-    t.state = state;
+    t.state = ParseInboxTransferState(state);
     return t;
   }
 

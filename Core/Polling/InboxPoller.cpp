@@ -31,15 +31,15 @@ namespace DicomMail
     const char* const kOutcomeQuarantined = "quarantined";
     const char* const kOutcomeFragment = "fragment";
 
-    std::string StateOf(ProcessOutcome outcome)
+    InboxMailState StateOf(ProcessOutcome outcome)
     {
       switch (outcome)
       {
-        case ProcessOutcome::Imported:             return "imported";
-        case ProcessOutcome::ImportedWithWarnings: return "warning";
-        case ProcessOutcome::Failed:               return "failed";
-        case ProcessOutcome::Quarantined:          return "quarantined";
-        default:                                   return "rejected";
+        case ProcessOutcome::Imported:             return InboxMailState::Imported;
+        case ProcessOutcome::ImportedWithWarnings: return InboxMailState::Warning;
+        case ProcessOutcome::Failed:               return InboxMailState::Failed;
+        case ProcessOutcome::Quarantined:          return InboxMailState::Quarantined;
+        default:                                   return InboxMailState::Rejected;
       }
     }
 
@@ -273,7 +273,7 @@ namespace DicomMail
     mail.fromName = facts.fromName;
     mail.acknowledgement = facts.kind == MailKind::Acknowledgement ||
       facts.structuralKind == MailKind::Acknowledgement;
-    mail.state = "rejected";
+    mail.state = InboxMailState::Rejected;
     mail.reason = reason;
     mail.processedAt = UtcTime::Now();
     mail.bytes = path.empty() ? 0 : Files::GetSize(path);
@@ -526,7 +526,7 @@ namespace DicomMail
     }
     InboxMail record;
     record.acknowledgement = true;
-    record.state = "accepted";
+    record.state = InboxMailState::Accepted;
     record.messageId = ack.messageId.substr(0, 998);
     record.account = d_.account;
     record.mailboxUid = message.serverId;

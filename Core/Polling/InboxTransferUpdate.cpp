@@ -10,23 +10,20 @@ namespace DicomMail
 {
   namespace InboxTransferUpdate
   {
-    namespace
+    InboxTransferState StateOf(const InboxTransfer& transfer, const std::vector<InboxMail>& recorded,
+                               const InboxMail& newMail, unsigned int& partsReceived)
     {
-      bool IsImported(const std::string& state)
+      std::map<unsigned int, InboxMailState> latest;
+      auto note = [&latest](unsigned int part, InboxMailState state)
       {
-        return state == "imported" || state == "warning";
-      }
-    }
-
-    std::string StateOf(const InboxTransfer& transfer, const std::vector<InboxMail>& recorded,
-                        const InboxMail& newMail, unsigned int& partsReceived)
-    {
-      std::map<unsigned int, std::string> latest;
-      auto note = [&latest](unsigned int part, const std::string& state)
-      {
-        if (!IsImported(latest[part]))
+        const auto found = latest.find(part);
+        if (found == latest.end())
         {
-          latest[part] = state;
+          latest.emplace(part, state);
+        }
+        else if (!InboxStates::IsImported(found->second))
+        {
+          found->second = state;
         }
       };
       for (const InboxMail& mail : recorded)
@@ -38,28 +35,13 @@ namespace DicomMail
       }
       note(newMail.part, newMail.state);
 
-      unsigned int done = 0;
-      bool warnings = false, quarantined = false, rejected = false;
+      std::vector<InboxMailState> states;
       for (const auto& item : latest)
       {
-        if (IsImported(item.second))
-        {
-          done++;
-          warnings = warnings || item.second == "warning";
-        }
-        quarantined = quarantined || item.second == "quarantined";
-        rejected = rejected || item.second == "rejected";
+        states.push_back(item.second);
       }
       partsReceived = static_cast<unsigned int>(latest.size());
-      if (transfer.mailsExpected > 0 && done >= transfer.mailsExpected)
-      {
-        return (warnings || transfer.instancesFailed > 0) ? "complete-with-warnings" : "complete";
-      }
-      if (quarantined)
-      {
-        return "quarantined";
-      }
-      return rejected ? "failed" : "receiving";
+      return InboxStates::ForParts(states, transfer.mailsExpected, transfer.instancesFailed > 0);
     }
 
     void Apply(const ProcessResult& result, const InboxMail& newMail, const std::vector<InboxMail>& recorded,
@@ -98,7 +80,7 @@ namespace DicomMail
       }
 
       transfer.state = StateOf(transfer, recorded, newMail, transfer.mailsReceived);
-      if (transfer.state.compare(0, 8, "complete") == 0 && transfer.completedAt.empty())
+      if (InboxStates::IsComplete(transfer.state) && transfer.completedAt.empty())
       {
         transfer.completedAt = UtcTime::Now();
       }

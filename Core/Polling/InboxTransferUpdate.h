@@ -21,10 +21,10 @@ namespace DicomMail
     void Apply(const ProcessResult& result, const InboxMail& newMail, const std::vector<InboxMail>& recorded,
                InboxTransfer& transfer);
 
-    // "complete", "complete-with-warnings", "quarantined", "failed" or
-    // "receiving". A part once imported stays imported: its instances are
-    // in the PACS, whatever a later copy of it met.
-    std::string StateOf(const InboxTransfer& transfer, const std::vector<InboxMail>& recorded,
-                        const InboxMail& newMail, unsigned int& partsReceived);
+    // From the latest record of each part (InboxStates::ForParts). A part
+    // once imported stays imported: its instances are in the PACS, whatever
+    // a later copy of it met.
+    InboxTransferState StateOf(const InboxTransfer& transfer, const std::vector<InboxMail>& recorded,
+                               const InboxMail& newMail, unsigned int& partsReceived);
   }
 }

@@ -4,8 +4,10 @@
 #include "Core/Common/Error.h"
 #include "Core/Store/SqliteStatement.h"
 #include "Core/Store/SqliteTransaction.h"
+#include "Core/Store/StateSql.h"
 #include "Core/Store/StoreSchema.h"
 #include "Core/Store/UtcTime.h"
+#include "Core/Transfer/StateText.h"
 
 #include <vector>
 
@@ -13,11 +15,6 @@ namespace DicomMail
 {
   namespace
   {
-    const std::set<std::string> kTransferStates =
-      { "receiving", "complete", "complete-with-warnings", "failed", "quarantined" };
-    const std::set<std::string> kMailStates =
-      { "received", "imported", "warning", "failed", "rejected", "quarantined", "accepted" };
-
     const char kTransferColumns[] =
       "set_id, partner, sender_address, signer_fingerprint, mails_expected, mails_received, "
       "instances_imported, instances_failed, instances_already_stored, first_received, "
@@ -29,14 +26,6 @@ namespace DicomMail
 
     const char kFragmentColumns[] =
       "partial_id, number, total, account, server_id, set_id, set_part, received_at, path, message_id, bytes";
-
-    void CheckState(const std::set<std::string>& allowed, const std::string& state, const char* what)
-    {
-      if (allowed.count(state) == 0)
-      {
-        throw Error(ErrorKind::BadInput, std::string("Unknown ") + what + " state \"" + state + "\"");
-      }
-    }
 
     unsigned int ColumnCount(SqliteStatement& row, int column)
     {
@@ -60,7 +49,7 @@ namespace DicomMail
       t.senderDate = row.ColumnText(11);
       t.lastImportAt = row.ColumnText(12);
       t.bytes = row.ColumnUint64(13);
-      t.state = row.ColumnText(14);
+      t.state = ParseInboxTransferState(row.ColumnText(14));
       t.reasons = row.ColumnStringList(15);
       return t;
     }
@@ -75,7 +64,7 @@ namespace DicomMail
       m.messageId = row.ColumnText(4);
       m.account = row.ColumnText(5);
       m.mailboxUid = row.ColumnText(6);
-      m.state = row.ColumnText(7);
+      m.state = ParseInboxMailState(row.ColumnText(7));
       m.reason = row.ColumnText(8);
       m.receivedAt = row.ColumnText(9);
       m.processedAt = row.ColumnText(10);
@@ -115,7 +104,7 @@ namespace DicomMail
         .BindText(5, m.messageId)
         .BindText(6, m.account)
         .BindText(7, m.mailboxUid)
-        .BindText(8, m.state)
+        .BindText(8, ToString(m.state))
         .BindText(9, m.reason)
         .BindText(10, m.receivedAt)
         .BindText(11, m.processedAt)
@@ -130,7 +119,6 @@ namespace DicomMail
 
     void CheckMail(const InboxMail& m)
     {
-      CheckState(kMailStates, m.state, "mail");
       UtcTime::Check(m.receivedAt, "reception time of a mail", true);
       UtcTime::Check(m.processedAt, "processing time of a mail", true);
     }
@@ -150,7 +138,6 @@ namespace DicomMail
     {
       throw Error(ErrorKind::BadInput, "A transfer needs a set id");
     }
-    CheckState(kTransferStates, transfer.state, "transfer");
     UtcTime::Check(transfer.firstReceived, "first reception time of transfer " + transfer.setId, true);
     UtcTime::Check(transfer.completedAt, "completion time of transfer " + transfer.setId, true);
     UtcTime::Check(transfer.senderDate, "sender date of transfer " + transfer.setId, true);
@@ -178,7 +165,7 @@ namespace DicomMail
       .BindText(12, transfer.senderDate)
       .BindText(13, transfer.lastImportAt)
       .BindUint64(14, transfer.bytes)
-      .BindText(15, transfer.state)
+      .BindText(15, ToString(transfer.state))
       .BindStringList(16, transfer.reasons);
     upsert.Run();
   }
@@ -215,7 +202,9 @@ namespace DicomMail
 
   const std::set<std::string>& InboxStore::GetTransferStates()
   {
-    return kTransferStates;
+    // The words of the one module of states, for checking a filter's value.
+    static const std::set<std::string> states = StateText::Words(AllInboxTransferStates());
+    return states;
   }
 
   uint64_t InboxStore::CountTransfers()
@@ -248,8 +237,8 @@ namespace DicomMail
 
   bool InboxStore::HasProcessed(const std::string& setId, unsigned int part)
   {
-    SqliteStatement select(db_,
-      "SELECT 1 FROM inbox_mails WHERE set_id = ? AND part = ? AND state IN ('imported', 'warning') LIMIT 1");
+    SqliteStatement select(db_, "SELECT 1 FROM inbox_mails WHERE set_id = ? AND part = ? AND state IN (" +
+                           StateSql::List(AllInboxMailStates(), InboxStates::IsImported) + ") LIMIT 1");
     select.BindText(1, setId).BindInt64(2, part);
     return select.Step();
   }
@@ -345,15 +334,25 @@ namespace DicomMail
 
   std::vector<InboxMail> InboxStore::ListQuarantined()
   {
-    return ListMailsByState("quarantined", 100000);
+    return ListMailsByState(InboxMailState::Quarantined, 100000);
   }
 
-  std::vector<InboxMail> InboxStore::ListMailsByState(const std::string& state, unsigned int limit)
+  std::vector<InboxMail> InboxStore::ListMailsByState(InboxMailState state, unsigned int limit)
+  {
+    return SelectMails(ToString(state), limit);
+  }
+
+  std::vector<InboxMail> InboxStore::ListRecentMails(unsigned int limit)
+  {
+    return SelectMails("", limit);
+  }
+
+  std::vector<InboxMail> InboxStore::SelectMails(const std::string& stateText, unsigned int limit)
   {
     SqliteStatement select(db_, std::string("SELECT ") + kMailColumns +
                            " FROM inbox_mails WHERE (?1 = '' OR state = ?1) ORDER BY received_at DESC, id DESC"
                            " LIMIT ?2");
-    select.BindText(1, state).BindInt64(2, limit);
+    select.BindText(1, stateText).BindInt64(2, limit);
     std::vector<InboxMail> result;
     while (select.Step())
     {

@@ -4,6 +4,7 @@
 #include "Core/Store/AcknowledgementQueueStore.h"
 #include "Core/Store/SqliteDatabase.h"
 #include "Core/Store/TransferFilter.h"
+#include "Core/Transfer/InboxState.h"
 
 #include <cstdint>
 #include <set>
@@ -29,7 +30,7 @@ namespace DicomMail
     std::string senderDate;               // first mail's Date header, converted to UTC
     std::string lastImportAt;
     uint64_t bytes = 0;
-    std::string state = "receiving";      // receiving complete complete-with-warnings failed quarantined
+    InboxTransferState state = InboxTransferState::Receiving;
     std::vector<std::string> reasons;
   };
 
@@ -42,7 +43,7 @@ namespace DicomMail
     std::string messageId;
     std::string account;                  // name of the configured mailbox
     std::string mailboxUid;               // IMAP "uidvalidity:uid" or POP3 UIDL
-    std::string state = "received";       // received imported warning failed rejected quarantined accepted
+    InboxMailState state = InboxMailState::Received;
     std::string reason;
     std::string receivedAt;               // RecordMail() fills it in when empty
     std::string processedAt;
@@ -58,9 +59,9 @@ namespace DicomMail
     // (setId is then ""): what it claims to belong to, for people to read
     // and to retry a quarantined mail by; no transfer is touched by it.
     std::string claimedSetId;
-    // An MDN answering one of our mails, not a DICOM-Mail: "accepted" when
+    // An MDN answering one of our mails, not a DICOM-Mail: Accepted when
     // it was signed by the partner and named a mail of the outbox (setId and
-    // part are then that mail's), "rejected" otherwise.
+    // part are then that mail's), Rejected otherwise.
     bool acknowledgement = false;
   };
 
@@ -103,7 +104,7 @@ namespace DicomMail
 
     uint64_t CountTransfers();
 
-    // The states a transfer can be in (to check a filter's state).
+    // The words of the states a transfer can be in (to check a filter's state).
     static const std::set<std::string>& GetTransferStates();
 
     // Notes that an instance of the transfer went into this Orthanc study
@@ -115,8 +116,8 @@ namespace DicomMail
 
     // ---- Mails --------------------------------------------------------------
 
-    // True if a mail of this set id and part was already imported (state
-    // "imported" or "warning"): the same mail received twice is processed
+    // True if a mail of this set id and part was already imported
+    // (InboxStates::IsImported): the same mail received twice is processed
     // once. A failed, rejected or quarantined one may be processed again.
     bool HasProcessed(const std::string& setId, unsigned int part);
 
@@ -137,11 +138,14 @@ namespace DicomMail
     // The mails of one transfer, by part (then by arrival).
     std::vector<InboxMail> ListMails(const std::string& setId);
 
-    // Mails in state "quarantined", newest first.
+    // Mails in state Quarantined, newest first.
     std::vector<InboxMail> ListQuarantined();
 
-    // Mails in "state" ("" for all), newest first.
-    std::vector<InboxMail> ListMailsByState(const std::string& state, unsigned int limit);
+    // Mails in "state", newest first.
+    std::vector<InboxMail> ListMailsByState(InboxMailState state, unsigned int limit);
+
+    // Every mail, newest first.
+    std::vector<InboxMail> ListRecentMails(unsigned int limit);
 
     // ---- Messages seen on the mail servers ------------------------------------
 
@@ -181,6 +185,9 @@ namespace DicomMail
     }
 
   private:
+    // "stateText" is a state's text, "" for all.
+    std::vector<InboxMail> SelectMails(const std::string& stateText, unsigned int limit);
+
     SqliteDatabase& db_;
   };
 }

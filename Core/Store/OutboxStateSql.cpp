@@ -1,19 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "Core/Store/OutboxStateSql.h"
 
+#include "Core/Store/StateSql.h"
+
 namespace DicomMail
 {
   std::string TransferStateList(const std::function<bool(TransferState)>& accepted)
   {
-    std::string list;
-    for (TransferState state : AllTransferStates())
-    {
-      if (accepted(state))
-      {
-        list += std::string(list.empty() ? "'" : ", '") + ToString(state) + "'";
-      }
-    }
-    return list;
+    return StateSql::List(AllTransferStates(), accepted);
   }
 
   std::string TransferOf(const std::string& column, const std::function<bool(TransferState)>& accepted)

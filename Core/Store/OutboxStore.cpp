@@ -8,6 +8,7 @@
 #include "Core/Store/SqliteTransaction.h"
 #include "Core/Store/StoreSchema.h"
 #include "Core/Store/UtcTime.h"
+#include "Core/Transfer/StateText.h"
 
 #include <set>
 
@@ -368,15 +369,7 @@ namespace DicomMail
   const std::set<std::string>& OutboxStore::GetTransferStates()
   {
     // The words of the one module of states, for checking a filter's value.
-    static const std::set<std::string> states = []
-    {
-      std::set<std::string> words;
-      for (TransferState state : AllTransferStates())
-      {
-        words.insert(ToString(state));
-      }
-      return words;
-    }();
+    static const std::set<std::string> states = StateText::Words(AllTransferStates());
     return states;
   }
 

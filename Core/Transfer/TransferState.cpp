@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "Core/Transfer/TransferState.h"
 
-#include "Core/Common/Error.h"
 #include "Core/Common/Trim.h"
+#include "Core/Transfer/StateText.h"
 
 #include <algorithm>
 #include <cctype>
@@ -11,19 +11,6 @@ namespace DicomMail
 {
   namespace
   {
-    template <typename State, size_t N>
-    State ParseState(const char* const (&names)[N], const std::string& text, const char* what)
-    {
-      for (size_t i = 0; i < N; i++)
-      {
-        if (text == names[i])
-        {
-          return static_cast<State>(i);
-        }
-      }
-      throw Error(ErrorKind::BadInput, std::string("Unknown ") + what + " state \"" + text + "\"");
-    }
-
     // Indexed by the enums' values: the text stored in SQLite and answered by REST.
     const char* const kTransferNames[] = { "pending", "sending", "sent", "acknowledged", "failed", "canceled" };
     const char* const kMailNames[] = { "pending", "sending", "sent", "acknowledged", "warning", "failed" };
@@ -41,12 +28,12 @@ namespace DicomMail
 
   TransferState ParseTransferState(const std::string& text)
   {
-    return ParseState<TransferState>(kTransferNames, text, "transfer");
+    return StateText::Parse<TransferState>(kTransferNames, text, "transfer");
   }
 
   MailState ParseMailState(const std::string& text)
   {
-    return ParseState<MailState>(kMailNames, text, "mail");
+    return StateText::Parse<MailState>(kMailNames, text, "mail");
   }
 
   const std::vector<TransferState>& AllTransferStates()

@@ -47,7 +47,7 @@ namespace DicomMail
         v["TransferSeconds"] = Json::Value();
       }
       v["Bytes"] = static_cast<Json::UInt64>(t.bytes);
-      v["State"] = t.state;
+      v["State"] = ToString(t.state);
       v["Reasons"] = Json::arrayValue;
       for (const std::string& r : t.reasons)
       {
@@ -76,7 +76,7 @@ namespace DicomMail
       // Whatever the sender wrote into its clear From header, decoded: shown,
       // never trusted (the partner is who signed, see the transfer).
       v["FromName"] = m.fromName;
-      v["State"] = m.state;
+      v["State"] = ToString(m.state);
       v["Reason"] = m.reason;
       v["ReceivedAt"] = Nullable(m.receivedAt);
       v["ProcessedAt"] = Nullable(m.processedAt);
@@ -159,7 +159,7 @@ namespace DicomMail
       else
       {
         v["SetId"] = setId;
-        v["State"] = imported == 0 ? "quarantined" : "imported";
+        v["State"] = ToString(imported == 0 ? InboxMailState::Quarantined : InboxMailState::Imported);
       }
       v["MailsImported"] = imported;
       call.AnswerJson(v);
@@ -175,15 +175,17 @@ namespace DicomMail
         return;
       }
       const std::string state = call.GetArgument("state", "");
-      static const char* const states[] = {"", "received", "imported", "warning", "failed", "rejected",
-                                           "quarantined", "accepted"};
-      if (std::find(std::begin(states), std::end(states), state) == std::end(states))
+      const std::vector<InboxMailState>& all = AllInboxMailStates();
+      const auto named = std::find_if(all.begin(), all.end(),
+                                      [&state](InboxMailState s) { return state == ToString(s); });
+      if (!state.empty() && named == all.end())
       {
         throw Error(ErrorKind::BadInput, "unknown state \"" + state + "\"");
       }
       const unsigned int limit = call.GetCountArgument("limit", 1000);
+      InboxStore& inbox = PluginContext::Get().GetInbox();
       Json::Value result = Json::arrayValue;
-      for (const InboxMail& m : PluginContext::Get().GetInbox().ListMailsByState(state, limit))
+      for (const InboxMail& m : state.empty() ? inbox.ListRecentMails(limit) : inbox.ListMailsByState(*named, limit))
       {
         result.append(ToJson(m));
       }
