@@ -50,14 +50,15 @@ def keys_used():
 
 
 def store_states():
-    """The transfer and mail states of Core/Store: the page shows each one in words (T('state.' + s))."""
+    """The transfer and mail states of the outbox and the inbox (Core/Transfer): the page shows each one in words
+    (T('state.' + s))."""
     states = set()
-    for name in ("OutboxStore.cpp", "InboxStore.cpp"):
-        with open(os.path.join(ROOT, "Core", "Store", name), encoding="utf-8") as f:
+    for name in ("TransferState.cpp", "InboxState.cpp"):
+        with open(os.path.join(ROOT, "Core", "Transfer", name), encoding="utf-8") as f:
             source = f.read()
-        for body in re.findall(r"k(?:Transfer|Mail)States\s*=\s*\{([^}]*)\}", source):
+        for body in re.findall(r"k(?:Transfer|Mail)Names\[\]\s*=\s*\{([^}]*)\}", source):
             states |= set(re.findall(r'"([a-z-]+)"', body))
-    assert {"acknowledged", "quarantined", "complete-with-warnings"} <= states, states
+    assert {"acknowledged", "quarantined", "complete-with-warnings", "accepted"} <= states, states
     return states
 
 

@@ -398,7 +398,7 @@
   }
 
   var STATE_CLASSES = {
-    acknowledged: 'good', sent: 'good', complete: 'good', ok: 'good', imported: 'good', usable: 'good',
+    acknowledged: 'good', sent: 'good', complete: 'good', ok: 'good', imported: 'good', usable: 'good', accepted: 'good',
     pending: 'busy', sending: 'busy', receiving: 'busy', received: 'busy', 'never-contacted': '',
     'complete-with-warnings': 'warn', canceled: 'warn', quarantined: 'warn', warning: 'warn',
     failed: 'bad', error: 'bad', rejected: 'bad', unusable: 'bad'
