@@ -139,6 +139,38 @@ def assert_study_arrived_once(hospital, referrer, set_id, expected_instances):
     return transfer
 
 
+def start_ten_kill_transfer(sites, tmp_path, seed):
+    """Two paired sites and a send of enough mails that ten kills, each a restart apart, come before the last
+    one is imported. Returns (hospital, referrer, instance paths, the send's answer)."""
+    hospital = sites("hospital")
+    referrer = sites("referrer", incoming={"PollInterval": 1})
+    pair(hospital, "hospital", referrer, "referrer")
+    limit_mail_size(hospital, referrer, 1000000)
+    paths = upload_study(hospital, tmp_path, seed=seed, slices=64, series=1, multiframe_mb=2)
+    return hospital, referrer, paths, send(hospital, "referrer")
+
+
+def kill_ten_times(server, progress, unfinished, seed):
+    """Kills `server` (SIGKILL) and starts it again, ten times. Each kill comes at a random moment, but at the
+    latest shortly after `progress()` grew: the work cannot run away from the kills, whatever the machine's speed.
+    Returns how many kills found `unfinished()` true, i.e. came while there was work left."""
+    rng = random.Random(seed)
+    count = 0
+    for _ in range(10):
+        before = progress()
+        deadline = time.monotonic() + rng.uniform(0.3, 2.0)
+        while time.monotonic() < deadline:
+            if progress() > before:
+                time.sleep(rng.uniform(0, 0.4))
+                break
+            time.sleep(0.05)
+        if unfinished():
+            count += 1
+        server.kill()
+        server.start()
+    return count
+
+
 def wait_job_final(server, job_id, timeout):
     return server.wait_job(job_id, timeout=timeout)
 
@@ -289,13 +321,7 @@ def test_sending_orthanc_killed_resumes_the_job(sites, tmp_path):
 
 
 def test_receiving_orthanc_killed_ten_times(sites, mail, tmp_path):
-    hospital = sites("hospital")
-    referrer = sites("referrer", incoming={"PollInterval": 1})
-    pair(hospital, "hospital", referrer, "referrer")
-    limit_mail_size(hospital, referrer, 1000000)
-    # Enough mails that ten kills, each a restart apart, come before the last one is imported.
-    paths = upload_study(hospital, tmp_path, seed=41, slices=64, series=1, multiframe_mb=2)
-    answer = send(hospital, "referrer")
+    hospital, referrer, paths, answer = start_ten_kill_transfer(sites, tmp_path, seed=41)
     set_id = answer["SetId"]
     work = os.path.join(ROOT, "referrer", "work")
 
@@ -303,23 +329,11 @@ def test_receiving_orthanc_killed_ten_times(sites, mail, tmp_path):
         t = inbox_transfer(referrer, set_id)
         return t["MailsReceived"] if t else 0
 
-    # Each kill comes at a random moment, but at the latest shortly after one more mail was recorded: the
-    # transfer cannot run away from the kills, whatever the machine's speed.
-    rng = random.Random(4711)
-    incomplete_at_kill = 0
-    for _ in range(10):
-        before = mails_received()
-        deadline = time.monotonic() + rng.uniform(0.3, 2.0)
-        while time.monotonic() < deadline:
-            if mails_received() > before:
-                time.sleep(rng.uniform(0, 0.4))
-                break
-            time.sleep(0.05)
+    def incomplete():
         t = inbox_transfer(referrer, set_id)
-        if not (t and t["State"].startswith("complete")):
-            incomplete_at_kill += 1
-        referrer.kill()
-        referrer.start()
+        return not (t and t["State"].startswith("complete"))
+
+    incomplete_at_kill = kill_ten_times(referrer, mails_received, incomplete, seed=4711)
     assert incomplete_at_kill >= 8, "the kills came after the transfer had completed: nothing was tested"
 
     job = wait_job_final(hospital, answer["ID"], 240)
@@ -334,6 +348,57 @@ def test_receiving_orthanc_killed_ten_times(sites, mail, tmp_path):
     assert "Rejected" not in mail.folders(REFERRER) or mail.count(REFERRER, "Rejected") == 0
     leftovers = [f for f in os.listdir(work) if f.startswith("dm-")]
     assert leftovers == [], leftovers
+
+
+def test_sending_orthanc_killed_ten_times(sites, mail, tmp_path):
+    """The sending side's counterpart of the receiving kill test (#15): the sending Orthanc is killed ten times
+    while its gpg processes sign and encrypt and while it checks the acknowledgements. The job resumes each time;
+    the study arrives once, no mail the server accepted before a kill is sent again, no temporary file is left."""
+    hospital, referrer, paths, answer = start_ten_kill_transfer(sites, tmp_path, seed=43)
+    set_id, job_id = answer["SetId"], answer["ID"]
+    work = os.path.join(ROOT, "hospital", "work")
+
+    def outbox_mails():
+        try:
+            return hospital.get("/dicom-mail/outbox/" + set_id)["Mails"]
+        except Exception:
+            return []   # not planned yet
+
+    accepted = ("sent", "acknowledged", "warning")
+
+    def mails_sent():
+        return sum(m["State"] in accepted for m in outbox_mails())
+
+    # Part -> its attempts when it was first seen sent. Attempts cut short by an earlier kill count too, so
+    # "never sent again" means that the number does not grow afterwards.
+    attempts_when_sent = {}
+
+    def unfinished():
+        mails = outbox_mails()
+        for m in mails:
+            if m["State"] in accepted:
+                attempts_when_sent.setdefault(m["Part"], m["Attempts"])
+        return not mails or any(m["State"] not in accepted for m in mails)
+
+    unfinished_at_kill = kill_ten_times(hospital, mails_sent, unfinished, seed=4712)
+    assert unfinished_at_kill >= 8, "the kills came after every mail was sent: nothing was tested"
+
+    job = wait_job_final(hospital, job_id, 240)
+    assert job["State"] == "Success", job
+    wait_received(referrer, set_id, 240)
+    assert_study_arrived_once(hospital, referrer, set_id, len(paths))
+    assert attempts_when_sent, "no mail was sent before a kill"
+    for m in hospital.get("/dicom-mail/outbox/" + set_id)["Mails"]:
+        if m["Part"] in attempts_when_sent:
+            assert m["Attempts"] == attempts_when_sent[m["Part"]], \
+                "part %d was listed as sent before a kill and sent again: %r" % (m["Part"], m)
+    # The hospital fetches the acknowledgements into its work directory too: only once all are in is a file
+    # there a leftover.
+    wait_for(lambda: hospital.get("/dicom-mail/outbox/" + set_id)["State"] == "acknowledged", 120,
+             "every mail to be acknowledged")
+    # A leftover of a killed run is removed only by the next start-up: it would stay.
+    wait_for(lambda: not [f for f in os.listdir(work) if f.startswith("dm-")], 30,
+             "no temporary file in %s (now %r)" % (work, os.listdir(work)))
 
 
 def test_crash_before_the_inbox_commit(sites, mail, tmp_path):

@@ -2,13 +2,17 @@
 // GpgProcess with /bin/sh standing in for gpg: the plumbing (pipes, status
 // and command channels, early exits, errors) without any cryptography.
 #include "Core/Common/Error.h"
+#include "Core/Crypto/GpgDecryptVerify.h"
 #include "Core/Crypto/GpgProcess.h"
+#include "Core/Crypto/GpgSign.h"
 #include "Core/Crypto/GpgSignEncrypt.h"
+#include "Core/Crypto/GpgVerify.h"
 
 #include <algorithm>
 #include <csignal>
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <pthread.h>
 #include <unistd.h>
 #include <utility>
 #include <vector>
@@ -110,6 +114,63 @@ TEST(CryptoGpgProcess, ChildThatStopsReadingEarly)
 
   EXPECT_EQ(0, code);
   EXPECT_EQ("done\n", output);
+}
+
+TEST(CryptoGpgProcess, ExtraInputOnDescriptorFive)
+{
+  // A detached signature reaches gpg this way, larger than a pipe holds.
+  const std::string extra = PatternedData(200000);
+  GpgProcess process(kShell, { "-c", "cat <&5" }, extra);
+  StringSource source("");
+  StringSink sink;
+  EXPECT_EQ(0, process.Exchange(source, sink, [](const std::string&, const std::string&) {}));
+  EXPECT_TRUE(sink.GetContent() == extra) << sink.GetContent().size() << " bytes";
+}
+
+namespace
+{
+  // A field of /proc/<pid>/status ("SigBlk", "SigIgn") as a bit set.
+  unsigned long long SignalSet(const std::string& status, const std::string& field)
+  {
+    const size_t at = status.find("\n" + field + ":");
+    return at == std::string::npos ? ~0ull : std::stoull(status.substr(status.find_first_not_of(" \t:", at + 1 +
+                                                                                                  field.size())),
+                                                         nullptr, 16);
+  }
+
+  unsigned long long Bit(int signal)
+  {
+    return 1ull << (signal - 1);
+  }
+}
+
+TEST(CryptoGpgProcess, ChildStartsWithNoBlockedSignalsAndSigpipeAtItsDefault)
+{
+  // Whatever the host's thread blocks or ignores (Orthanc's threads and
+  // GPGME change both), gpg starts from a clean state: no signal blocked,
+  // so SIGTERM reaches it and it removes its lock files; SIGPIPE at its
+  // default, which gpg then sets to ignored itself.
+  sigset_t block;
+  sigemptyset(&block);
+  sigaddset(&block, SIGTERM);
+  sigaddset(&block, SIGUSR1);
+  sigset_t previousMask;
+  ASSERT_EQ(0, pthread_sigmask(SIG_BLOCK, &block, &previousMask));
+  struct sigaction ignore = {};
+  ignore.sa_handler = SIG_IGN;
+  struct sigaction previousPipe;
+  ASSERT_EQ(0, sigaction(SIGPIPE, &ignore, &previousPipe));
+
+  std::string output;
+  StatusLines status;
+  // exec: the status is cat's own, not the shell's.
+  const int code = RunShell("exec cat /proc/self/status", "", output, status);
+  sigaction(SIGPIPE, &previousPipe, nullptr);
+  pthread_sigmask(SIG_SETMASK, &previousMask, nullptr);
+
+  ASSERT_EQ(0, code);
+  EXPECT_EQ(0ull, SignalSet(output, "SigBlk")) << output;
+  EXPECT_EQ(0ull, SignalSet(output, "SigIgn") & Bit(SIGPIPE)) << output;
 }
 
 TEST(CryptoGpgProcess, OnlyItsOwnDescriptorsReachTheChild)
@@ -227,4 +288,50 @@ TEST(CryptoGpgSignEncrypt, Arguments)
   const std::vector<std::string> b = GpgSignEncrypt::BuildArguments(request);
   EXPECT_EQ(0, std::count(b.begin(), b.end(), "--compress-algo"));
   EXPECT_NE(b.end(), std::find(b.begin(), b.end(), "study.tar"));
+}
+
+TEST(CryptoGpgDecryptVerify, Arguments)
+{
+  GpgDecryptVerify::Request request;
+  request.homePath = "/var/lib/orthanc/gnupg";
+  const std::vector<std::string> a = GpgDecryptVerify::BuildArguments(request);
+  const std::vector<std::string> session = GpgProcess::SessionArguments(request.homePath);
+  ASSERT_GE(a.size(), session.size());
+  EXPECT_TRUE(std::equal(session.begin(), session.end(), a.begin()));
+  EXPECT_NE(a.end(), std::find(a.begin(), a.end(), "--decrypt"));
+  EXPECT_NE(a.end(), std::find(a.begin(), a.end(), "--no-auto-key-retrieve"));
+  EXPECT_EQ(a.end(), std::find(a.begin(), a.end(), "--always-trust"));
+  EXPECT_NE(session.end(), std::find(session.begin(), session.end(), "loopback"));
+}
+
+TEST(CryptoGpgSign, Arguments)
+{
+  GpgSign::Request request;
+  request.homePath = "/var/lib/orthanc/gnupg";
+  request.signerFingerprint = std::string(40, 'A');
+  const std::vector<std::string> detached = GpgSign::BuildArguments(request);
+  EXPECT_NE(detached.end(), std::find(detached.begin(), detached.end(), "--detach-sign"));
+  EXPECT_NE(detached.end(), std::find(detached.begin(), detached.end(), "--armor"));
+  EXPECT_EQ(detached.end(), std::find(detached.begin(), detached.end(), "--textmode"));   // RFC 3156: we canonicalise
+  EXPECT_NE(detached.end(), std::find(detached.begin(), detached.end(), std::string(40, 'A')));
+
+  request.detached = false;
+  request.armored = false;
+  const std::vector<std::string> inline_ = GpgSign::BuildArguments(request);
+  EXPECT_NE(inline_.end(), std::find(inline_.begin(), inline_.end(), "--sign"));
+  EXPECT_EQ(inline_.end(), std::find(inline_.begin(), inline_.end(), "--armor"));
+}
+
+TEST(CryptoGpgVerify, Arguments)
+{
+  GpgVerify::Request request;
+  request.homePath = "/var/lib/orthanc/gnupg";
+  const std::vector<std::string> a = GpgVerify::BuildArguments(request);
+  ASSERT_GE(a.size(), 3u);
+  // The signature from descriptor 5, the signed data from stdin, nothing else.
+  EXPECT_EQ("--", a[a.size() - 3]);
+  EXPECT_EQ("-&5", a[a.size() - 2]);
+  EXPECT_EQ("-", a.back());
+  EXPECT_NE(a.end(), std::find(a.begin(), a.end(), "--verify"));
+  EXPECT_NE(a.end(), std::find(a.begin(), a.end(), "--no-auto-key-retrieve"));
 }

@@ -3,6 +3,7 @@
 
 #include "Core/Common/Error.h"
 #include "Core/Common/Files.h"
+#include "Core/Crypto/AbandonedGpgLocks.h"
 #include "Core/Crypto/GpgconfTool.h"
 
 #include <cerrno>
@@ -91,6 +92,10 @@ namespace DicomMail
     }
 
     WriteConfiguration();
+
+    // Locks left by a gpg killed with SIGKILL whose owner stays a zombie
+    // would make every gpg of this site wait (see AbandonedGpgLocks).
+    AbandonedGpgLocks::Remove(path_);
 
     // An agent left over from an earlier run (a crash) would keep its old
     // configuration: stop it; gpg starts a fresh one when needed.

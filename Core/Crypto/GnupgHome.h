@@ -25,7 +25,8 @@ namespace DicomMail
       // Longest a gpg, gpgconf or GPGME operation may go without progress
       // before it is stopped (configuration "GpgTimeout").
       unsigned int gpgTimeoutSeconds = 600;
-      // The gpg GPGME runs; "" for GPGME's own (tests put a stand-in here).
+      // The gpg GPGME and GpgProcess run; "" for GPGME's own (tests put a
+      // stand-in here).
       std::string gpgProgram;
     };
 

@@ -50,14 +50,6 @@ namespace DicomMail
     current = previous_;
   }
 
-  void GpgOperationWatchdog::NoteProgressOnThisThread()
-  {
-    if (current != nullptr)
-    {
-      current->lastProgress_ = Now();
-    }
-  }
-
   void GpgOperationWatchdog::ThrowIfFired() const
   {
     if (fired_)

@@ -15,14 +15,14 @@ namespace DicomMail
 
   // Bounds one GPGME operation, which has no timeout of its own (GPGME 1.18
   // waits in select() for its gpg for ever, and checks a cancel request only
-  // when gpg writes something). A thread of the object's own waits for the
-  // operation; when no byte has moved through a GpgmeData stream for the
-  // inactivity timeout, it asks GPGME to cancel and stops the operation's
-  // gpg (SIGTERM, then SIGKILL), found through the context's
-  // GpgEngineWrapper. Killing gpg closes its pipes, so GPGME returns.
+  // when gpg writes something). Only key management runs through GPGME, on
+  // small memory buffers, so the limit counts from the start of the
+  // operation. A thread of the object's own waits for the operation; when
+  // the time is up, it asks GPGME to cancel and stops the operation's gpg
+  // (SIGTERM, then SIGKILL), found through the context's GpgEngineWrapper.
+  // Killing gpg closes its pipes, so GPGME returns.
   //
-  // Construct it right before the GPGME call, on the thread that makes it:
-  // the data callbacks of that thread report progress to it.
+  // Construct it right before the GPGME call, on the thread that makes it.
   class GpgOperationWatchdog
   {
   public:
@@ -32,9 +32,6 @@ namespace DicomMail
     ~GpgOperationWatchdog();
     GpgOperationWatchdog(const GpgOperationWatchdog&) = delete;
     GpgOperationWatchdog& operator=(const GpgOperationWatchdog&) = delete;
-
-    // Called by GpgmeData's callbacks: bytes moved on this thread.
-    static void NoteProgressOnThisThread();
 
     // Throws Error(Internal) naming the timeout if the watchdog stopped the
     // operation; the caller calls it before looking at GPGME's error.

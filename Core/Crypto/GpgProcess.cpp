@@ -3,7 +3,9 @@
 
 #include "Core/Common/Error.h"
 #include "Core/Common/Wipe.h"
+#include "Core/Crypto/LateChildren.h"
 #include "Core/Crypto/SpawnActions.h"
+#include "Core/Crypto/SpawnAttributes.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -13,6 +15,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -49,9 +52,9 @@ namespace DicomMail
       return ms % 1000 == 0 ? std::to_string(ms / 1000) + " s" : std::to_string(ms) + " ms";
     }
 
-    // The child's descriptors 0-4 are set with dup2 in order; keeping every
-    // source above 4 means no step overwrites a later step's source.
-    const int kFirstFreeFd = 5;
+    // The child's descriptors 0-5 are set with dup2 in order; keeping every
+    // source above 5 means no step overwrites a later step's source.
+    const int kFirstFreeFd = 6;
 
     UniqueFd AboveChildTargets(UniqueFd fd)
     {
@@ -88,6 +91,37 @@ namespace DicomMail
       return pipe;
     }
 
+    // A file in memory holding "content", read from its start: no temporary
+    // file on disk, and no pipe that could fill up before gpg reads it.
+    UniqueFd MakeMemoryFile(const std::string& content)
+    {
+      UniqueFd fd(memfd_create("dicom-mail-gpg-input", MFD_CLOEXEC));
+      if (!fd.IsOpen())
+      {
+        throw Error(ErrorKind::Internal, std::string("cannot create a memory file for gpg: ") + strerror(errno));
+      }
+      fd = AboveChildTargets(std::move(fd));
+      size_t written = 0;
+      while (written < content.size())
+      {
+        const ssize_t n = write(fd.Get(), content.data() + written, content.size() - written);
+        if (n < 0 && errno == EINTR)
+        {
+          continue;
+        }
+        if (n <= 0)
+        {
+          throw Error(ErrorKind::Internal, std::string("cannot fill a memory file for gpg: ") + strerror(errno));
+        }
+        written += static_cast<size_t>(n);
+      }
+      if (lseek(fd.Get(), 0, SEEK_SET) != 0)
+      {
+        throw Error(ErrorKind::Internal, std::string("cannot rewind a memory file for gpg: ") + strerror(errno));
+      }
+      return fd;
+    }
+
     void SetNonBlocking(const UniqueFd& fd)
     {
       const int flags = fcntl(fd.Get(), F_GETFL);
@@ -96,42 +130,6 @@ namespace DicomMail
         throw Error(ErrorKind::Internal, std::string("cannot configure a pipe for gpg: ") + strerror(errno));
       }
     }
-
-    class SpawnAttributes
-    {
-    public:
-      SpawnAttributes()
-      {
-        posix_spawnattr_init(&attributes_);
-        // The child starts with no blocked signals and SIGPIPE at its
-        // default, whatever the host's threads use: gpg must die if its
-        // reader goes away, not spin on EPIPE.
-        sigset_t none;
-        sigemptyset(&none);
-        sigset_t pipe;
-        sigemptyset(&pipe);
-        sigaddset(&pipe, SIGPIPE);
-        posix_spawnattr_setsigmask(&attributes_, &none);
-        posix_spawnattr_setsigdefault(&attributes_, &pipe);
-        posix_spawnattr_setflags(&attributes_, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-      }
-
-      ~SpawnAttributes()
-      {
-        posix_spawnattr_destroy(&attributes_);
-      }
-
-      SpawnAttributes(const SpawnAttributes&) = delete;
-      SpawnAttributes& operator=(const SpawnAttributes&) = delete;
-
-      const posix_spawnattr_t* Get() const
-      {
-        return &attributes_;
-      }
-
-    private:
-      posix_spawnattr_t attributes_;
-    };
 
     // Writing to a pipe gpg has closed raises SIGPIPE, which by default ends
     // the whole process (GPGME ignores it process-wide, but this class must
@@ -196,9 +194,43 @@ namespace DicomMail
     }
   }
 
+  std::vector<std::string> GpgProcess::SessionArguments(const std::string& homePath)
+  {
+    return {
+      "--homedir", homePath,
+      "--batch", "--no-tty",
+      "--status-fd", std::to_string(kStatusFd),
+      "--command-fd", std::to_string(kCommandFd),
+      "--exit-on-status-write-error",
+      // gpg asks us (GET_HIDDEN) for a passphrase, never a pinentry program.
+      "--pinentry-mode", "loopback"
+    };
+  }
+
   GpgProcess::GpgProcess(const std::string& program, const std::vector<std::string>& arguments) :
+    GpgProcess(program, arguments, static_cast<const std::string*>(nullptr))
+  {
+  }
+
+  GpgProcess::GpgProcess(const GpgSession& session, const std::vector<std::string>& arguments,
+                         const std::string* extraInput) :
+    GpgProcess(session.gpgPath, arguments, extraInput)
+  {
+    inactivityTimeout_ = std::chrono::seconds(session.inactivityTimeoutSeconds);
+  }
+
+  GpgProcess::GpgProcess(const std::string& program, const std::vector<std::string>& arguments,
+                         const std::string& extraInput) :
+    GpgProcess(program, arguments, &extraInput)
+  {
+  }
+
+  GpgProcess::GpgProcess(const std::string& program, const std::vector<std::string>& arguments,
+                         const std::string* extraInput) :
     program_(program)
   {
+    LateChildren::ReapFinished();
+
     std::vector<std::string> all;
     all.push_back(program);
     all.insert(all.end(), arguments.begin(), arguments.end());
@@ -224,8 +256,15 @@ namespace DicomMail
     posix_spawn_file_actions_adddup2(actions.Get(), err.write.Get(), 2);
     posix_spawn_file_actions_adddup2(actions.Get(), status.write.Get(), kStatusFd);
     posix_spawn_file_actions_adddup2(actions.Get(), command.read.Get(), kCommandFd);
+    UniqueFd extra;
+    if (extraInput != nullptr)
+    {
+      extra = MakeMemoryFile(*extraInput);
+      posix_spawn_file_actions_adddup2(actions.Get(), extra.Get(), kExtraInputFd);
+    }
     // Descriptors Orthanc opened without O_CLOEXEC stay out of gpg too.
-    posix_spawn_file_actions_addclosefrom_np(actions.Get(), kFirstFreeFd);
+    posix_spawn_file_actions_addclosefrom_np(actions.Get(), extraInput != nullptr ? kExtraInputFd + 1 :
+                                             kExtraInputFd);
 
     SpawnAttributes attributes;
     const int spawnError = posix_spawn(&pid_, program.c_str(), actions.Get(), attributes.Get(),
@@ -263,12 +302,19 @@ namespace DicomMail
 
   int GpgProcess::Terminate()
   {
+    // SIGTERM first: gpg then removes its lock files itself.
     kill(pid_, SIGTERM);
-    const int code = Wait(Clock::now() + kGracePeriod);
+    int code = Wait(Clock::now() + kGracePeriod);
     if (pid_ > 0)
     {
       kill(pid_, SIGKILL);
-      return Wait(Clock::time_point::max());
+      code = Wait(Clock::now() + kGracePeriod);
+    }
+    if (pid_ > 0)
+    {
+      // Stuck in the kernel: not waited for any longer, but reaped later.
+      LateChildren::Adopt(pid_);
+      pid_ = -1;
     }
     return code;
   }
@@ -488,8 +534,7 @@ namespace DicomMail
     std::chrono::milliseconds pause(1);
     for (;;)
     {
-      const bool forever = deadline == Clock::time_point::max();
-      result = waitpid(pid_, &status, forever ? 0 : WNOHANG);
+      result = waitpid(pid_, &status, WNOHANG);
       if (result < 0 && errno == EINTR)
       {
         continue;

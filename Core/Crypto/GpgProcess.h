@@ -3,6 +3,7 @@
 
 #include "Core/Common/ByteStream.h"
 #include "Core/Common/UniqueFd.h"
+#include "Core/Crypto/GpgSession.h"
 
 #include <chrono>
 #include <functional>
@@ -21,13 +22,20 @@ namespace DicomMail
   // the calling process and formats every byte it pipes for its debug trace,
   // even with tracing off. Out of a 200 MB multi-threaded Orthanc that cost
   // 11 % of a 2-core machine's CPU while sending (copied page tables and
-  // copy-on-write faults with TLB shootdowns). Key management, signature
-  // checks and small operations stay with GPGME.
+  // copy-on-write faults with TLB shootdowns). Every per-mail operation
+  // (sign + encrypt, decrypt + verify, the MDN's signature and its check)
+  // therefore runs gpg through this class; key management stays with GPGME.
   class GpgProcess
   {
   public:
     static const int kStatusFd = 3;
     static const int kCommandFd = 4;
+    static const int kExtraInputFd = 5;
+
+    // The options every gpg run through this class needs: the home, no
+    // terminal, the status and command channels, and passphrases asked on
+    // the command channel (loopback) instead of by a pinentry program.
+    static std::vector<std::string> SessionArguments(const std::string& homePath);
 
     // Gets each status line without its "[GNUPG:] " prefix; may answer a
     // question with SendCommand() and may throw to stop the process.
@@ -35,6 +43,16 @@ namespace DicomMail
 
     // Throws Error(Configuration) if "program" cannot be started.
     GpgProcess(const std::string& program, const std::vector<std::string>& arguments);
+
+    // The gpg of "session" with its inactivity timeout; "arguments" start
+    // with SessionArguments(). "extraInput", if given, as below.
+    GpgProcess(const GpgSession& session, const std::vector<std::string>& arguments,
+               const std::string* extraInput = nullptr);
+
+    // The same, with "extraInput" readable by the child on fd 5 (e.g. a
+    // detached signature, named "-&5" with --enable-special-filenames).
+    GpgProcess(const std::string& program, const std::vector<std::string>& arguments,
+               const std::string& extraInput);
 
     // Stops (SIGTERM, then SIGKILL) and reaps a child that is still running.
     ~GpgProcess();
@@ -69,6 +87,9 @@ namespace DicomMail
     }
 
   private:
+    GpgProcess(const std::string& program, const std::vector<std::string>& arguments,
+               const std::string* extraInput);
+
     void HandleStatusBytes(const char* data, size_t size, const StatusHandler& onStatus);
     void FlushCommands();
     int Wait(std::chrono::steady_clock::time_point deadline);

@@ -3,8 +3,9 @@
 
 #include "Core/Common/ByteStream.h"
 #include "Core/Crypto/EncryptDetails.h"
+#include "Core/Crypto/GpgSession.h"
+#include "Core/Crypto/LoopbackPassphrase.h"
 
-#include <functional>
 #include <string>
 #include <vector>
 
@@ -17,20 +18,16 @@ namespace DicomMail
   class GpgSignEncrypt
   {
   public:
-    struct Request
+    struct Request : GpgSession
     {
-      std::string gpgPath;
-      std::string homePath;
       std::vector<std::string> recipientFingerprints;
       std::string signerFingerprint;
       bool compress = true;
       std::string fileName;   // for the literal data packet; "" for none
-      unsigned int inactivityTimeoutSeconds = 600;   // see GpgProcess::SetInactivityTimeout
     };
 
-    // Gets gpg's hint (long key ID and user ID) and returns the passphrase of
-    // the signing key, or "" to refuse. Only called for a protected key.
-    using PassphraseAnswer = std::function<std::string(const std::string& hint)>;
+    // The passphrase of the signing key, if it is protected.
+    using PassphraseAnswer = LoopbackPassphrase::Answer;
 
     // Throws Error(Untrusted) if gpg refuses only uncertified recipients,
     // Error(Crypto) for other refusals, a wrong or missing passphrase and

@@ -3,7 +3,6 @@
 
 #include "Core/Common/Wipe.h"
 #include "Core/Crypto/Fingerprint.h"
-#include "Core/Crypto/GpgmeData.h"
 #include "Core/Crypto/GpgmeError.h"
 #include "Core/Crypto/GpgmeKey.h"
 #include "Core/Crypto/GpgmeLibrary.h"
@@ -150,19 +149,9 @@ namespace DicomMail
                "cannot set the GPGME key listing mode");
   }
 
-  void OpenPgpContext::Check(gpgme_error_t error, ErrorKind kind, const std::string& what,
-                             const GpgmeData* in, const GpgmeData* out) const
+  void OpenPgpContext::Check(gpgme_error_t error, ErrorKind kind, const std::string& what) const
   {
     GpgOperationWatchdog::ThrowIfFiredOnThisThread();
-    // The stream's own error says more than gpg's "Input/output error".
-    if (in != nullptr)
-    {
-      in->RethrowCallbackError();
-    }
-    if (out != nullptr)
-    {
-      out->RethrowCallbackError();
-    }
 
     const gpgme_err_code_t code = gpgme_err_code(error);
     if (code == GPG_ERR_NO_ERROR)

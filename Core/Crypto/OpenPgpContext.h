@@ -7,6 +7,7 @@
 #include "Core/Crypto/GnupgHome.h"
 #include "Core/Crypto/GpgEngineWrapper.h"
 #include "Core/Crypto/GpgOperationWatchdog.h"
+#include "Core/Crypto/GpgSession.h"
 #include "Core/Crypto/GpgmeContext.h"
 #include "Core/Crypto/ImportResult.h"
 #include "Core/Crypto/IssuedKeyPair.h"
@@ -21,7 +22,6 @@
 
 namespace DicomMail
 {
-  class GpgmeData;
   class GpgmeKey;
 
   // All OpenPGP work of the plugin: key management and streaming crypto, on
@@ -182,12 +182,15 @@ namespace DicomMail
     void ResetOperationState();
     GpgOperationWatchdog Watch();
     void RefreshTrustDatabase();
-    std::vector<SignatureCheck> CollectSignatures();
+    // The gpg, home and GpgTimeout of the spawned operations.
+    GpgSession Session() const;
+    // Fills the primary key and its expiry of each signature whose key the
+    // keyring holds.
+    void ResolveSigningKeys(std::vector<SignatureCheck>& checks);
 
-    // Turns a failed operation into an Error, preferring an exception of a
-    // stream callback and naming a wrong passphrase clearly.
-    void Check(gpgme_error_t error, ErrorKind kind, const std::string& what,
-               const GpgmeData* in = nullptr, const GpgmeData* out = nullptr) const;
+    // Turns a failed operation into an Error, naming a stopped gpg and a
+    // wrong passphrase clearly.
+    void Check(gpgme_error_t error, ErrorKind kind, const std::string& what) const;
 
     const GnupgHome& home_;
     GpgEngineWrapper engine_;   // before context_, which runs it
