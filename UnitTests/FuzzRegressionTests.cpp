@@ -2,7 +2,7 @@
 // Every input kept under Fuzz/corpus/<target>/ (the seeds, and each
 // input a fuzzer once crashed, hung or blew up on) goes through the very code
 // the libFuzzer target runs (Fuzz/*FuzzTarget.h): it must parse or be refused
-// with DicomMail::Error, in bounded time. Seeds ("seed-*") are valid data and
+// with DicomMail::Error. Seeds ("seed-*") are valid data and
 // must be accepted.
 #include "Fuzz/ManifestFuzzTarget.h"
 #include "Fuzz/MdnParserFuzzTarget.h"
@@ -13,7 +13,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -26,10 +25,6 @@ using namespace DicomMail;
 
 namespace
 {
-  // Generous for an unsanitized build on a busy machine; the fuzzers
-  // themselves flag anything slower than 10 s under ASan.
-  const double kMaxSecondsPerInput = 5;
-
   struct CorpusFile
   {
     std::string name;
@@ -80,12 +75,9 @@ namespace
     for (const CorpusFile& file : files)
     {
       SCOPED_TRACE(target + "/" + file.name);
-      const auto start = std::chrono::steady_clock::now();
       Result result = Result();
       // Error is swallowed inside "run": whatever escapes is a regression.
       EXPECT_NO_THROW(result = run(Bytes(file), file.content.size()));
-      const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
-      EXPECT_LT(elapsed.count(), kMaxSecondsPerInput);
       if (file.IsSeed())
       {
         checkSeed(file, result);
@@ -185,8 +177,9 @@ TEST(FuzzRegression, SplitFragments)
 // Finding (FuzzMimeParser, FuzzMdnParser: timeout-many-folded-header-lines.eml):
 // every continuation line rebuilt the whole field value, so a field folded
 // over many short lines cost quadratic time. With the header block limit
-// raised (it is configurable) that was a hang; now it is linear.
-TEST(FuzzRegression, FoldedHeaderIsUnfoldedInLinearTime)
+// raised (it is configurable) that was a hang; now it is linear, which
+// Benchmarks/CoreBenchmarks shows as a flat time per line. Here: the value.
+TEST(FuzzRegression, FoldedHeaderOfManyLinesIsUnfolded)
 {
   std::string block = "Subject: a\r\n";
   for (size_t i = 0; i < 200000; i++)
@@ -194,15 +187,12 @@ TEST(FuzzRegression, FoldedHeaderIsUnfoldedInLinearTime)
     block += " a\r\n";
   }
 
-  const auto start = std::chrono::steady_clock::now();
   const MimeHeaders headers = MimeHeaders::Parse(block, block.size() + 2);
-  const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
 
   const std::string value = headers.Get("Subject");
   ASSERT_EQ(400001u, value.size());
   EXPECT_EQ("a a a", value.substr(0, 5));
   EXPECT_EQ(" a", value.substr(value.size() - 2));
-  EXPECT_LT(elapsed.count(), 1.0) << "800 KB of folded header took " << elapsed.count() << " s";
 }
 
 // The in-place unfolding keeps what the rebuilding did: the value trimmed at

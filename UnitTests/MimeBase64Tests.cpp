@@ -7,7 +7,6 @@
 
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <random>
 
 using namespace DicomMail;
@@ -219,16 +218,15 @@ TEST(MimeBase64, DecoderOffsetCountsAcrossWrites)
   }
 }
 
-TEST(MimeBase64, Throughput)
+// Long streams through the incremental coders: every byte comes back. Their
+// speed is printed by Benchmarks/CoreBenchmarks, not asserted here.
+TEST(MimeBase64, LongStreamRoundTrip)
 {
-  // The requirement is >= 500 MB/s on the target machine; the assertion is
-  // looser because the test machine is shared with parallel builds.
   std::mt19937 rng(7);
-  const std::string block = RandomBytes(rng, 3 << 18);   // a multiple of 3: no padding inside
-  const size_t rounds = 160;
+  const std::string block = RandomBytes(rng, 3 << 16);   // a multiple of 3: no padding inside
+  const size_t rounds = 40;
 
-  CountingSink encoded;
-  const auto t0 = std::chrono::steady_clock::now();
+  StringSink encoded;
   {
     Base64Encoder encoder(encoded, 76);
     for (size_t i = 0; i < rounds; i++)
@@ -237,26 +235,16 @@ TEST(MimeBase64, Throughput)
     }
     encoder.Finish();
   }
-  const double encodeSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
-  const std::string text = Base64::Encode(block, 76);
-  CountingSink decoded;
-  const auto t1 = std::chrono::steady_clock::now();
+  StringSink decoded;
   {
     Base64Decoder decoder(decoded);
-    for (size_t i = 0; i < rounds; i++)
-    {
-      decoder.Write(text.data(), text.size());
-    }
+    decoder.Write(encoded.GetContent().data(), encoded.GetContent().size());
     decoder.Finish();
   }
-  const double decodeSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
-
-  const double mebibytes = rounds * 0.75;
-  const double encodeRate = mebibytes / encodeSeconds;    // MiB of binary per second
-  const double decodeRate = mebibytes / decodeSeconds;
-  std::cout << "base64 encode " << encodeRate << " MiB/s, decode " << decodeRate << " MiB/s" << std::endl;
-  EXPECT_EQ(rounds * block.size(), decoded.GetCount());
-  EXPECT_GT(encodeRate, 250.0);
-  EXPECT_GT(decodeRate, 250.0);
+  ASSERT_EQ(rounds * block.size(), decoded.GetContent().size());
+  for (size_t i = 0; i < rounds; i++)
+  {
+    ASSERT_EQ(0, decoded.GetContent().compare(i * block.size(), block.size(), block)) << "round " << i;
+  }
 }

@@ -46,7 +46,10 @@ namespace
     std::vector<PackerInstance> instances;
     for (size_t i = 0; i < sizes.size(); i++)
     {
-      instances.push_back({ "instance-" + std::to_string(i), sizes[i] });
+      PackerInstance instance;
+      instance.id = "instance-" + std::to_string(i);
+      instance.size = sizes[i];
+      instances.push_back(instance);
     }
     return instances;
   }
