@@ -144,3 +144,30 @@ def test_a_job_failing_right_after_submission_stays_failed_and_resend_sends_it(s
     assert "only a failed transfer is sent again" in refused.text
     missing = hospital.post("/dicom-mail/outbox/no-such-set/resend", {}, raw=True)
     assert missing.status_code == 404, missing.text
+
+
+def test_a_transfer_whose_job_orthanc_lost_is_failed_at_start_up_and_resend_sends_it(sites, mailstack,
+                                                                                    smtp_restarted, tmp_path):
+    """With "SaveJobs": false (or a kill before Orthanc saved its jobs) the send job is gone after a restart; the
+    transfer must not show "sending" for ever: start-up marks it failed, and Resend sends it."""
+    hospital = sites("hospital", smtp={"MaxRetries": 5, "RetryDelay": AN_HOUR}, extra_config={"SaveJobs": False})
+    referrer = sites("referrer")
+    pair(hospital, "hospital", referrer, "referrer")
+    answer = send_into_retry(hospital, mailstack, tmp_path)
+    assert outbox_of(hospital, answer["SetId"])["State"] == "sending"
+
+    hospital.kill()
+    time.sleep(1.1)   # start-up looks at transfers created before it, to the second
+    hospital.start()
+    assert answer["ID"] not in hospital.get("/jobs"), "Orthanc kept the job: nothing was lost, nothing tested"
+    transfer = wait_for(lambda: (lambda t: t["State"] == "failed" and t)(outbox_of(hospital, answer["SetId"])), 60,
+                        "the orphaned transfer to be marked failed", interval=0.2)
+    assert "interrupted" in transfer["Reason"], transfer
+
+    start_smtp(mailstack)
+    again = hospital.post("/dicom-mail/outbox/%s/resend" % answer["SetId"], {})
+    job = hospital.wait_job(again["ID"], timeout=120)
+    assert job["State"] == "Success", job
+    transfer = outbox_of(hospital, answer["SetId"])
+    assert transfer["State"] in ("sent", "acknowledged"), transfer
+    assert transfer["MailsSent"] == transfer["TotalMails"], transfer

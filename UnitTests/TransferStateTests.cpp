@@ -49,6 +49,13 @@ TEST(TransferState, WhatCountsAsDeliveredAcknowledgedAndFinished)
   EXPECT_FALSE(IsResendable(TransferState::Canceled));
   EXPECT_FALSE(IsResendable(TransferState::Sent));
 
+  EXPECT_TRUE(NeedsJob(TransferState::Pending));
+  EXPECT_TRUE(NeedsJob(TransferState::Sending));
+  EXPECT_FALSE(NeedsJob(TransferState::Sent));         // acknowledgements move it on, not the job
+  EXPECT_FALSE(NeedsJob(TransferState::Failed));
+  EXPECT_FALSE(NeedsJob(TransferState::Canceled));
+  EXPECT_FALSE(NeedsJob(TransferState::Acknowledged));
+
   EXPECT_EQ(TransferState::Sent, WhenAllDelivered(true));
   EXPECT_EQ(TransferState::Acknowledged, WhenAllDelivered(false));
 }

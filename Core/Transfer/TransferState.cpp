@@ -71,6 +71,11 @@ namespace DicomMail
       return state == TransferState::Failed;
     }
 
+    bool NeedsJob(TransferState state)
+    {
+      return state == TransferState::Pending || state == TransferState::Sending;
+    }
+
     bool CanChange(TransferState from, TransferState to)
     {
       switch (to)

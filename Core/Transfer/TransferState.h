@@ -57,6 +57,11 @@ namespace DicomMail
     // A failed transfer may be sent again (resend action, routing rule).
     bool IsResendable(TransferState state);
 
+    // Only a send job moves a transfer on from here: if Orthanc lost the job
+    // (killed before it saved its job registry, or "SaveJobs": false), the
+    // transfer would wait for ever, so start-up declares it failed.
+    bool NeedsJob(TransferState state);
+
     // Whether the store accepts a change from "from" to "to". A transfer
     // never goes back to Pending, a late job step never turns a transfer
     // the partner acknowledged back into Sent, and a canceled one stays so

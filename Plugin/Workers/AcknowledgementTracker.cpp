@@ -7,6 +7,7 @@
 #include "Core/Transport/SmtpSender.h"
 #include "Plugin/Jobs/SendJob.h"
 #include "Plugin/PluginContext.h"
+#include "Plugin/Sending/InterruptedTransfers.h"
 
 #include <algorithm>
 #include <chrono>
@@ -21,6 +22,7 @@ namespace DicomMail
   void AcknowledgementTracker::Start()
   {
     stop_ = false;
+    startedAt_ = UtcTime::Now();
     sender_.Start();
     thread_ = std::thread(&AcknowledgementTracker::Run, this);
   }
@@ -143,6 +145,15 @@ namespace DicomMail
   {
     const unsigned int timeout = PluginContext::Get().GetConfiguration().acknowledgementTimeout;
     const unsigned int period = std::max(1u, std::min(60u, timeout / 4));
+    try
+    {
+      // Orthanc has reloaded its saved jobs by now (we start on OrthancStarted).
+      InterruptedTransfers::FailThoseWithoutJob(startedAt_);
+    }
+    catch (const std::exception& e)
+    {
+      OrthancApi::LogError(std::string("looking for transfers whose send job was lost failed: ") + e.what());
+    }
     for (;;)
     {
       {

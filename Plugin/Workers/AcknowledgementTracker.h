@@ -9,6 +9,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <set>
+#include <string>
 #include <thread>
 
 namespace DicomMail
@@ -42,6 +43,7 @@ namespace DicomMail
     AcknowledgementSender sender_;
     std::condition_variable wake_;
     bool stop_ = false;
+    std::string startedAt_;   // UtcTime of Start(): transfers from before may have lost their job
     std::thread thread_;
   };
 }
