@@ -14,6 +14,8 @@ import subprocess
 import time
 
 import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
 
 ORTHANC_BINARY = "/usr/sbin/Orthanc"
 START_TIMEOUT = 30.0
@@ -97,6 +99,10 @@ class OrthancServer:
         self.pid = None
         self._log_offset = 0  # where the log of the current run starts
         self.session = requests.Session()
+        # Orthanc closes an idle keep-alive connection after KeepAliveTimeout (1 s); a GET sent on it at that
+        # moment gets "connection closed without response". Only idempotent GETs are sent again, once.
+        self.session.mount("http://", HTTPAdapter(max_retries=Retry(
+            total=1, connect=1, read=1, status=0, allowed_methods=frozenset(["GET"]), raise_on_status=False)))
         credentials = self._credentials()
         if credentials:
             self.session.auth = credentials
