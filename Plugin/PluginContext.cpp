@@ -52,6 +52,7 @@ namespace DicomMail
   {
     // Every context of the plugin works on this one home.
     GpgmeLibrary::SetDefaultHome(home_.GetPath());
+    inbox_.SetUnauthenticatedMailLimit(configuration_.limits.maxUnauthenticatedRecords);
     if (configuration_.smtpConfigured)
     {
       statusBoard_.Declare(StatusBoard::kSmtpAccount, "smtp", configuration_.smtp.server.url);

@@ -136,12 +136,17 @@ TEST(Configuration, ReceiveBoundsAndKeptMail)
   EXPECT_EQ(4000000000u, defaults.limits.DecompressedBytesFor(UINT64_MAX / 2));
 
   const Configuration c = Configuration::Parse(Parse(R"({
-    "Limits": {"DecompressionRatio": 5, "DecompressionFloorBytes": 2000000, "MinFreeDiskMB": 7},
+    "Limits": {"DecompressionRatio": 5, "DecompressionFloorBytes": 2000000, "MinFreeDiskMB": 7,
+               "MaxUnauthenticatedRecords": 50},
     "KeptMail": {"MaxBytes": 123456, "MaxAgeDays": 2}
   })"));
   EXPECT_EQ(2000000u, c.limits.DecompressedBytesFor(100));
   EXPECT_EQ(5000000u, c.limits.DecompressedBytesFor(1000000));
   EXPECT_EQ(7000000u, c.limits.minFreeDiskBytes);
+  EXPECT_EQ(10000u, defaults.limits.maxUnauthenticatedRecords);
+  EXPECT_EQ(50u, c.limits.maxUnauthenticatedRecords);
+  EXPECT_NE(std::string::npos, ErrorOf(R"({"Limits": {"MaxUnauthenticatedRecords": 0}})")
+            .find("DicomMail.Limits.MaxUnauthenticatedRecords"));
   EXPECT_EQ(123456u, c.keptMail.maxBytes);
   EXPECT_EQ(2u, c.keptMail.maxAgeDays);
 

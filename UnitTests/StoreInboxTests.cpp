@@ -226,6 +226,43 @@ TEST(StoreInbox, Quarantine)
   EXPECT_EQ("/kept/a.eml", q[1].storedPath);
 }
 
+// Anyone can send mail: records of mail never authenticated are bounded,
+// the oldest go first, and authenticated records are never touched by it.
+TEST(StoreInbox, RecordsOfUnauthenticatedMailAreBounded)
+{
+  TempDirectory dir;
+  SqliteDatabase db(dir.File("records.db"));
+  InboxStore store(db);
+  store.SetUnauthenticatedMailLimit(3);
+
+  store.RecordMail(MakeMail("set-1", 1, "imported"));
+  std::vector<int64_t> strangers;
+  for (unsigned int i = 0; i < 7; i++)
+  {
+    InboxMail m = MakeMail("", 0, i % 2 == 0 ? "rejected" : "quarantined");
+    m.reason = "stranger " + std::to_string(i);
+    strangers.push_back(store.RecordMail(m));
+  }
+  store.RecordMail(MakeMail("set-2", 1, "imported"));
+
+  const std::vector<InboxMail> all = store.ListRecentMails(100);
+  ASSERT_EQ(5u, all.size());   // 2 authenticated + the newest 3 of 7
+  std::vector<std::string> reasons;
+  for (const InboxMail& m : all)
+  {
+    if (m.setId.empty())
+    {
+      reasons.push_back(m.reason);
+    }
+  }
+  EXPECT_EQ(std::vector<std::string>({ "stranger 6", "stranger 5", "stranger 4" }), reasons);
+  InboxMail kept;
+  EXPECT_TRUE(store.GetMail(strangers.back(), kept));
+  EXPECT_FALSE(store.GetMail(strangers.front(), kept));
+  EXPECT_TRUE(store.HasProcessed("set-1", 1));
+  EXPECT_TRUE(store.HasProcessed("set-2", 1));
+}
+
 TEST(StoreInbox, SeenMessagesPerAccountSurviveReopen)
 {
   TempDirectory dir;

@@ -352,6 +352,8 @@ namespace DicomMail
         limits.GetInteger("DecompressionFloorBytes", l.decompressionFloorBytes, 1000000, INT64_MAX));
       l.minFreeDiskBytes = static_cast<uint64_t>(
         limits.GetInteger("MinFreeDiskMB", l.minFreeDiskBytes / 1000000, 0, 100000000)) * 1000000;
+      l.maxUnauthenticatedRecords = static_cast<unsigned int>(
+        limits.GetInteger("MaxUnauthenticatedRecords", l.maxUnauthenticatedRecords, 1, 100000000));
       limits.CheckNoUnknownKeys();
     }
 

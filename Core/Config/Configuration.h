@@ -69,6 +69,9 @@ namespace DicomMail
     unsigned int decompressionRatio = 20;
     uint64_t decompressionFloorBytes = 256000000;
     uint64_t minFreeDiskBytes = 500000000;   // reserve kept free on the working and state disks
+    // Records of mail that was never authenticated (rejected, quarantined)
+    // kept in the inbox's log; the oldest go first.
+    unsigned int maxUnauthenticatedRecords = 10000;
 
     // The plaintext a mail of "mailBytes" may expand to before it is trusted.
     uint64_t DecompressedBytesFor(uint64_t mailBytes) const;

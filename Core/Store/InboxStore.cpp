@@ -9,6 +9,7 @@
 #include "Core/Store/UtcTime.h"
 #include "Core/Transfer/StateText.h"
 
+#include <algorithm>
 #include <vector>
 
 namespace DicomMail
@@ -288,7 +289,21 @@ namespace DicomMail
     }
     const int64_t id = insert.ColumnInt64(0);
     insert.Run();
+    if (record.setId.empty())
+    {
+      // The oldest beyond the limit go; the index on (set_id, part) finds them.
+      SqliteStatement prune(db_,
+        "DELETE FROM inbox_mails WHERE set_id = '' AND id < "
+        "(SELECT id FROM inbox_mails WHERE set_id = '' ORDER BY id DESC LIMIT 1 OFFSET ?1)");
+      prune.BindInt64(1, static_cast<int64_t>(unauthenticatedMailLimit_) - 1);
+      prune.Run();
+    }
     return id;
+  }
+
+  void InboxStore::SetUnauthenticatedMailLimit(unsigned int limit)
+  {
+    unauthenticatedMailLimit_ = std::max(1u, limit);
   }
 
   void InboxStore::UpdateMail(const InboxMail& mail)

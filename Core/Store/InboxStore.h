@@ -121,8 +121,15 @@ namespace DicomMail
     // once. A failed, rejected or quarantined one may be processed again.
     bool HasProcessed(const std::string& setId, unsigned int part);
 
-    // Returns the new mail's id.
+    // Returns the new mail's id. A mail that was not authenticated (setId
+    // "") is a stranger's as far as we know: recording it drops the oldest
+    // such records beyond the limit below, so what strangers can make us
+    // store stays bounded however much they send.
     int64_t RecordMail(const InboxMail& mail);
+
+    // How many records of unauthenticated mail (rejected, quarantined,
+    // refused acknowledgements) are kept; at least 1.
+    void SetUnauthenticatedMailLimit(unsigned int limit);
 
     // The mail (new when its id is 0, else updated), its transfer and the
     // acknowledgement that answers it (queued for the mail's id) in one
@@ -189,5 +196,6 @@ namespace DicomMail
     std::vector<InboxMail> SelectMails(const std::string& stateText, unsigned int limit);
 
     SqliteDatabase& db_;
+    unsigned int unauthenticatedMailLimit_ = 10000;
   };
 }
