@@ -3,7 +3,7 @@
 #include "Core/Routing/ReceptionKeys.h"
 #include "Core/Routing/RoutingRuleParser.h"
 
-#include <json/reader.h>
+#include "UnitTests/TestSupport.h"
 
 #include <gtest/gtest.h>
 
@@ -13,18 +13,7 @@ using namespace DicomMail;
 
 namespace
 {
-  Json::Value ParseJson(const std::string& text)
-  {
-    Json::CharReaderBuilder builder;
-    std::unique_ptr<Json::CharReader> reader(builder.newCharReader());
-    Json::Value value;
-    std::string errors;
-    if (!reader->parse(text.data(), text.data() + text.size(), &value, &errors))
-    {
-      throw std::runtime_error("bad test JSON: " + errors);
-    }
-    return value;
-  }
+  using TestSupport::ParseJson;
 
   // The message of the configuration error the rules raise ("" if none).
   std::string ErrorOf(const std::string& rules,
