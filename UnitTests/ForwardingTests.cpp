@@ -98,6 +98,27 @@ TEST(ForwardingSettings, BadValuesNameTheirKey)
   EXPECT_NE(std::string::npos, ConfigurationError(R"({"DeleteAfterForwrd": true})").find("DeleteAfterForwrd"));
 }
 
+TEST(ForwardingSettings, EveryModalityMustBeAnEntryOfOrthanc)
+{
+  ForwardingSettings settings;
+  settings.modality = "pacs";
+  settings.partners = {{"research", ""}, {"teleradiology", "reporting"}};
+  EXPECT_NO_THROW(settings.CheckModalities({"pacs", "reporting"}));
+  try
+  {
+    settings.CheckModalities({"pacs"});
+    FAIL() << "an unknown modality passed";
+  }
+  catch (const Error& e)
+  {
+    EXPECT_EQ(ErrorKind::Configuration, e.GetKind());
+    EXPECT_EQ(std::string("Invalid configuration \"DicomMail.Forwarding.Partners.teleradiology\": "
+                          "Orthanc has no DicomModalities entry \"reporting\""), e.what());
+  }
+  EXPECT_THROW(settings.CheckModalities({"reporting"}), Error);
+  EXPECT_NO_THROW(ForwardingSettings().CheckModalities({}));   // nothing forwarded, nothing to check
+}
+
 TEST(ForwardDecision, OnlyACompleteTransferIsForwarded)
 {
   ForwardingSettings settings;

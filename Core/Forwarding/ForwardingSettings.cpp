@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "Core/Forwarding/ForwardingSettings.h"
 
+#include "Core/Common/Error.h"
 #include "Core/Config/ConfigReader.h"
 
 namespace DicomMail
@@ -13,6 +14,23 @@ namespace DicomMail
     }
     const auto found = partners.find(partner);
     return found == partners.end() ? modality : found->second;
+  }
+
+  void ForwardingSettings::CheckModalities(const std::set<std::string>& known) const
+  {
+    const auto check = [&known](const std::string& key, const std::string& name)
+    {
+      if (!name.empty() && known.count(name) == 0)
+      {
+        throw Error(ErrorKind::Configuration, "Invalid configuration \"DicomMail.Forwarding." + key +
+                    "\": Orthanc has no DicomModalities entry \"" + name + "\"");
+      }
+    };
+    check("Modality", modality);
+    for (const auto& partner : partners)
+    {
+      check("Partners." + partner.first, partner.second);
+    }
   }
 
   ForwardingSettings ForwardingSettings::Parse(ConfigReader& reader)

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <string>
 
 namespace DicomMail
@@ -21,6 +22,11 @@ namespace DicomMail
     // The modality that transfers from "partner" go to, "" for none: the
     // partner's own entry wins over the site's.
     std::string DestinationFor(const std::string& partner) const;
+
+    // Throws Error(Configuration) naming the key of the first modality that
+    // is not among "known" (the names of Orthanc's DicomModalities): a typo
+    // would otherwise fail every forward, for ever.
+    void CheckModalities(const std::set<std::string>& known) const;
 
     // Reads the "Forwarding" object "reader" stands on; throws
     // Error(Configuration) naming the key at fault.
