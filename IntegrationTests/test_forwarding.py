@@ -203,6 +203,32 @@ def test_transfers_arriving_while_the_pacs_is_down_go_in_order_once_it_is_back(p
         pacs.stop()
 
 
+def test_a_transfer_deleted_from_the_gateway_before_its_turn_holds_up_nothing(patient_gateways, tmp_path):
+    hospital, referrer, stack = patient_gateways
+    pacs = make_pacs()   # down
+    first, _, _ = send_study(hospital, referrer, tmp_path / "first", seed=81, slices=2)
+    stack.wait_count(REFERRER, 1, timeout=60)
+    referrer.post("/dicom-mail/fetch", {})
+    second, _, second_uids = send_study(hospital, referrer, tmp_path / "second", seed=82, slices=2)
+    stack.wait_count(REFERRER, 1, timeout=60)
+    referrer.post("/dicom-mail/fetch", {})
+    wait_for(lambda: transfer(referrer, first)["Forward"]["State"] == "retrying", 60, "the first forward to fail")
+
+    # The admin deletes the first study from the gateway while it waits.
+    for study in transfer(referrer, first)["Studies"]:
+        referrer.delete("/studies/" + study)
+    pacs.start()
+    try:
+        referrer.post("/dicom-mail/inbox/%s/forward" % first, {})
+        passed_over = wait_forwarded(referrer, first)
+        assert passed_over["Instances"] == 0, passed_over
+        wait_forwarded(referrer, second)
+        assert sop_uids(pacs) == second_uids
+        referrer.wait_log("transfer %s is not forwarded" % first)
+    finally:
+        pacs.stop()
+
+
 def test_delete_after_forward_leaves_the_gateway_empty(mailstack, stack, pacs, tmp_path):
     with running_gateways(mailstack, {"Modality": "pacs", "DeleteAfterForward": True, "RetryDelay": 1}) \
             as (hospital, referrer):

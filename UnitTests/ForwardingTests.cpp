@@ -225,14 +225,15 @@ TEST_F(ForwardStoreTest, AForwardedTransferLeavesTheQueueAndForgetsItsInstances)
 
   ForwardRecord f;
   ASSERT_TRUE(store.Get("set-a", f));
-  store.MarkForwarded(f.id, At(5), true);
+  store.MarkForwarded(f.id, 2, At(5), true);
   EXPECT_TRUE(store.ListUnfinished().empty());
   ASSERT_TRUE(store.Get("set-a", f));
   EXPECT_EQ(ForwardState::Forwarded, f.state);
   EXPECT_EQ(At(5), f.forwardedAt);
   EXPECT_TRUE(f.deleted);
+  EXPECT_EQ(2u, f.instances);
   EXPECT_TRUE(store.ListInstances("set-a").empty());
   EXPECT_EQ(std::vector<std::string>({"i2"}), store.ListInstances("set-b"));
   EXPECT_FALSE(store.RetryNow("set-a", At(6)));   // forwarded: nothing to retry
-  EXPECT_THROW(store.MarkForwarded(999, At(6), false), Error);
+  EXPECT_THROW(store.MarkForwarded(999, 0, At(6), false), Error);
 }

@@ -138,16 +138,17 @@ namespace DicomMail
     return next;
   }
 
-  void ForwardStore::MarkForwarded(int64_t id, const std::string& now, bool deleted)
+  void ForwardStore::MarkForwarded(int64_t id, unsigned int instances, const std::string& now, bool deleted)
   {
     UtcTime::Check(now, "time of a forward", false);
     SqliteTransaction transaction(db_);
-    SqliteStatement update(db_, "UPDATE forwards SET state = ?, forwarded_at = ?, deleted = ?, last_error = '' "
-                           "WHERE id = ?");
+    SqliteStatement update(db_, "UPDATE forwards SET state = ?, instances = ?, forwarded_at = ?, deleted = ?, "
+                           "last_error = '' WHERE id = ?");
     update.BindText(1, ToString(ForwardState::Forwarded))
-      .BindText(2, now)
-      .BindInt64(3, deleted ? 1 : 0)
-      .BindInt64(4, id);
+      .BindInt64(2, instances)
+      .BindText(3, now)
+      .BindInt64(4, deleted ? 1 : 0)
+      .BindInt64(5, id);
     RequireUpdated(update, id);
     SqliteStatement drop(db_, "DELETE FROM forward_instances WHERE set_id = (SELECT set_id FROM forwards WHERE id = ?)");
     drop.BindInt64(1, id);

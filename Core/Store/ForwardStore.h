@@ -57,8 +57,9 @@ namespace DicomMail
     std::string RecordFailure(int64_t id, const std::string& error, const std::string& now,
                               unsigned int retryDelay);
 
-    // The PACS took it; the transfer's instance list is dropped.
-    void MarkForwarded(int64_t id, const std::string& now, bool deleted);
+    // The PACS took its "instances" (0: none was left to hand on); the
+    // transfer's instance list is dropped.
+    void MarkForwarded(int64_t id, unsigned int instances, const std::string& now, bool deleted);
 
     // The admin's "retry": a waiting forward is due at "now". False when
     // there is none for the transfer, or it is forwarded or running.

@@ -80,8 +80,10 @@ namespace DicomMail
       return progress;
     }
 
-    std::vector<std::string> FindBySetId(const std::vector<std::string>& studies, const std::string& setId)
+    std::vector<std::string> InstancesOfTransfer(const std::vector<std::string>& studies, const std::string& setId,
+                                                 const std::set<std::string>& recorded)
     {
+      const std::string setIdMetadata = "/metadata/" + std::to_string(MetadataIds::kSetId);
       std::vector<std::string> result;
       for (const std::string& study : studies)
       {
@@ -93,8 +95,13 @@ namespace DicomMail
         for (const Json::Value& instance : instances)
         {
           const std::string id = instance["ID"].asString();
-          const OrthancApi::RestAnswer answer = OrthancApi::Call(
-            OrthancPluginHttpMethod_Get, "/instances/" + id + "/metadata/" + std::to_string(MetadataIds::kSetId));
+          if (recorded.count(id) > 0)
+          {
+            result.push_back(id);
+            continue;
+          }
+          const OrthancApi::RestAnswer answer =
+            OrthancApi::Call(OrthancPluginHttpMethod_Get, "/instances/" + id + setIdMetadata);
           if (answer.status == 200 && answer.body == setId)
           {
             result.push_back(id);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -30,8 +31,12 @@ namespace DicomMail
 
     JobProgress Follow(const std::string& jobId);
 
-    // The instances of "studies" whose DICOM-Mail SetId metadata is "setId".
-    std::vector<std::string> FindBySetId(const std::vector<std::string>& studies, const std::string& setId);
+    // The instances of a received transfer still in this Orthanc: those of
+    // "studies" (where it went) that were recorded for it at import, or that
+    // carry its SetId metadata (imported before forwarding was configured).
+    // One deleted meanwhile is left out rather than failing every attempt.
+    std::vector<std::string> InstancesOfTransfer(const std::vector<std::string>& studies, const std::string& setId,
+                                                 const std::set<std::string>& recorded);
 
     // Deletes the instances from this Orthanc; those already gone count as
     // deleted. Returns how many could not be deleted.

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <set>
 
 namespace DicomMail
 {
@@ -108,19 +109,24 @@ namespace DicomMail
     return static_cast<unsigned int>(std::max<int64_t>(1, std::min<int64_t>(untilDue, kScanInterval)));
   }
 
+  std::vector<std::string> ForwardWorker::InstancesOf(ForwardStore& store, const ForwardRecord& forward)
+  {
+    const std::vector<std::string> recorded = store.ListInstances(forward.setId);
+    return OrthancDicomStore::InstancesOfTransfer(PluginContext::Get().GetInbox().ListStudies(forward.setId),
+                                                  forward.setId, std::set<std::string>(recorded.begin(),
+                                                                                       recorded.end()));
+  }
+
   void ForwardWorker::StartStore(ForwardStore& store, const ForwardRecord& forward)
   {
-    std::vector<std::string> instances = store.ListInstances(forward.setId);
+    const std::vector<std::string> instances = InstancesOf(store, forward);
     if (instances.empty())
     {
-      // Imported before forwarding was configured: found by the transfer's
-      // metadata in the studies it went into.
-      instances = OrthancDicomStore::FindBySetId(PluginContext::Get().GetInbox().ListStudies(forward.setId),
-                                                 forward.setId);
-    }
-    if (instances.empty())
-    {
-      Fail(store, forward, "none of the transfer's instances is in this Orthanc");
+      // Someone deleted it from this Orthanc before its turn: nothing is left
+      // to hand on, and waiting for it would hold up the transfers behind it.
+      OrthancApi::LogWarning("transfer " + forward.setId + " is not forwarded to modality \"" + forward.modality +
+                             "\": none of its instances is in this Orthanc any more");
+      store.MarkForwarded(forward.id, 0, UtcTime::Now(), false);
       return;
     }
     try
@@ -159,7 +165,7 @@ namespace DicomMail
     {
       // Only now that the PACS has them; an instance another transfer still
       // has to hand on stays.
-      std::vector<std::string> instances = store.ListInstances(forward.setId);
+      std::vector<std::string> instances = InstancesOf(store, forward);
       const std::vector<std::string> shared = store.SharedWithOthers(forward.setId, instances);
       instances.erase(std::remove_if(instances.begin(), instances.end(), [&shared](const std::string& id) {
         return std::find(shared.begin(), shared.end(), id) != shared.end();
@@ -172,7 +178,7 @@ namespace DicomMail
                                " of its instance(s) could not be deleted from this Orthanc");
       }
     }
-    store.MarkForwarded(forward.id, UtcTime::Now(), deleted);
+    store.MarkForwarded(forward.id, forward.instances, UtcTime::Now(), deleted);
     OrthancApi::LogInfo("forwarded transfer " + forward.setId + " to modality \"" + forward.modality + "\"" +
                         (deleted ? ", and deleted it here" : ""));
   }

@@ -6,7 +6,9 @@
 
 #include <condition_variable>
 #include <mutex>
+#include <string>
 #include <thread>
+#include <vector>
 
 namespace DicomMail
 {
@@ -36,6 +38,8 @@ namespace DicomMail
 
     // One pass; returns the seconds to sleep.
     unsigned int Pass(ForwardStore& store);
+    // The transfer's instances still in this Orthanc.
+    static std::vector<std::string> InstancesOf(ForwardStore& store, const ForwardRecord& forward);
     void StartStore(ForwardStore& store, const ForwardRecord& forward);
     void FollowStore(ForwardStore& store, const ForwardRecord& forward);
     void Finish(ForwardStore& store, const ForwardRecord& forward);
