@@ -155,16 +155,23 @@ def patient_gateways(mailstack, stack):
         yield hospital, referrer, stack
 
 
+def receive_one_after_the_other(gateways, tmp_path, seed):
+    """Two one-mail transfers, the second sent once the first is in: [(SetId, SOP UIDs)] in that order."""
+    hospital, referrer, stack = gateways
+    received = []
+    for n, slices in ((0, 3), (1, 2)):
+        set_id, _, uids = send_study(hospital, referrer, tmp_path / str(n), seed=seed + n, slices=slices)
+        stack.wait_count(REFERRER, 1, timeout=60)
+        referrer.post("/dicom-mail/fetch", {})
+        assert transfer(referrer, set_id)["State"] == "complete"
+        received.append((set_id, uids))
+    return received
+
+
 def test_transfers_arriving_while_the_pacs_is_down_go_in_order_once_it_is_back(patient_gateways, tmp_path):
     hospital, referrer, stack = patient_gateways
     pacs = make_pacs()   # not started: the PACS is down
-    first, _, first_uids = send_study(hospital, referrer, tmp_path / "first", seed=51, slices=3)
-    stack.wait_count(REFERRER, 1, timeout=60)
-    referrer.post("/dicom-mail/fetch", {})
-    second, _, second_uids = send_study(hospital, referrer, tmp_path / "second", seed=52, slices=2)
-    stack.wait_count(REFERRER, 1, timeout=60)
-    referrer.post("/dicom-mail/fetch", {})
-    assert transfer(referrer, second)["State"] == "complete"
+    (first, first_uids), (second, second_uids) = receive_one_after_the_other(patient_gateways, tmp_path, 51)
 
     # The first fails and is retried; the second waits behind it, receiving is not held up.
     def failed_once():
@@ -206,12 +213,7 @@ def test_transfers_arriving_while_the_pacs_is_down_go_in_order_once_it_is_back(p
 def test_a_transfer_deleted_from_the_gateway_before_its_turn_holds_up_nothing(patient_gateways, tmp_path):
     hospital, referrer, stack = patient_gateways
     pacs = make_pacs()   # down
-    first, _, _ = send_study(hospital, referrer, tmp_path / "first", seed=81, slices=2)
-    stack.wait_count(REFERRER, 1, timeout=60)
-    referrer.post("/dicom-mail/fetch", {})
-    second, _, second_uids = send_study(hospital, referrer, tmp_path / "second", seed=82, slices=2)
-    stack.wait_count(REFERRER, 1, timeout=60)
-    referrer.post("/dicom-mail/fetch", {})
+    (first, _), (second, second_uids) = receive_one_after_the_other(patient_gateways, tmp_path, 81)
     wait_for(lambda: transfer(referrer, first)["Forward"]["State"] == "retrying", 60, "the first forward to fail")
 
     # The admin deletes the first study from the gateway while it waits.
