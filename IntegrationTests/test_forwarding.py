@@ -181,6 +181,9 @@ def test_transfers_arriving_while_the_pacs_is_down_go_in_order_once_it_is_back(p
     assert forward["Attempts"] >= 1 and "C-STORE" in forward["Reason"] and forward["NextAttemptAt"], forward
     assert transfer(referrer, second)["Forward"]["State"] == "queued"
     assert transfer(referrer, second)["Forward"]["Attempts"] == 0
+    status = referrer.get("/dicom-mail/status")["Forwarding"]
+    assert status["Modality"] == "pacs" and status["Waiting"] == 2 and status["Failing"] == 1, status
+    assert "C-STORE" in status["LastError"], status
 
     # The queue is durable: the gateway restarted while the PACS is still down forgets nothing.
     referrer.restart()
@@ -204,6 +207,7 @@ def test_transfers_arriving_while_the_pacs_is_down_go_in_order_once_it_is_back(p
         uid_of = {i["ID"]: i["MainDicomTags"]["SOPInstanceUID"] for i in pacs.get("/instances?expand")}
         arrived = [uid_of[i] for i in order]
         assert max(arrived.index(u) for u in first_uids) < min(arrived.index(u) for u in second_uids), arrived
+        assert referrer.get("/dicom-mail/status")["Forwarding"]["Waiting"] == 0
         # A forwarded transfer has nothing left to retry.
         assert referrer.post("/dicom-mail/inbox/%s/forward" % first, {}, raw=True).status_code == 400
     finally:

@@ -237,3 +237,21 @@ TEST_F(ForwardStoreTest, AForwardedTransferLeavesTheQueueAndForgetsItsInstances)
   EXPECT_FALSE(store.RetryNow("set-a", At(6)));   // forwarded: nothing to retry
   EXPECT_THROW(store.MarkForwarded(999, 0, At(6), false), Error);
 }
+
+TEST_F(ForwardStoreTest, TheSummarySaysHowManyWaitAndWhyTheyFail)
+{
+  EXPECT_EQ(0u, store.Summarize().waiting);
+  store.Queue("set-a", "pacs", kT0);
+  store.Queue("set-b", "pacs", At(1));
+  store.Queue("set-c", "pacs", At(2));
+  ForwardRecord a, c;
+  ASSERT_TRUE(store.Get("set-a", a));
+  ASSERT_TRUE(store.Get("set-c", c));
+  store.RecordFailure(a.id, "association refused", At(3), 10);
+  store.MarkForwarded(c.id, 1, At(4), false);
+  const ForwardQueueSummary summary = store.Summarize();
+  EXPECT_EQ(2u, summary.waiting);
+  EXPECT_EQ(1u, summary.failing);
+  EXPECT_EQ(kT0, summary.oldestWaiting);
+  EXPECT_EQ("association refused", summary.lastError);
+}

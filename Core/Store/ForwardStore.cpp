@@ -167,6 +167,29 @@ namespace DicomMail
     return update.Run() > 0;
   }
 
+  ForwardQueueSummary ForwardStore::Summarize()
+  {
+    ForwardQueueSummary summary;
+    std::unique_lock<std::recursive_mutex> lock = db_.Lock();   // one consistent view
+    {
+      SqliteStatement counts(db_, "SELECT COUNT(*), COALESCE(SUM(state = ?), 0), MIN(queued_at) FROM forwards "
+                             "WHERE state <> ?");
+      counts.BindText(1, ToString(ForwardState::Retrying)).BindText(2, ToString(ForwardState::Forwarded));
+      counts.Step();
+      summary.waiting = counts.ColumnUint64(0);
+      summary.failing = counts.ColumnUint64(1);
+      summary.oldestWaiting = counts.ColumnText(2);
+    }
+    SqliteStatement latest(db_, "SELECT last_error FROM forwards WHERE state = ? "
+                           "ORDER BY last_attempt_at DESC, id DESC LIMIT 1");
+    latest.BindText(1, ToString(ForwardState::Retrying));
+    if (latest.Step())
+    {
+      summary.lastError = latest.ColumnText(0);
+    }
+    return summary;
+  }
+
   void ForwardStore::RecordInstance(const std::string& setId, const std::string& instanceId)
   {
     SqliteStatement insert(db_, "INSERT OR IGNORE INTO forward_instances (set_id, instance_id) VALUES (?, ?)");

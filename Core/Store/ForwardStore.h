@@ -29,6 +29,15 @@ namespace DicomMail
     bool deleted = false;            // removed from this Orthanc after the PACS took it
   };
 
+  // How the hand-over to the PACS stands, for the status route.
+  struct ForwardQueueSummary
+  {
+    uint64_t waiting = 0;            // not forwarded yet (queued, running or retrying)
+    uint64_t failing = 0;            // of those, retrying after a failure
+    std::string oldestWaiting;       // queuedAt of the oldest one waiting
+    std::string lastError;           // of the most recent failure among the waiting ones
+  };
+
   // The durable queue of forwards, and the Orthanc instances each received
   // transfer brought (recorded at import, while forwarding applies to its
   // partner, and dropped once it is forwarded). A forward is queued in the
@@ -64,6 +73,8 @@ namespace DicomMail
     // The admin's "retry": a waiting forward is due at "now". False when
     // there is none for the transfer, or it is forwarded or running.
     bool RetryNow(const std::string& setId, const std::string& now);
+
+    ForwardQueueSummary Summarize();
 
     // ---- The instances of each received transfer ---------------------------
 

@@ -12,4 +12,9 @@ namespace DicomMail
   // its State, Modality, Attempts, Reason, NextAttempt, Instances,
   // ForwardedAt and Deleted.
   Json::Value ForwardToJson(const std::string& setId);
+
+  // For GET /dicom-mail/status: null when nothing is forwarded, else the
+  // site's Modality, how many transfers are Waiting, how many of them are
+  // Failing, the OldestWaiting and the LastError.
+  Json::Value ForwardingStatus();
 }

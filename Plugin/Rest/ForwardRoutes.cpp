@@ -67,6 +67,24 @@ namespace DicomMail
     return v;
   }
 
+  Json::Value ForwardingStatus()
+  {
+    PluginContext& context = PluginContext::Get();
+    const ForwardingSettings& settings = context.GetConfiguration().forwarding;
+    const ForwardQueueSummary summary = context.GetForwards().Summarize();
+    if (settings.modality.empty() && settings.partners.empty() && summary.waiting == 0)
+    {
+      return Json::Value();
+    }
+    Json::Value v;
+    v["Modality"] = Nullable(settings.modality);
+    v["Waiting"] = static_cast<Json::UInt64>(summary.waiting);
+    v["Failing"] = static_cast<Json::UInt64>(summary.failing);
+    v["OldestWaiting"] = Nullable(summary.oldestWaiting);
+    v["LastError"] = Nullable(summary.lastError);
+    return v;
+  }
+
   void RegisterForwardRoutes()
   {
     RegisterRoute<RetryForward>("/dicom-mail/inbox/([^/]+)/forward");
