@@ -487,9 +487,9 @@ namespace DicomMail
   {
     const std::string modality = d_.forwards == nullptr ? "" :
       ForwardDecision::ModalityFor(d_.configuration->forwarding, transfer);
-    if (!modality.empty() && d_.forwards->Queue(transfer.setId, modality, UtcTime::Now()))
+    if (!modality.empty())
     {
-      Log("transfer " + transfer.setId + " is complete: queued for modality \"" + modality + "\"");
+      d_.forwards->Queue(transfer.setId, modality, UtcTime::Now());   // the forwarder logs what it does
     }
   }
 
