@@ -22,6 +22,10 @@ CASES = [
     ("bad-fingerprint", {"Partners": {"p": {"Addresses": ["a@b.test"], "Fingerprint": "1234"}}},
      'DicomMail.Partners.p.Fingerprint'),
     ("wrong-type", {"SiteAddress": 12}, 'DicomMail.SiteAddress'),
+    # The harness's Orthancs have no DicomModalities entry.
+    ("unknown-forward-modality", {"Forwarding": {"Modality": "pacs"}}, 'DicomMail.Forwarding.Modality'),
+    ("unknown-partner-modality", {"Forwarding": {"Partners": {"p": "nowhere"}}},
+     'DicomMail.Forwarding.Partners.p'),
 ]
 
 

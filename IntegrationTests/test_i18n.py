@@ -50,15 +50,16 @@ def keys_used():
 
 
 def store_states():
-    """The transfer and mail states of the outbox and the inbox (Core/Transfer): the page shows each one in words
-    (T('state.' + s))."""
+    """The transfer and mail states of the outbox and the inbox (Core/Transfer) and of a forward to the PACS
+    (Core/Forwarding): the page shows each one in words (T('state.' + s))."""
     states = set()
-    for name in ("TransferState.cpp", "InboxState.cpp"):
-        with open(os.path.join(ROOT, "Core", "Transfer", name), encoding="utf-8") as f:
+    for folder, name in (("Transfer", "TransferState.cpp"), ("Transfer", "InboxState.cpp"),
+                         ("Forwarding", "ForwardState.cpp")):
+        with open(os.path.join(ROOT, "Core", folder, name), encoding="utf-8") as f:
             source = f.read()
-        for body in re.findall(r"k(?:Transfer|Mail)Names\[\]\s*=\s*\{([^}]*)\}", source):
+        for body in re.findall(r"k(?:Transfer|Mail|)Names\[\]\s*=\s*\{([^}]*)\}", source):
             states |= set(re.findall(r'"([a-z-]+)"', body))
-    assert {"acknowledged", "quarantined", "complete-with-warnings", "accepted"} <= states, states
+    assert {"acknowledged", "quarantined", "complete-with-warnings", "accepted", "retrying"} <= states, states
     return states
 
 

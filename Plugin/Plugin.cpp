@@ -16,6 +16,10 @@
 
 #include <orthanc/OrthancCPlugin.h>
 
+#include <set>
+#include <string>
+#include <vector>
+
 namespace
 {
   const char* const kPluginName = "dicom-mail";
@@ -32,7 +36,17 @@ namespace
       throw Error(ErrorKind::Configuration, "cannot read the Orthanc configuration");
     }
     const Json::Value full = OrthancApi::ParseJson(text.ToString());
-    return Configuration::Parse(full.isMember("DicomMail") ? full["DicomMail"] : Json::Value());
+    const Configuration config = Configuration::Parse(full.isMember("DicomMail") ? full["DicomMail"] : Json::Value());
+    // Modalities kept in Orthanc's database may be added over REST later:
+    // only entries of the file can be checked now.
+    if (!full["DicomModalitiesInDatabase"].asBool())
+    {
+      const Json::Value& modalities = full["DicomModalities"];
+      const std::vector<std::string> names = modalities.isObject() ? modalities.getMemberNames() :
+        std::vector<std::string>();
+      config.forwarding.CheckModalities(std::set<std::string>(names.begin(), names.end()));
+    }
+    return config;
   }
 
   // Runs on Orthanc's single change thread: never block it. Only the start

@@ -48,7 +48,8 @@ namespace DicomMail
     keyComparisons_(database_),
     partnerStore_(database_),
     partners_(configuration.partners, partnerStore_, configuration.maxMailSize),
-    capabilities_(database_)
+    capabilities_(database_),
+    forwards_(database_)
   {
     // Every context of the plugin works on this one home.
     GpgmeLibrary::SetDefaultHome(home_.GetPath());

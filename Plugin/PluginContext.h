@@ -6,6 +6,7 @@
 #include "Core/Crypto/GnupgHome.h"
 #include "Core/Crypto/OpenPgpContext.h"
 #include "Core/Partners/PartnerDirectory.h"
+#include "Core/Store/ForwardStore.h"
 #include "Core/Store/InboxStore.h"
 #include "Core/Store/KeyComparisonStore.h"
 #include "Core/Store/OutboxStore.h"
@@ -81,6 +82,11 @@ namespace DicomMail
       return capabilities_;
     }
 
+    ForwardStore& GetForwards()
+    {
+      return forwards_;
+    }
+
     // The part encoding for this partner now (PartEncodingChoice).
     bool SendsBinaryPartsTo(const PartnerSettings& partner);
 
@@ -103,6 +109,7 @@ namespace DicomMail
     PartnerStore partnerStore_;
     PartnerDirectory partners_;
     PartnerCapabilityStore capabilities_;
+    ForwardStore forwards_;
     mutable std::mutex mutex_;
     std::string siteFingerprint_;
   };

@@ -116,6 +116,7 @@ namespace
       inbox_.reset(new InboxStore(*db_));
       outbox_.reset(new OutboxStore(*db_));
       queue_.reset(new AcknowledgementQueueStore(*db_));
+      forwards_.reset(new ForwardStore(*db_));
       trust_.Add(kHospital, "Hospital", sites_->hospital.fingerprint);
       trust_.Add("hospital-backup@site-a.test", "Hospital", sites_->hospital.fingerprint);
       trust_.Add(kClinic, "Clinic", sites_->clinic.fingerprint);
@@ -132,6 +133,7 @@ namespace
       d.inbox = inbox_.get();
       d.outbox = outbox_.get();
       d.acknowledgements = queue_.get();
+      d.forwards = forwards_.get();
       d.crypto = sites_->referrer.crypto.get();
       d.trust = &trust_;
       d.importer = &importer_;
@@ -250,6 +252,7 @@ namespace
     std::unique_ptr<InboxStore> inbox_;
     std::unique_ptr<OutboxStore> outbox_;
     std::unique_ptr<AcknowledgementQueueStore> queue_;
+    std::unique_ptr<ForwardStore> forwards_;
     MapTrustPolicy trust_;
     RecordingImporter importer_;
     RecordingEvents events_;
@@ -440,4 +443,31 @@ TEST_F(PollingInboxPoller, AcknowledgementsAreListedWithTheMails)
   EXPECT_TRUE(refused.acknowledgement);
   EXPECT_STREQ("rejected", ToString(refused.state));
   EXPECT_EQ("", refused.setId);
+}
+
+TEST_F(PollingInboxPoller, ATransferIsQueuedForThePacsOnceWhenItsLastMailIsImported)
+{
+  configuration_.forwarding.modality = "pacs";
+  // Part 2 of 2 comes first: the transfer is not complete, nothing goes to the PACS.
+  session_.Add(Signed(OuterHeaders(kHospital, "set.f", "2", "2", "<f-2@site-a.test>"), Entity("set.f", "2", "2", mr_)));
+  Poll();
+  ForwardRecord forward;
+  EXPECT_FALSE(forwards_->Get("set.f", forward));
+
+  session_.Add(Signed(OuterHeaders(kHospital, "set.f", "1", "2", "<f-1@site-a.test>"), Entity("set.f", "1", "2", ct_)));
+  Poll();
+  ASSERT_TRUE(forwards_->Get("set.f", forward));
+  EXPECT_EQ("pacs", forward.modality);
+  EXPECT_EQ(ForwardState::Queued, forward.state);
+
+  // The last mail again (a resend): a duplicate, not a second forward.
+  session_.Add(Signed(OuterHeaders(kHospital, "set.f", "1", "2", "<f-1@site-a.test>"), Entity("set.f", "1", "2", ct_)));
+  EXPECT_EQ(1u, Poll().duplicates);
+  EXPECT_EQ(1u, forwards_->ListUnfinished().size());
+
+  // A partner whose transfers stay here.
+  configuration_.forwarding.partners["Hospital"] = "";
+  session_.Add(Signed(OuterHeaders(kHospital, "set.g", "1", "1", "<g-1@site-a.test>"), Entity("set.g", "1", "1", ct_)));
+  Poll();
+  EXPECT_FALSE(forwards_->Get("set.g", forward));
 }

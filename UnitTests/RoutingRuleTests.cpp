@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "Core/Common/Error.h"
+#include "Core/Routing/ReceptionKeys.h"
 #include "Core/Routing/RoutingRuleParser.h"
 
-#include <json/reader.h>
+#include "UnitTests/TestSupport.h"
 
 #include <gtest/gtest.h>
 
@@ -12,18 +13,7 @@ using namespace DicomMail;
 
 namespace
 {
-  Json::Value ParseJson(const std::string& text)
-  {
-    Json::CharReaderBuilder builder;
-    std::unique_ptr<Json::CharReader> reader(builder.newCharReader());
-    Json::Value value;
-    std::string errors;
-    if (!reader->parse(text.data(), text.data() + text.size(), &value, &errors))
-    {
-      throw std::runtime_error("bad test JSON: " + errors);
-    }
-    return value;
-  }
+  using TestSupport::ParseJson;
 
   // The message of the configuration error the rules raise ("" if none).
   std::string ErrorOf(const std::string& rules,
@@ -137,4 +127,39 @@ TEST(RoutingRule, MatchesEveryConditionAgainstTheTags)
   const std::vector<RoutingRule> star = RoutingRuleParser::Parse(ParseJson(R"([
     {"Name": "r", "Partner": "p", "Filter": {"InstitutionName": "*"}}])"));
   EXPECT_TRUE(star[0].Matches(DicomTagValues()));
+}
+
+TEST(RoutingRule, AcceptsTheAeTitlesOrthancRecordsThoughNoKeywords)
+{
+  const RoutingRuleParser::KeywordCheck check = [](const std::string& k) { return k == "Modality"; };
+  EXPECT_EQ("", ErrorOf(R"([{"Name": "x", "Partner": "p",
+                             "Filter": {"CalledAET": "MAILGW", "RemoteAET": ["CT1", "MR*"]}}])", check));
+  // Only Orthanc's own metadata names: a near miss is still refused.
+  EXPECT_NE("", ErrorOf(R"([{"Name": "x", "Partner": "p", "Filter": {"CalledAe": "MAILGW"}}])", check));
+}
+
+TEST(RoutingRule, MatchesTheCalledAndCallingAeTitles)
+{
+  const std::vector<RoutingRule> rules = RoutingRuleParser::Parse(ParseJson(R"([
+    {"Name": "r", "Partner": "p", "Filter": {"CalledAET": "MAILGW", "RemoteAET": ["CT1", "MR*"]}}])"));
+  DicomTagValues tags = {{"CalledAET", "MAILGW"}, {"RemoteAET", "MR_3T"}};
+  EXPECT_TRUE(rules[0].Matches(tags));
+  tags["RemoteAET"] = "CT1";
+  EXPECT_TRUE(rules[0].Matches(tags));
+  tags["RemoteAET"] = "PACS";
+  EXPECT_FALSE(rules[0].Matches(tags));      // another sender
+  tags["RemoteAET"] = "CT1";
+  tags["CalledAET"] = "ORTHANC";
+  EXPECT_FALSE(rules[0].Matches(tags));      // sent to another of our AE titles
+  tags.erase("CalledAET");
+  EXPECT_FALSE(rules[0].Matches(tags));      // uploaded over REST: Orthanc recorded none
+}
+
+TEST(RoutingRule, ReceptionKeysAreTheTwoAeTitles)
+{
+  EXPECT_TRUE(ReceptionKeys::IsReceptionKey("CalledAET"));
+  EXPECT_TRUE(ReceptionKeys::IsReceptionKey("RemoteAET"));
+  EXPECT_FALSE(ReceptionKeys::IsReceptionKey("Modality"));
+  EXPECT_EQ(std::set<std::string>({"RemoteAET"}),
+            ReceptionKeys::Select({"Modality", "RemoteAET", "InstitutionName"}));
 }

@@ -2,10 +2,12 @@
 #pragma once
 
 // Fixtures every test folder uses: a scratch directory, and a site with its
-// own GnuPG home, OpenPGP context and Ed25519 key.
+// own GnuPG home, OpenPGP context and Ed25519 key; JSON written in a test.
 
 #include "Core/Crypto/OpenPgpContext.h"
 #include "Core/Crypto/TemporaryGnupgHome.h"
+
+#include <json/reader.h>
 
 #include <stdlib.h>
 
@@ -92,4 +94,18 @@ namespace TestSupport
       }
     }
   };
+
+  // A test's JSON text as a value; throws on a typo in the test itself.
+  inline Json::Value ParseJson(const std::string& text)
+  {
+    Json::CharReaderBuilder builder;
+    std::unique_ptr<Json::CharReader> reader(builder.newCharReader());
+    Json::Value value;
+    std::string errors;
+    if (!reader->parse(text.data(), text.data() + text.size(), &value, &errors))
+    {
+      throw std::runtime_error("bad test JSON: " + errors);
+    }
+    return value;
+  }
 }

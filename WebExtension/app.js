@@ -401,7 +401,8 @@
     acknowledged: 'good', sent: 'good', complete: 'good', ok: 'good', imported: 'good', usable: 'good', accepted: 'good',
     pending: 'busy', sending: 'busy', receiving: 'busy', received: 'busy', 'never-contacted': '',
     'complete-with-warnings': 'warn', canceled: 'warn', quarantined: 'warn', warning: 'warn',
-    failed: 'bad', error: 'bad', rejected: 'bad', unusable: 'bad'
+    failed: 'bad', error: 'bad', rejected: 'bad', unusable: 'bad',
+    queued: 'busy', forwarding: 'busy', retrying: 'warn', forwarded: 'good'
   };
   var STATE_ICONS = { good: '\u2714', bad: '\u2716', warn: '\u26a0', busy: '\u21bb' };
 
@@ -810,6 +811,7 @@
           ['inbox.col.signedBy', t.SignerFingerprint ? Fingerprint(t.SignerFingerprint) : ''],
           ['col.state', State(t.State)], ['inbox.col.reasons', $Array(t.Reasons).join('\n')],
           ['progress.title', t.State === 'receiving' ? InboxProgress(t) : null],
+          ['forward.title', Forward(t)],
           ['inbox.col.firstReceived', Time(t.FirstReceived)], ['inbox.completed', Time(t.CompletedAt)],
           ['inbox.col.mails', Count(t.MailsReceived, t.MailsExpected)],
           ['inbox.imported', Number_(t.InstancesImported || 0)], ['inbox.failed', Number_(t.InstancesFailed || 0)],
@@ -1308,6 +1310,43 @@
     return retry;
   }
 
+  // Gateway mode: a complete transfer's hand-over to the PACS, its reason
+  // and next attempt while it fails, and "Forward now" while it waits.
+  function Forward(t)
+  {
+    var f = t.Forward;
+    if (!f)
+    {
+      return null;
+    }
+    var waiting = f.State === 'queued' || f.State === 'retrying';
+    var now = El('button', { type: 'button', className: 'forward-now', text: T('forward.button'),
+      title: T('forward.buttonTitle') });
+    now.addEventListener('click', function (e)
+    {
+      e.stopPropagation();
+      now.disabled = true;
+      Api('POST', '/inbox/' + encodeURIComponent(t.SetId) + '/forward').then(function ()
+      {
+        Notice(T('forward.started', { setId: t.SetId, modality: f.Modality }));
+        return Refresh();
+      }, function (error)
+      {
+        SectionError('inbox', T('forward.failed', { setId: t.SetId, message: error.message }));
+        now.disabled = false;
+      });
+    });
+    return El('div', { className: 'forward', 'data-forward': f.State }, [
+      El('span', { text: T('forward.to', { modality: f.Modality }) + ' ' }), State(f.State),
+      f.State === 'forwarded' && f.Deleted ? El('div', { className: 'muted', text: T('forward.deleted') }) : null,
+      f.Reason && f.State !== 'forwarded' ? El('div', { className: 'reason', text: f.Reason }) : null,
+      waiting && f.NextAttemptAt && f.Attempts > 0 ?
+        El('div', { className: 'muted' }, [T('forward.next', { attempts: f.Attempts }) + ' ', Time(f.NextAttemptAt)]) :
+        null,
+      waiting ? now : null
+    ]);
+  }
+
   function RenderInbox(transfers)
   {
     var rows = PageRows('inbox', transfers).map(function (t)
@@ -1322,7 +1361,7 @@
         title: T('inbox.rowTitle', { setId: t.SetId }) }, [
         Td(Time(t.FirstReceived)), Td(PartnerName(t) || T('inbox.unknownPartner')), Td(t.Sender),
         Td(t.SignerFingerprint ? Fingerprint(t.SignerFingerprint) : ''),
-        Td(El('div', {}, [State(t.State), t.State === 'receiving' ? InboxProgress(t) : null])),
+        Td(El('div', {}, [State(t.State), t.State === 'receiving' ? InboxProgress(t) : null, Forward(t)])),
         Td(Count(t.MailsReceived, t.MailsExpected)),
         Td(T('inbox.instances', { imported: t.InstancesImported || 0 }) +
            (t.InstancesAlreadyStored ? ', ' + T('inbox.instancesStored', { n: t.InstancesAlreadyStored }) : '') +

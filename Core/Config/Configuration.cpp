@@ -367,6 +367,12 @@ namespace DicomMail
       kept.CheckNoUnknownKeys();
     }
 
+    if (reader.Has("Forwarding"))
+    {
+      ConfigReader forwarding(reader.GetRaw("Forwarding"), reader.KeyPath("Forwarding"));
+      config.forwarding = ForwardingSettings::Parse(forwarding);
+    }
+
     config.autoRouting = reader.GetRaw("AutoRouting");
     if (config.autoRouting.isNull())
     {

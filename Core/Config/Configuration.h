@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "Core/Forwarding/ForwardingSettings.h"
+
 #include <json/value.h>
 
 #include <cstdint>
@@ -122,6 +124,7 @@ namespace DicomMail
     ReceiveLimits limits;
     KeptMailSettings keptMail;
     Json::Value autoRouting = Json::arrayValue;    // validated by the routing module
+    ForwardingSettings forwarding;                 // gateway mode: received transfers on to the PACS
 
     // Parses the "DicomMail" section (null: all defaults). Throws
     // Error(Configuration) with a message naming the exact key at fault.

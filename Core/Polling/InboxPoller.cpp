@@ -9,11 +9,13 @@
 #include "Core/Common/Error.h"
 #include "Core/Common/Files.h"
 #include "Core/Common/SizeLimitedSink.h"
+#include "Core/Forwarding/ForwardDecision.h"
 #include "Core/Polling/FragmentGroup.h"
 #include "Core/Polling/InboxTransferUpdate.h"
 #include "Core/Receiving/DicomMailProcessor.h"
 #include "Core/Receiving/KeptMailArchive.h"
 #include "Core/Receiving/MailClassifier.h"
+#include "Core/Store/SqliteTransaction.h"
 #include "Core/Store/UtcTime.h"
 #include "Core/Transfer/PartialReassembler.h"
 
@@ -464,13 +466,31 @@ namespace DicomMail
     const bool hasTransfer = ComputeTransfer(result, mail, transfer);
     QueuedAcknowledgement acknowledgement;
     const bool answer = AcknowledgementFor(result, acknowledgement);
+    // The forward of a transfer this mail completes is queued with it: a
+    // crash never leaves a complete transfer that nobody hands on.
+    SqliteTransaction transaction(d_.inbox->GetDatabase());
     const int64_t id = d_.inbox->RecordMailAndTransfer(mail, hasTransfer ? &transfer : nullptr,
                                                        answer ? &acknowledgement : nullptr);
+    if (hasTransfer)
+    {
+      QueueForward(transfer);
+    }
+    transaction.Commit();
     if (answer)
     {
       d_.events->OnAcknowledgementsQueued();
     }
     return id;
+  }
+
+  void InboxPoller::QueueForward(const InboxTransfer& transfer)
+  {
+    const std::string modality = d_.forwards == nullptr ? "" :
+      ForwardDecision::ModalityFor(d_.configuration->forwarding, transfer);
+    if (!modality.empty())
+    {
+      d_.forwards->Queue(transfer.setId, modality, UtcTime::Now());   // the forwarder logs what it does
+    }
   }
 
   bool InboxPoller::ComputeTransfer(const ProcessResult& result, const InboxMail& newMail,

@@ -11,6 +11,7 @@
 #include "Core/Receiving/MailClassification.h"
 #include "Core/Receiving/ProcessResult.h"
 #include "Core/Store/AcknowledgementQueueStore.h"
+#include "Core/Store/ForwardStore.h"
 #include "Core/Store/InboxStore.h"
 #include "Core/Store/OutboxStore.h"
 #include "Core/Store/PartnerCapabilityStore.h"
@@ -61,6 +62,7 @@ namespace DicomMail
       OutboxStore* outbox = nullptr;
       AcknowledgementQueueStore* acknowledgements = nullptr;
       PartnerCapabilityStore* capabilities = nullptr;   // null: learn nothing from acknowledgements
+      ForwardStore* forwards = nullptr;                 // null: queue no forward to the PACS
       OpenPgpContext* crypto = nullptr;
       ITrustPolicy* trust = nullptr;
       IInstanceImporter* importer = nullptr;
@@ -128,6 +130,9 @@ namespace DicomMail
     // The mail, its transfer and its acknowledgement in one transaction.
     int64_t RecordOutcome(const ProcessResult& result, const InboxMail& mail);
     bool ComputeTransfer(const ProcessResult& result, const InboxMail& newMail, InboxTransfer& transfer) const;
+    // A transfer that is complete now is queued for the PACS, once
+    // (ForwardDecision), inside the caller's transaction.
+    void QueueForward(const InboxTransfer& transfer);
     // Whether this mail is answered, and with what; false for none.
     bool AcknowledgementFor(const ProcessResult& result, QueuedAcknowledgement& acknowledgement) const;
     // Groups still incomplete after IncompleteTimeout: reported, their

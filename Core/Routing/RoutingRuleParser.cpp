@@ -2,6 +2,7 @@
 #include "Core/Routing/RoutingRuleParser.h"
 
 #include "Core/Common/Error.h"
+#include "Core/Routing/ReceptionKeys.h"
 
 #include <set>
 
@@ -89,7 +90,8 @@ namespace DicomMail
       {
         context.Fail(field + ": tags are named by their DICOM keyword, e.g. \"InstitutionName\"");
       }
-      if (isKnownKeyword && !isKnownKeyword(tag))
+      // The AE titles Orthanc records are no DICOM keywords, and are known.
+      if (isKnownKeyword && !ReceptionKeys::IsReceptionKey(tag) && !isKnownKeyword(tag))
       {
         context.Fail(field + ": unknown DICOM tag (check the spelling of the keyword)");
       }

@@ -243,6 +243,34 @@ namespace DicomMail
         ALTER TABLE outbox_mails ADD COLUMN sop_uids TEXT NOT NULL DEFAULT '';
         ALTER TABLE outbox_transfers ADD COLUMN total_bytes INTEGER NOT NULL DEFAULT 0;
         )SQL",
+
+        // Version 11: the gateway hands each complete received transfer on
+        // to a DICOM node (#23), in the order they completed (ForwardStore),
+        // and knows which Orthanc instances each transfer brought.
+        R"SQL(
+        CREATE TABLE forwards (
+          id              INTEGER PRIMARY KEY,
+          set_id          TEXT NOT NULL UNIQUE,
+          modality        TEXT NOT NULL,
+          state           TEXT NOT NULL,
+          queued_at       TEXT NOT NULL,
+          attempts        INTEGER NOT NULL,
+          next_attempt_at TEXT NOT NULL,
+          last_error      TEXT NOT NULL,
+          last_attempt_at TEXT NOT NULL,
+          job_id          TEXT NOT NULL,
+          instances       INTEGER NOT NULL,
+          forwarded_at    TEXT NOT NULL,
+          deleted         INTEGER NOT NULL
+        );
+        CREATE INDEX forwards_by_state ON forwards (state, id);
+        CREATE TABLE forward_instances (
+          set_id      TEXT NOT NULL,
+          instance_id TEXT NOT NULL,
+          PRIMARY KEY (set_id, instance_id)
+        );
+        CREATE INDEX forward_instances_by_instance ON forward_instances (instance_id);
+        )SQL",
       };
 
       const int kLatest = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));

@@ -42,6 +42,13 @@ namespace DicomMail
     SetMetadata(id, MetadataIds::kSignerFingerprint, context.signerFingerprint);
     SetMetadata(id, MetadataIds::kPartner, context.partnerName);
 
+    // What the forwarder hands on to the PACS once the transfer is complete.
+    PluginContext& plugin = PluginContext::Get();
+    if (!context.setId.empty() && !plugin.GetConfiguration().forwarding.DestinationFor(context.partnerName).empty())
+    {
+      plugin.GetForwards().RecordInstance(context.setId, id);
+    }
+
     const std::string studyId = result["ParentStudy"].asString();
     // For the page's link from the transfer to what arrived.
     if (!context.setId.empty() && !studyId.empty() && linkedStudies_.insert(context.setId + "/" + studyId).second)

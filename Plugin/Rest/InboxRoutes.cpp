@@ -8,6 +8,7 @@
 #include <algorithm>
 #include "Core/Store/UtcTime.h"
 #include "Plugin/PluginContext.h"
+#include "Plugin/Rest/ForwardJson.h"
 #include "Plugin/Workers/Workers.h"
 
 namespace DicomMail
@@ -59,6 +60,7 @@ namespace DicomMail
       {
         v["Studies"].append(study);
       }
+      v["Forward"] = ForwardToJson(t.setId);
       return v;
     }
 

@@ -11,6 +11,7 @@ namespace DicomMail
   void RegisterPartnerRoutes();
   void RegisterSendRoutes();
   void RegisterInboxRoutes();
+  void RegisterForwardRoutes();
   void RegisterWebRoutes();
 
   // All of the above.

@@ -4,6 +4,7 @@
 #include "Core/Crypto/GpgmeLibrary.h"
 #include "Core/Store/AcknowledgementQueueStore.h"
 #include "Plugin/PluginContext.h"
+#include "Plugin/Rest/ForwardJson.h"
 #include "Plugin/Rest/KeyJson.h"
 
 namespace DicomMail
@@ -52,6 +53,7 @@ namespace DicomMail
         AcknowledgementQueueStore(context.GetInbox().GetDatabase()).Summarize();
       status["PendingAcknowledgements"] = PendingAcknowledgements(acknowledgements);
       status["SentAcknowledgements"] = static_cast<Json::UInt64>(acknowledgements.sent);
+      status["Forwarding"] = ForwardingStatus();
 
       // Keys that expire soon, so the admin renews them before sending stops.
       status["ExpiringKeys"] = Json::arrayValue;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "Plugin/Routing/OrthancRoutingReader.h"
 
+#include "Core/Routing/ReceptionKeys.h"
 #include "Plugin/OrthancApi.h"
 
 namespace DicomMail
@@ -57,7 +58,7 @@ namespace DicomMail
     bool complete = true;
     for (const std::string& tag : filterTags_)
     {
-      if (main.count(tag) == 0)
+      if (main.count(tag) == 0 && !ReceptionKeys::IsReceptionKey(tag))
       {
         complete = false;
         break;
@@ -76,7 +77,33 @@ namespace DicomMail
     {
       result.tags[entry.first] = entry.second;
     }
+    ReadReception(result);
     return true;
+  }
+
+  void OrthancRoutingReader::ReadReception(RoutedSeries& result) const
+  {
+    // One instance stands for its series: a modality sends a series in one
+    // association. A key Orthanc did not record (an upload over REST) stays
+    // absent, which only "*" matches.
+    const std::set<std::string> keys = ReceptionKeys::Select(filterTags_);
+    if (keys.empty() || result.instanceIds.empty())
+    {
+      return;
+    }
+    Json::Value metadata;
+    if (!OrthancApi::LookupJson("/instances/" + result.instanceIds.front() + "/metadata?expand", metadata) ||
+        !metadata.isObject())
+    {
+      return;
+    }
+    for (const std::string& key : keys)
+    {
+      if (metadata[key].isString())
+      {
+        result.tags[key] = metadata[key].asString();
+      }
+    }
   }
 
   bool OrthancRoutingReader::ReadStudy(const std::string& studyId, RoutedStudy& result) const

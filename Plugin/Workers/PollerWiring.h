@@ -31,6 +31,7 @@ namespace DicomMail
       dependencies_.outbox = &context_.GetOutbox();
       dependencies_.acknowledgements = &acknowledgements_;
       dependencies_.capabilities = &capabilities_;
+      dependencies_.forwards = &context_.GetForwards();
       dependencies_.crypto = crypto_.get();
       dependencies_.trust = &trust_;
       dependencies_.importer = &importer_;

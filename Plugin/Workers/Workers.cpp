@@ -7,6 +7,7 @@
 #include "Plugin/Receiving/OrthancInstanceImporter.h"
 #include "Plugin/Receiving/PartnerTrustPolicy.h"
 #include "Plugin/Workers/AcknowledgementTracker.h"
+#include "Plugin/Workers/ForwardWorker.h"
 #include "Plugin/Workers/MailboxWorker.h"
 #include "Plugin/Workers/PollerWiring.h"
 
@@ -22,6 +23,7 @@ namespace DicomMail
     {
       std::mutex mutex_;
       std::unique_ptr<AcknowledgementTracker> tracker_;
+      std::unique_ptr<ForwardWorker> forwarder_;
       std::vector<std::unique_ptr<MailboxWorker> > mailboxes_;
     }
 
@@ -34,6 +36,8 @@ namespace DicomMail
       }
       tracker_.reset(new AcknowledgementTracker);
       tracker_->Start();
+      forwarder_.reset(new ForwardWorker);
+      forwarder_->Start();
       for (const IncomingAccountSettings& account : PluginContext::Get().GetConfiguration().incoming)
       {
         mailboxes_.emplace_back(new MailboxWorker(account, *tracker_));
@@ -50,6 +54,7 @@ namespace DicomMail
         worker->Stop();
       }
       mailboxes_.clear();
+      forwarder_.reset();   // stops it; a running C-STORE job is Orthanc's, followed at the next start
       if (tracker_)
       {
         tracker_->Stop();
@@ -86,6 +91,15 @@ namespace DicomMail
       }
       tracker->CheckOverdue();
       return result;
+    }
+
+    void WakeForwarder()
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (forwarder_)
+      {
+        forwarder_->Wake();
+      }
     }
 
     unsigned int RetryQuarantined(const std::string& setId)

@@ -8,7 +8,7 @@
 namespace DicomMail
 {
   // The plugin's background threads: one poller per incoming account and
-  // the acknowledgement tracker. Started on OrthancStarted (the REST API is
+  // the acknowledgement tracker, the forwarder. Started on OrthancStarted (the REST API is
   // usable only then), stopped on OrthancStopped.
   namespace Workers
   {
@@ -18,6 +18,9 @@ namespace DicomMail
 
     // Polls every account now and waits for the results.
     Json::Value PollNow(unsigned int timeoutSeconds);
+
+    // A forward to the PACS became due: the forwarder looks now.
+    void WakeForwarder();
 
     // Processes a quarantined transfer's kept mails again.
     unsigned int RetryQuarantined(const std::string& setId);

@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "Core/Store/ForwardStore.h"
+
+#include "Core/Common/Error.h"
+#include "Core/Store/AcknowledgementQueueStore.h"
+#include "Core/Store/SqliteStatement.h"
+#include "Core/Store/SqliteTransaction.h"
+#include "Core/Store/StoreSchema.h"
+#include "Core/Store/UtcTime.h"
+
+namespace DicomMail
+{
+  namespace
+  {
+    const char kColumns[] =
+      "id, set_id, modality, state, queued_at, attempts, next_attempt_at, last_error, last_attempt_at, job_id, "
+      "instances, forwarded_at, deleted";
+
+    // Orthanc's job error can be long; the page needs only its gist.
+    const size_t kMaxErrorLength = 500;
+
+    ForwardRecord ReadRow(SqliteStatement& row)
+    {
+      ForwardRecord r;
+      r.id = row.ColumnInt64(0);
+      r.setId = row.ColumnText(1);
+      r.modality = row.ColumnText(2);
+      r.state = ParseForwardState(row.ColumnText(3));
+      r.queuedAt = row.ColumnText(4);
+      r.attempts = static_cast<unsigned int>(row.ColumnUint64(5));
+      r.nextAttemptAt = row.ColumnText(6);
+      r.lastError = row.ColumnText(7);
+      r.lastAttemptAt = row.ColumnText(8);
+      r.jobId = row.ColumnText(9);
+      r.instances = static_cast<unsigned int>(row.ColumnUint64(10));
+      r.forwardedAt = row.ColumnText(11);
+      r.deleted = row.ColumnInt64(12) != 0;
+      return r;
+    }
+
+    void RequireUpdated(SqliteStatement& update, int64_t id)
+    {
+      if (update.Run() == 0)
+      {
+        throw Error(ErrorKind::NotFound, "Unknown forward " + std::to_string(id));
+      }
+    }
+  }
+
+  ForwardStore::ForwardStore(SqliteDatabase& db) :
+    db_(db)
+  {
+    StoreSchema::Migrate(db_);
+  }
+
+  bool ForwardStore::Queue(const std::string& setId, const std::string& modality, const std::string& now)
+  {
+    UtcTime::Check(now, "time a forward is queued", false);
+    if (setId.empty() || modality.empty())
+    {
+      throw Error(ErrorKind::BadInput, "A forward needs a transfer and a modality");
+    }
+    SqliteStatement insert(db_, "INSERT OR IGNORE INTO forwards (set_id, modality, state, queued_at, attempts, "
+                           "next_attempt_at, last_error, last_attempt_at, job_id, instances, forwarded_at, deleted) "
+                           "VALUES (?, ?, ?, ?, 0, ?, '', '', '', 0, '', 0)");
+    insert.BindText(1, setId)
+      .BindText(2, modality)
+      .BindText(3, ToString(ForwardState::Queued))
+      .BindText(4, now)
+      .BindText(5, now);
+    return insert.Run() > 0;
+  }
+
+  bool ForwardStore::Get(const std::string& setId, ForwardRecord& out)
+  {
+    SqliteStatement select(db_, std::string("SELECT ") + kColumns + " FROM forwards WHERE set_id = ?");
+    select.BindText(1, setId);
+    if (!select.Step())
+    {
+      return false;
+    }
+    out = ReadRow(select);
+    return true;
+  }
+
+  std::vector<ForwardRecord> ForwardStore::ListUnfinished()
+  {
+    SqliteStatement select(db_, std::string("SELECT ") + kColumns + " FROM forwards WHERE state <> ? ORDER BY id");
+    select.BindText(1, ToString(ForwardState::Forwarded));
+    std::vector<ForwardRecord> result;
+    while (select.Step())
+    {
+      result.push_back(ReadRow(select));
+    }
+    return result;
+  }
+
+  void ForwardStore::MarkStarted(int64_t id, const std::string& jobId, unsigned int instances,
+                                 const std::string& now)
+  {
+    UtcTime::Check(now, "start of a forward", false);
+    SqliteStatement update(db_, "UPDATE forwards SET state = ?, job_id = ?, instances = ?, last_attempt_at = ? "
+                           "WHERE id = ?");
+    update.BindText(1, ToString(ForwardState::Forwarding))
+      .BindText(2, jobId)
+      .BindInt64(3, instances)
+      .BindText(4, now)
+      .BindInt64(5, id);
+    RequireUpdated(update, id);
+  }
+
+  std::string ForwardStore::RecordFailure(int64_t id, const std::string& error, const std::string& now,
+                                          unsigned int retryDelay)
+  {
+    UtcTime::Check(now, "time of a failed forward", false);
+    SqliteTransaction transaction(db_);
+    SqliteStatement select(db_, "SELECT attempts FROM forwards WHERE id = ?");
+    select.BindInt64(1, id);
+    if (!select.Step())
+    {
+      throw Error(ErrorKind::NotFound, "Unknown forward " + std::to_string(id));
+    }
+    const unsigned int attempts = static_cast<unsigned int>(select.ColumnUint64(0)) + 1;
+    // The acknowledgements' back-off: a PACS that is down for a weekend is
+    // tried about hourly, never given up on.
+    const std::string next = UtcTime::FromUnix(
+      UtcTime::ToUnix(now) + AcknowledgementQueueStore::BackoffDelay(retryDelay, attempts));
+    SqliteStatement update(db_, "UPDATE forwards SET state = ?, attempts = ?, next_attempt_at = ?, last_error = ?, "
+                           "last_attempt_at = ? WHERE id = ?");
+    update.BindText(1, ToString(ForwardState::Retrying))
+      .BindInt64(2, attempts)
+      .BindText(3, next)
+      .BindText(4, error.substr(0, kMaxErrorLength))
+      .BindText(5, now)
+      .BindInt64(6, id);
+    update.Run();
+    transaction.Commit();
+    return next;
+  }
+
+  void ForwardStore::MarkForwarded(int64_t id, unsigned int instances, const std::string& now, bool deleted)
+  {
+    UtcTime::Check(now, "time of a forward", false);
+    SqliteTransaction transaction(db_);
+    SqliteStatement update(db_, "UPDATE forwards SET state = ?, instances = ?, forwarded_at = ?, deleted = ?, "
+                           "last_error = '' WHERE id = ?");
+    update.BindText(1, ToString(ForwardState::Forwarded))
+      .BindInt64(2, instances)
+      .BindText(3, now)
+      .BindInt64(4, deleted ? 1 : 0)
+      .BindInt64(5, id);
+    RequireUpdated(update, id);
+    SqliteStatement drop(db_, "DELETE FROM forward_instances WHERE set_id = (SELECT set_id FROM forwards WHERE id = ?)");
+    drop.BindInt64(1, id);
+    drop.Run();
+    transaction.Commit();
+  }
+
+  bool ForwardStore::RetryNow(const std::string& setId, const std::string& now)
+  {
+    UtcTime::Check(now, "time of a retry", false);
+    SqliteStatement update(db_, "UPDATE forwards SET next_attempt_at = ? WHERE set_id = ? AND state IN (?, ?)");
+    update.BindText(1, now)
+      .BindText(2, setId)
+      .BindText(3, ToString(ForwardState::Queued))
+      .BindText(4, ToString(ForwardState::Retrying));
+    return update.Run() > 0;
+  }
+
+  ForwardQueueSummary ForwardStore::Summarize()
+  {
+    ForwardQueueSummary summary;
+    std::unique_lock<std::recursive_mutex> lock = db_.Lock();   // one consistent view
+    {
+      SqliteStatement counts(db_, "SELECT COUNT(*), COALESCE(SUM(state = ?), 0), MIN(queued_at) FROM forwards "
+                             "WHERE state <> ?");
+      counts.BindText(1, ToString(ForwardState::Retrying)).BindText(2, ToString(ForwardState::Forwarded));
+      counts.Step();
+      summary.waiting = counts.ColumnUint64(0);
+      summary.failing = counts.ColumnUint64(1);
+      summary.oldestWaiting = counts.ColumnText(2);
+    }
+    SqliteStatement latest(db_, "SELECT last_error FROM forwards WHERE state = ? "
+                           "ORDER BY last_attempt_at DESC, id DESC LIMIT 1");
+    latest.BindText(1, ToString(ForwardState::Retrying));
+    if (latest.Step())
+    {
+      summary.lastError = latest.ColumnText(0);
+    }
+    return summary;
+  }
+
+  void ForwardStore::RecordInstance(const std::string& setId, const std::string& instanceId)
+  {
+    SqliteStatement insert(db_, "INSERT OR IGNORE INTO forward_instances (set_id, instance_id) VALUES (?, ?)");
+    insert.BindText(1, setId).BindText(2, instanceId);
+    insert.Run();
+  }
+
+  std::vector<std::string> ForwardStore::ListInstances(const std::string& setId)
+  {
+    SqliteStatement select(db_, "SELECT instance_id FROM forward_instances WHERE set_id = ? ORDER BY instance_id");
+    select.BindText(1, setId);
+    std::vector<std::string> result;
+    while (select.Step())
+    {
+      result.push_back(select.ColumnText(0));
+    }
+    return result;
+  }
+
+  std::vector<std::string> ForwardStore::SharedWithOthers(const std::string& setId,
+                                                          const std::vector<std::string>& instanceIds)
+  {
+    std::vector<std::string> result;
+    SqliteStatement select(db_, "SELECT 1 FROM forward_instances WHERE instance_id = ? AND set_id <> ? LIMIT 1");
+    for (const std::string& instance : instanceIds)
+    {
+      select.Reset();
+      select.BindText(1, instance).BindText(2, setId);
+      if (select.Step())
+      {
+        result.push_back(instance);
+      }
+    }
+    return result;
+  }
+}
