@@ -233,6 +233,19 @@ namespace DicomMail
                          0, session_.GetLastReply());
   }
 
+  ImapQuota ImapMailbox::GetQuota(bool& offered)
+  {
+    const std::string where = " at " + session_.GetUrl().GetBase();
+    offered = ImapQuotaReply::HasCapability(CommandText(RootUrl(), "CAPABILITY", "IMAP capability" + where),
+                                            "QUOTA");
+    if (!offered)
+    {
+      return ImapQuota();
+    }
+    return ImapQuotaReply::Parse(CommandText(RootUrl(), "GETQUOTAROOT " + Quote(folder_),
+                                             "IMAP quota of folder \"" + folder_ + "\"" + where));
+  }
+
   std::string ImapMailbox::FetchHeaders(uint32_t uid, size_t maxSize)
   {
     session_.Begin(MessageUrl(uid) + "/;SECTION=HEADER");
