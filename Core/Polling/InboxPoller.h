@@ -67,6 +67,9 @@ namespace DicomMail
       IPollEvents* events = nullptr;
       std::function<bool()> stopRequested;
       std::function<void(const std::string&)> log;   // warnings for the Orthanc log
+      // An authenticated mail was found in a polled folder other than the
+      // first (folder, set id, partner); may be empty.
+      std::function<void(const std::string&, const std::string&, const std::string&)> foundInSpamFolder;
     };
 
     explicit InboxPoller(const Dependencies& dependencies);
@@ -139,6 +142,10 @@ namespace DicomMail
                              const std::string& path, const MailClassification& facts, const std::string& reason,
                              PollSummary& summary);
     void Log(const std::string& message) const;
+    // Flags an authenticated mail found outside the first polled folder.
+    void NoteFoundIn(const std::vector<ServerMessage>& sources, const ProcessResult& result,
+                     InboxMail& record) const;
+    static std::string FoundInNote(const std::string& folder);
 
     std::unique_ptr<PendingImport> pending_;
 

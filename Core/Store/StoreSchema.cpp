@@ -243,6 +243,12 @@ namespace DicomMail
         ALTER TABLE outbox_mails ADD COLUMN sop_uids TEXT NOT NULL DEFAULT '';
         ALTER TABLE outbox_transfers ADD COLUMN total_bytes INTEGER NOT NULL DEFAULT 0;
         )SQL",
+
+        // Version 11: the folder other than the first polled one (a spam
+        // folder) where an authenticated mail was found.
+        R"SQL(
+        ALTER TABLE inbox_mails ADD COLUMN found_in TEXT NOT NULL DEFAULT '';
+        )SQL",
       };
 
       const int kLatest = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));
