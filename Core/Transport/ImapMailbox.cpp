@@ -233,17 +233,22 @@ namespace DicomMail
                          0, session_.GetLastReply());
   }
 
+  bool ImapMailbox::Offers(const std::string& capability)
+  {
+    return ImapQuotaReply::HasCapability(CommandText(RootUrl(), "CAPABILITY", "IMAP capability at " +
+                                                     session_.GetUrl().GetBase()), capability);
+  }
+
   ImapQuota ImapMailbox::GetQuota(bool& offered)
   {
-    const std::string where = " at " + session_.GetUrl().GetBase();
-    offered = ImapQuotaReply::HasCapability(CommandText(RootUrl(), "CAPABILITY", "IMAP capability" + where),
-                                            "QUOTA");
+    offered = Offers("QUOTA");
     if (!offered)
     {
       return ImapQuota();
     }
     return ImapQuotaReply::Parse(CommandText(RootUrl(), "GETQUOTAROOT " + Quote(folder_),
-                                             "IMAP quota of folder \"" + folder_ + "\"" + where));
+                                             "IMAP quota of folder \"" + folder_ + "\" at " +
+                                             session_.GetUrl().GetBase()));
   }
 
   std::string ImapMailbox::FetchHeaders(uint32_t uid, size_t maxSize)

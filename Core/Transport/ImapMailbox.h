@@ -91,6 +91,10 @@ namespace DicomMail
     // appends with the \Seen flag. Same size contract as SmtpSender::Send.
     uint32_t Append(const std::string& targetFolder, ByteSource& message, uint64_t size);
 
+    // Whether the server's CAPABILITY (after login) names "capability",
+    // e.g. "QUOTA" or "WITHIN".
+    bool Offers(const std::string& capability);
+
     // The quota of this folder (GETQUOTAROOT) when the server's CAPABILITY
     // offers QUOTA; "offered" false, and nothing asked, otherwise.
     ImapQuota GetQuota(bool& offered);
