@@ -84,6 +84,9 @@ namespace DicomMail
     // were imported.
     unsigned int RetryQuarantined(const std::string& setId);
 
+    // What the inbox and status say of a mail found in "folder".
+    static std::string FoundInNote(const std::string& folder);
+
     // Directory of kept copies (quarantined and, for POP3, rejected mail).
     static std::string KeptMailDirectory(const Configuration& configuration);
 
@@ -145,7 +148,6 @@ namespace DicomMail
     // Flags an authenticated mail found outside the first polled folder.
     void NoteFoundIn(const std::vector<ServerMessage>& sources, const ProcessResult& result,
                      InboxMail& record) const;
-    static std::string FoundInNote(const std::string& folder);
 
     std::unique_ptr<PendingImport> pending_;
 
