@@ -153,9 +153,7 @@ namespace DicomMail
           ledger_.Own(folderKey_, ClaimId(claimedUid));
           if (i != 0)
           {
-            // Where it came from travels with the mail: a fragment waiting
-            // over several polls, or a claim adopted after a crash, keeps it.
-            claimed_.AddFlag(claimedUid, OriginKeyword(i));
+            origin_[claimedUid] = i;   // marked once the claim folder's session sees it
           }
         }
       }
@@ -200,9 +198,16 @@ namespace DicomMail
     ReadOrigins();   // stale claims go back where they came from
     AdoptOwnClaims();
     ReleaseStaleClaims();
+    origin_.clear();   // now: the claims about to be made
     ClaimCandidates();
 
     claimed_.Refresh();   // see the claims just moved in over the other connection
+    // Where each came from travels with the mail: a fragment waiting over
+    // several polls, or a claim adopted after a crash, keeps it.
+    for (const auto& origin : origin_)
+    {
+      claimed_.AddFlag(origin.first, OriginKeyword(origin.second));
+    }
     ReadOrigins();
     std::vector<ServerMessage> result;
     for (uint32_t uid : claimed_.ListUids("UNDELETED"))
