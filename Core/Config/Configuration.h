@@ -38,7 +38,8 @@ namespace DicomMail
     std::string folder = "INBOX";              // the first of "folders"
     // IMAP: every folder polled, the first one where mail is expected; the
     // others (a spam folder such as "Junk") are searched the same way.
-    std::vector<std::string> folders = { "INBOX" };
+    // Empty: "folder" alone (the configuration always fills it in).
+    std::vector<std::string> folders;
     // IMAP: mail this plugin moved into processedFolder is expunged after
     // this many seconds (ProcessedRetentionDays, default 30 days); 0 keeps it.
     uint64_t processedRetentionSeconds = 30 * 86400;
