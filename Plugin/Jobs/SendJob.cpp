@@ -256,9 +256,7 @@ namespace DicomMail
           reason_ = "retrying after: " + note;
           // In the outbox too, so that a wait that lasts (the partner's
           // mailbox is full) is seen where the transfer is looked at.
-          OutboxStore& outbox = PluginContext::Get().GetOutbox();
-          outbox.SetMailState(setId_, current_->part, MailState::Sending, reason_);
-          outbox.SetTransferState(setId_, TransferState::Sending, reason_);
+          PluginContext::Get().GetOutbox().SetSendingReason(setId_, current_->part, reason_);
           PublishContent();
         }
         return StepResult::Continue;
