@@ -90,7 +90,7 @@ namespace DicomMail
                                ImapClaimOwner::Load(context.GetConfiguration().stateDirectory));
     const PollSummary summary = poller.Poll(session);
     ReadQuota(session);
-    KeepProcessedFolder(account);
+    KeepProcessedFolder(account, progress);
     return summary;
   }
 
@@ -116,7 +116,7 @@ namespace DicomMail
     }
   }
 
-  void MailboxWorker::KeepProcessedFolder(const MailAccount& account)
+  void MailboxWorker::KeepProcessedFolder(const MailAccount& account, const TransferProgress& progress)
   {
     if (settings_.deleteProcessed || settings_.processedFolder.empty())
     {
@@ -130,6 +130,7 @@ namespace DicomMail
     try
     {
       ImapMailbox processed(account, settings_.processedFolder);
+      processed.SetProgress(progress);   // Stop() ends it within a second, as a poll
       const unsigned int expunged = housekeeping_.Run(processed, now, settings_.processedRetentionSeconds);
       if (expunged > 0)
       {

@@ -39,7 +39,7 @@ namespace DicomMail
     PollSummary PollOnce();
     // After an IMAP poll; neither fails the poll (logged instead).
     void ReadQuota(ImapMailboxSession& session);
-    void KeepProcessedFolder(const MailAccount& account);
+    void KeepProcessedFolder(const MailAccount& account, const TransferProgress& progress);
 
     IncomingAccountSettings settings_;
     IPollEvents& events_;
