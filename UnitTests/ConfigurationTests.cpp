@@ -156,3 +156,36 @@ TEST(Configuration, ReceiveBoundsAndKeptMail)
   EXPECT_NE(std::string::npos, ErrorOf(R"({"KeptMail": {"MaxAgeDays": 0}})").find("DicomMail.KeptMail.MaxAgeDays"));
   EXPECT_NE(std::string::npos, ErrorOf(R"({"KeptMail": {"MaxCount": 3}})").find("DicomMail.KeptMail.MaxCount"));
 }
+
+TEST(Configuration, PolledFoldersAndProcessedRetention)
+{
+  const Configuration single = Configuration::Parse(Parse(
+    R"({"Incoming": [{"Url": "imap://h", "Password": "p", "Folder": "Posteingang"}]})"));
+  ASSERT_EQ(1u, single.incoming.size());
+  EXPECT_EQ(std::vector<std::string>({"Posteingang"}), single.incoming[0].folders);
+  EXPECT_EQ("Posteingang", single.incoming[0].folder);
+  EXPECT_EQ(30u * 86400, single.incoming[0].processedRetentionSeconds);
+
+  const Configuration spam = Configuration::Parse(Parse(
+    R"({"Incoming": [{"Url": "imap://h", "Password": "p", "Folders": ["INBOX", "Junk"],
+                      "ProcessedRetentionDays": 0}]})"));
+  EXPECT_EQ(std::vector<std::string>({"INBOX", "Junk"}), spam.incoming[0].folders);
+  EXPECT_EQ("INBOX", spam.incoming[0].folder);
+  EXPECT_EQ(0u, spam.incoming[0].processedRetentionSeconds);
+
+  const Configuration seconds = Configuration::Parse(Parse(
+    R"({"Incoming": [{"Url": "imap://h", "Password": "p", "ProcessedRetentionSeconds": 20}]})"));
+  EXPECT_EQ(20u, seconds.incoming[0].processedRetentionSeconds);
+
+  EXPECT_NE(std::string::npos, ErrorOf(R"({"Incoming": [{"Url": "imap://h", "Password": "p",
+                                          "Folder": "INBOX", "Folders": ["Junk"]}]})")
+            .find("DicomMail.Incoming[0].Folder"));
+  EXPECT_NE(std::string::npos, ErrorOf(R"({"Incoming": [{"Url": "imap://h", "Password": "p", "Folders": []}]})")
+            .find("DicomMail.Incoming[0].Folders"));
+  EXPECT_NE(std::string::npos, ErrorOf(R"({"Incoming": [{"Url": "imap://h", "Password": "p",
+                                          "Folders": ["INBOX", "INBOX"]}]})")
+            .find("distinct"));
+  EXPECT_NE(std::string::npos, ErrorOf(R"({"Incoming": [{"Url": "imap://h", "Password": "p",
+                                          "ProcessedRetentionDays": -1}]})")
+            .find("DicomMail.Incoming[0].ProcessedRetentionDays"));
+}

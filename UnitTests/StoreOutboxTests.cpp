@@ -460,3 +460,34 @@ TEST(StoreOutbox, KeepsWhatSubmissionResolved)
   mismatched[0].sopInstanceUids = { "1.2.840.1" };   // two instances, one UID
   EXPECT_EQ(ErrorKind::BadInput, KindOf([&] { store.CreateTransfer(MakeTransfer("set-2"), mismatched); }));
 }
+
+TEST(StoreOutbox, SendingReasonNeverTouchesAnotherState)
+{
+  TempDirectory dir;
+  SqliteDatabase db(dir.File("records.db"));
+  OutboxStore store(db);
+  store.CreateTransfer(MakeTransfer("set-1"), MakeMails(2));
+  OutboxTransfer got;
+  std::vector<OutboxMail> mails;
+
+  // Pending: not a sending transfer's wait, nothing written (#23).
+  store.SetSendingReason("set-1", 1, "retrying after: partner's mailbox is full");
+  ASSERT_TRUE(store.GetTransfer("set-1", got, mails));
+  EXPECT_EQ("", got.reason);
+
+  ASSERT_TRUE(store.SetTransferState("set-1", TransferState::Sending, ""));
+  store.MarkMailSending("set-1", 1);
+  store.SetSendingReason("set-1", 1, "retrying after: partner's mailbox is full");
+  ASSERT_TRUE(store.GetTransfer("set-1", got, mails));
+  EXPECT_EQ("sending", ToString(got.state));
+  EXPECT_EQ("retrying after: partner's mailbox is full", got.reason);
+  EXPECT_EQ("retrying after: partner's mailbox is full", GetMail(store, "set-1", 1).reason);
+  EXPECT_EQ("", GetMail(store, "set-1", 2).reason);
+
+  // Canceled meanwhile: a late retry note neither revives nor relabels it.
+  ASSERT_TRUE(store.SetTransferState("set-1", TransferState::Canceled, "canceled by the user"));
+  store.SetSendingReason("set-1", 1, "retrying after: 451 later");
+  ASSERT_TRUE(store.GetTransfer("set-1", got, mails));
+  EXPECT_EQ("canceled", ToString(got.state));
+  EXPECT_EQ("canceled by the user", got.reason);
+}

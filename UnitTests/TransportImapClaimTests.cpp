@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 #include <functional>
 #include <thread>
@@ -247,4 +248,58 @@ TEST(TransportImapClaim, MailThatIsNotOursGoesBackAndStays)
   EXPECT_EQ(std::set<std::string>({fragment}), got) << "the fragment stays claimed, the personal mail is not taken again";
   FinishAll(next, listed);
   inbox.DeleteFolder(folder);
+}
+
+TEST(TransportImapClaim, MailFromASecondFolderIsListedWithItAndGoesBackThere)
+{
+  const std::string folder = "ClaimTest-" + UniqueToken("first");
+  const std::string junk = "ClaimTest-" + UniqueToken("junk");
+  const std::string processed = "ClaimTest-" + UniqueToken("processed");
+  const MailAccount account = Account("imap", HOSPITAL);
+  ImapMailbox inbox(account, folder);
+  ImapMailbox spam(account, junk);
+  inbox.CreateFolder(folder);
+  spam.CreateFolder(junk);
+  const std::string inInbox = UniqueToken("inbox");
+  const std::string inJunk = UniqueToken("junk");
+  Put(inbox, DicomLikeMail(inInbox));
+  Put(spam, DicomLikeMail(inJunk));
+
+  IncomingAccountSettings settings = Settings(folder);
+  settings.folders = { folder, junk };
+  settings.deleteProcessed = false;
+  settings.processedFolder = processed;
+  ImapClaimLedger ledger(3600);
+  {
+    ImapMailboxSession session(account, settings, TransferProgress(), "", ledger);
+    const std::vector<ServerMessage> listed = session.ListCandidates();
+    ASSERT_EQ(2u, listed.size());
+    std::set<std::string> foundIn;
+    for (const ServerMessage& m : listed)
+    {
+      foundIn.insert(m.foundIn);
+    }
+    EXPECT_EQ(std::set<std::string>({"", junk}), foundIn);
+  }   // no Commit: both go back where they came from
+  inbox.Refresh();
+  spam.Refresh();
+  EXPECT_EQ(1u, inbox.ListUids("HEADER X-Transport-Test " + ImapMailbox::Quote(inInbox)).size());
+  const std::vector<uint32_t> back = spam.ListUids("HEADER X-Transport-Test " + ImapMailbox::Quote(inJunk));
+  ASSERT_EQ(1u, back.size()) << "back in the spam folder, not in the first one";
+  const std::vector<std::string> flags = spam.GetFlags(back[0]);
+  EXPECT_EQ(0, std::count(flags.begin(), flags.end(), ImapMailboxSession::OriginKeyword(1)))
+    << "the origin mark goes with the claim";
+
+  ImapMailboxSession next(account, settings, TransferProgress(), "", ledger);
+  const std::vector<ServerMessage> listed = next.ListCandidates();
+  ASSERT_EQ(2u, listed.size());
+  FinishAll(next, listed);
+  ImapMailbox done(account, processed);
+  const std::vector<uint32_t> moved = done.ListUids(std::string("KEYWORD ") + ImapMailboxSession::kProcessedKeyword);
+  EXPECT_EQ(2u, moved.size()) << "processed mail carries the housekeeping's mark";
+  ImapMailbox cleanup(account);   // a connection with none of them selected
+  for (const std::string& name : { folder, junk, processed })
+  {
+    cleanup.DeleteFolder(name);
+  }
 }

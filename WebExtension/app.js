@@ -289,6 +289,23 @@
     return new Intl.NumberFormat(language, { maximumFractionDigits: digits || 0 }).format(n);
   }
 
+  // A mailbox's quota: "860 kB of 1 MB (84 %)", the time it was read on hover.
+  function Quota(q)
+  {
+    if (!q || !q.Offered)
+    {
+      return q ? T('accounts.quotaNone') : '';
+    }
+    if (!q.LimitBytes)
+    {
+      return T('accounts.quotaUnlimited');
+    }
+    var read = Time(q.ReadAt);
+    return El('span', { title: T('accounts.quotaReadAt', { time: read && read.textContent || q.ReadAt }),
+      text: T('accounts.quotaUsed', { used: FormatBytes(q.UsedBytes), limit: FormatBytes(q.LimitBytes),
+        percent: Number_(q.Percent) }) });
+  }
+
   function FormatBytes(n)
   {
     if (typeof n !== 'number' || !isFinite(n))
@@ -833,7 +850,11 @@
               return m.Disposition ? El('span', { title: m.Disposition, text: T(Modifier(m.Disposition) ?
                 'ack.sentWarning' : 'ack.sent') }) : T('ack.none');
             } },
-          { label: 'mail.account', show: function (m) { return m.Account; } },
+          { label: 'mail.account', show: function (m)
+            {
+              // Only a verified mail carries FoundIn: one from a spam folder.
+              return m.FoundIn ? m.Account + ' \u00b7 ' + T('mail.foundIn', { folder: m.FoundIn }) : m.Account;
+            } },
           { label: 'mail.fromName', show: function (m) { return m.FromName; } }
         ]) : El('p', { className: 'muted', text: T('detail.noMails') })
       ]);
@@ -1159,14 +1180,14 @@
     {
       return El('tr', { 'data-account': a.Name }, [
         Td(a.Name), Td(a.Kind), Td(a.Url, 'mono'), Td(State(a.State)), Td(a.Message),
-        Td(Time(a.LastContact)), Td(Time(a.LastSuccess))
+        Td(Time(a.LastContact)), Td(Time(a.LastSuccess)), Td(Quota(a.Quota))
       ]);
     });
     var tbody = document.querySelector('#accounts tbody');
     Replace(tbody, rows);
     if (rows.length === 0)
     {
-      EmptyRow(tbody, 7, T('accounts.empty'));
+      EmptyRow(tbody, 8, T('accounts.empty'));
     }
 
     var warnings = document.getElementById('warnings');
@@ -1180,6 +1201,15 @@
       if (a.State === 'error')
       {
         warn(T('warning.account', { name: a.Name, message: a.Message || T('common.noMessage') }));
+      }
+      if (a.Quota && a.Quota.Percent > 80)
+      {
+        warn(T('warning.quota', { name: a.Name, percent: Number_(a.Quota.Percent) }), 'quota');
+      }
+      if (a.FoundInSpamFolder)
+      {
+        warn(T('warning.foundInSpam', { name: a.Name, folder: a.FoundInSpamFolder.Folder,
+          partner: a.FoundInSpamFolder.Partner || '?' }), 'found-in-spam');
       }
     });
     $Array(status.ExpiringKeys).forEach(function (fpr)

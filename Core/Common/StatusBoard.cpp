@@ -38,6 +38,37 @@ namespace DicomMail
     e.lastContact = time(nullptr);
   }
 
+  void StatusBoard::ReportQuota(const std::string& account, bool offered, uint64_t usedBytes,
+                                uint64_t limitBytes, unsigned int percent)
+  {
+    Json::Value q;
+    q["Offered"] = offered;
+    q["ReadAt"] = FormatUtc(time(nullptr));
+    if (offered && limitBytes > 0)
+    {
+      q["UsedBytes"] = static_cast<Json::UInt64>(usedBytes);
+      q["LimitBytes"] = static_cast<Json::UInt64>(limitBytes);
+      q["Percent"] = percent;
+    }
+    std::lock_guard<std::mutex> lock(mutex_);
+    entries_[account].quota = q;
+  }
+
+  void StatusBoard::ReportFoundInSpamFolder(const std::string& account, const std::string& folder,
+                                            const std::string& setId, const std::string& partner,
+                                            const std::string& message)
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Json::Value& f = entries_[account].foundInSpam;
+    const unsigned int count = f.isNull() ? 0 : f["Count"].asUInt();
+    f["Folder"] = folder;
+    f["SetId"] = setId;
+    f["Partner"] = partner;
+    f["At"] = FormatUtc(time(nullptr));
+    f["Count"] = count + 1;
+    f["Message"] = message;
+  }
+
   Json::Value StatusBoard::ToJson() const
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -52,6 +83,14 @@ namespace DicomMail
       v["Message"] = item.second.message;
       v["LastContact"] = item.second.lastContact == 0 ? Json::Value() : Json::Value(FormatUtc(item.second.lastContact));
       v["LastSuccess"] = item.second.lastSuccess == 0 ? Json::Value() : Json::Value(FormatUtc(item.second.lastSuccess));
+      if (!item.second.quota.isNull())
+      {
+        v["Quota"] = item.second.quota;
+      }
+      if (!item.second.foundInSpam.isNull())
+      {
+        v["FoundInSpamFolder"] = item.second.foundInSpam;
+      }
       result.append(v);
     }
     return result;

@@ -3,6 +3,7 @@
 
 #include <json/value.h>
 
+#include <cstdint>
 #include <ctime>
 #include <map>
 #include <mutex>
@@ -22,6 +23,15 @@ namespace DicomMail
     void Declare(const std::string& account, const std::string& kind, const std::string& url);
     void ReportSuccess(const std::string& account);
     void ReportError(const std::string& account, const std::string& message);
+    // The mailbox's quota as last read ("Quota" in the account's entry:
+    // used, limit, percent, when read); offered false: the server has none.
+    void ReportQuota(const std::string& account, bool offered, uint64_t usedBytes, uint64_t limitBytes,
+                     unsigned int percent);
+    // An authenticated mail was found in "folder", not the first polled
+    // one: the latest such finding, and how many since the start.
+    void ReportFoundInSpamFolder(const std::string& account, const std::string& folder,
+                                 const std::string& setId, const std::string& partner,
+                                 const std::string& message);
     Json::Value ToJson() const;
 
   private:
@@ -33,6 +43,8 @@ namespace DicomMail
       std::string message;
       time_t lastContact = 0;
       time_t lastSuccess = 0;
+      Json::Value quota;          // null until read
+      Json::Value foundInSpam;    // null until a finding
     };
 
     mutable std::mutex mutex_;

@@ -91,6 +91,57 @@ namespace DicomMail
       server.responseTimeout = static_cast<unsigned int>(reader.GetInteger("ResponseTimeout", 120, 1, 3600));
     }
 
+    // "Folders" (a list) or the older "Folder" (one name), not both.
+    void ParseFolders(ConfigReader& account, IncomingAccountSettings& settings)
+    {
+      if (account.Has("Folders"))
+      {
+        if (account.Has("Folder"))
+        {
+          account.Fail("Folder", "give either \"Folder\" or \"Folders\", not both");
+        }
+        settings.folders = account.GetStringList("Folders");
+        if (settings.folders.empty())
+        {
+          account.Fail("Folders", "must name at least one folder");
+        }
+      }
+      else
+      {
+        settings.folders = { account.GetString("Folder", settings.folder) };
+      }
+      std::set<std::string> seen;
+      for (const std::string& folder : settings.folders)
+      {
+        if (folder.empty() || !seen.insert(folder).second)
+        {
+          account.Fail(account.Has("Folders") ? "Folders" : "Folder",
+                       "folder names must be distinct and not empty");
+        }
+        for (unsigned char c : folder)
+        {
+          if (c < 0x20 || c > 0x7e || c == '"' || c == '\\')
+          {
+            account.Fail(account.Has("Folders") ? "Folders" : "Folder",
+                         "folder \"" + folder + "\": only printable ASCII without quotes or backslashes");
+          }
+        }
+      }
+      settings.folder = settings.folders.front();
+    }
+
+    // Days for people; seconds where a test cannot wait a day.
+    void ParseRetention(ConfigReader& account, IncomingAccountSettings& settings)
+    {
+      const int64_t days = account.GetInteger("ProcessedRetentionDays", 30, 0, 36500);
+      settings.processedRetentionSeconds = static_cast<uint64_t>(days) * 86400;
+      if (account.Has("ProcessedRetentionSeconds"))
+      {
+        settings.processedRetentionSeconds = static_cast<uint64_t>(
+          account.GetInteger("ProcessedRetentionSeconds", 0, 0, int64_t(36500) * 86400));
+      }
+    }
+
     std::string NormalizeFingerprint(ConfigReader& reader, const std::string& key, const std::string& value)
     {
       std::string fpr;
@@ -308,11 +359,12 @@ namespace DicomMail
         }
         ParseServer(account, settings.server, {"imap", "imaps", "pop3", "pop3s"},
                     "imap://, imaps://, pop3:// or pop3s://");
-        settings.folder = account.GetString("Folder", settings.folder);
+        ParseFolders(account, settings);
         settings.pollInterval = static_cast<unsigned int>(account.GetInteger("PollInterval", 60, 1, 86400));
         settings.processedFolder = account.GetString("ProcessedFolder", settings.processedFolder);
         settings.rejectedFolder = account.GetString("RejectedFolder", settings.rejectedFolder);
         settings.deleteProcessed = account.GetBool("DeleteProcessed", false);
+        ParseRetention(account, settings);
         account.CheckNoUnknownKeys();
         config.incoming.push_back(settings);
       }

@@ -37,7 +37,14 @@ namespace DicomMail
   {
     std::string name;
     MailServerSettings server;
-    std::string folder = "INBOX";
+    std::string folder = "INBOX";              // the first of "folders"
+    // IMAP: every folder polled, the first one where mail is expected; the
+    // others (a spam folder such as "Junk") are searched the same way.
+    // Empty: "folder" alone (the configuration always fills it in).
+    std::vector<std::string> folders;
+    // IMAP: mail this plugin moved into processedFolder is expunged after
+    // this many seconds (ProcessedRetentionDays, default 30 days); 0 keeps it.
+    uint64_t processedRetentionSeconds = 30 * 86400;
     unsigned int pollInterval = 60;            // seconds
     std::string processedFolder = "Processed"; // IMAP only
     std::string rejectedFolder = "Rejected";   // IMAP only

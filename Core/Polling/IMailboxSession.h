@@ -16,6 +16,9 @@ namespace DicomMail
     uint32_t uid = 0;         // IMAP
     unsigned int number = 0;  // POP3
     std::string uidl;         // POP3
+    // IMAP: the polled folder it came from when that is not the first one
+    // (e.g. "Junk"); "" otherwise. Said by the server, not by the mail.
+    std::string foundIn;
   };
 
   // The little the poller needs of a mailbox, so that IMAP and POP3 are

@@ -22,19 +22,38 @@ namespace DicomMail
 
   const char* const ImapMailboxSession::kClaimKeyword = "$DicomMailClaim";
 
+  const char* const ImapMailboxSession::kProcessedKeyword = "$DicomMailProcessed";
+
+  std::string ImapMailboxSession::OriginKeyword(size_t folderIndex)
+  {
+    return "$DicomMailFromFolder" + std::to_string(folderIndex);
+  }
+
   ImapMailboxSession::ImapMailboxSession(const MailAccount& account, const IncomingAccountSettings& settings,
                                          const TransferProgress& progress, const std::string& ownerId,
                                          ImapClaimLedger& ledger) :
     settings_(settings),
-    mailbox_(account, settings.folder),
     claimed_(account, kClaimFolder),
     ledger_(ledger),
     ownerKeyword_(ownerId.empty() ? "" : "$DicomMailBy" + ownerId),
     folderKey_(account.url + " " + account.user + " " + kClaimFolder),
-    inboxKey_(account.url + " " + account.user + " " + settings.folder)
+    accountKey_(account.url + " " + account.user + " ")
   {
-    mailbox_.SetProgress(progress);
+    if (settings_.folders.empty())
+    {
+      settings_.folders = { settings_.folder };
+    }
+    for (const std::string& folder : settings_.folders)
+    {
+      sources_.emplace_back(new ImapMailbox(account, folder));
+      sources_.back()->SetProgress(progress);
+    }
     claimed_.SetProgress(progress);
+  }
+
+  std::string ImapMailboxSession::FolderKey(const std::string& folder) const
+  {
+    return accountKey_ + folder;
   }
 
   ImapMailboxSession::~ImapMailboxSession()
@@ -68,10 +87,13 @@ namespace DicomMail
       ledger_.Own(folderKey_, ClaimId(uid));
     }
     // Locked but not moved when we were killed: unlock for the claim below.
-    for (uint32_t uid : mailbox_.ListUids("KEYWORD " + ownerKeyword_))
+    for (const std::unique_ptr<ImapMailbox>& source : sources_)
     {
-      mailbox_.RemoveFlag(uid, kClaimKeyword);
-      mailbox_.RemoveFlag(uid, ownerKeyword_);
+      for (uint32_t uid : source->ListUids("KEYWORD " + ownerKeyword_))
+      {
+        source->RemoveFlag(uid, kClaimKeyword);
+        source->RemoveFlag(uid, ownerKeyword_);
+      }
     }
   }
 
@@ -95,14 +117,17 @@ namespace DicomMail
     }
 
     // Locked but not moved: the claimant stopped between the two steps.
-    std::set<std::string> locked;
-    for (uint32_t uid : mailbox_.ListUids(std::string("KEYWORD ") + kClaimKeyword))
+    for (const std::unique_ptr<ImapMailbox>& source : sources_)
     {
-      locked.insert(std::to_string(uid));
-    }
-    for (const std::string& uid : ledger_.FindStale(inboxKey_, locked, now))
-    {
-      mailbox_.RemoveFlag(static_cast<uint32_t>(std::stoul(uid)), kClaimKeyword);
+      std::set<std::string> locked;
+      for (uint32_t uid : source->ListUids(std::string("KEYWORD ") + kClaimKeyword))
+      {
+        locked.insert(std::to_string(uid));
+      }
+      for (const std::string& uid : ledger_.FindStale(FolderKey(source->GetFolder()), locked, now))
+      {
+        source->RemoveFlag(static_cast<uint32_t>(std::stoul(uid)), kClaimKeyword);
+      }
     }
   }
 
@@ -110,19 +135,39 @@ namespace DicomMail
   {
     const std::string search = std::string("UNKEYWORD ") + kNotOursKeyword + " UNKEYWORD " + kClaimKeyword + " " +
       kCandidateSearch;
-    for (uint32_t uid : mailbox_.ListUids(search))
+    for (size_t i = 0; i < sources_.size(); i++)
     {
-      // The keyword is the lock, the move takes the mail out of everyone's
-      // way. false: another poller claimed it first; it is theirs to import.
-      // Our mark goes in the same STORE: keywords move with the mail.
-      if (!mailbox_.AddKeywordFirst(uid, kClaimKeyword, ownerKeyword_))
+      ImapMailbox& source = *sources_[i];
+      for (uint32_t uid : source.ListUids(search))
       {
-        continue;
+        // The keyword is the lock, the move takes the mail out of everyone's
+        // way. false: another poller claimed it first; it is theirs to import.
+        // Our mark goes in the same STORE: keywords move with the mail.
+        if (!source.AddKeywordFirst(uid, kClaimKeyword, ownerKeyword_))
+        {
+          continue;
+        }
+        const uint32_t claimedUid = source.Move(uid, kClaimFolder);
+        if (claimedUid != 0)
+        {
+          ledger_.Own(folderKey_, ClaimId(claimedUid));
+          if (i != 0)
+          {
+            origin_[claimedUid] = i;   // marked once the claim folder's session sees it
+          }
+        }
       }
-      const uint32_t claimedUid = mailbox_.Move(uid, kClaimFolder);
-      if (claimedUid != 0)
+    }
+  }
+
+  void ImapMailboxSession::ReadOrigins()
+  {
+    origin_.clear();
+    for (size_t i = 1; i < sources_.size(); i++)
+    {
+      for (uint32_t uid : claimed_.ListUids("KEYWORD " + OriginKeyword(i)))
       {
-        ledger_.Own(folderKey_, ClaimId(claimedUid));
+        origin_[uid] = i;
       }
     }
   }
@@ -134,7 +179,14 @@ namespace DicomMail
     {
       claimed_.RemoveFlag(claimedUid, ownerKeyword_);
     }
-    claimed_.Move(claimedUid, settings_.folder);
+    const auto origin = origin_.find(claimedUid);
+    size_t index = 0;
+    if (origin != origin_.end() && origin->second < sources_.size())
+    {
+      index = origin->second;
+      claimed_.RemoveFlag(claimedUid, OriginKeyword(index));
+    }
+    claimed_.Move(claimedUid, settings_.folders[index]);
     ledger_.Release(folderKey_, ClaimId(claimedUid));
   }
 
@@ -143,17 +195,31 @@ namespace DicomMail
     claimed_.CreateFolder(kClaimFolder);
     claimValidity_ = claimed_.GetUidValidity();
     claimed_.Refresh();
+    ReadOrigins();   // stale claims go back where they came from
     AdoptOwnClaims();
     ReleaseStaleClaims();
+    origin_.clear();   // now: the claims about to be made
     ClaimCandidates();
 
     claimed_.Refresh();   // see the claims just moved in over the other connection
+    // Where each came from travels with the mail: a fragment waiting over
+    // several polls, or a claim adopted after a crash, keeps it.
+    for (const auto& origin : origin_)
+    {
+      claimed_.AddFlag(origin.first, OriginKeyword(origin.second));
+    }
+    ReadOrigins();
     std::vector<ServerMessage> result;
     for (uint32_t uid : claimed_.ListUids("UNDELETED"))
     {
       ServerMessage m;
       m.uid = uid;
       m.serverId = ClaimId(uid);
+      const auto origin = origin_.find(uid);
+      if (origin != origin_.end())
+      {
+        m.foundIn = settings_.folders[origin->second];
+      }
       if (ledger_.Owns(folderKey_, m.serverId))
       {
         result.push_back(m);
@@ -179,6 +245,7 @@ namespace DicomMail
       }
       else
       {
+        claimed_.AddFlag(message.uid, kProcessedKeyword);
         claimed_.Move(message.uid, settings_.processedFolder);
       }
     }
@@ -223,6 +290,11 @@ namespace DicomMail
       held_.erase(uid);
     }
     held_.clear();
+  }
+
+  ImapQuota ImapMailboxSession::ReadQuota(bool& offered)
+  {
+    return sources_.front()->GetQuota(offered);
   }
 
   void ImapMailboxSession::Commit()

@@ -6,6 +6,8 @@
 #include "Core/Polling/ImapClaimLedger.h"
 #include "Core/Transport/ImapMailbox.h"
 
+#include <map>
+#include <memory>
 #include <set>
 
 namespace DicomMail
@@ -49,6 +51,9 @@ namespace DicomMail
       return true;
     }
 
+    // The first polled folder's quota, when the server offers QUOTA.
+    ImapQuota ReadQuota(bool& offered);
+
     // The server-side search that selects DICOM-Mail, fragments and MDNs.
     static const char* const kCandidateSearch;
 
@@ -61,24 +66,34 @@ namespace DicomMail
     // The lock taken before the move.
     static const char* const kClaimKeyword;
 
+    // On every mail this plugin moved into the processed folder: only those
+    // are expunged by the housekeeping (ProcessedFolderHousekeeping).
+    static const char* const kProcessedKeyword;
+
+    // On a claimed mail taken from polled folder i > 0: "$DicomMailFromFolder<i>".
+    static std::string OriginKeyword(size_t folderIndex);
+
   private:
     std::string ClaimId(uint32_t uid) const;
     void AdoptOwnClaims();
     void ReleaseStaleClaims();
     void ClaimCandidates();
+    void ReadOrigins();
+    std::string FolderKey(const std::string& folder) const;
     void GiveBack(uint32_t claimedUid);
     void ReleaseUnfinished(bool markNotOurs);
 
     IncomingAccountSettings settings_;
-    ImapMailbox mailbox_;
+    std::vector<std::unique_ptr<ImapMailbox>> sources_;   // one per polled folder
     ImapMailbox claimed_;
     ImapClaimLedger& ledger_;
     std::string ownerKeyword_;
     std::string folderKey_;
-    std::string inboxKey_;
+    std::string accountKey_;
     uint32_t claimValidity_ = 0;
     std::set<uint32_t> held_;      // listed by this poll, not finished
     std::set<uint32_t> fetched_;
+    std::map<uint32_t, size_t> origin_;   // claimed UID -> polled folder index, when not 0
     bool committed_ = false;
   };
 }

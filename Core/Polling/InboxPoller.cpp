@@ -414,6 +414,7 @@ namespace DicomMail
     }
     InboxMail record = MailRecordFor(result, sources.front().serverId, kept);
     record.reason += notKept.empty() ? "" : (record.reason.empty() ? "" : "; ") + notKept;
+    NoteFoundIn(sources, result, record);
     RecordOutcome(result, record);
 
     if (result.IsPositive())
@@ -505,7 +506,46 @@ namespace DicomMail
       transfer = InboxTransfer();
     }
     InboxTransferUpdate::Apply(result, newMail, d_.inbox->ListMails(result.setId), transfer);
+    if (!newMail.foundIn.empty())
+    {
+      const std::string note = FoundInNote(newMail.foundIn);
+      if (transfer.reasons.size() < 50 &&
+          std::find(transfer.reasons.begin(), transfer.reasons.end(), note) == transfer.reasons.end())
+      {
+        transfer.reasons.push_back(note);
+      }
+    }
     return true;
+  }
+
+  std::string InboxPoller::FoundInNote(const std::string& folder)
+  {
+    return "found in " + folder + ": adjust the spam filter for this partner";
+  }
+
+  void InboxPoller::NoteFoundIn(const std::vector<ServerMessage>& sources, const ProcessResult& result,
+                                InboxMail& record) const
+  {
+    // Only a mail whose signature was accepted: a stranger's mail in the
+    // spam folder is what the spam folder is for, and records nothing more.
+    if (!result.authenticated || result.setId.empty())
+    {
+      return;
+    }
+    for (const ServerMessage& m : sources)
+    {
+      if (!m.foundIn.empty())
+      {
+        record.foundIn = m.foundIn;
+        Log("mail " + std::to_string(result.part) + " of transfer " + result.setId + " from partner " +
+            result.partner + " was " + FoundInNote(m.foundIn));
+        if (d_.foundInSpamFolder)
+        {
+          d_.foundInSpamFolder(m.foundIn, result.setId, result.partner);
+        }
+        return;
+      }
+    }
   }
 
   bool InboxPoller::AcknowledgementFor(const ProcessResult& result, QueuedAcknowledgement& acknowledgement) const

@@ -69,6 +69,9 @@ namespace DicomMail
       IPollEvents* events = nullptr;
       std::function<bool()> stopRequested;
       std::function<void(const std::string&)> log;   // warnings for the Orthanc log
+      // An authenticated mail was found in a polled folder other than the
+      // first (folder, set id, partner); may be empty.
+      std::function<void(const std::string&, const std::string&, const std::string&)> foundInSpamFolder;
     };
 
     explicit InboxPoller(const Dependencies& dependencies);
@@ -82,6 +85,9 @@ namespace DicomMail
     // again (after the admin certified the key); returns how many mails
     // were imported.
     unsigned int RetryQuarantined(const std::string& setId);
+
+    // What the inbox and status say of a mail found in "folder".
+    static std::string FoundInNote(const std::string& folder);
 
     // Directory of kept copies (quarantined and, for POP3, rejected mail).
     static std::string KeptMailDirectory(const Configuration& configuration);
@@ -144,6 +150,9 @@ namespace DicomMail
                              const std::string& path, const MailClassification& facts, const std::string& reason,
                              PollSummary& summary);
     void Log(const std::string& message) const;
+    // Flags an authenticated mail found outside the first polled folder.
+    void NoteFoundIn(const std::vector<ServerMessage>& sources, const ProcessResult& result,
+                     InboxMail& record) const;
 
     std::unique_ptr<PendingImport> pending_;
 

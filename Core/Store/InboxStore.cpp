@@ -23,7 +23,7 @@ namespace DicomMail
 
     const char kMailColumns[] =
       "id, set_id, part, total, message_id, account, mailbox_uid, state, reason, received_at, "
-      "processed_at, disposition, bytes, stored_path, mdn_sent, from_name, claimed_set_id, acknowledgement";
+      "processed_at, disposition, bytes, stored_path, mdn_sent, from_name, claimed_set_id, acknowledgement, found_in";
 
     const char kFragmentColumns[] =
       "partial_id, number, total, account, server_id, set_id, set_part, received_at, path, message_id, bytes";
@@ -76,6 +76,7 @@ namespace DicomMail
       m.fromName = row.ColumnText(15);
       m.claimedSetId = row.ColumnText(16);
       m.acknowledgement = row.ColumnBool(17);
+      m.foundIn = row.ColumnText(18);
       return m;
     }
 
@@ -115,7 +116,8 @@ namespace DicomMail
         .BindBool(15, m.mdnSent)
         .BindText(16, m.fromName)
         .BindText(17, m.claimedSetId)
-        .BindBool(18, m.acknowledgement);
+        .BindBool(18, m.acknowledgement)
+        .BindText(19, m.foundIn);
     }
 
     void CheckMail(const InboxMail& m)
@@ -281,7 +283,7 @@ namespace DicomMail
     }
     SqliteStatement insert(db_, std::string("INSERT INTO inbox_mails (") + kMailColumns +
                            ") VALUES (NULL, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
-                           " ?18) RETURNING id");
+                           " ?18, ?19) RETURNING id");
     BindMailFields(insert, record);
     if (!insert.Step())
     {
@@ -313,7 +315,7 @@ namespace DicomMail
       "UPDATE inbox_mails SET set_id = ?2, part = ?3, total = ?4, message_id = ?5, account = ?6, "
       "mailbox_uid = ?7, state = ?8, reason = ?9, received_at = ?10, processed_at = ?11, "
       "disposition = ?12, bytes = ?13, stored_path = ?14, mdn_sent = ?15, from_name = ?16, "
-      "claimed_set_id = ?17, acknowledgement = ?18 WHERE id = ?1");
+      "claimed_set_id = ?17, acknowledgement = ?18, found_in = ?19 WHERE id = ?1");
     update.BindInt64(1, mail.id);
     BindMailFields(update, mail);
     if (update.Run() == 0)

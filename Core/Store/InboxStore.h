@@ -63,6 +63,10 @@ namespace DicomMail
     // it was signed by the partner and named a mail of the outbox (setId and
     // part are then that mail's), Rejected otherwise.
     bool acknowledgement = false;
+    // The polled folder other than the first (a spam folder, "Junk") where
+    // the mail was found; set only once its signature was accepted, so a
+    // stranger's mail never carries it.
+    std::string foundIn;
   };
 
   // One message/partial fragment waiting for its siblings.

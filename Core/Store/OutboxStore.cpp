@@ -241,6 +241,21 @@ namespace DicomMail
     return remove.Run() > 0;  // the mails go by ON DELETE CASCADE
   }
 
+  void OutboxStore::SetSendingReason(const std::string& setId, unsigned int part, const std::string& reason)
+  {
+    SqliteTransaction transaction(db_);
+    const std::string sending = ToString(TransferState::Sending);
+    SqliteStatement transfer(db_, "UPDATE outbox_transfers SET reason = ?2 WHERE set_id = ?1 AND state = ?3");
+    transfer.BindText(1, setId).BindText(2, reason).BindText(3, sending);
+    if (transfer.Run() > 0)
+    {
+      SqliteStatement mail(db_, "UPDATE outbox_mails SET reason = ?3 WHERE set_id = ?1 AND part = ?2 AND state = ?4");
+      mail.BindText(1, setId).BindInt64(2, part).BindText(3, reason).BindText(4, ToString(MailState::Sending));
+      mail.Run();
+    }
+    transaction.Commit();
+  }
+
   void OutboxStore::SetMailState(const std::string& setId, unsigned int part, MailState state,
                                  const std::string& reason)
   {

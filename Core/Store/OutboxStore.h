@@ -68,6 +68,11 @@ namespace DicomMail
     // state becomes one that OutboxStates::IsFinished names.
     bool SetTransferState(const std::string& setId, TransferState state, const std::string& reason);
 
+    // The reason of a transfer while it is sending (a retry waits, e.g. for
+    // a partner's full mailbox) and of that mail; a transfer in any other
+    // state, e.g. canceled meanwhile, is left as it is.
+    void SetSendingReason(const std::string& setId, unsigned int part, const std::string& reason);
+
     // Records the send job's id and nothing else: the job may already have
     // run and failed, and a whole-row update would put its state back.
     void SetJobId(const std::string& setId, const std::string& jobId);

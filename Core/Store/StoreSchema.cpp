@@ -271,6 +271,12 @@ namespace DicomMail
         );
         CREATE INDEX forward_instances_by_instance ON forward_instances (instance_id);
         )SQL",
+
+        // Version 12: the folder other than the first polled one (a spam
+        // folder) where an authenticated mail was found.
+        R"SQL(
+        ALTER TABLE inbox_mails ADD COLUMN found_in TEXT NOT NULL DEFAULT '';
+        )SQL",
       };
 
       const int kLatest = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));

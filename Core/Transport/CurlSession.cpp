@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "Core/Transport/CurlSession.h"
 
+#include "Core/Transport/SmtpReply.h"
+
 #include <algorithm>
 #include <cstring>
 #include <set>
@@ -56,15 +58,6 @@ namespace DicomMail
       return false;
     }
 
-    long ParseSmtpCode(const std::string& reply)
-    {
-      if (reply.size() >= 3 && isdigit(static_cast<unsigned char>(reply[0])) &&
-          isdigit(static_cast<unsigned char>(reply[1])) && isdigit(static_cast<unsigned char>(reply[2])))
-      {
-        return std::stol(reply.substr(0, 3));
-      }
-      return 0;
-    }
   }
 
   CurlSession::CurlSession(const MailAccount& account, Protocol protocol) :
@@ -379,7 +372,7 @@ namespace DicomMail
     {
       case Protocol::Smtp:
       {
-        const long code = ParseSmtpCode(line);
+        const long code = SmtpReply::ParseCode(line);
         return code >= 400 && code < 600;
       }
 
@@ -411,7 +404,7 @@ namespace DicomMail
       responseCode = GetResponseCode();
       if (responseCode < 400)
       {
-        responseCode = ParseSmtpCode(reply);
+        responseCode = SmtpReply::ParseCode(reply);
       }
     }
 
@@ -421,7 +414,7 @@ namespace DicomMail
     {
       if (protocol_ == Protocol::Smtp)
       {
-        byReply = (responseCode >= 500 ? TransportError::Nature::Permanent : TransportError::Nature::Temporary);
+        byReply = SmtpReply::Classify(responseCode, reply);
       }
       else
       {
@@ -510,6 +503,15 @@ namespace DicomMail
         nature = byReply;
         reason = (reply.empty() ? curl_easy_strerror(code) : "refused by the server");
         break;
+    }
+
+    // Whatever libcurl calls the failure (RCPT, end of DATA), a full mailbox
+    // at the partner's server is a wait, not a refusal.
+    if (protocol_ == Protocol::Smtp && nature != TransportError::Nature::Cancelled &&
+        SmtpReply::IsMailboxFull(responseCode, reply))
+    {
+      nature = TransportError::Nature::Temporary;
+      reason = SmtpReply::kMailboxFull;
     }
 
     std::string message = operation + " failed: " + reason;

@@ -233,6 +233,24 @@ namespace DicomMail
                          0, session_.GetLastReply());
   }
 
+  bool ImapMailbox::Offers(const std::string& capability)
+  {
+    return ImapQuotaReply::HasCapability(CommandText(RootUrl(), "CAPABILITY", "IMAP capability at " +
+                                                     session_.GetUrl().GetBase()), capability);
+  }
+
+  ImapQuota ImapMailbox::GetQuota(bool& offered)
+  {
+    offered = Offers("QUOTA");
+    if (!offered)
+    {
+      return ImapQuota();
+    }
+    return ImapQuotaReply::Parse(CommandText(RootUrl(), "GETQUOTAROOT " + Quote(folder_),
+                                             "IMAP quota of folder \"" + folder_ + "\" at " +
+                                             session_.GetUrl().GetBase()));
+  }
+
   std::string ImapMailbox::FetchHeaders(uint32_t uid, size_t maxSize)
   {
     session_.Begin(MessageUrl(uid) + "/;SECTION=HEADER");

@@ -3,6 +3,7 @@
 
 #include "Core/Common/ByteStream.h"
 #include "Core/Transport/CurlSession.h"
+#include "Core/Transport/ImapQuota.h"
 #include "Core/Transport/MailAccount.h"
 #include "Core/Transport/TransferProgress.h"
 
@@ -89,6 +90,14 @@ namespace DicomMail
     // UID (from APPENDUID; 0 if the server does not report it). libcurl
     // appends with the \Seen flag. Same size contract as SmtpSender::Send.
     uint32_t Append(const std::string& targetFolder, ByteSource& message, uint64_t size);
+
+    // Whether the server's CAPABILITY (after login) names "capability",
+    // e.g. "QUOTA" or "WITHIN".
+    bool Offers(const std::string& capability);
+
+    // The quota of this folder (GETQUOTAROOT) when the server's CAPABILITY
+    // offers QUOTA; "offered" false, and nothing asked, otherwise.
+    ImapQuota GetQuota(bool& offered);
 
     // No error if it exists already.
     void CreateFolder(const std::string& name);

@@ -11,13 +11,19 @@
 set -euo pipefail
 
 PACKAGES=(postfix dovecot-core dovecot-imapd dovecot-pop3d dovecot-lmtpd openssl)
+# user:password[:quota]; without a quota, MAILBOX_QUOTA of mail-server-settings.sh. "smallbox" has a small one
+# for the tests of a full mailbox (test_mailbox_health.py).
 USERS=(
   "hospital@hospital.test:hospital-pw"
   "referrer@referrer.test:referrer-pw"
   "clinic@clinic.test:clinic-pw"
   "outsider@elsewhere.test:outsider-pw"
+  "smallbox@clinic.test:smallbox-pw:1M"
 )
 DOMAINS="hospital.test referrer.test clinic.test elsewhere.test"
+HARNESS="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=mail-server-settings.sh
+. "$HARNESS/mail-server-settings.sh"
 MAIL_UID=8   # the stock "mail" user: no useradd needed
 MAIL_GID=8
 START_TIMEOUT=20
@@ -205,15 +211,17 @@ EOF
 write_users()
 {
   # passwd-file: user:password:uid:gid:gecos:home:shell:extra. Test passwords only.
-  local entry user pass domain local_part
+  # A quota of its own goes into the extra field (userdb_quota_rule); the others get MAILBOX_QUOTA.
+  local entry user pass domain local_part quota extra
   : >"$PASSWD.tmp"
   : >"$PF_CONF/vmailbox.tmp"
   for entry in "${USERS[@]}"; do
-    user="${entry%%:*}"
-    pass="${entry#*:}"
+    IFS=: read -r user pass quota <<<"$entry"
     local_part="${user%@*}"
     domain="${user#*@}"
-    echo "$user:{PLAIN}$pass:$MAIL_UID:$MAIL_GID::$MAILDIRS/$domain/$local_part::" >>"$PASSWD.tmp"
+    extra=""
+    [ -z "$quota" ] || extra="userdb_quota_rule=*:storage=$quota"
+    echo "$user:{PLAIN}$pass:$MAIL_UID:$MAIL_GID::$MAILDIRS/$domain/$local_part::$extra" >>"$PASSWD.tmp"
     echo "$user OK" >>"$PF_CONF/vmailbox.tmp"
   done
   chown root:dovecot "$PASSWD.tmp"
@@ -248,6 +256,35 @@ mail_max_userip_connections = 100
 namespace inbox {
   inbox = yes
   separator = /
+  mailbox Junk {
+    special_use = \Junk
+  }
+}
+
+# Quota: counted by Dovecot (every folder), shown to IMAP clients (GETQUOTAROOT), and asked by Postfix before it
+# accepts a mail (quota-status), so that a full mailbox is refused at RCPT with $QUOTA_OVERQUOTA_REPLY instead of
+# bouncing later.
+mail_plugins = \$mail_plugins quota
+protocol imap {
+  mail_plugins = \$mail_plugins imap_quota
+}
+plugin {
+  quota = count:User quota
+  quota_vsizes = yes
+  quota_rule = *:storage=$MAILBOX_QUOTA
+  quota_grace = $QUOTA_GRACE
+  quota_status_success = DUNNO
+  quota_status_nouser = DUNNO
+  quota_status_overquota = "$QUOTA_OVERQUOTA_REPLY"
+}
+service quota-status {
+  executable = quota-status -p postfix
+  unix_listener $SOCKETS/quota-status {
+    mode = 0660
+    user = postfix
+    group = postfix
+  }
+  client_limit = 1
 }
 
 passdb {
@@ -330,7 +367,7 @@ virtual_mailbox_domains = $DOMAINS
 virtual_mailbox_maps = texthash:$PF_CONF/vmailbox
 virtual_transport = lmtp:unix:$SOCKETS/dovecot-lmtp
 
-message_size_limit = 1073741824
+message_size_limit = $MESSAGE_SIZE_LIMIT
 mailbox_size_limit = 0
 virtual_mailbox_limit = 0
 
@@ -344,7 +381,8 @@ smtpd_sasl_type = dovecot
 smtpd_sasl_path = $SOCKETS/dovecot-auth
 smtpd_sasl_security_options = noanonymous
 smtpd_relay_restrictions = permit_sasl_authenticated, reject
-smtpd_recipient_restrictions = permit_sasl_authenticated, reject
+# The quota check comes first: it answers DUNNO (go on) unless the recipient's mailbox cannot take the mail.
+smtpd_recipient_restrictions = check_policy_service unix:$SOCKETS/quota-status, permit_sasl_authenticated, reject
 EOF
   # Own master.cf: Debian's stock one chroots smtpd and lmtp, which breaks the absolute socket paths.
   cat >"$PF_CONF/master.cf" <<EOF
@@ -642,9 +680,10 @@ export MAILSTACK_POP3S_PORT=$POP3S_PORT
 EOF
   mv "$DIR/env.sh.tmp" "$DIR/env.sh"
 
-  local users="" entry sep=""
+  local users="" entry sep="" user pass
   for entry in "${USERS[@]}"; do
-    users+="$sep    \"${entry%%:*}\": \"${entry#*:}\""
+    IFS=: read -r user pass _ <<<"$entry"
+    users+="$sep    \"$user\": \"$pass\""
     sep=$',\n'
   done
   cat >"$DIR/env.json.tmp" <<EOF

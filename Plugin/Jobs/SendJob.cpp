@@ -254,6 +254,9 @@ namespace DicomMail
         if (!note.empty() && reason_ != "retrying after: " + note)
         {
           reason_ = "retrying after: " + note;
+          // In the outbox too, so that a wait that lasts (the partner's
+          // mailbox is full) is seen where the transfer is looked at.
+          PluginContext::Get().GetOutbox().SetSendingReason(setId_, current_->part, reason_);
           PublishContent();
         }
         return StepResult::Continue;

@@ -80,6 +80,11 @@ namespace DicomMail
       v["FromName"] = m.fromName;
       v["State"] = ToString(m.state);
       v["Reason"] = m.reason;
+      // Set only for an authenticated mail taken from a spam folder.
+      if (!m.foundIn.empty())
+      {
+        v["FoundIn"] = m.foundIn;
+      }
       v["ReceivedAt"] = Nullable(m.receivedAt);
       v["ProcessedAt"] = Nullable(m.processedAt);
       v["Disposition"] = Nullable(m.disposition);

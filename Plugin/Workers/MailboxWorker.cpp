@@ -12,6 +12,7 @@
 #include "Plugin/Workers/PollerWiring.h"
 
 #include <chrono>
+#include <ctime>
 
 namespace DicomMail
 {
@@ -87,7 +88,61 @@ namespace DicomMail
     }
     ImapMailboxSession session(account, settings_, progress,
                                ImapClaimOwner::Load(context.GetConfiguration().stateDirectory));
-    return poller.Poll(session);
+    const PollSummary summary = poller.Poll(session);
+    ReadQuota(session);
+    KeepProcessedFolder(account, progress);
+    return summary;
+  }
+
+  void MailboxWorker::ReadQuota(ImapMailboxSession& session)
+  {
+    try
+    {
+      bool offered = false;
+      const ImapQuota quota = session.ReadQuota(offered);
+      PluginContext::Get().GetStatusBoard().ReportQuota(settings_.name, offered, quota.usedBytes,
+                                                        quota.limitBytes, quota.Percent());
+      if (quotaWarning_.Crossed(quota))
+      {
+        OrthancApi::LogWarning("mailbox \"" + settings_.name + "\" is " + std::to_string(quota.Percent()) +
+                               " % full (" + std::to_string(quota.usedBytes / 1024) + " of " +
+                               std::to_string(quota.limitBytes / 1024) + " KiB): partners' mail will be "
+                               "refused once it is full; lower ProcessedRetentionDays or raise the quota");
+      }
+    }
+    catch (const std::exception& e)
+    {
+      OrthancApi::LogWarning("cannot read the quota of mailbox \"" + settings_.name + "\": " + e.what());
+    }
+  }
+
+  void MailboxWorker::KeepProcessedFolder(const MailAccount& account, const TransferProgress& progress)
+  {
+    if (settings_.deleteProcessed || settings_.processedFolder.empty())
+    {
+      return;   // nothing is kept there
+    }
+    const int64_t now = static_cast<int64_t>(time(nullptr));
+    if (!housekeeping_.IsDue(now, settings_.processedRetentionSeconds))
+    {
+      return;
+    }
+    try
+    {
+      ImapMailbox processed(account, settings_.processedFolder);
+      processed.SetProgress(progress);   // Stop() ends it within a second, as a poll
+      const unsigned int expunged = housekeeping_.Run(processed, now, settings_.processedRetentionSeconds);
+      if (expunged > 0)
+      {
+        OrthancApi::LogInfo("mailbox \"" + settings_.name + "\": expunged " + std::to_string(expunged) +
+                            " processed mails older than the retention from \"" + settings_.processedFolder + "\"");
+      }
+    }
+    catch (const std::exception& e)
+    {
+      OrthancApi::LogWarning("cannot clean the folder \"" + settings_.processedFolder + "\" of mailbox \"" +
+                             settings_.name + "\": " + e.what());
+    }
   }
 
   void MailboxWorker::Run()

@@ -2,7 +2,10 @@
 #pragma once
 
 #include "Core/Config/Configuration.h"
+#include "Core/Polling/ImapMailboxSession.h"
 #include "Core/Polling/InboxPoller.h"
+#include "Core/Polling/ProcessedFolderHousekeeping.h"
+#include "Core/Polling/QuotaWarning.h"
 
 #include <condition_variable>
 #include <mutex>
@@ -34,6 +37,9 @@ namespace DicomMail
   private:
     void Run();
     PollSummary PollOnce();
+    // After an IMAP poll; neither fails the poll (logged instead).
+    void ReadQuota(ImapMailboxSession& session);
+    void KeepProcessedFolder(const MailAccount& account, const TransferProgress& progress);
 
     IncomingAccountSettings settings_;
     IPollEvents& events_;
@@ -46,5 +52,7 @@ namespace DicomMail
     uint64_t pollsDone_ = 0;
     Json::Value lastSummary_;
     std::thread thread_;
+    QuotaWarning quotaWarning_;                    // kept across polls: warn once per crossing
+    ProcessedFolderHousekeeping housekeeping_;     // kept across polls: once a day
   };
 }

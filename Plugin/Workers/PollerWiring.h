@@ -37,6 +37,11 @@ namespace DicomMail
       dependencies_.importer = &importer_;
       dependencies_.events = &events;
       dependencies_.log = [](const std::string& message) { OrthancApi::LogWarning(message); };
+      dependencies_.foundInSpamFolder = [this, account](const std::string& folder, const std::string& setId,
+                                                         const std::string& partner) {
+        context_.GetStatusBoard().ReportFoundInSpamFolder(account, folder, setId, partner,
+                                                          InboxPoller::FoundInNote(folder));
+      };
     }
 
     InboxPoller::Dependencies& GetDependencies()
