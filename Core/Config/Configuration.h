@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "Core/Notices/NoticeSettings.h"
+
 #include <json/value.h>
 
 #include <cstdint>
@@ -51,6 +53,7 @@ namespace DicomMail
     uint64_t maxMailSize = 0;             // 0: the site's default
     bool acknowledgements = true;
     bool compression = true;
+    NoticeSettings notices;               // over the site's "Notices", key by key
     bool fromConfiguration = false;       // read-only when true
   };
 
@@ -119,6 +122,8 @@ namespace DicomMail
     ReceiveLimits limits;
     KeptMailSettings keptMail;
     Json::Value autoRouting = Json::arrayValue;    // validated by the routing module
+    NoticeSettings notices;                        // notices to people; off without "To"
+    unsigned int noticeMaxAttempts = 5;            // sends of one notice before it is recorded failed
 
     // Parses the "DicomMail" section (null: all defaults). Throws
     // Error(Configuration) with a message naming the exact key at fault.

@@ -8,6 +8,7 @@
 #include "Plugin/Receiving/PartnerTrustPolicy.h"
 #include "Plugin/Workers/AcknowledgementTracker.h"
 #include "Plugin/Workers/MailboxWorker.h"
+#include "Plugin/Workers/NoticeWorker.h"
 #include "Plugin/Workers/PollerWiring.h"
 
 #include <memory>
@@ -23,6 +24,7 @@ namespace DicomMail
       std::mutex mutex_;
       std::unique_ptr<AcknowledgementTracker> tracker_;
       std::vector<std::unique_ptr<MailboxWorker> > mailboxes_;
+      std::unique_ptr<NoticeWorker> notices_;   // only with an SMTP account to send them
     }
 
     void Start()
@@ -39,6 +41,11 @@ namespace DicomMail
         mailboxes_.emplace_back(new MailboxWorker(account, *tracker_));
         mailboxes_.back()->Start();
       }
+      if (PluginContext::Get().GetConfiguration().smtpConfigured)
+      {
+        notices_.reset(new NoticeWorker);
+        notices_->Start();
+      }
       OrthancApi::LogInfo("started " + std::to_string(mailboxes_.size()) + " mailbox poller(s)");
     }
 
@@ -50,6 +57,11 @@ namespace DicomMail
         worker->Stop();
       }
       mailboxes_.clear();
+      if (notices_)
+      {
+        notices_->Stop();
+        notices_.reset();
+      }
       if (tracker_)
       {
         tracker_->Stop();
