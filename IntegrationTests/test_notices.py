@@ -7,37 +7,13 @@ import os
 import re
 import time
 
-import pytest
-
-from conftest import ROOT, SITES, make_server, pair, site_config
-from mail_client import MailStack
+from conftest import ROOT, SITES, pair
 from stock_gpg import StockGpg
 from test_faults import gpg_partner, limit_mail_size, send, upload_small_study, upload_study, wait_received
+from test_faults import mail, sites  # noqa: F401  (fixtures: emptied mailboxes, sites stopped at the end)
 
 PERSON = "clinic@clinic.test"          # the person told: a mailbox no Orthanc polls
 PAGE = "https://pacs.referrer.test/dicom-mail/app/app.html"
-
-
-@pytest.fixture
-def mail(mailstack):
-    stack = MailStack(mailstack["dir"])
-    stack.clear_all()
-    return stack
-
-
-@pytest.fixture
-def sites(mailstack, mail):
-    started = []
-
-    def start(name, **overrides):
-        server = make_server(name, mailstack, site_config(name, mailstack, **overrides))
-        started.append(server)
-        server.start()
-        return server
-
-    yield start
-    for server in started:
-        server.stop()
 
 
 def notices(mail):

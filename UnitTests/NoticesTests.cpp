@@ -17,6 +17,9 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
+
 using namespace DicomMail;
 
 namespace
@@ -143,6 +146,21 @@ TEST(NoticeSettings, ConfigurationErrorsNameTheKey)
   ASSERT_EQ(1u, ok.partners.size());
   EXPECT_FALSE(EffectiveNotices::Resolve(ok.notices, ok.partners[0].notices).Wants(NoticeKind::Failure));
   EXPECT_EQ("dr@praxis.example", EffectiveNotices::Resolve(ok.notices, ok.partners[0].notices).to.at(0));
+}
+
+TEST(NoticeSettings, TheShippedExampleIsValid)
+{
+  // The example as a whole needs its password files; its notices need nothing.
+  std::ifstream file(std::string(DICOM_MAIL_SOURCE_DIR) + "/orthanc-config-example.json");
+  const std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  const Json::Value example = ConfigTest::Parse(text)["DicomMail"];
+  unsigned int maxAttempts = 1;
+  const NoticeSettings site = ParseNoticeSettings(example["Notices"], "DicomMail.Notices", &maxAttempts);
+  EXPECT_EQ(5u, maxAttempts);
+  EXPECT_FALSE(EffectiveNotices::Resolve(site, NoticeSettings()).Wants(NoticeKind::Arrival));   // off as shipped
+  const NoticeSettings partner = ParseNoticeSettings(example["Partners"]["referrer"]["Notices"], "p");
+  EXPECT_TRUE(EffectiveNotices::Resolve(site, partner).Wants(NoticeKind::Arrival));
+  EXPECT_EQ("", EffectiveNotices::Resolve(site, partner).pageUrl);
 }
 
 TEST(NoticeSettings, RestPartnersKeepTheirsAndBadOnesAre400)

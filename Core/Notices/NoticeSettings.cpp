@@ -44,9 +44,13 @@ namespace DicomMail
     }
 
     // The link goes into a mail to people: a plain http(s) URL, nothing a
-    // mail client could take for markup or a second line.
+    // mail client could take for markup or a second line; "" for none.
     std::string CheckPageUrl(const std::string& url)
     {
+      if (url.empty())
+      {
+        return "";   // no link: the notice names the page instead
+      }
       const bool http = url.compare(0, 7, "http://") == 0;
       const bool https = url.compare(0, 8, "https://") == 0;
       if (!http && !https)
