@@ -22,6 +22,9 @@ CASES = [
     ("bad-fingerprint", {"Partners": {"p": {"Addresses": ["a@b.test"], "Fingerprint": "1234"}}},
      'DicomMail.Partners.p.Fingerprint'),
     ("wrong-type", {"SiteAddress": 12}, 'DicomMail.SiteAddress'),
+    ("notices-address", {"Notices": {"To": ["it at hospital"]}}, 'DicomMail.Notices.To'),
+    ("partner-notices-url", {"Partners": {"p": {"Addresses": ["a@b.test"], "Notices": {"PageUrl": "pacs/app"}}}},
+     'DicomMail.Partners.p.Notices.PageUrl'),
 ]
 
 
