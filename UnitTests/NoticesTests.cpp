@@ -195,7 +195,14 @@ TEST(NoticeSettings, RestPartnersKeepTheirsAndBadOnesAre400)
   ASSERT_TRUE(directory.Lookup("praxis", got));
   EXPECT_EQ("dr.meier@praxis.example", got.notices.to->at(0));   // unchanged by the refused one
 
+  // Left out of a PUT (as the page's partner form does), they stay; null removes them.
   body.removeMember("Notices");
+  body["MaxMailSize"] = 200000;
+  directory.Put("praxis", body);
+  ASSERT_TRUE(directory.Lookup("praxis", got));
+  EXPECT_EQ(200000u, got.maxMailSize);
+  EXPECT_EQ(put.notices.ToText(), got.notices.ToText());
+  body["Notices"] = Json::nullValue;
   directory.Put("praxis", body);
   ASSERT_TRUE(directory.Lookup("praxis", got));
   EXPECT_TRUE(got.notices.IsEmpty());

@@ -230,7 +230,17 @@ namespace DicomMail
     }
     record.acknowledgements = body.get("Acknowledgements", true).asBool();
     record.compression = body.get("Compression", true).asBool();
-    if (body.isMember("Notices") && !body["Notices"].isNull())
+    if (!body.isMember("Notices"))
+    {
+      // Left out, they stay: the page's partner form knows nothing of them,
+      // and saving an address there must not silence a notice. null removes them.
+      PartnerRecord previous;
+      if (store_.Get(name, previous))
+      {
+        record.notices = previous.notices;
+      }
+    }
+    else if (!body["Notices"].isNull())
     {
       record.notices = ParseNoticeSettingsFromRequest(body["Notices"]);
     }
