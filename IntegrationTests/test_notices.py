@@ -8,6 +8,7 @@ import re
 import time
 
 from conftest import ROOT, SITES, pair
+from fault_tools import wait_for
 from stock_gpg import StockGpg
 from test_faults import gpg_partner, limit_mail_size, send, upload_small_study, upload_study, wait_received
 from test_faults import mail, sites  # noqa: F401  (fixtures: emptied mailboxes, sites stopped at the end)
@@ -181,3 +182,26 @@ def test_nothing_is_sent_without_notices(sites, mail, tmp_path):
         assert "notice queued" not in hospital.log_text() and "notice for transfer" not in hospital.log_text()
     finally:
         partner.close()
+
+
+def test_a_notice_the_server_refuses_is_given_up_and_holds_up_nothing(sites, mail, tmp_path):
+    hospital = sites("hospital")
+    # The server refuses this address for good: two attempts, then the notice is recorded failed.
+    referrer = sites("referrer", Notices={"To": "nobody@referrer.test", "MaxAttempts": 2})
+    pair(hospital, "hospital", referrer, "referrer")
+    upload_small_study(hospital, tmp_path)
+    answer = send(hospital, "referrer")
+    assert hospital.wait_job(answer["ID"], timeout=120)["State"] == "Success"
+    wait_received(referrer, answer["SetId"], 120)
+    expected = "cannot send the arrival notice for transfer %s (attempt 2 of 2, given up)" % answer["SetId"]
+    wait_for(lambda: expected in referrer.log_text(), 90, "the notice to be given up")
+    assert "attempt 3" not in referrer.log_text()
+
+    # Receiving and acknowledging went on as if there were no notices.
+    def acknowledged():
+        return hospital.get("/dicom-mail/outbox/" + answer["SetId"])["State"] == "acknowledged"
+    wait_for(acknowledged, 120, "the acknowledgements")
+    assert referrer.get("/dicom-mail/status")["PendingAcknowledgements"]["Count"] == 0
+    settle()
+    assert "attempt 3" not in referrer.log_text()
+    assert mail.count(PERSON) == 0
