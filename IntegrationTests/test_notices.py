@@ -22,6 +22,13 @@ def notices(mail):
     return [(raw, email.message_from_bytes(raw, policy=email.policy.default)) for _, raw in mail.fetch_all(PERSON)]
 
 
+def the_one_notice(mail):
+    """(raw, message) of the only mail in the person's mailbox; fails when there are more or none."""
+    found = notices(mail)
+    assert len(found) == 1, [m["Subject"] for _, m in found]
+    return found[0]
+
+
 def settle(seconds=12):
     """Gives the notice worker (a look every 5 s) and the pollers (every 2 s) time to do anything more they would
     wrongly do."""
@@ -116,9 +123,7 @@ def test_one_arrival_notice_after_a_multi_mail_transfer(sites, mail, tmp_path):
 
     mail.wait_count(PERSON, 1, timeout=90)
     settle()
-    found = notices(mail)
-    assert len(found) == 1, [m["Subject"] for _, m in found]
-    raw, message = found[0]
+    raw, message = the_one_notice(mail)
 
     assert message["X-DICOM-Mail-Notice"] == "arrival"
     assert message.get_content_type() == "multipart/signed"
@@ -147,9 +152,7 @@ def test_one_failure_notice_when_a_send_fails_for_good(sites, mail, tmp_path):
         assert hospital.get("/dicom-mail/outbox/" + answer["SetId"])["State"] == "failed"
         mail.wait_count(PERSON, 1, timeout=90)
         settle()
-        found = notices(mail)
-        assert len(found) == 1, [m["Subject"] for _, m in found]
-        raw, message = found[0]
+        raw, message = the_one_notice(mail)
         assert message["X-DICOM-Mail-Notice"] == "failure"
         assert message["Subject"] == "DICOM-Mail: Transfer to nobody failed"
         text = readable_text(raw, message)

@@ -54,16 +54,6 @@ namespace DicomMail
       }
       return result;
     }
-
-    std::vector<std::string> ReadSetIds(SqliteStatement& select)
-    {
-      std::vector<std::string> result;
-      while (select.Step())
-      {
-        result.push_back(select.ColumnText(0));
-      }
-      return result;
-    }
   }
 
   const char* ToString(NoticeState state)
@@ -163,29 +153,42 @@ namespace DicomMail
 
   std::vector<std::string> NoticeStore::FindArrivals(const std::string& since)
   {
-    UtcTime::Check(since, "start of the notice scan", false);
-    SqliteStatement select(db_,
-      "SELECT set_id FROM inbox_transfers t WHERE completed_at >= ?1 AND state IN (?2, ?3) "
-      "AND NOT EXISTS (SELECT 1 FROM notices n WHERE n.set_id = t.set_id AND n.kind = ?4) "
-      "ORDER BY completed_at, set_id");
-    select.BindText(1, since)
-      .BindText(2, ToString(InboxTransferState::Complete))
-      .BindText(3, ToString(InboxTransferState::CompleteWithWarnings))
-      .BindText(4, ToString(NoticeKind::Arrival));
-    return ReadSetIds(select);
+    return FindWithoutNotice("inbox_transfers", "completed_at", {ToString(InboxTransferState::Complete),
+                             ToString(InboxTransferState::CompleteWithWarnings)}, NoticeKind::Arrival, since);
   }
 
   std::vector<std::string> NoticeStore::FindFailures(const std::string& since)
   {
+    return FindWithoutNotice("outbox_transfers", "finished", {ToString(TransferState::Failed)}, NoticeKind::Failure,
+                             since);
+  }
+
+  std::vector<std::string> NoticeStore::FindWithoutNotice(const char* table, const char* timeColumn,
+                                                          const std::vector<std::string>& states, NoticeKind kind,
+                                                          const std::string& since)
+  {
     UtcTime::Check(since, "start of the notice scan", false);
-    SqliteStatement select(db_,
-      "SELECT set_id FROM outbox_transfers t WHERE finished >= ?1 AND state = ?2 "
-      "AND NOT EXISTS (SELECT 1 FROM notices n WHERE n.set_id = t.set_id AND n.kind = ?3) "
-      "ORDER BY finished, set_id");
-    select.BindText(1, since)
-      .BindText(2, ToString(TransferState::Failed))
-      .BindText(3, ToString(NoticeKind::Failure));
-    return ReadSetIds(select);
+    std::string placeholders;
+    for (size_t i = 0; i < states.size(); i++)
+    {
+      placeholders += (i == 0 ? "?" : ", ?");
+    }
+    SqliteStatement select(db_, std::string("SELECT set_id FROM ") + table + " t WHERE " + timeColumn + " >= ? "
+                           "AND state IN (" + placeholders + ") AND NOT EXISTS (SELECT 1 FROM notices n "
+                           "WHERE n.set_id = t.set_id AND n.kind = ?) ORDER BY " + timeColumn + ", set_id");
+    int index = 1;
+    select.BindText(index++, since);
+    for (const std::string& state : states)
+    {
+      select.BindText(index++, state);
+    }
+    select.BindText(index, ToString(kind));
+    std::vector<std::string> result;
+    while (select.Step())
+    {
+      result.push_back(select.ColumnText(0));
+    }
+    return result;
   }
 
   std::string NoticeStore::GetScannedUntil()

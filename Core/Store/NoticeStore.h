@@ -75,6 +75,12 @@ namespace DicomMail
     void SetScannedUntil(const std::string& time);
 
   private:
+    // Set ids of "table" whose "timeColumn" is at or after "since", in one
+    // of "states", without a notice of "kind".
+    std::vector<std::string> FindWithoutNotice(const char* table, const char* timeColumn,
+                                               const std::vector<std::string>& states, NoticeKind kind,
+                                               const std::string& since);
+
     SqliteDatabase& db_;
   };
 }
