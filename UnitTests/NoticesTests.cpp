@@ -250,6 +250,8 @@ TEST(NoticeText, FailureGivesOurWordsForTheReasonNeverTheRecordedText)
     { "the partner could not process mail 1 and says sending again will not help (deleted)" + patient,
       "the partner's system refused a mail" },
     { "the key ABCD of partner \"tele\" is revoked" + patient, "the partner's key cannot be used" },
+    { "mail 1: cannot encrypt: recipient key ABCD: Unusable public key" + patient,
+      "the partner's key cannot be used" },
     { "cannot read instance" + patient, "the reason is shown on the DICOM-Mail page" },
   };
   for (const Case& c : cases)

@@ -61,6 +61,10 @@ namespace DicomMail
     {
       return NoticeFailureReason::PartnerRefused;
     }
+    if (Contains(reason, "cannot encrypt: recipient key"))
+    {
+      return NoticeFailureReason::PartnerKeyUnusable;   // it became unusable while the job ran
+    }
     if ((Contains(reason, "the key ") || Contains(reason, "has no key fingerprint")) &&
         (Contains(reason, "revoked") || Contains(reason, "expired") || Contains(reason, "not in the keyring") ||
          Contains(reason, "not certified") || Contains(reason, "disabled") || Contains(reason, "no usable") ||
