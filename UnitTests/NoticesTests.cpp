@@ -156,7 +156,7 @@ TEST(NoticeSettings, TheShippedExampleIsValid)
   const Json::Value example = ConfigTest::Parse(text)["DicomMail"];
   unsigned int maxAttempts = 1;
   const NoticeSettings site = ParseNoticeSettings(example["Notices"], "DicomMail.Notices", &maxAttempts);
-  EXPECT_EQ(5u, maxAttempts);
+  EXPECT_EQ(10u, maxAttempts);
   EXPECT_FALSE(EffectiveNotices::Resolve(site, NoticeSettings()).Wants(NoticeKind::Arrival));   // off as shipped
   const NoticeSettings partner = ParseNoticeSettings(example["Partners"]["referrer"]["Notices"], "p");
   EXPECT_TRUE(EffectiveNotices::Resolve(site, partner).Wants(NoticeKind::Arrival));

@@ -123,7 +123,7 @@ namespace DicomMail
     KeptMailSettings keptMail;
     Json::Value autoRouting = Json::arrayValue;    // validated by the routing module
     NoticeSettings notices;                        // notices to people; off without "To"
-    unsigned int noticeMaxAttempts = 5;            // sends of one notice before it is recorded failed
+    unsigned int noticeMaxAttempts = 10;           // sends of one notice before it is recorded failed
 
     // Parses the "DicomMail" section (null: all defaults). Throws
     // Error(Configuration) with a message naming the exact key at fault.
