@@ -9,6 +9,7 @@
 #include "Core/Config/Configuration.h"
 #include "Core/Notices/NoticeComposer.h"
 #include "Core/Notices/NoticeFacts.h"
+#include "Core/Notices/NoticePlanner.h"
 #include "Core/Notices/NoticeText.h"
 #include "Core/Partners/PartnerDirectory.h"
 #include "Core/Store/NoticeStore.h"
@@ -395,4 +396,106 @@ TEST(NoticeStore, FindsTransfersThatCompletedOrFailedSinceAndHaveNoNotice)
   store.SetScannedUntil("2026-12-07T11:00:00Z");
   store.SetScannedUntil("2026-12-07T11:00:05Z");
   EXPECT_EQ("2026-12-07T11:00:05Z", store.GetScannedUntil());
+}
+
+// ------------------------------------------------------------------------------------------------ when
+
+namespace
+{
+  PartnerSettings ConfiguredPartner(const std::string& name, const std::string& notifyWho)
+  {
+    PartnerSettings p;
+    p.name = name;
+    p.displayName = "Praxis " + name;
+    p.addresses = { name + "@partner.example" };
+    p.fromConfiguration = true;
+    if (!notifyWho.empty())
+    {
+      p.notices.to = std::vector<std::string>{ notifyWho };
+      p.notices.onArrival = true;   // over the site's false
+    }
+    return p;
+  }
+
+  InboxTransfer Completed(const std::string& setId, const std::string& partner, const std::string& at)
+  {
+    InboxTransfer t = HostileInboxTransfer();
+    t.setId = setId;
+    t.partner = partner;
+    t.completedAt = at;
+    return t;
+  }
+}
+
+TEST(NoticePlanner, DecidesOnceForTransfersCompletedOrFailedSinceTheLastLook)
+{
+  TempDirectory dir;
+  SqliteDatabase db(dir.File("records.db"));
+  NoticeStore notices(db);
+  InboxStore inbox(db);
+  OutboxStore outbox(db);
+  PartnerStore partnerStore(db);
+  // "praxis" wants notices of arrivals; "quiet" has none of its own, and the site says OnArrival false.
+  PartnerDirectory partners({ConfiguredPartner("praxis", "dr@praxis.example"), ConfiguredPartner("quiet", "")},
+                            partnerStore, 10000000);
+  NoticeSettings site;
+  site.to = std::vector<std::string>{ "it@klinik.example" };
+  site.onArrival = false;
+  NoticePlanner planner(notices, inbox, outbox, partners, site, "Klinikum");
+
+  // Before the first look ever: nothing from the past.
+  inbox.PutTransfer(Completed("20261207.090000.00000001", "praxis", "2026-12-07T09:00:00Z"));
+  EXPECT_TRUE(planner.Plan("2026-12-07T10:00:00Z").empty());
+
+  inbox.PutTransfer(Completed("20261207.100001.00000002", "praxis", "2026-12-07T10:00:01Z"));
+  inbox.PutTransfer(Completed("20261207.100002.00000003", "quiet", "2026-12-07T10:00:02Z"));
+  inbox.RecordStudy("20261207.100001.00000002", "orthanc-study-a");
+  inbox.RecordStudy("20261207.100001.00000002", "orthanc-study-b");
+  const std::vector<PlannedNotice> first = planner.Plan("2026-12-07T10:00:05Z");
+  ASSERT_EQ(1u, first.size());
+  EXPECT_EQ("20261207.100001.00000002", first[0].setId);
+  EXPECT_EQ(NoticeKind::Arrival, first[0].kind);
+  EXPECT_EQ("praxis", first[0].partner);
+  // Looked at again (the window overlaps) and again: no second decision.
+  EXPECT_TRUE(planner.Plan("2026-12-07T10:00:10Z").empty());
+  EXPECT_TRUE(planner.Plan("2026-12-07T10:00:15Z").empty());
+
+  // A transfer whose record committed after a look, with a time before it, is still found.
+  inbox.PutTransfer(Completed("20261207.100009.00000004", "praxis", "2026-12-07T10:00:09Z"));
+  ASSERT_EQ(1u, planner.Plan("2026-12-07T10:00:20Z").size());
+
+  const std::vector<QueuedNotice> queued = notices.ListDue("2026-12-07T10:00:20Z", 10);
+  ASSERT_EQ(2u, queued.size());
+  EXPECT_EQ(std::vector<std::string>({"dr@praxis.example"}), queued[0].recipients);   // the partner's over the site's
+  NoticeFacts facts;
+  ASSERT_TRUE(planner.GetFacts(queued[0], facts));
+  EXPECT_EQ(2u, facts.studies);
+  EXPECT_EQ(412u, facts.instances);
+  EXPECT_EQ("Praxis praxis", facts.partnerName);
+  EXPECT_EQ("Klinikum", facts.siteName);
+
+  // A failed send to "quiet" (no notices of its own): the site's settings hold, OnFailure by default.
+  OutboxTransfer failed = HostileOutboxTransfer("boom");
+  failed.partner = "quiet";
+  failed.state = TransferState::Pending;
+  failed.finished = "";
+  OutboxMail mail;
+  mail.part = 1;
+  outbox.CreateTransfer(failed, {mail});
+  outbox.SetTransferState(failed.setId, TransferState::Failed, "boom");
+  const std::vector<PlannedNotice> failure = planner.Plan(UtcTime::Now());
+  ASSERT_EQ(1u, failure.size());
+  EXPECT_EQ(NoticeKind::Failure, failure[0].kind);
+  EXPECT_EQ(std::vector<std::string>({"it@klinik.example"}), notices.ListForTransfer(failed.setId).at(0).recipients);
+
+  // A notice whose transfer was deleted meanwhile has no facts.
+  outbox.RemoveTransfer(failed.setId);
+  EXPECT_FALSE(planner.GetFacts(notices.ListForTransfer(failed.setId).at(0), facts));
+}
+
+TEST(NoticePlanner, ALongStopLooksBackADayAtMost)
+{
+  EXPECT_EQ("2026-12-07T10:00:00Z", NoticePlanner::ScanStart("", "2026-12-07T10:00:00Z"));
+  EXPECT_EQ("2026-12-07T09:58:00Z", NoticePlanner::ScanStart("2026-12-07T10:00:00Z", "2026-12-07T10:00:05Z"));
+  EXPECT_EQ("2026-12-09T10:00:00Z", NoticePlanner::ScanStart("2026-12-01T00:00:00Z", "2026-12-10T10:00:00Z"));
 }

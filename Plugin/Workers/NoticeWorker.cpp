@@ -9,7 +9,6 @@
 #include "Plugin/OrthancApi.h"
 #include "Plugin/PluginContext.h"
 
-#include <algorithm>
 #include <chrono>
 
 namespace DicomMail
@@ -17,23 +16,7 @@ namespace DicomMail
   namespace
   {
     const std::chrono::seconds kPeriod(5);
-    // A transfer's time is taken before its record commits: look back a
-    // little past the last scan so none falls between two scans.
-    const int64_t kOverlapSeconds = 120;
-    // After a long stop, transfers older than this get no notice any more.
-    const int64_t kMaxLookbackSeconds = 86400;
     const unsigned int kBatch = 20;
-
-    std::string ScanStart(const std::string& scannedUntil, const std::string& now)
-    {
-      if (scannedUntil.empty())
-      {
-        return now;   // the first scan ever: nothing from before notices existed
-      }
-      const int64_t from = std::max(UtcTime::ToUnix(scannedUntil) - kOverlapSeconds,
-                                    UtcTime::ToUnix(now) - kMaxLookbackSeconds);
-      return UtcTime::FromUnix(from);
-    }
   }
 
   NoticeWorker::~NoticeWorker()
@@ -72,13 +55,21 @@ namespace DicomMail
 
   void NoticeWorker::Run()
   {
-    NoticeStore store(PluginContext::Get().GetInbox().GetDatabase());
+    PluginContext& context = PluginContext::Get();
+    const Configuration& config = context.GetConfiguration();
+    NoticeStore store(context.GetInbox().GetDatabase());
+    NoticePlanner planner(store, context.GetInbox(), context.GetOutbox(), context.GetPartners(), config.notices,
+                          config.siteName);
     for (;;)
     {
       try
       {
-        Scan(store);
-        SendDue(store);
+        for (const PlannedNotice& planned : planner.Plan(UtcTime::Now()))
+        {
+          OrthancApi::LogInfo("transfer " + planned.setId + " (partner " + planned.partner + "): " +
+                              ToString(planned.kind) + " notice queued");
+        }
+        SendDue(store, planner);
       }
       catch (const std::exception& e)
       {
@@ -95,56 +86,13 @@ namespace DicomMail
     crypto_.reset();
   }
 
-  EffectiveNotices NoticeWorker::SettingsFor(const std::string& partnerId, std::string& partnerName)
-  {
-    PluginContext& context = PluginContext::Get();
-    PartnerSettings partner;
-    if (!context.GetPartners().Lookup(partnerId, partner))
-    {
-      partnerName = partnerId;   // deleted since: the site's settings hold
-      return EffectiveNotices::Resolve(context.GetConfiguration().notices, NoticeSettings());
-    }
-    partnerName = partner.displayName.empty() ? partner.name : partner.displayName;
-    return EffectiveNotices::Resolve(context.GetConfiguration().notices, partner.notices);
-  }
-
-  void NoticeWorker::Scan(NoticeStore& store)
-  {
-    PluginContext& context = PluginContext::Get();
-    const std::string now = UtcTime::Now();
-    const std::string since = ScanStart(store.GetScannedUntil(), now);
-    std::string name;
-    for (const std::string& setId : store.FindArrivals(since))
-    {
-      InboxTransfer transfer;
-      const EffectiveNotices settings = context.GetInbox().GetTransfer(setId, transfer) ?
-        SettingsFor(transfer.partner, name) : EffectiveNotices();
-      if (settings.Wants(NoticeKind::Arrival) && store.Claim(setId, NoticeKind::Arrival, settings.to, now))
-      {
-        OrthancApi::LogInfo("transfer " + setId + " from partner " + transfer.partner + ": arrival notice queued");
-      }
-    }
-    for (const std::string& setId : store.FindFailures(since))
-    {
-      OutboxTransfer transfer;
-      std::vector<OutboxMail> mails;
-      const EffectiveNotices settings = context.GetOutbox().GetTransfer(setId, transfer, mails) ?
-        SettingsFor(transfer.partner, name) : EffectiveNotices();
-      if (settings.Wants(NoticeKind::Failure) && store.Claim(setId, NoticeKind::Failure, settings.to, now))
-      {
-        OrthancApi::LogInfo("transfer " + setId + " to partner " + transfer.partner + ": failure notice queued");
-      }
-    }
-    store.SetScannedUntil(now);
-  }
-
-  void NoticeWorker::SendDue(NoticeStore& store)
+  void NoticeWorker::SendDue(NoticeStore& store, NoticePlanner& planner)
   {
     const Configuration& config = PluginContext::Get().GetConfiguration();
     for (const QueuedNotice& notice : store.ListDue(UtcTime::Now(), kBatch))
     {
       std::string error;
-      if (SendOne(notice, error))
+      if (SendOne(notice, planner, error))
       {
         store.MarkSent(notice.id, UtcTime::Now());
         OrthancApi::LogInfo(std::string(ToString(notice.kind)) + " notice for transfer " + notice.setId + " sent to " +
@@ -164,38 +112,17 @@ namespace DicomMail
     }
   }
 
-  bool NoticeWorker::SendOne(const QueuedNotice& notice, std::string& error)
+  bool NoticeWorker::SendOne(const QueuedNotice& notice, NoticePlanner& planner, std::string& error)
   {
     try
     {
       PluginContext& context = PluginContext::Get();
       const Configuration& config = context.GetConfiguration();
-      std::string partnerName;
       NoticeFacts facts;
-      if (notice.kind == NoticeKind::Arrival)
+      if (!planner.GetFacts(notice, facts))
       {
-        InboxTransfer transfer;
-        if (!context.GetInbox().GetTransfer(notice.setId, transfer))
-        {
-          throw Error(ErrorKind::NotFound, "the transfer is no longer in the inbox");
-        }
-        const EffectiveNotices settings = SettingsFor(transfer.partner, partnerName);
-        facts = NoticeFacts::ForArrival(transfer, static_cast<unsigned int>(
-                                          context.GetInbox().ListStudies(notice.setId).size()),
-                                        partnerName, config.siteName, settings);
+        throw Error(ErrorKind::NotFound, "the transfer is no longer recorded");
       }
-      else
-      {
-        OutboxTransfer transfer;
-        std::vector<OutboxMail> mails;
-        if (!context.GetOutbox().GetTransfer(notice.setId, transfer, mails))
-        {
-          throw Error(ErrorKind::NotFound, "the transfer is no longer in the outbox");
-        }
-        const EffectiveNotices settings = SettingsFor(transfer.partner, partnerName);
-        facts = NoticeFacts::ForFailure(transfer, partnerName, config.siteName, settings);
-      }
-
       if (!crypto_)
       {
         crypto_ = context.NewCrypto();

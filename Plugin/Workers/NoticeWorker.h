@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "Core/Notices/NoticeSettings.h"
+#include "Core/Notices/NoticePlanner.h"
 #include "Core/Store/NoticeStore.h"
 #include "Core/Transport/SmtpSender.h"
 
@@ -18,13 +18,10 @@ namespace DicomMail
   // Notices to people (#20), on a thread of their own: neither a poll nor a
   // send job waits for them, and a failing notice SMTP delays neither.
   //
-  // Every few seconds it looks through the records for received transfers
-  // that became complete and sent ones that failed since its last look
-  // (NoticeStore::FindArrivals/FindFailures; the point reached survives
-  // restarts), decides for each from the partner's and the site's
-  // "Notices" whether a notice is wanted, records that decision once for
-  // ever (NoticeStore::Claim), then sends the pending ones through the
-  // site's SMTP account, signed by the site key, over a connection of its own.
+  // Every few seconds it has the NoticePlanner decide which transfers,
+  // completed or failed since its last look, get a notice (once for ever),
+  // then sends the pending ones through the site's SMTP account, signed by
+  // the site key, over a connection of its own.
   class NoticeWorker
   {
   public:
@@ -38,10 +35,8 @@ namespace DicomMail
 
   private:
     void Run();
-    void Scan(NoticeStore& store);
-    void SendDue(NoticeStore& store);
-    bool SendOne(const QueuedNotice& notice, std::string& error);
-    EffectiveNotices SettingsFor(const std::string& partner, std::string& partnerName);
+    void SendDue(NoticeStore& store, NoticePlanner& planner);
+    bool SendOne(const QueuedNotice& notice, NoticePlanner& planner, std::string& error);
     bool IsStopping();
 
     std::mutex mutex_;
