@@ -26,6 +26,9 @@ CASES = [
     ("unknown-forward-modality", {"Forwarding": {"Modality": "pacs"}}, 'DicomMail.Forwarding.Modality'),
     ("unknown-partner-modality", {"Forwarding": {"Partners": {"p": "nowhere"}}},
      'DicomMail.Forwarding.Partners.p'),
+    ("notices-address", {"Notices": {"To": ["it at hospital"]}}, 'DicomMail.Notices.To'),
+    ("partner-notices-url", {"Partners": {"p": {"Addresses": ["a@b.test"], "Notices": {"PageUrl": "pacs/app"}}}},
+     'DicomMail.Partners.p.Notices.PageUrl'),
 ]
 
 

@@ -147,9 +147,10 @@ TEST(ConfigurationNames, PartnersOfAnOlderDatabaseGetTheirIdAsName)
                // The tables later versions add columns to.
                "CREATE TABLE routing_sent (instance_id TEXT NOT NULL);"
                "CREATE TABLE outbox_mails (set_id TEXT NOT NULL);"
-               "CREATE TABLE outbox_transfers (set_id TEXT PRIMARY KEY, partner TEXT, created TEXT, state TEXT);"
+               "CREATE TABLE outbox_transfers (set_id TEXT PRIMARY KEY, partner TEXT, created TEXT, state TEXT, "
+               "finished TEXT);"
                "CREATE TABLE inbox_transfers (set_id TEXT PRIMARY KEY, partner TEXT, first_received TEXT, "
-               "state TEXT);"
+               "state TEXT, completed_at TEXT);"
                "INSERT INTO partners VALUES ('koeln', '[\"images@koeln.example\"]', '', 0, 1, 1);");
     db.SetUserVersion(2);
   }

@@ -2,6 +2,8 @@
 #include "Core/Common/Error.h"
 #include "Core/Config/Configuration.h"
 
+#include "ConfigTestSupport.h"
+
 #include <gtest/gtest.h>
 #include <json/reader.h>
 #include <json/writer.h>
@@ -10,32 +12,8 @@
 
 using namespace DicomMail;
 
-namespace
-{
-  Json::Value Parse(const std::string& text)
-  {
-    Json::CharReaderBuilder builder;
-    std::unique_ptr<Json::CharReader> reader(builder.newCharReader());
-    Json::Value value;
-    std::string errors;
-    EXPECT_TRUE(reader->parse(text.data(), text.data() + text.size(), &value, &errors)) << errors;
-    return value;
-  }
-
-  std::string ErrorOf(const std::string& json)
-  {
-    try
-    {
-      Configuration::Parse(Parse(json));
-    }
-    catch (const Error& e)
-    {
-      EXPECT_EQ(ErrorKind::Configuration, e.GetKind());
-      return e.what();
-    }
-    return "";
-  }
-}
+using ConfigTest::ErrorOf;
+using ConfigTest::Parse;
 
 TEST(Configuration, DefaultsWhenSectionIsMissing)
 {

@@ -3,21 +3,17 @@
 
 #include "Core/Acknowledgement/AcknowledgementBuilder.h"
 #include "Core/Crypto/OpenPgpContext.h"
+#include "Core/Sending/SignedMailComposer.h"
 
 #include <cstdint>
 #include <string>
 
 namespace DicomMail
 {
-  struct ComposedAcknowledgement
-  {
-    std::string path;
-    uint64_t size = 0;
-    std::string messageId;
-  };
+  using ComposedAcknowledgement = ComposedSignedMail;
 
-  // Writes a complete acknowledgement mail (docs/wire-format.md §5): RFC 3156
-  // multipart/signed; micalg=...; protocol="application/pgp-signature",
+  // Writes a complete acknowledgement mail (docs/wire-format.md §5) with
+  // SignedMailComposer: RFC 3156 multipart/signed; micalg=...; protocol="application/pgp-signature",
   // first part the AcknowledgementBuilder entity, second the detached
   // armored signature over its exact bytes. Outer headers: From, To, Date, Message-ID,
   // Subject, MIME-Version, Auto-Submitted, X-TELEMEDICINE-SETID/SETPART

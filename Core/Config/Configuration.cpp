@@ -212,6 +212,10 @@ namespace DicomMail
       }
       partner.acknowledgements = reader.GetBool("Acknowledgements", true);
       partner.compression = reader.GetBool("Compression", true);
+      if (reader.Has("Notices"))
+      {
+        partner.notices = ParseNoticeSettings(reader.GetRaw("Notices"), reader.KeyPath("Notices"));
+      }
       reader.CheckNoUnknownKeys();
       return partner;
     }
@@ -435,6 +439,29 @@ namespace DicomMail
       reader.Fail("AutoRouting", "must be a list of rules");
     }
 
+    if (reader.Has("Notices"))
+    {
+      config.notices = ParseNoticeSettings(reader.GetRaw("Notices"), reader.KeyPath("Notices"),
+                                           &config.noticeMaxAttempts);
+    }
+    // Notices go out through the site's SMTP account: an address without one
+    // would be a promise nobody keeps.
+    if (!config.smtpConfigured)
+    {
+      if (config.notices.to && !config.notices.to->empty())
+      {
+        reader.Fail("Notices", "\"To\" needs an outgoing mail server: set \"DicomMail.Smtp\"");
+      }
+      for (const PartnerSettings& partner : config.partners)
+      {
+        if (partner.notices.to && !partner.notices.to->empty())
+        {
+          reader.Fail("Partners", "\"" + partner.name + "\": \"Notices.To\" needs an outgoing mail server: "
+                      "set \"DicomMail.Smtp\"");
+        }
+      }
+    }
+
     reader.CheckNoUnknownKeys();
     return config;
   }
@@ -473,6 +500,7 @@ namespace DicomMail
     result["GpgTimeout"] = gpgTimeout;
     result["CompressionLevel"] = compressionLevel;
     result["DicomPartEncoding"] = binaryDicomParts ? "binary" : "base64";
+    result["Notices"] = EffectiveNotices::Resolve(notices, NoticeSettings()).ToJson();
     if (smtpConfigured)
     {
       result["Smtp"]["Url"] = smtp.server.url;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "Core/Forwarding/ForwardingSettings.h"
+#include "Core/Notices/NoticeSettings.h"
 
 #include <json/value.h>
 
@@ -60,6 +61,7 @@ namespace DicomMail
     uint64_t maxMailSize = 0;             // 0: the site's default
     bool acknowledgements = true;
     bool compression = true;
+    NoticeSettings notices;               // over the site's "Notices", key by key
     bool fromConfiguration = false;       // read-only when true
   };
 
@@ -132,6 +134,8 @@ namespace DicomMail
     KeptMailSettings keptMail;
     Json::Value autoRouting = Json::arrayValue;    // validated by the routing module
     ForwardingSettings forwarding;                 // gateway mode: received transfers on to the PACS
+    NoticeSettings notices;                        // notices to people; off without "To"
+    unsigned int noticeMaxAttempts = 10;           // sends of one notice before it is recorded failed
 
     // Parses the "DicomMail" section (null: all defaults). Throws
     // Error(Configuration) with a message naming the exact key at fault.

@@ -156,6 +156,28 @@ namespace DicomMail
       }
     }
 
+    std::string CheckAddress(const std::string& address)
+    {
+      const size_t at = address.rfind('@');
+      if (at == std::string::npos || at == 0 || at + 1 >= address.size())
+      {
+        return "is not a mail address (local@domain)";
+      }
+      if (address.size() > 254)
+      {
+        return "is longer than 254 characters";
+      }
+      for (char c : address)
+      {
+        const unsigned char u = static_cast<unsigned char>(c);
+        if (u <= 0x20 || u >= 0x7f || strchr("<>\",;()[]:", c) != nullptr)
+        {
+          return "must be printable ASCII without spaces or any of <>\",;()[]:";
+        }
+      }
+      return "";
+    }
+
     std::string CheckDisplayName(const std::string& name)
     {
       if (!TextEncoding::IsValidUtf8(name))

@@ -18,6 +18,11 @@ namespace DicomMail
     // DEL, C1). Configuration and REST check names with it.
     std::string CheckDisplayName(const std::string& name);
 
+    // Why "address" cannot be written as a plain addr-spec into a header and
+    // an SMTP envelope, or "" if it can: local@domain, printable ASCII, at
+    // most 254 characters, none of the characters that would end it.
+    std::string CheckAddress(const std::string& address);
+
     // The RFC 5322 display-name, 7-bit: atoms as they are ("Hospital"),
     // other ASCII as a quoted-string with '"' and '\' escaped, any name with
     // a non-ASCII byte (or "=?") as RFC 2047 B-encoded UTF-8 words.

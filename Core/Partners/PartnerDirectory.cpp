@@ -4,6 +4,7 @@
 #include "Core/Common/Error.h"
 #include "Core/Crypto/Fingerprint.h"
 #include "Core/Mime/MailboxFormatter.h"
+#include "Core/Notices/NoticeSettings.h"
 
 #include <strings.h>
 
@@ -58,6 +59,7 @@ namespace DicomMail
     p.maxMailSize = record.maxMailSize;
     p.acknowledgements = record.acknowledgements;
     p.compression = record.compression;
+    p.notices = record.notices;
     p.fromConfiguration = false;
     return p;
   }
@@ -140,7 +142,7 @@ namespace DicomMail
       throw Error(ErrorKind::BadInput, "the body must be a JSON object");
     }
     static const char* const known[] = {"Addresses", "Fingerprint", "MaxMailSize", "Acknowledgements",
-                                        "Compression", "Name", "DisplayName"};
+                                        "Compression", "Name", "DisplayName", "Notices"};
     for (const std::string& key : body.getMemberNames())
     {
       bool ok = false;
@@ -228,6 +230,20 @@ namespace DicomMail
     }
     record.acknowledgements = body.get("Acknowledgements", true).asBool();
     record.compression = body.get("Compression", true).asBool();
+    if (!body.isMember("Notices"))
+    {
+      // Left out, they stay: the page's partner form knows nothing of them,
+      // and saving an address there must not silence a notice. null removes them.
+      PartnerRecord previous;
+      if (store_.Get(name, previous))
+      {
+        record.notices = previous.notices;
+      }
+    }
+    else if (!body["Notices"].isNull())
+    {
+      record.notices = ParseNoticeSettingsFromRequest(body["Notices"]);
+    }
     store_.Put(record);
     return FromRecord(record);
   }
@@ -281,6 +297,7 @@ namespace DicomMail
     v["MaxMailSize"] = static_cast<Json::UInt64>(partner.maxMailSize);
     v["Acknowledgements"] = partner.acknowledgements;
     v["Compression"] = partner.compression;
+    v["Notices"] = partner.notices.IsEmpty() ? Json::Value() : partner.notices.ToJson();
     v["ReadOnly"] = partner.fromConfiguration;
     return v;
   }

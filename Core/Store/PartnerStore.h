@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "Core/Notices/NoticeSettings.h"
 #include "Core/Store/SqliteDatabase.h"
 
 #include <cstdint>
@@ -20,6 +21,7 @@ namespace DicomMail
     uint64_t maxMailSize = 10000000;
     bool acknowledgements = true;
     bool compression = true;
+    NoticeSettings notices;               // its own; the site's hold for the keys left out
   };
 
   class PartnerStore

@@ -277,6 +277,34 @@ namespace DicomMail
         R"SQL(
         ALTER TABLE inbox_mails ADD COLUMN found_in TEXT NOT NULL DEFAULT '';
         )SQL",
+
+        // Version 13: notices to people (#20), at most one per transfer and
+        // kind ever, whatever restarts and polls happen (NoticeStore); how far
+        // the records were looked through for them; and a REST partner's own
+        // "Notices" settings (JSON, '' = none).
+        R"SQL(
+        CREATE TABLE notices (
+          id              INTEGER PRIMARY KEY,
+          set_id          TEXT NOT NULL,
+          kind            TEXT NOT NULL,
+          recipients      TEXT NOT NULL,
+          state           TEXT NOT NULL,
+          created_at      TEXT NOT NULL,
+          attempts        INTEGER NOT NULL,
+          next_attempt_at TEXT NOT NULL,
+          last_error      TEXT NOT NULL,
+          sent_at         TEXT NOT NULL,
+          UNIQUE (set_id, kind)
+        );
+        CREATE INDEX notices_due ON notices (state, next_attempt_at);
+        CREATE TABLE notice_scan (
+          id            INTEGER PRIMARY KEY CHECK (id = 1),
+          scanned_until TEXT NOT NULL
+        );
+        CREATE INDEX inbox_transfers_by_completed_at ON inbox_transfers (completed_at);
+        CREATE INDEX outbox_transfers_by_finished ON outbox_transfers (finished);
+        ALTER TABLE partners ADD COLUMN notices TEXT NOT NULL DEFAULT '';
+        )SQL",
       };
 
       const int kLatest = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));

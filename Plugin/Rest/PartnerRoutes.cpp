@@ -27,6 +27,8 @@ namespace DicomMail
       v["ReadsBinaryParts"] = current;
       v["ReadsBinaryPartsSince"] = current ? Json::Value(learned.since) : Json::Value();
       v["DicomPartEncoding"] = context.SendsBinaryPartsTo(partner) ? "binary" : "base64";
+      // "Notices" are the partner's own keys; these hold, with the site's (#20).
+      v["EffectiveNotices"] = EffectiveNotices::Resolve(context.GetConfiguration().notices, partner.notices).ToJson();
       return v;
     }
 

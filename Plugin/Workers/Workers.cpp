@@ -9,6 +9,7 @@
 #include "Plugin/Workers/AcknowledgementTracker.h"
 #include "Plugin/Workers/ForwardWorker.h"
 #include "Plugin/Workers/MailboxWorker.h"
+#include "Plugin/Workers/NoticeWorker.h"
 #include "Plugin/Workers/PollerWiring.h"
 
 #include <memory>
@@ -25,6 +26,7 @@ namespace DicomMail
       std::unique_ptr<AcknowledgementTracker> tracker_;
       std::unique_ptr<ForwardWorker> forwarder_;
       std::vector<std::unique_ptr<MailboxWorker> > mailboxes_;
+      std::unique_ptr<NoticeWorker> notices_;   // only with an SMTP account to send them
     }
 
     void Start()
@@ -43,6 +45,11 @@ namespace DicomMail
         mailboxes_.emplace_back(new MailboxWorker(account, *tracker_));
         mailboxes_.back()->Start();
       }
+      if (PluginContext::Get().GetConfiguration().smtpConfigured)
+      {
+        notices_.reset(new NoticeWorker);
+        notices_->Start();
+      }
       OrthancApi::LogInfo("started " + std::to_string(mailboxes_.size()) + " mailbox poller(s)");
     }
 
@@ -55,6 +62,11 @@ namespace DicomMail
       }
       mailboxes_.clear();
       forwarder_.reset();   // stops it; a running C-STORE job is Orthanc's, followed at the next start
+      if (notices_)
+      {
+        notices_->Stop();
+        notices_.reset();
+      }
       if (tracker_)
       {
         tracker_->Stop();

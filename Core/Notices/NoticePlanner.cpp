@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "Core/Notices/NoticePlanner.h"
+
+#include "Core/Store/UtcTime.h"
+
+#include <algorithm>
+
+namespace DicomMail
+{
+  NoticePlanner::NoticePlanner(NoticeStore& notices, InboxStore& inbox, OutboxStore& outbox,
+                               const PartnerDirectory& partners, const NoticeSettings& site,
+                               const std::string& siteName) :
+    notices_(notices),
+    inbox_(inbox),
+    outbox_(outbox),
+    partners_(partners),
+    site_(site),
+    siteName_(siteName)
+  {
+  }
+
+  std::string NoticePlanner::ScanStart(const std::string& scannedUntil, const std::string& now)
+  {
+    if (scannedUntil.empty())
+    {
+      return now;
+    }
+    return UtcTime::FromUnix(std::max(UtcTime::ToUnix(scannedUntil) - kOverlapSeconds,
+                                      UtcTime::ToUnix(now) - kMaxLookbackSeconds));
+  }
+
+  EffectiveNotices NoticePlanner::SettingsFor(const std::string& partnerId, std::string& partnerName) const
+  {
+    PartnerSettings partner;
+    if (!partners_.Lookup(partnerId, partner))
+    {
+      partnerName = partnerId;
+      return EffectiveNotices::Resolve(site_, NoticeSettings());
+    }
+    partnerName = partner.displayName.empty() ? partner.name : partner.displayName;
+    return EffectiveNotices::Resolve(site_, partner.notices);
+  }
+
+  std::vector<PlannedNotice> NoticePlanner::Plan(const std::string& now)
+  {
+    const std::string since = ScanStart(notices_.GetScannedUntil(), now);
+    std::vector<PlannedNotice> planned;
+    std::string name;
+    auto decide = [&](const std::string& setId, const std::string& partner, NoticeKind kind)
+    {
+      const EffectiveNotices settings = SettingsFor(partner, name);
+      if (settings.Wants(kind) && notices_.Claim(setId, kind, settings.to, now))
+      {
+        planned.push_back(PlannedNotice{setId, kind, partner});
+      }
+    };
+    for (const std::string& setId : notices_.FindArrivals(since))
+    {
+      InboxTransfer transfer;
+      if (inbox_.GetTransfer(setId, transfer))
+      {
+        decide(setId, transfer.partner, NoticeKind::Arrival);
+      }
+    }
+    for (const std::string& setId : notices_.FindFailures(since))
+    {
+      OutboxTransfer transfer;
+      std::vector<OutboxMail> mails;
+      if (outbox_.GetTransfer(setId, transfer, mails))
+      {
+        decide(setId, transfer.partner, NoticeKind::Failure);
+      }
+    }
+    notices_.SetScannedUntil(now);
+    return planned;
+  }
+
+  bool NoticePlanner::GetFacts(const QueuedNotice& notice, NoticeFacts& facts)
+  {
+    std::string partnerName;
+    if (notice.kind == NoticeKind::Arrival)
+    {
+      InboxTransfer transfer;
+      if (!inbox_.GetTransfer(notice.setId, transfer))
+      {
+        return false;
+      }
+      const EffectiveNotices settings = SettingsFor(transfer.partner, partnerName);
+      facts = NoticeFacts::ForArrival(transfer, static_cast<unsigned int>(inbox_.ListStudies(notice.setId).size()),
+                                      partnerName, siteName_, settings);
+      return true;
+    }
+    OutboxTransfer transfer;
+    std::vector<OutboxMail> mails;
+    if (!outbox_.GetTransfer(notice.setId, transfer, mails))
+    {
+      return false;
+    }
+    const EffectiveNotices settings = SettingsFor(transfer.partner, partnerName);
+    facts = NoticeFacts::ForFailure(transfer, partnerName, siteName_, settings);
+    return true;
+  }
+}
