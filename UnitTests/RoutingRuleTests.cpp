@@ -2,7 +2,7 @@
 #include "Core/Common/Error.h"
 #include "Core/Routing/RoutingRuleParser.h"
 
-#include <json/reader.h>
+#include "UnitTests/JsonSupport.h"
 
 #include <gtest/gtest.h>
 
@@ -12,18 +12,7 @@ using namespace DicomMail;
 
 namespace
 {
-  Json::Value ParseJson(const std::string& text)
-  {
-    Json::CharReaderBuilder builder;
-    std::unique_ptr<Json::CharReader> reader(builder.newCharReader());
-    Json::Value value;
-    std::string errors;
-    if (!reader->parse(text.data(), text.data() + text.size(), &value, &errors))
-    {
-      throw std::runtime_error("bad test JSON: " + errors);
-    }
-    return value;
-  }
+  using TestSupport::ParseJson;
 
   // The message of the configuration error the rules raise ("" if none).
   std::string ErrorOf(const std::string& rules,

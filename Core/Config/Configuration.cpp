@@ -374,6 +374,7 @@ namespace DicomMail
     {
       reader.Fail("AutoRouting", "must be a list of rules");
     }
+    config.qualityAssurance = QaSettings::Parse(reader.GetRaw("QualityAssurance"), reader.KeyPath("QualityAssurance"));
 
     reader.CheckNoUnknownKeys();
     return config;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "Core/QualityAssurance/QaSettings.h"
+
 #include <json/value.h>
 
 #include <cstdint>
@@ -119,6 +121,7 @@ namespace DicomMail
     ReceiveLimits limits;
     KeptMailSettings keptMail;
     Json::Value autoRouting = Json::arrayValue;    // validated by the routing module
+    QaSettings qualityAssurance;                   // DIN 6868-159 daily tests (#17)
 
     // Parses the "DicomMail" section (null: all defaults). Throws
     // Error(Configuration) with a message naming the exact key at fault.

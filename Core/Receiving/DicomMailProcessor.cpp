@@ -5,6 +5,7 @@
 #include "Core/Common/Error.h"
 #include "Core/Common/Files.h"
 #include "Core/Common/SizeLimitedSink.h"
+#include "Core/Common/Trim.h"
 #include "Core/Mime/MimeParser.h"
 #include "Core/Receiving/CrlfCanonicalSource.h"
 #include "Core/Receiving/DicomEntityCollector.h"
@@ -13,6 +14,7 @@
 #include "Core/Receiving/ReceiveMimeLimits.h"
 #include "Core/Receiving/SignedPartSplitter.h"
 #include "Core/Receiving/SignerJudgement.h"
+#include "Core/Store/UtcMillis.h"
 #include "Core/Transfer/DicomFileName.h"
 #include "Core/Transfer/Manifest.h"
 #include "Core/Transfer/Sha256.h"
@@ -160,6 +162,7 @@ namespace DicomMail
       result.importedSopInstanceUids.clear();
     }
     result.disposition = ToDisposition(result.outcome);
+    result.completedMs = UtcMillis::Now();
   }
 
   void DicomMailProcessor::ReadOuterFacts(const MailClassification& facts, ProcessResult& result) const
@@ -287,6 +290,9 @@ namespace DicomMail
     {
       StopWith(ProcessOutcome::Rejected, std::string("inner headers: ") + e.what());
     }
+
+    // Only the signed copy counts: a clear header of that name is ignored.
+    result.qaTest = Trim(collector.GetTopHeaders().Get(WireHeaders::kQaTest)) == WireHeaders::kQaTestDaily;
 
     if (inner.present)
     {
@@ -461,6 +467,7 @@ namespace DicomMail
       context.partName = DicomFileName::IsSafeDicomName(part.name) ? part.name : "";
       context.sopInstanceUid = entryOf[i] != nullptr ? entryOf[i]->sopInstanceUid : "";
       context.sha256 = part.sha256;
+      context.qaTest = result.qaTest;
 
       ImportOutcome outcome;
       try
