@@ -3,6 +3,8 @@
 
 #include "Core/Common/Error.h"
 #include "Core/Common/MappedFile.h"
+#include "Core/QualityAssurance/QaTestSeries.h"
+#include "Core/Transfer/WireHeaders.h"
 #include "Plugin/OrthancApi.h"
 #include "Plugin/PluginContext.h"
 
@@ -23,6 +25,21 @@ namespace DicomMail
 
   ImportOutcome OrthancInstanceImporter::Import(const std::string& dicomFilePath, const ImportContext& context)
   {
+    if (context.qaTest)
+    {
+      // Checked against the signed manifest already; the built-in series
+      // must also be byte for byte what every site generates.
+      std::string expected;
+      if (QaTestSeries::ExpectedSha256(context.sopInstanceUid, expected) && expected != context.sha256)
+      {
+        return ImportOutcome::Failed("the QA test instance differs from the built-in test series");
+      }
+      if (PluginContext::Get().GetConfiguration().qualityAssurance.receivedTests == ReceivedTestPolicy::Discard)
+      {
+        return ImportOutcome::Stored();   // checked, counted, never in the clinical archive
+      }
+    }
+
     // Orthanc's SDK takes a whole file per call: one instance mapped at a time.
     const MappedFile content(dicomFilePath, UINT32_MAX);
     const OrthancApi::RestAnswer answer =
@@ -41,6 +58,10 @@ namespace DicomMail
     SetMetadata(id, MetadataIds::kSetId, context.setId);
     SetMetadata(id, MetadataIds::kSignerFingerprint, context.signerFingerprint);
     SetMetadata(id, MetadataIds::kPartner, context.partnerName);
+    if (context.qaTest)
+    {
+      SetMetadata(id, MetadataIds::kQaTest, WireHeaders::kQaTestDaily);
+    }
 
     const std::string studyId = result["ParentStudy"].asString();
     // For the page's link from the transfer to what arrived.

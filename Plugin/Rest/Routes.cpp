@@ -11,5 +11,6 @@ namespace DicomMail
     RegisterSendRoutes();
     RegisterInboxRoutes();
     RegisterWebRoutes();
+    RegisterQaRoutes();
   }
 }

@@ -12,6 +12,10 @@ namespace DicomMail
   void RegisterSendRoutes();
   void RegisterInboxRoutes();
   void RegisterWebRoutes();
+  void RegisterQaRoutes();
+
+  // The "QualityAssurance" part of GET /dicom-mail/status (QaRoutes.cpp).
+  Json::Value QaStatus();
 
   // All of the above.
   void RegisterRoutes();

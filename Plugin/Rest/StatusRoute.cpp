@@ -52,6 +52,7 @@ namespace DicomMail
         AcknowledgementQueueStore(context.GetInbox().GetDatabase()).Summarize();
       status["PendingAcknowledgements"] = PendingAcknowledgements(acknowledgements);
       status["SentAcknowledgements"] = static_cast<Json::UInt64>(acknowledgements.sent);
+      status["QualityAssurance"] = QaStatus();
 
       // Keys that expire soon, so the admin renews them before sending stops.
       status["ExpiringKeys"] = Json::arrayValue;

@@ -7,6 +7,7 @@
 #include "Core/Transport/SmtpSender.h"
 #include "Plugin/Jobs/SendJob.h"
 #include "Plugin/PluginContext.h"
+#include "Plugin/QualityAssurance/DailyTests.h"
 
 #include <algorithm>
 #include <chrono>
@@ -120,6 +121,7 @@ namespace DicomMail
           break;
         }
       }
+      DailyTests::OnTransferChanged(setId);   // a daily QA test passes or fails with its transfer
     }
     catch (const std::exception& e)
     {
