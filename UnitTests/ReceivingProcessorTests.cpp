@@ -848,3 +848,29 @@ TEST_F(ReceivingProcessor, MissingWorkingDirectoryIsALocalFailure)
   EXPECT_TRUE(Contains(result.reasons.front(), "temporary file")) << result.reasons.front();
   ExpectNothingImported(result);
 }
+
+// A daily QA test (#17) is known by the signed copy of its marker only: the
+// same header in the clear marks nothing.
+TEST_F(ReceivingProcessor, QaTestMarkerCountsOnlyInsideTheSignature)
+{
+  const std::string marker = "X-DICOMMAIL-QA-TEST: daily-function-test\r\n";
+  const std::string setId = "20260101.120000.0badcafe";
+  std::string entity = GoodEntity(setId, false);
+  ProcessResult result = ProcessMail(SignedMail(sites_->hospital, kHospital, marker + entity));
+  EXPECT_EQ(ProcessOutcome::Imported, result.outcome) << AllReasons(result);
+  EXPECT_TRUE(result.qaTest);
+  EXPECT_GT(result.completedMs, 0);
+  ASSERT_EQ(1u, importer_.records.size());
+  EXPECT_TRUE(importer_.records[0].context.qaTest);
+
+  importer_.records.clear();
+  result = ProcessMail(SignedMail(sites_->hospital, kHospital, entity, marker + OuterHeaders(kHospital, setId)));
+  EXPECT_EQ(ProcessOutcome::Imported, result.outcome) << AllReasons(result);
+  EXPECT_FALSE(result.qaTest);
+  ASSERT_EQ(1u, importer_.records.size());
+  EXPECT_FALSE(importer_.records[0].context.qaTest);
+
+  importer_.records.clear();
+  result = ProcessMail(SignedMail(sites_->hospital, kHospital, "X-DICOMMAIL-QA-TEST: yes\r\n" + entity));
+  EXPECT_FALSE(result.qaTest);   // another value is no test
+}
