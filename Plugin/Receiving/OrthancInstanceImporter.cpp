@@ -3,7 +3,6 @@
 
 #include "Core/Common/Error.h"
 #include "Core/Common/MappedFile.h"
-#include "Core/QualityAssurance/QaTestSeries.h"
 #include "Core/Transfer/WireHeaders.h"
 #include "Plugin/OrthancApi.h"
 #include "Plugin/PluginContext.h"
@@ -25,19 +24,12 @@ namespace DicomMail
 
   ImportOutcome OrthancInstanceImporter::Import(const std::string& dicomFilePath, const ImportContext& context)
   {
-    if (context.qaTest)
+    // Checked against the signed manifest (and the built-in series against
+    // its fixed hashes) by DicomMailProcessor already.
+    if (context.qaTest &&
+        PluginContext::Get().GetConfiguration().qualityAssurance.receivedTests == ReceivedTestPolicy::Discard)
     {
-      // Checked against the signed manifest already; the built-in series
-      // must also be byte for byte what every site generates.
-      std::string expected;
-      if (QaTestSeries::ExpectedSha256(context.sopInstanceUid, expected) && expected != context.sha256)
-      {
-        return ImportOutcome::Failed("the QA test instance differs from the built-in test series");
-      }
-      if (PluginContext::Get().GetConfiguration().qualityAssurance.receivedTests == ReceivedTestPolicy::Discard)
-      {
-        return ImportOutcome::Stored();   // checked, counted, never in the clinical archive
-      }
+      return ImportOutcome::Stored();   // checked, counted, never in the clinical archive
     }
 
     // Orthanc's SDK takes a whole file per call: one instance mapped at a time.
