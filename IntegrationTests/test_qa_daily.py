@@ -134,6 +134,34 @@ def test_daily_test_fails_after_its_timeout_when_the_partner_is_down(stack, qa_p
     assert status["AlertsDue"] == 1
 
 
+def test_kept_when_the_receiver_is_configured_to_keep_tests(stack, qa_hospital, mailstack):
+    referrer = make_server("referrer", mailstack, site_config("referrer", mailstack,
+                                                              QualityAssurance={"ReceivedTests": "Keep"}))
+    referrer.start()
+    try:
+        pair(qa_hospital, "hospital", referrer, "referrer")
+        put_schedule(qa_hospital, 300)
+        set_id = qa_hospital.post("/dicom-mail/qa/daily-tests/run/referrer")["SetId"]
+
+        def received():
+            referrer.post("/dicom-mail/fetch", {})
+            tests = {t["SetId"]: t for t in referrer.get("/dicom-mail/qa/received-tests")}
+            return tests.get(set_id) if tests.get(set_id, {}).get("State") == "complete" else None
+        assert wait_for(received, 300, "the test transfer at the referrer")["Kept"] is True
+
+        found = referrer.post("/tools/lookup", TEST_STUDY_UID)
+        assert [f["Type"] for f in found] == ["Study"]
+        instances = referrer.get("/studies/%s/instances" % found[0]["ID"])
+        assert len(instances) == 3
+        for instance in instances:
+            assert referrer.get("/instances/%s/metadata/4313" % instance["ID"]) == b"daily-function-test"
+            assert referrer.get("/instances/%s/metadata/4310" % instance["ID"]) == set_id.encode()
+        # Still not a clinical transfer in the inbox's default list.
+        assert set_id not in [t["SetId"] for t in referrer.get("/dicom-mail/inbox")]
+    finally:
+        referrer.stop()
+
+
 def test_schedule_routes_refuse_what_they_cannot_use(qa_paired):
     hospital, _ = qa_paired
     bad = hospital.put("/dicom-mail/qa/schedules/referrer", {"DailyTestTime": "7:30"}, raw=True)
