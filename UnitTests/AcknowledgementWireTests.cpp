@@ -344,3 +344,25 @@ TEST(TransferMdn, CapabilityHeaderOutsideTheReportDoesNotCount)
                              AcknowledgementBuilder::Build(MakeContent(Disposition::Displayed));
   EXPECT_FALSE(AcknowledgementParser::Parse(entity).readsBinaryParts);
 }
+
+// The receiver's completion time (#17): milliseconds, inside the report; a
+// value that cannot be read, or two of them, count as none.
+TEST(AcknowledgementWire, CompletionTimeInMilliseconds)
+{
+  AcknowledgementContent content = MakeContent(Disposition::Displayed);
+  EXPECT_EQ(0, AcknowledgementParser::Parse(AcknowledgementBuilder::Build(content)).completedMs);
+  EXPECT_EQ(std::string::npos, AcknowledgementBuilder::Build(content).find("X-DICOM-Mail-Completed"));
+
+  content.completedMs = 1796621101234;   // 2026-12-07T05:25:01.234Z
+  const std::string entity = AcknowledgementBuilder::Build(content);
+  EXPECT_NE(std::string::npos, entity.find("X-DICOM-Mail-Completed: 2026-12-07T05:25:01.234Z\r\n"));
+  EXPECT_EQ(1796621101234, AcknowledgementParser::Parse(entity).completedMs);
+
+  const std::string fields = "Reporting-UA: b; x\r\nFinal-Recipient: rfc822; b@b.example\r\n"
+                             "Original-Message-ID: <1@a.example>\r\n"
+                             "Disposition: automatic-action/MDN-sent-automatically; displayed\r\n";
+  EXPECT_EQ(1796621101000, AcknowledgementParser::ParseFields(fields + "X-DICOM-Mail-Completed: 2026-12-07T05:25:01Z\r\n").completedMs);
+  EXPECT_EQ(0, AcknowledgementParser::ParseFields(fields + "X-DICOM-Mail-Completed: yesterday\r\n").completedMs);
+  EXPECT_EQ(0, AcknowledgementParser::ParseFields(fields + "X-DICOM-Mail-Completed: 2026-12-07T05:25:01.234Z\r\n"
+                                                  "X-DICOM-Mail-Completed: 2026-12-07T05:25:02.234Z\r\n").completedMs);
+}

@@ -4,6 +4,7 @@
 #include "Core/Acknowledgement/AcknowledgementDisposition.h"
 #include "Core/Common/Files.h"
 #include "Core/Mime/TextEncoding.h"
+#include "Core/QualityAssurance/QaTestSeries.h"
 #include "Core/Receiving/DicomMailProcessor.h"
 #include "Core/Sending/MailComposer.h"
 #include "Core/Transfer/EncodedSizeModel.h"
@@ -846,5 +847,58 @@ TEST_F(ReceivingProcessor, MissingWorkingDirectoryIsALocalFailure)
   EXPECT_TRUE(result.localFailure);
   ASSERT_FALSE(result.reasons.empty());
   EXPECT_TRUE(Contains(result.reasons.front(), "temporary file")) << result.reasons.front();
+  ExpectNothingImported(result);
+}
+
+// A daily QA test (#17) is known by the signed copy of its marker only: the
+// same header in the clear marks nothing.
+TEST_F(ReceivingProcessor, QaTestMarkerCountsOnlyInsideTheSignature)
+{
+  const std::string marker = "X-DICOMMAIL-QA-TEST: daily-function-test\r\n";
+  const std::string setId = "20260101.120000.0badcafe";
+  std::string entity = GoodEntity(setId, false);
+  ProcessResult result = ProcessMail(SignedMail(sites_->hospital, kHospital, marker + entity));
+  EXPECT_EQ(ProcessOutcome::Imported, result.outcome) << AllReasons(result);
+  EXPECT_TRUE(result.qaTest);
+  EXPECT_GT(result.completedMs, 0);
+  ASSERT_EQ(1u, importer_.records.size());
+  EXPECT_TRUE(importer_.records[0].context.qaTest);
+
+  importer_.records.clear();
+  result = ProcessMail(SignedMail(sites_->hospital, kHospital, entity, marker + OuterHeaders(kHospital, setId)));
+  EXPECT_EQ(ProcessOutcome::Imported, result.outcome) << AllReasons(result);
+  EXPECT_FALSE(result.qaTest);
+  ASSERT_EQ(1u, importer_.records.size());
+  EXPECT_FALSE(importer_.records[0].context.qaTest);
+
+  importer_.records.clear();
+  result = ProcessMail(SignedMail(sites_->hospital, kHospital, "X-DICOMMAIL-QA-TEST: yes\r\n" + entity));
+  EXPECT_FALSE(result.qaTest);   // another value is no test
+}
+
+// The built-in QA series is checked against its fixed SHA-256 too (#17): a
+// sender whose copy changed, with a manifest to match, fails the test.
+TEST_F(ReceivingProcessor, QaTestOfTheBuiltInSeriesMustBeItByteForByte)
+{
+  const std::string marker = "X-DICOMMAIL-QA-TEST: daily-function-test\r\n";
+  const std::string setId = "20260101.120000.0badcafe";
+  const QaTestSeries::Instance instance = QaTestSeries::Generate().front();
+  auto mailOf = [&](const std::string& content)
+  {
+    const std::vector<TestPart> parts = {
+      DicomPart(content, "IM000001.dcm"),
+      ManifestPart(setId, 1, 1, { ManifestEntry(instance.sopInstanceUid, content, "IM000001.dcm") }, content.size()) };
+    return SignedMail(sites_->hospital, kHospital, marker + MixedEntity(InnerSetHeaders(setId, "1", "1"), parts));
+  };
+
+  ProcessResult result = ProcessMail(mailOf(instance.content));
+  EXPECT_EQ(ProcessOutcome::Imported, result.outcome) << AllReasons(result);
+
+  importer_.records.clear();
+  std::string changed = instance.content;
+  changed[changed.size() - 1] ^= 1;   // one pixel
+  result = ProcessMail(mailOf(changed));
+  ExpectOutcome(result, ProcessOutcome::Failed, "differs from the built-in QA test series");
+  EXPECT_FALSE(result.localFailure);
   ExpectNothingImported(result);
 }

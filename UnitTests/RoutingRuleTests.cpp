@@ -4,6 +4,7 @@
 #include "Core/Routing/RoutingRuleParser.h"
 
 #include "UnitTests/TestSupport.h"
+#include "UnitTests/JsonSupport.h"
 
 #include <gtest/gtest.h>
 

@@ -1230,6 +1230,17 @@
         next: next ? Time(acks.NextAttempt).textContent : T('warning.soon'),
         message: acks.LastError || T('common.noMessage') }), 'acknowledgements');
     }
+    // DIN 6868-159: a link whose last daily function test failed (#17).
+    var qa = status.QualityAssurance;
+    Object.keys((qa && qa.Partners) || {}).forEach(function (partner)
+    {
+      var p = qa.Partners[partner];
+      if (p.Failing && p.LastDailyTest)
+      {
+        warn(T('warning.qaDailyTest', { partner: partner, day: p.LastDailyTest.Day,
+          reason: p.LastDailyTest.Reason || T('common.noMessage') }), 'qa-daily-test');
+      }
+    });
   }
 
   function Resend(setId, button)

@@ -6,6 +6,7 @@
 #include "Core/Mime/MimeHeaders.h"
 #include "Core/Mime/MimeWriter.h"
 #include "Core/Acknowledgement/AcknowledgementCapabilities.h"
+#include "Core/Store/UtcMillis.h"
 #include "Core/Transfer/SetId.h"
 #include "Core/Transfer/WireHeaders.h"
 
@@ -139,7 +140,9 @@ namespace DicomMail
                        MimeHeaders::FoldField("Original-Message-ID", content.originalMessageId) + "\r\n" +
                        "Disposition: " + ToString(content.disposition) + "\r\n" +
                        (content.readsBinaryParts ? std::string(AcknowledgementCapabilities::kField) + ": " +
-                        AcknowledgementCapabilities::kBinaryParts + "\r\n" : std::string()));
+                        AcknowledgementCapabilities::kBinaryParts + "\r\n" : std::string()) +
+                       (content.completedMs > 0 ? std::string(AcknowledgementCapabilities::kCompletedField) + ": " +
+                        UtcMillis::Format(content.completedMs) + "\r\n" : std::string()));
     writer.EndLeaf();
 
     writer.EndMultipart();

@@ -22,6 +22,10 @@ namespace DicomMail
     // Said in the signed report's X-DICOM-Mail-Capabilities field: our
     // receiver reads application/dicom parts in binary (docs/wire-format.md §5).
     bool readsBinaryParts = false;
+    // When this site was done with the mail (ms since the epoch, 0: not
+    // said), in the signed report's X-DICOM-Mail-Completed field: the
+    // receiver's clock for the sender's transfer-time record (#17).
+    int64_t completedMs = 0;
   };
 
   // Writes the RFC 3798 multipart/report entity that goes inside the

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "Core/Acknowledgement/AcknowledgementCapabilities.h"
 
+#include "Core/Common/Error.h"
+#include "Core/Common/Trim.h"
+#include "Core/Store/UtcMillis.h"
+
 #include <strings.h>
 
 namespace DicomMail
@@ -9,6 +13,24 @@ namespace DicomMail
   {
     const char* const kField = "X-DICOM-Mail-Capabilities";
     const char* const kBinaryParts = "binary-parts";
+    const char* const kCompletedField = "X-DICOM-Mail-Completed";
+
+    int64_t ReadCompleted(const std::vector<std::string>& fieldValues)
+    {
+      if (fieldValues.size() != 1)
+      {
+        return 0;
+      }
+      try
+      {
+        const int64_t ms = UtcMillis::Parse(Trim(fieldValues.front()));
+        return ms > 0 ? ms : 0;
+      }
+      catch (const Error&)
+      {
+        return 0;   // a time we cannot read is no time: the record says "not given"
+      }
+    }
 
     bool NamesBinaryParts(const std::vector<std::string>& fieldValues)
     {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,12 @@ namespace DicomMail
   {
     extern const char* const kField;         // "X-DICOM-Mail-Capabilities"
     extern const char* const kBinaryParts;   // "binary-parts"
+    // When the receiver was done with the mail, UTC with milliseconds
+    // ("2026-12-07T05:00:00.123Z"); for the sender's QA record (#17).
+    extern const char* const kCompletedField;   // "X-DICOM-Mail-Completed"
+
+    // The field's time in ms since the epoch; 0 when absent, repeated or malformed.
+    int64_t ReadCompleted(const std::vector<std::string>& fieldValues);
 
     // True when one of the field's values (every occurrence counts) names
     // binary-parts.

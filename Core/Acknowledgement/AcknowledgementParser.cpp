@@ -220,6 +220,7 @@ namespace DicomMail
     }
     report.finalRecipient = recipient;
     report.readsBinaryParts = AcknowledgementCapabilities::NamesBinaryParts(fields.GetAll(AcknowledgementCapabilities::kField));
+    report.completedMs = AcknowledgementCapabilities::ReadCompleted(fields.GetAll(AcknowledgementCapabilities::kCompletedField));
     return report;
   }
 

@@ -23,6 +23,7 @@ namespace DicomMail
     // X-DICOM-Mail-Capabilities names binary-parts. Worth something only
     // when the report was inside a verified signature (AcknowledgementResult::valid).
     bool readsBinaryParts = false;
+    int64_t completedMs = 0;         // X-DICOM-Mail-Completed, 0 when absent; trusted as readsBinaryParts is
   };
 
   // Reads RFC 3798 acknowledgements: lenient about white space, case and

@@ -67,6 +67,7 @@ namespace DicomMail
     // with these numbers (AcknowledgementMatch).
     content.setId = result.setId;
     content.setPart = std::to_string(result.part);
+    content.completedMs = result.completedMs;
     if (!result.reasons.empty())
     {
       content.detail = Printable(result.reasons.front(), kMaxDetail);

@@ -438,6 +438,7 @@ namespace DicomMail
     {
       reader.Fail("AutoRouting", "must be a list of rules");
     }
+    config.qualityAssurance = QaSettings::Parse(reader.GetRaw("QualityAssurance"), reader.KeyPath("QualityAssurance"));
 
     if (reader.Has("Notices"))
     {

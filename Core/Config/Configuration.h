@@ -3,6 +3,7 @@
 
 #include "Core/Forwarding/ForwardingSettings.h"
 #include "Core/Notices/NoticeSettings.h"
+#include "Core/QualityAssurance/QaSettings.h"
 
 #include <json/value.h>
 
@@ -136,6 +137,7 @@ namespace DicomMail
     ForwardingSettings forwarding;                 // gateway mode: received transfers on to the PACS
     NoticeSettings notices;                        // notices to people; off without "To"
     unsigned int noticeMaxAttempts = 10;           // sends of one notice before it is recorded failed
+    QaSettings qualityAssurance;                   // DIN 6868-159 daily tests (#17)
 
     // Parses the "DicomMail" section (null: all defaults). Throws
     // Error(Configuration) with a message naming the exact key at fault.

@@ -61,6 +61,20 @@ namespace DicomMail
     filter.from = Time("from", argument("from"), "T00:00:00Z");
     filter.to = Time("to", argument("to"), "T23:59:59Z");
     filter.setIdPrefix = Word("setid", argument("setid"));
+    const std::string qa = argument("qa");
+    if (qa == "include")
+    {
+      filter.qaTests = TransferFilter::QaTests::Include;
+    }
+    else if (qa == "only")
+    {
+      filter.qaTests = TransferFilter::QaTests::Only;
+    }
+    else if (!qa.empty() && qa != "exclude")
+    {
+      throw Error(ErrorKind::BadInput, "Invalid value of the argument \"qa\": \"" + qa.substr(0, 40) +
+                  "\" (exclude, include or only)");
+    }
     return filter;
   }
 }

@@ -605,7 +605,8 @@ namespace DicomMail
         Reject(session, {message}, path, judged, "acknowledgement not accepted: " + mismatch, summary);
         return;
       }
-      d_.outbox->RecordAck(mail.setId, mail.part, ToString(ack.report.disposition), UtcTime::Now());
+      d_.outbox->RecordAck(mail.setId, mail.part, ToString(ack.report.disposition), UtcTime::Now(),
+                           ack.report.completedMs);
       summary.acknowledgements++;
       d_.events->OnAcknowledgement(mail.setId, mail.part, ack.report.disposition);
       record.setId = mail.setId;

@@ -73,7 +73,10 @@ namespace DicomMail
       if (result.IsPositive())
       {
         transfer.lastImportAt = UtcTime::Now();
+        transfer.completedMs = std::max(transfer.completedMs, result.completedMs);
       }
+      // Signed: only an authenticated mail is filed under a transfer.
+      transfer.qaTest = transfer.qaTest || result.qaTest;
       if (!newMail.reason.empty() && transfer.reasons.size() < 50)
       {
         transfer.reasons.push_back("mail " + std::to_string(result.part) + ": " + newMail.reason);

@@ -18,6 +18,7 @@ namespace DicomMail
     std::string partName;         // "IM000001.dcm" when safe to show, else ""
     std::string sopInstanceUid;   // from the manifest, "" when there is none
     std::string sha256;           // of the file, 64 lower-case hex digits
+    bool qaTest = false;          // part of a daily QA test transfer (signed marker)
   };
 
   struct ImportOutcome

@@ -59,6 +59,11 @@ namespace DicomMail
     uint64_t plaintextBytes = 0;      // decrypted entity
     uint64_t dicomBytes = 0;          // of the instances handed to the importer
 
+    // A daily QA test (the signed X-DICOMMAIL-QA-TEST, #17): the importer
+    // keeps it out of the clinical archive unless configured otherwise.
+    bool qaTest = false;
+    int64_t completedMs = 0;          // when this site was done with the mail (ms), for its acknowledgement
+
     std::vector<std::string> importedSopInstanceUids;   // from the manifest, stored or already stored
     bool hasManifest = false;
 

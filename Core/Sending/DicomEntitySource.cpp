@@ -64,6 +64,10 @@ namespace DicomMail
       {
         MimeHeaders headers;
         WireHeaders::AddSetHeaders(headers, envelope_.setId, envelope_.part, envelope_.total);
+        if (envelope_.qaTest)
+        {
+          headers.Add(WireHeaders::kQaTest, WireHeaders::kQaTestDaily);   // signed and encrypted with the rest
+        }
         headers.Add("MIME-Version", "1.0");
         writer_.BeginMultipart(headers, ContentType("multipart", "mixed"));
         state_ = State::NextInstance;

@@ -23,6 +23,7 @@ namespace DicomMail
     std::string dispositionNotificationTo;   // empty: no acknowledgement asked
     time_t date = 0;                         // 0: now
     bool binaryDicomParts = false;           // see Configuration::binaryDicomParts
+    bool qaTest = false;                     // a daily test: marked inside the encrypted entity only
   };
 
   // One instance of the mail, as the manifest will list it.

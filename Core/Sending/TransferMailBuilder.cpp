@@ -22,6 +22,7 @@ namespace DicomMail
     envelope.subject = config.subject;
     envelope.setId = facts.setId;
     envelope.binaryDicomParts = facts.binaryDicomParts;
+    envelope.qaTest = facts.qaTest;
     envelope.total = facts.totalMails;
     if (facts.acknowledgementsRequested)
     {

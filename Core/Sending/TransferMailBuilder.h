@@ -32,6 +32,7 @@ namespace DicomMail
     unsigned int totalMails = 0;
     bool acknowledgementsRequested = true;
     bool binaryDicomParts = false;   // decided per partner by SendsBinaryParts (Core/Partners/PartEncodingChoice)
+    bool qaTest = false;             // a daily QA test (MailEnvelope::qaTest)
     SetTotals totals;
   };
 

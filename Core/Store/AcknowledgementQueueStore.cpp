@@ -16,7 +16,7 @@ namespace DicomMail
   {
     const char kColumns[] =
       "id, mail_id, recipient, original_message_id, disposition, set_id, set_part, detail, reporting_ua, "
-      "final_recipient, created_at, attempts, next_attempt_at, last_error, last_attempt_at, sent_at";
+      "final_recipient, created_at, attempts, next_attempt_at, last_error, last_attempt_at, sent_at, completed_ms";
 
     // An SMTP reply can be long; the status page needs only its gist.
     const size_t kMaxErrorLength = 500;
@@ -34,6 +34,7 @@ namespace DicomMail
       a.content.detail = row.ColumnText(7);
       a.content.reportingUa = row.ColumnText(8);
       a.content.finalRecipient = row.ColumnText(9);
+      a.content.completedMs = row.ColumnInt64(16);
       a.createdAt = row.ColumnText(10);
       a.attempts = static_cast<unsigned int>(row.ColumnUint64(11));
       a.nextAttemptAt = row.ColumnText(12);
@@ -74,7 +75,7 @@ namespace DicomMail
     UtcTime::Check(a.createdAt, "creation time of an acknowledgement", true);
     const std::string created = a.createdAt.empty() ? UtcTime::Now() : a.createdAt;
     SqliteStatement insert(db_, std::string("INSERT INTO acknowledgement_queue (") + kColumns +
-                           ") VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, '', '', '') RETURNING id");
+                           ") VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, '', '', '', ?) RETURNING id");
     insert.BindInt64(1, a.mailId)
       .BindText(2, a.recipient)
       .BindText(3, a.content.originalMessageId)
@@ -85,7 +86,8 @@ namespace DicomMail
       .BindText(8, a.content.reportingUa)
       .BindText(9, a.content.finalRecipient)
       .BindText(10, created)
-      .BindText(11, created);
+      .BindText(11, created)
+      .BindInt64(12, a.content.completedMs);
     if (!insert.Step())
     {
       throw Error(ErrorKind::Storage, "No id returned for a new acknowledgement in database " + db_.GetPath());

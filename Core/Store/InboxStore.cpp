@@ -19,7 +19,7 @@ namespace DicomMail
     const char kTransferColumns[] =
       "set_id, partner, sender_address, signer_fingerprint, mails_expected, mails_received, "
       "instances_imported, instances_failed, instances_already_stored, first_received, "
-      "completed_at, sender_date, last_import_at, bytes, state, reasons";
+      "completed_at, sender_date, last_import_at, bytes, state, reasons, qa_test, completed_ms";
 
     const char kMailColumns[] =
       "id, set_id, part, total, message_id, account, mailbox_uid, state, reason, received_at, "
@@ -52,6 +52,8 @@ namespace DicomMail
       t.bytes = row.ColumnUint64(13);
       t.state = ParseInboxTransferState(row.ColumnText(14));
       t.reasons = row.ColumnStringList(15);
+      t.qaTest = row.ColumnBool(16);
+      t.completedMs = row.ColumnInt64(17);
       return t;
     }
 
@@ -149,11 +151,11 @@ namespace DicomMail
     // An UPSERT rather than INSERT OR REPLACE: the row keeps its rowid, which
     // orders transfers received within the same second.
     SqliteStatement upsert(db_, std::string("INSERT INTO inbox_transfers (") + kTransferColumns +
-      ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) "
+      ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18) "
       "ON CONFLICT (set_id) DO UPDATE SET partner = ?2, sender_address = ?3, signer_fingerprint = ?4, "
       "mails_expected = ?5, mails_received = ?6, instances_imported = ?7, instances_failed = ?8, "
       "instances_already_stored = ?9, first_received = ?10, completed_at = ?11, sender_date = ?12, "
-      "last_import_at = ?13, bytes = ?14, state = ?15, reasons = ?16");
+      "last_import_at = ?13, bytes = ?14, state = ?15, reasons = ?16, qa_test = ?17, completed_ms = ?18");
     upsert.BindText(1, transfer.setId)
       .BindText(2, transfer.partner)
       .BindText(3, transfer.senderAddress)
@@ -169,7 +171,9 @@ namespace DicomMail
       .BindText(13, transfer.lastImportAt)
       .BindUint64(14, transfer.bytes)
       .BindText(15, ToString(transfer.state))
-      .BindStringList(16, transfer.reasons);
+      .BindStringList(16, transfer.reasons)
+      .BindBool(17, transfer.qaTest)
+      .BindInt64(18, transfer.completedMs);
     upsert.Run();
   }
 

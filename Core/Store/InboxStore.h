@@ -32,6 +32,8 @@ namespace DicomMail
     uint64_t bytes = 0;
     InboxTransferState state = InboxTransferState::Receiving;
     std::vector<std::string> reasons;
+    bool qaTest = false;                  // a daily QA test (#17): not a clinical transfer
+    int64_t completedMs = 0;              // when the last mail was done with (ms), 0 = not yet
   };
 
   struct InboxMail

@@ -18,11 +18,11 @@ namespace DicomMail
   {
     const char kTransferColumns[] =
       "set_id, partner, recipient, study_uids, resources, created, finished, state, reason, "
-      "total_instances, total_mails, bytes_sent, job_id, ack_requested, total_bytes";
+      "total_instances, total_mails, bytes_sent, job_id, ack_requested, total_bytes, qa_test";
 
     const char kMailColumns[] =
       "set_id, part, message_id, state, instances, bytes, attempts, sent_at, duration_ms, "
-      "ack_disposition, ack_at, reason, fragments, sop_uids";
+      "ack_disposition, ack_at, reason, fragments, sop_uids, receiver_completed_ms";
 
     std::string NormalizeMessageId(const std::string& messageId)
     {
@@ -56,7 +56,8 @@ namespace DicomMail
         .BindUint64(12, t.bytesSent)
         .BindText(13, t.jobId)
         .BindBool(14, t.acknowledgementsRequested)
-        .BindUint64(15, t.totalBytes);
+        .BindUint64(15, t.totalBytes)
+        .BindBool(16, t.qaTest);
     }
 
     OutboxTransfer ReadTransfer(SqliteStatement& row)
@@ -77,6 +78,7 @@ namespace DicomMail
       t.jobId = row.ColumnText(12);
       t.acknowledgementsRequested = row.ColumnBool(13);
       t.totalBytes = row.ColumnUint64(14);
+      t.qaTest = row.ColumnBool(15);
       return t;
     }
 
@@ -97,6 +99,7 @@ namespace DicomMail
       m.reason = row.ColumnText(11);
       m.fragments = static_cast<unsigned int>(row.ColumnUint64(12));
       m.sopInstanceUids = row.ColumnStringList(13);
+      m.receiverCompletedMs = row.ColumnInt64(14);
       return m;
     }
 
@@ -163,12 +166,12 @@ namespace DicomMail
       record.created = UtcTime::Now();
     }
     SqliteStatement insertTransfer(db_, std::string("INSERT INTO outbox_transfers (") + kTransferColumns +
-                                   ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                                   ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     BindTransferFields(insertTransfer, record);
     insertTransfer.Run();
 
     SqliteStatement insertMail(db_, std::string("INSERT INTO outbox_mails (") + kMailColumns +
-                               ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                               ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     for (const OutboxMail& mail : mails)
     {
       insertMail.Reset();
@@ -185,7 +188,8 @@ namespace DicomMail
         .BindText(11, mail.ackAt)
         .BindText(12, mail.reason)
         .BindInt64(13, mail.fragments)
-        .BindStringList(14, mail.sopInstanceUids);
+        .BindStringList(14, mail.sopInstanceUids)
+        .BindInt64(15, mail.receiverCompletedMs);
       insertMail.Run();
     }
 
@@ -306,18 +310,21 @@ namespace DicomMail
   }
 
   MailState OutboxStore::RecordAck(const std::string& setId, unsigned int part,
-                                     const std::string& disposition, const std::string& when)
+                                     const std::string& disposition, const std::string& when,
+                                     int64_t receiverCompletedMs)
   {
     UtcTime::Check(when, "acknowledgement time of " + MailName(setId, part), false);
     const MailState state = OutboxStates::ForDisposition(disposition);
 
     SqliteStatement update(db_,
-      "UPDATE outbox_mails SET state = ?3, ack_disposition = ?4, ack_at = ?5 WHERE set_id = ?1 AND part = ?2");
+      "UPDATE outbox_mails SET state = ?3, ack_disposition = ?4, ack_at = ?5, receiver_completed_ms = ?6 "
+      "WHERE set_id = ?1 AND part = ?2");
     update.BindText(1, setId)
       .BindInt64(2, part)
       .BindText(3, ToString(state))
       .BindText(4, Trim(disposition))
-      .BindText(5, when);
+      .BindText(5, when)
+      .BindInt64(6, receiverCompletedMs);
     if (update.Run() == 0)
     {
       throw Error(ErrorKind::NotFound, "Unknown " + MailName(setId, part));
@@ -400,7 +407,7 @@ namespace DicomMail
     UtcTime::Check(olderThan, "time limit", false);
     SqliteStatement select(db_,
       "SELECT m.set_id, m.part, m.message_id, m.state, m.instances, m.bytes, m.attempts, m.sent_at, "
-      "m.duration_ms, m.ack_disposition, m.ack_at, m.reason, m.fragments, m.sop_uids "
+      "m.duration_ms, m.ack_disposition, m.ack_at, m.reason, m.fragments, m.sop_uids, m.receiver_completed_ms "
       "FROM outbox_mails m JOIN outbox_transfers t ON t.set_id = m.set_id "
       "WHERE m.state = ?2 AND m.sent_at < ?1 AND t.ack_requested = 1 "
       "AND t.state NOT IN (?3, ?4) "

@@ -30,6 +30,7 @@ namespace DicomMail
     std::string jobId;
     bool acknowledgementsRequested = true;        // false: "sent" is final, no MDN awaited
     uint64_t totalBytes = 0;                      // DICOM bytes of all instances; 0 in records before schema 7
+    bool qaTest = false;                          // a daily QA test (#17): not a clinical transfer
   };
 
   struct OutboxMail
@@ -48,6 +49,7 @@ namespace DicomMail
     std::string ackAt;
     std::string reason;
     unsigned int fragments = 0;                   // message/partial pieces, 0 = sent whole
+    int64_t receiverCompletedMs = 0;              // the receiver's completion time (ms) its signed MDN gave, 0 = none
   };
 
   // The sender's log of transfers and of each of their mails. Every method is
@@ -92,9 +94,11 @@ namespace DicomMail
                       uint64_t bytes, uint64_t durationMs, unsigned int fragments = 0);
 
     // Stores an MDN's disposition and time and sets the mail's state from it
-    // (see OutboxStates::ForDisposition); returns that state.
+    // (see OutboxStates::ForDisposition), with the receiver's completion
+    // time (ms) when its signed MDN gave one; returns that state.
     MailState RecordAck(const std::string& setId, unsigned int part,
-                          const std::string& disposition, const std::string& when);
+                          const std::string& disposition, const std::string& when,
+                          int64_t receiverCompletedMs = 0);
 
     // Returns the new number of attempts.
     unsigned int IncrementAttempts(const std::string& setId, unsigned int part);

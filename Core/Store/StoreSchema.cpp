@@ -305,6 +305,42 @@ namespace DicomMail
         CREATE INDEX outbox_transfers_by_finished ON outbox_transfers (finished);
         ALTER TABLE partners ADD COLUMN notices TEXT NOT NULL DEFAULT '';
         )SQL",
+
+        // Version 14: quality assurance after DIN 6868-159 (#17). Daily test
+        // transfers are marked in both transfer tables, so the clinical
+        // lists leave them out; the receiver's completion time (ms, from its
+        // signed acknowledgement) and our own in milliseconds; the schedules
+        // edited over REST (JSON as PUT) and the sender's record of each
+        // daily test. Times in ms since the epoch, 0 for "not yet".
+        R"SQL(
+        ALTER TABLE outbox_transfers ADD COLUMN qa_test INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE inbox_transfers ADD COLUMN qa_test INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE inbox_transfers ADD COLUMN completed_ms INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE outbox_mails ADD COLUMN receiver_completed_ms INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE acknowledgement_queue ADD COLUMN completed_ms INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE qa_schedules (
+          partner  TEXT PRIMARY KEY,
+          schedule TEXT NOT NULL
+        );
+        CREATE TABLE qa_daily_tests (
+          set_id                TEXT PRIMARY KEY,
+          partner               TEXT NOT NULL,
+          test_day              TEXT NOT NULL,
+          trigger               TEXT NOT NULL,
+          test_data             TEXT NOT NULL,
+          instances             INTEGER NOT NULL,
+          dicom_bytes           INTEGER NOT NULL,
+          started_ms            INTEGER NOT NULL,
+          deadline_ms           INTEGER NOT NULL,
+          acknowledged_ms       INTEGER NOT NULL,
+          receiver_completed_ms INTEGER NOT NULL,
+          state                 TEXT NOT NULL,
+          reason                TEXT NOT NULL,
+          alert                 TEXT NOT NULL
+        );
+        CREATE INDEX qa_daily_tests_by_partner ON qa_daily_tests (partner, started_ms);
+        CREATE INDEX qa_daily_tests_by_state ON qa_daily_tests (state, deadline_ms);
+        )SQL",
       };
 
       const int kLatest = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));

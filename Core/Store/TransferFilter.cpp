@@ -42,6 +42,10 @@ namespace DicomMail
       // ids are ASCII; U+FFFF sorts after any of their characters).
       Add(sql_, "set_id >= ? AND set_id < ?");
     }
+    if (filter.qaTests != TransferFilter::QaTests::Include)
+    {
+      Add(sql_, filter.qaTests == TransferFilter::QaTests::Only ? "qa_test = 1" : "qa_test = 0");
+    }
   }
 
   int TransferFilterClause::Bind(SqliteStatement& statement, int first) const

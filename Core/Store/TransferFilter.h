@@ -16,6 +16,8 @@ namespace DicomMail
     std::string from;         // UtcTime, inclusive
     std::string to;           // UtcTime, inclusive
     std::string setIdPrefix;  // the set id or its beginning
+    // Daily QA test transfers (#17) are not clinical: left out unless asked.
+    enum class QaTests { Exclude, Include, Only } qaTests = QaTests::Exclude;
   };
 
   // Turns a TransferFilter into the WHERE clause of a SELECT over a transfer
@@ -28,7 +30,7 @@ namespace DicomMail
     // first_received). Throws Error(BadInput) for a malformed time.
     TransferFilterClause(const TransferFilter& filter, const std::string& timeColumn);
 
-    // " WHERE ..." or "" when nothing filters.
+    // " WHERE ...": at least the QA test condition.
     const std::string& GetSql() const
     {
       return sql_;

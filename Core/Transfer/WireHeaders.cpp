@@ -11,6 +11,8 @@ namespace DicomMail
     const char* const kStudyId = "X-TELEMEDICINE-STUDYID";
     const char* const kManifest = "X-DICOMMAIL-MANIFEST";
     const char* const kDispositionNotificationTo = "Disposition-Notification-To";
+    const char* const kQaTest = "X-DICOMMAIL-QA-TEST";
+    const char* const kQaTestDaily = "daily-function-test";
 
     void AddSetHeaders(MimeHeaders& headers, const std::string& setId, unsigned int part, unsigned int total)
     {

@@ -16,6 +16,10 @@ namespace DicomMail
     extern const char* const kStudyId;        // X-TELEMEDICINE-STUDYID
     extern const char* const kManifest;       // X-DICOMMAIL-MANIFEST
     extern const char* const kDispositionNotificationTo;
+    // Inside the encrypted entity only: the transfer is a quality-assurance
+    // test (DIN 6868-159), value kQaTestDaily. Other gateways ignore it.
+    extern const char* const kQaTest;         // X-DICOMMAIL-QA-TEST
+    extern const char* const kQaTestDaily;    // "daily-function-test"
 
     void AddSetHeaders(MimeHeaders& headers, const std::string& setId, unsigned int part, unsigned int total);
   }

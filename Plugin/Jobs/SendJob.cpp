@@ -147,6 +147,7 @@ namespace DicomMail
     facts.totalMails = transfer_.totalMails;
     facts.acknowledgementsRequested = transfer_.acknowledgementsRequested;
     facts.binaryDicomParts = context.SendsBinaryPartsTo(partner);
+    facts.qaTest = transfer_.qaTest;
     facts.totals.instances = transfer_.totalInstances;
     facts.totals.bytes = transfer_.totalBytes;
     LoadSopUids(facts.totals.bytes);

@@ -3,6 +3,7 @@
 
 #include "Core/Common/Error.h"
 #include "Core/Common/MappedFile.h"
+#include "Core/Transfer/WireHeaders.h"
 #include "Plugin/OrthancApi.h"
 #include "Plugin/PluginContext.h"
 
@@ -23,6 +24,14 @@ namespace DicomMail
 
   ImportOutcome OrthancInstanceImporter::Import(const std::string& dicomFilePath, const ImportContext& context)
   {
+    // Checked against the signed manifest (and the built-in series against
+    // its fixed hashes) by DicomMailProcessor already.
+    if (context.qaTest &&
+        PluginContext::Get().GetConfiguration().qualityAssurance.receivedTests == ReceivedTestPolicy::Discard)
+    {
+      return ImportOutcome::Stored();   // checked, counted, never in the clinical archive
+    }
+
     // Orthanc's SDK takes a whole file per call: one instance mapped at a time.
     const MappedFile content(dicomFilePath, UINT32_MAX);
     const OrthancApi::RestAnswer answer =
@@ -41,6 +50,10 @@ namespace DicomMail
     SetMetadata(id, MetadataIds::kSetId, context.setId);
     SetMetadata(id, MetadataIds::kSignerFingerprint, context.signerFingerprint);
     SetMetadata(id, MetadataIds::kPartner, context.partnerName);
+    if (context.qaTest)
+    {
+      SetMetadata(id, MetadataIds::kQaTest, WireHeaders::kQaTestDaily);
+    }
 
     // What the forwarder hands on to the PACS once the transfer is complete.
     PluginContext& plugin = PluginContext::Get();

@@ -15,6 +15,7 @@ namespace DicomMail
     const int kSetId = 4310;              // X-TELEMEDICINE-SETID of the transfer
     const int kSignerFingerprint = 4311;  // OpenPGP fingerprint of the signing key
     const int kPartner = 4312;            // partner name
+    const int kQaTest = 4313;             // "daily-function-test" on a kept QA test instance (#17)
   }
 
   // Posts received DICOM files to Orthanc's /instances, one file in memory

@@ -12,5 +12,6 @@ namespace DicomMail
     RegisterInboxRoutes();
     RegisterForwardRoutes();
     RegisterWebRoutes();
+    RegisterQaRoutes();
   }
 }

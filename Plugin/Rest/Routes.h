@@ -13,6 +13,10 @@ namespace DicomMail
   void RegisterInboxRoutes();
   void RegisterForwardRoutes();
   void RegisterWebRoutes();
+  void RegisterQaRoutes();
+
+  // The "QualityAssurance" part of GET /dicom-mail/status (QaRoutes.cpp).
+  Json::Value QaStatus();
 
   // All of the above.
   void RegisterRoutes();

@@ -54,6 +54,7 @@ namespace DicomMail
       status["PendingAcknowledgements"] = PendingAcknowledgements(acknowledgements);
       status["SentAcknowledgements"] = static_cast<Json::UInt64>(acknowledgements.sent);
       status["Forwarding"] = ForwardingStatus();
+      status["QualityAssurance"] = QaStatus();
 
       // Keys that expire soon, so the admin renews them before sending stops.
       status["ExpiringKeys"] = Json::arrayValue;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "Plugin/Routing/RoutingWorker.h"
 
+#include "Core/QualityAssurance/QaTestSeries.h"
 #include "Core/Routing/RoutingPlanner.h"
 #include "Plugin/OrthancApi.h"
 #include "Plugin/PluginContext.h"
@@ -81,6 +82,10 @@ namespace DicomMail
       OrthancApi::LogInfo("auto-routing: " + std::string(ToString(event.level)) + " " + event.resourceId +
                           " no longer exists");
       return;
+    }
+    if (study.studyInstanceUid == QaTestSeries::StudyInstanceUid())
+    {
+      return;   // the built-in QA series, put into Orthanc for a daily test: never a clinical transfer (#17)
     }
 
     RoutingStore& store = PluginContext::Get().GetRouting();

@@ -112,6 +112,7 @@ namespace DicomMail
     transfer.totalMails = static_cast<unsigned int>(plan.size());
     transfer.acknowledgementsRequested = partner.acknowledgements;
     transfer.reason = "requested by " + request.origin;
+    transfer.qaTest = request.qaTest;
 
     std::vector<OutboxMail> mails;
     for (const PlannedMail& planned : plan)

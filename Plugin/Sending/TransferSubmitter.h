@@ -12,6 +12,7 @@ namespace DicomMail
     std::string partner;
     int priority = 0;
     std::string origin = "rest";          // "rest", "lua", or "rule:<name>" (logged, kept in the outbox)
+    bool qaTest = false;                  // a daily QA test (#17): marked inside the encrypted entity
   };
 
   struct SendResponse

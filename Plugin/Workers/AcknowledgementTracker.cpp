@@ -8,6 +8,7 @@
 #include "Plugin/Jobs/SendJob.h"
 #include "Plugin/PluginContext.h"
 #include "Plugin/Sending/InterruptedTransfers.h"
+#include "Plugin/QualityAssurance/DailyTests.h"
 
 #include <algorithm>
 #include <chrono>
@@ -122,6 +123,7 @@ namespace DicomMail
           break;
         }
       }
+      DailyTests::OnTransferChanged(setId);   // a daily QA test passes or fails with its transfer
     }
     catch (const std::exception& e)
     {

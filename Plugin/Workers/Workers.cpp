@@ -4,6 +4,7 @@
 #include "Core/Common/Error.h"
 #include "Plugin/OrthancApi.h"
 #include "Plugin/PluginContext.h"
+#include "Plugin/QualityAssurance/QaWorker.h"
 #include "Plugin/Receiving/OrthancInstanceImporter.h"
 #include "Plugin/Receiving/PartnerTrustPolicy.h"
 #include "Plugin/Workers/AcknowledgementTracker.h"
@@ -27,6 +28,7 @@ namespace DicomMail
       std::unique_ptr<ForwardWorker> forwarder_;
       std::vector<std::unique_ptr<MailboxWorker> > mailboxes_;
       std::unique_ptr<NoticeWorker> notices_;   // only with an SMTP account to send them
+      std::unique_ptr<QaWorker> qa_;
     }
 
     void Start()
@@ -51,11 +53,21 @@ namespace DicomMail
         notices_->Start();
       }
       OrthancApi::LogInfo("started " + std::to_string(mailboxes_.size()) + " mailbox poller(s)");
+      if (PluginContext::Get().GetConfiguration().HasMailAccount())
+      {
+        qa_.reset(new QaWorker);   // an inactive plugin sends no daily test
+        qa_->Start();
+      }
     }
 
     void Stop()
     {
       std::lock_guard<std::mutex> lock(mutex_);
+      if (qa_)
+      {
+        qa_->Stop();
+        qa_.reset();
+      }
       for (auto& worker : mailboxes_)
       {
         worker->Stop();
