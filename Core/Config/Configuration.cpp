@@ -5,6 +5,7 @@
 #include "Core/Common/Files.h"
 #include "Core/Config/ConfigReader.h"
 #include "Core/Mime/MailboxFormatter.h"
+#include "Core/Partners/TransferSyntaxChoice.h"
 
 #include <algorithm>
 #include <cctype>
@@ -131,7 +132,8 @@ namespace DicomMail
       return name;
     }
 
-    PartnerSettings ParsePartner(const std::string& name, const Json::Value& value, const std::string& path)
+    PartnerSettings ParsePartner(const std::string& name, const Json::Value& value, const std::string& path,
+                                 bool allowLossy)
     {
       ConfigReader reader(value, path);
       PartnerSettings partner;
@@ -161,6 +163,12 @@ namespace DicomMail
       }
       partner.acknowledgements = reader.GetBool("Acknowledgements", true);
       partner.compression = reader.GetBool("Compression", true);
+      std::string problem;
+      if (!TransferSyntaxChoice::Parse(reader.GetString("TransferSyntax", ""), allowLossy, partner.transferSyntax,
+                                       problem))
+      {
+        reader.Fail("TransferSyntax", problem);
+      }
       reader.CheckNoUnknownKeys();
       return partner;
     }
@@ -252,6 +260,7 @@ namespace DicomMail
     config.keyExpiryWarningDays = static_cast<unsigned int>(reader.GetInteger("KeyExpiryWarningDays", 30, 0, 3650));
     config.compressionLevel = static_cast<unsigned int>(reader.GetInteger("CompressionLevel", 1, 0, 9));
     config.encryptToSelf = reader.GetBool("EncryptToSelf", false);
+    config.allowLossyTranscoding = reader.GetBool("AllowLossyTranscoding", false);
     const std::string partEncoding = reader.GetString("DicomPartEncoding", "base64");
     if (partEncoding != "base64" && partEncoding != "binary")
     {
@@ -331,7 +340,8 @@ namespace DicomMail
         {
           reader.Fail("Partners", "invalid partner name \"" + name + "\" (1-64 characters, no slash or space)");
         }
-        config.partners.push_back(ParsePartner(name, partners[name], reader.KeyPath("Partners") + "." + name));
+        config.partners.push_back(ParsePartner(name, partners[name], reader.KeyPath("Partners") + "." + name,
+                                                 config.allowLossyTranscoding));
       }
     }
 
@@ -412,6 +422,7 @@ namespace DicomMail
     result["AcknowledgementTimeout"] = acknowledgementTimeout;
     result["GpgTimeout"] = gpgTimeout;
     result["CompressionLevel"] = compressionLevel;
+    result["AllowLossyTranscoding"] = allowLossyTranscoding;
     result["DicomPartEncoding"] = binaryDicomParts ? "binary" : "base64";
     if (smtpConfigured)
     {

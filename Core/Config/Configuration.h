@@ -51,6 +51,7 @@ namespace DicomMail
     uint64_t maxMailSize = 0;             // 0: the site's default
     bool acknowledgements = true;
     bool compression = true;
+    std::string transferSyntax;           // UID instances are transcoded to (#19); "" = as stored
     bool fromConfiguration = false;       // read-only when true
   };
 
@@ -106,6 +107,9 @@ namespace DicomMail
     // binary parts gets them (PartEncodingChoice).
     bool dicomPartEncodingConfigured = false;
     bool encryptToSelf = false;
+    // Whether a partner's TransferSyntax may be a lossy one: an explicit,
+    // separate choice, never implied by naming the syntax.
+    bool allowLossyTranscoding = false;
     std::string subject = "DICOM-eMail";
     uint64_t maxMailSize = 10000000;
     unsigned int acknowledgementTimeout = 3600;   // seconds

@@ -4,6 +4,7 @@
 #include "Core/Common/Error.h"
 #include "Core/Crypto/Fingerprint.h"
 #include "Core/Mime/MailboxFormatter.h"
+#include "Core/Partners/TransferSyntaxChoice.h"
 
 #include <strings.h>
 
@@ -25,10 +26,11 @@ namespace DicomMail
   }
 
   PartnerDirectory::PartnerDirectory(const std::vector<PartnerSettings>& configured, PartnerStore& store,
-                                     uint64_t defaultMaxMailSize) :
+                                     uint64_t defaultMaxMailSize, bool allowLossyTranscoding) :
     configured_(configured),
     store_(store),
-    defaultMaxMailSize_(defaultMaxMailSize)
+    defaultMaxMailSize_(defaultMaxMailSize),
+    allowLossyTranscoding_(allowLossyTranscoding)
   {
   }
 
@@ -58,6 +60,7 @@ namespace DicomMail
     p.maxMailSize = record.maxMailSize;
     p.acknowledgements = record.acknowledgements;
     p.compression = record.compression;
+    p.transferSyntax = record.transferSyntax;
     p.fromConfiguration = false;
     return p;
   }
@@ -140,7 +143,7 @@ namespace DicomMail
       throw Error(ErrorKind::BadInput, "the body must be a JSON object");
     }
     static const char* const known[] = {"Addresses", "Fingerprint", "MaxMailSize", "Acknowledgements",
-                                        "Compression", "Name", "DisplayName"};
+                                        "Compression", "Name", "DisplayName", "TransferSyntax"};
     for (const std::string& key : body.getMemberNames())
     {
       bool ok = false;
@@ -228,6 +231,16 @@ namespace DicomMail
     }
     record.acknowledgements = body.get("Acknowledgements", true).asBool();
     record.compression = body.get("Compression", true).asBool();
+    const Json::Value& syntax = body["TransferSyntax"];
+    std::string problem;
+    if (!syntax.isNull() && !syntax.isString())
+    {
+      throw Error(ErrorKind::BadInput, "\"TransferSyntax\" must be a string");
+    }
+    if (!TransferSyntaxChoice::Parse(syntax.asString(), allowLossyTranscoding_, record.transferSyntax, problem))
+    {
+      throw Error(ErrorKind::BadInput, "\"TransferSyntax\" " + problem);
+    }
     store_.Put(record);
     return FromRecord(record);
   }
@@ -281,6 +294,7 @@ namespace DicomMail
     v["MaxMailSize"] = static_cast<Json::UInt64>(partner.maxMailSize);
     v["Acknowledgements"] = partner.acknowledgements;
     v["Compression"] = partner.compression;
+    v["TransferSyntax"] = TransferSyntaxChoice::Describe(partner.transferSyntax);
     v["ReadOnly"] = partner.fromConfiguration;
     return v;
   }

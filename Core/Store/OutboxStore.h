@@ -48,6 +48,10 @@ namespace DicomMail
     std::string ackAt;
     std::string reason;
     unsigned int fragments = 0;                   // message/partial pieces, 0 = sent whole
+    // Compressed inside OpenPGP (when the partner's setting allows it):
+    // false when the plan found every instance of the mail in a compressed
+    // transfer syntax, as sent (#19).
+    bool compress = true;
   };
 
   // The sender's log of transfers and of each of their mails. Every method is

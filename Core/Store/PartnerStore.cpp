@@ -10,7 +10,8 @@ namespace DicomMail
   namespace
   {
     const char kColumns[] =
-      "name, addresses, fingerprint, max_mail_size, acknowledgements, compression, display_name";
+      "name, addresses, fingerprint, max_mail_size, acknowledgements, compression, display_name, "
+      "transfer_syntax";
 
     PartnerRecord ReadPartner(SqliteStatement& row)
     {
@@ -22,6 +23,7 @@ namespace DicomMail
       record.acknowledgements = row.ColumnBool(4);
       record.compression = row.ColumnBool(5);
       record.displayName = row.ColumnText(6);
+      record.transferSyntax = row.ColumnText(7);
       return record;
     }
   }
@@ -62,14 +64,15 @@ namespace DicomMail
       throw Error(ErrorKind::BadInput, "A partner needs a name");
     }
     SqliteStatement insert(db_, std::string("INSERT OR REPLACE INTO partners (") + kColumns +
-                           ") VALUES (?, ?, ?, ?, ?, ?, ?)");
+                           ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     insert.BindText(1, record.name)
       .BindStringList(2, record.addresses)
       .BindText(3, record.fingerprint)
       .BindUint64(4, record.maxMailSize)
       .BindBool(5, record.acknowledgements)
       .BindBool(6, record.compression)
-      .BindText(7, record.displayName);
+      .BindText(7, record.displayName)
+      .BindText(8, record.transferSyntax);
     insert.Run();
   }
 

@@ -20,6 +20,7 @@ namespace DicomMail
     uint64_t maxMailSize = 10000000;
     bool acknowledgements = true;
     bool compression = true;
+    std::string transferSyntax;           // UID; "" = as stored
   };
 
   class PartnerStore

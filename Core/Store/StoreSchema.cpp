@@ -243,6 +243,24 @@ namespace DicomMail
         ALTER TABLE outbox_mails ADD COLUMN sop_uids TEXT NOT NULL DEFAULT '';
         ALTER TABLE outbox_transfers ADD COLUMN total_bytes INTEGER NOT NULL DEFAULT 0;
         )SQL",
+
+        // Version 11 (#19): the transfer syntax a partner's instances are
+        // sent in ('' = as stored); whether each outbox mail is compressed
+        // inside OpenPGP, decided when it was planned, so the encryption
+        // agrees with the plan; and what happened to its instances on the
+        // way out (transcoded, or sent as stored and why), counted per mail
+        // so that composing a mail again replaces its counts.
+        R"SQL(
+        ALTER TABLE partners ADD COLUMN transfer_syntax TEXT NOT NULL DEFAULT '';
+        ALTER TABLE outbox_mails ADD COLUMN compress INTEGER NOT NULL DEFAULT 1;
+        CREATE TABLE outbox_instance_notes (
+          set_id TEXT NOT NULL REFERENCES outbox_transfers (set_id) ON DELETE CASCADE,
+          part   INTEGER NOT NULL,
+          note   TEXT NOT NULL,
+          count  INTEGER NOT NULL,
+          PRIMARY KEY (set_id, part, note)
+        );
+        )SQL",
       };
 
       const int kLatest = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));

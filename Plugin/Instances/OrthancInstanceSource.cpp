@@ -37,8 +37,14 @@ namespace DicomMail
     };
   }
 
+  OrthancInstanceSource::OrthancInstanceSource(const std::string& targetSyntax) :
+    transcoder_(targetSyntax)
+  {
+  }
+
   std::unique_ptr<ByteSource> OrthancInstanceSource::Open(const std::string& orthancId)
   {
+    changedSopInstanceUid_.clear();
     std::unique_ptr<BufferSource> source(new BufferSource);
     // The direct service, not GET /instances/{id}/file: the REST route
     // copies the file once more into an HTTP answer first.
@@ -47,7 +53,20 @@ namespace DicomMail
     {
       throw Error(ErrorKind::NotFound, "instance " + orthancId + " is no longer in Orthanc");
     }
-    return source;
+    std::unique_ptr<BufferSource> transcoded(new BufferSource);
+    const InstanceTranscoder::Result result = transcoder_.Transcode(source->GetBuffer().GetData(),
+                                                                    source->GetBuffer().GetSize(),
+                                                                    transcoded->GetBuffer());
+    if (!result.note.empty())
+    {
+      notes_[result.note]++;
+    }
+    if (!result.transcoded)
+    {
+      return source;   // as stored, never a failed transfer
+    }
+    changedSopInstanceUid_ = result.sopInstanceUid;
+    return transcoded;
   }
 
   OrthancInstanceSource::InstanceFacts OrthancInstanceSource::GetFacts(const std::string& orthancId)

@@ -141,6 +141,8 @@ namespace DicomMail
       throw Error(ErrorKind::NotFound, "partner \"" + transfer_.partner + "\" no longer exists");
     }
 
+    transferSyntax_ = partner.transferSyntax;
+    context.CheckTransferSyntax(partner);
     TransferFacts facts;
     facts.setId = setId_;
     facts.recipient = transfer_.recipient;
@@ -189,8 +191,13 @@ namespace DicomMail
       instance.sopInstanceUid = sopUids_.at(id);
       instances.push_back(instance);
     }
-    OrthancInstanceSource source;
-    return builder_->Build(part, instances, *crypto, source);
+    OrthancInstanceSource source(transferSyntax_);
+    std::unique_ptr<ReadyMail> mail = builder_->Build(part, instances, *crypto, source, mails_.at(part).compress);
+    if (!transferSyntax_.empty())
+    {
+      PluginContext::Get().GetInstanceNotes().Record(setId_, part, source.GetNotes());
+    }
+    return mail;
   }
 
   SendJob::StepResult SendJob::StartUpload()

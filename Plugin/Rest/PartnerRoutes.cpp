@@ -6,6 +6,7 @@
 #include "Core/Common/Error.h"
 #include "Core/Partners/PartEncodingChoice.h"
 #include "Core/Partners/PartnerKeyCheck.h"
+#include "Core/Partners/TransferSyntaxChoice.h"
 #include "Plugin/PluginContext.h"
 
 namespace DicomMail
@@ -28,6 +29,28 @@ namespace DicomMail
       v["ReadsBinaryPartsSince"] = current ? Json::Value(learned.since) : Json::Value();
       v["DicomPartEncoding"] = context.SendsBinaryPartsTo(partner) ? "binary" : "base64";
       return v;
+    }
+
+    // A TransferSyntax this Orthanc cannot encode is refused before it is
+    // stored (its other checks are PartnerDirectory::Put's).
+    void CheckEncodable(const std::string& name, const Json::Value& body)
+    {
+      PartnerSettings candidate;
+      candidate.name = name;
+      std::string problem;
+      if (!body.isObject() || !body["TransferSyntax"].isString() ||
+          !TransferSyntaxChoice::Parse(body["TransferSyntax"].asString(), true, candidate.transferSyntax, problem))
+      {
+        return;
+      }
+      try
+      {
+        PluginContext::Get().CheckTransferSyntax(candidate);
+      }
+      catch (const Error& e)
+      {
+        throw Error(ErrorKind::BadInput, e.what());
+      }
     }
 
     void ListPartners(RestCall& call)
@@ -64,6 +87,7 @@ namespace DicomMail
           break;
 
         case OrthancPluginHttpMethod_Put:
+          CheckEncodable(name, call.GetJsonBody());
           partner = context.GetPartners().Put(name, call.GetJsonBody());
           call.AnswerJson(ToJson(partner, *crypto));
           break;
