@@ -51,7 +51,8 @@ namespace DicomMail
     partnerStore_(database_),
     partners_(configuration.partners, partnerStore_, configuration.maxMailSize, configuration.allowLossyTranscoding),
     capabilities_(database_),
-    instanceNotes_(database_)
+    instanceNotes_(database_),
+    pseudonyms_(database_)
   {
     // Every context of the plugin works on this one home.
     GpgmeLibrary::SetDefaultHome(home_.GetPath());

@@ -12,6 +12,7 @@
 #include "Core/Store/OutboxStore.h"
 #include "Core/Store/PartnerCapabilityStore.h"
 #include "Core/Store/PartnerStore.h"
+#include "Core/Store/PseudonymStore.h"
 #include "Core/Store/RoutingStore.h"
 #include "Core/Store/SqliteDatabase.h"
 #include "Core/Transport/MailAccount.h"
@@ -78,6 +79,11 @@ namespace DicomMail
       return partners_;
     }
 
+    PseudonymStore& GetPseudonyms()
+    {
+      return pseudonyms_;
+    }
+
     InstanceNoteStore& GetInstanceNotes()
     {
       return instanceNotes_;
@@ -120,6 +126,7 @@ namespace DicomMail
     PartnerDirectory partners_;
     PartnerCapabilityStore capabilities_;
     InstanceNoteStore instanceNotes_;
+    PseudonymStore pseudonyms_;
     std::map<std::string, bool> encodable_;   // transfer syntax -> Orthanc can encode it (probed once)
     mutable std::mutex mutex_;
     std::string siteFingerprint_;

@@ -163,6 +163,7 @@ namespace DicomMail
       }
       partner.acknowledgements = reader.GetBool("Acknowledgements", true);
       partner.compression = reader.GetBool("Compression", true);
+      partner.pseudonymise = reader.GetBool("Pseudonymise", false);
       std::string problem;
       if (!TransferSyntaxChoice::Parse(reader.GetString("TransferSyntax", ""), allowLossy, partner.transferSyntax,
                                        problem))

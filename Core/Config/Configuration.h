@@ -52,6 +52,7 @@ namespace DicomMail
     bool acknowledgements = true;
     bool compression = true;
     std::string transferSyntax;           // UID instances are transcoded to (#19); "" = as stored
+    bool pseudonymise = false;            // send pseudonymised copies (#19, PseudonymProfile)
     bool fromConfiguration = false;       // read-only when true
   };
 

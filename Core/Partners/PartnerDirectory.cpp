@@ -61,6 +61,7 @@ namespace DicomMail
     p.acknowledgements = record.acknowledgements;
     p.compression = record.compression;
     p.transferSyntax = record.transferSyntax;
+    p.pseudonymise = record.pseudonymise;
     p.fromConfiguration = false;
     return p;
   }
@@ -143,7 +144,8 @@ namespace DicomMail
       throw Error(ErrorKind::BadInput, "the body must be a JSON object");
     }
     static const char* const known[] = {"Addresses", "Fingerprint", "MaxMailSize", "Acknowledgements",
-                                        "Compression", "Name", "DisplayName", "TransferSyntax"};
+                                        "Compression", "Name", "DisplayName", "TransferSyntax",
+                                        "Pseudonymise"};
     for (const std::string& key : body.getMemberNames())
     {
       bool ok = false;
@@ -222,7 +224,7 @@ namespace DicomMail
       }
       record.maxMailSize = v.asUInt64();
     }
-    for (const char* flag : {"Acknowledgements", "Compression"})
+    for (const char* flag : {"Acknowledgements", "Compression", "Pseudonymise"})
     {
       if (body.isMember(flag) && !body[flag].isBool())
       {
@@ -231,6 +233,7 @@ namespace DicomMail
     }
     record.acknowledgements = body.get("Acknowledgements", true).asBool();
     record.compression = body.get("Compression", true).asBool();
+    record.pseudonymise = body.get("Pseudonymise", false).asBool();
     const Json::Value& syntax = body["TransferSyntax"];
     std::string problem;
     if (!syntax.isNull() && !syntax.isString())
@@ -295,6 +298,7 @@ namespace DicomMail
     v["Acknowledgements"] = partner.acknowledgements;
     v["Compression"] = partner.compression;
     v["TransferSyntax"] = TransferSyntaxChoice::Describe(partner.transferSyntax);
+    v["Pseudonymise"] = partner.pseudonymise;
     v["ReadOnly"] = partner.fromConfiguration;
     return v;
   }

@@ -11,7 +11,7 @@ namespace DicomMail
   {
     const char kColumns[] =
       "name, addresses, fingerprint, max_mail_size, acknowledgements, compression, display_name, "
-      "transfer_syntax";
+      "transfer_syntax, pseudonymise";
 
     PartnerRecord ReadPartner(SqliteStatement& row)
     {
@@ -24,6 +24,7 @@ namespace DicomMail
       record.compression = row.ColumnBool(5);
       record.displayName = row.ColumnText(6);
       record.transferSyntax = row.ColumnText(7);
+      record.pseudonymise = row.ColumnBool(8);
       return record;
     }
   }
@@ -64,7 +65,7 @@ namespace DicomMail
       throw Error(ErrorKind::BadInput, "A partner needs a name");
     }
     SqliteStatement insert(db_, std::string("INSERT OR REPLACE INTO partners (") + kColumns +
-                           ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+                           ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
     insert.BindText(1, record.name)
       .BindStringList(2, record.addresses)
       .BindText(3, record.fingerprint)
@@ -72,7 +73,8 @@ namespace DicomMail
       .BindBool(5, record.acknowledgements)
       .BindBool(6, record.compression)
       .BindText(7, record.displayName)
-      .BindText(8, record.transferSyntax);
+      .BindText(8, record.transferSyntax)
+      .BindBool(9, record.pseudonymise);
     insert.Run();
   }
 

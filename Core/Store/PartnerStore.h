@@ -21,6 +21,7 @@ namespace DicomMail
     bool acknowledgements = true;
     bool compression = true;
     std::string transferSyntax;           // UID; "" = as stored
+    bool pseudonymise = false;
   };
 
   class PartnerStore

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "Core/Sending/IInstanceSource.h"
+#include "Plugin/Instances/InstancePseudonymiser.h"
 #include "Plugin/Instances/InstanceTranscoder.h"
 
 #include <map>
@@ -15,8 +16,10 @@ namespace DicomMail
   class OrthancInstanceSource : public IInstanceSource
   {
   public:
-    // "targetSyntax": "" sends the files as stored.
-    explicit OrthancInstanceSource(const std::string& targetSyntax = "");
+    // "targetSyntax": "" sends the files as stored; "pseudonymiser" (not
+    // owned), when given, makes the copy that is sent (then transcoded).
+    explicit OrthancInstanceSource(const std::string& targetSyntax = "",
+                                   InstancePseudonymiser* pseudonymiser = nullptr);
 
     std::unique_ptr<ByteSource> Open(const std::string& orthancId) override;
 
@@ -25,7 +28,7 @@ namespace DicomMail
       return changedSopInstanceUid_;
     }
 
-    // TranscodePolicy's note -> instances opened with it, when a target is set.
+    // TranscodePolicy's or PseudonymProfile's note -> instances opened with it.
     const std::map<std::string, uint64_t>& GetNotes() const
     {
       return notes_;
@@ -42,6 +45,7 @@ namespace DicomMail
 
   private:
     InstanceTranscoder transcoder_;
+    InstancePseudonymiser* pseudonymiser_;
     std::map<std::string, uint64_t> notes_;
     std::string changedSopInstanceUid_;
   };

@@ -142,6 +142,7 @@ namespace DicomMail
     }
 
     transferSyntax_ = partner.transferSyntax;
+    pseudonymise_ = partner.pseudonymise;
     context.CheckTransferSyntax(partner);
     TransferFacts facts;
     facts.setId = setId_;
@@ -191,11 +192,17 @@ namespace DicomMail
       instance.sopInstanceUid = sopUids_.at(id);
       instances.push_back(instance);
     }
-    OrthancInstanceSource source(transferSyntax_);
-    std::unique_ptr<ReadyMail> mail = builder_->Build(part, instances, *crypto, source, mails_.at(part).compress);
-    if (!transferSyntax_.empty())
+    PluginContext& context = PluginContext::Get();
+    std::unique_ptr<InstancePseudonymiser> pseudonymiser;
+    if (pseudonymise_)
     {
-      PluginContext::Get().GetInstanceNotes().Record(setId_, part, source.GetNotes());
+      pseudonymiser.reset(new InstancePseudonymiser(context.GetPseudonyms(), transfer_.partner, setId_));
+    }
+    OrthancInstanceSource source(transferSyntax_, pseudonymiser.get());
+    std::unique_ptr<ReadyMail> mail = builder_->Build(part, instances, *crypto, source, mails_.at(part).compress);
+    if (!transferSyntax_.empty() || pseudonymise_)
+    {
+      context.GetInstanceNotes().Record(setId_, part, source.GetNotes());
     }
     return mail;
   }

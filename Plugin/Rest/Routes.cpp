@@ -10,6 +10,7 @@ namespace DicomMail
     RegisterPartnerRoutes();
     RegisterSendRoutes();
     RegisterInboxRoutes();
+    RegisterPseudonymRoutes();
     RegisterWebRoutes();
   }
 }

@@ -11,6 +11,7 @@ namespace DicomMail
   void RegisterPartnerRoutes();
   void RegisterSendRoutes();
   void RegisterInboxRoutes();
+  void RegisterPseudonymRoutes();
   void RegisterWebRoutes();
 
   // All of the above.
