@@ -254,7 +254,10 @@ class MaildirWatcher(threading.Thread):
 
     def scan(self, ignore=False):
         now = time.monotonic()
-        for sub in ("new", "cur"):
+        # A receiver that polls during the send may claim a mail (IMAP MOVE keeps the file's base name) before
+        # a scan of new/ and cur/ saw it: its folders count too.
+        folders = [""] + [f for f in ("DICOM-Mail-Claimed", "Processed", "Rejected")]
+        for sub in [os.path.join("." + f if f else "", d) for f in folders for d in ("new", "cur")]:
             try:
                 names = os.listdir(os.path.join(self.maildir, sub))
             except OSError:
