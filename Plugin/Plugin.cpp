@@ -58,6 +58,8 @@ namespace
       switch (changeType)
       {
         case OrthancPluginChangeType_OrthancStarted:
+          // Only now are the other plugins' transcoders registered.
+          PluginContext::Get().CheckTranscoders();
           Workers::Start();
           AutoRouting::Start();
           break;

@@ -5,6 +5,8 @@
 #include "Core/Crypto/GpgmeLibrary.h"
 #include "Core/Mime/MailboxFormatter.h"
 #include "Core/Partners/PartEncodingChoice.h"
+#include "Core/Transfer/TransferSyntax.h"
+#include "Plugin/Instances/InstanceTranscoder.h"
 #include "Plugin/OrthancApi.h"
 
 #include <strings.h>
@@ -47,9 +49,11 @@ namespace DicomMail
     routing_(database_),
     keyComparisons_(database_),
     partnerStore_(database_),
-    partners_(configuration.partners, partnerStore_, configuration.maxMailSize),
+    partners_(configuration.partners, partnerStore_, configuration.maxMailSize, configuration.allowLossyTranscoding),
     capabilities_(database_),
-    forwards_(database_)
+    forwards_(database_),
+    instanceNotes_(database_),
+    pseudonyms_(database_)
   {
     // Every context of the plugin works on this one home.
     GpgmeLibrary::SetDefaultHome(home_.GetPath());
@@ -123,6 +127,47 @@ namespace DicomMail
   bool PluginContext::SendsBinaryPartsTo(const PartnerSettings& partner)
   {
     return SendsBinaryParts(configuration_, partner, capabilities_.Get(partner.name));
+  }
+
+  void PluginContext::CheckTransferSyntax(const PartnerSettings& partner)
+  {
+    const std::string& syntax = partner.transferSyntax;
+    if (syntax.empty())
+    {
+      return;
+    }
+    bool encodable;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      auto found = encodable_.find(syntax);
+      encodable = found != encodable_.end() ? found->second : (encodable_[syntax] = InstanceTranscoder::CanEncode(syntax));
+    }
+    if (!encodable)
+    {
+      const std::string hint = TransferSyntax::IsJpeg2000(syntax) ?
+        " (JPEG 2000: Orthanc's own DCMTK has no encoder for it; install a transcoder plugin, e.g. Debian's "
+        "orthanc-gdcm)" : "";
+      throw Error(ErrorKind::Configuration, "partner \"" + partner.name + "\": \"TransferSyntax\" " + syntax +
+                  " cannot be encoded by this Orthanc" + hint);
+    }
+  }
+
+  unsigned int PluginContext::CheckTranscoders()
+  {
+    unsigned int refused = 0;
+    for (const PartnerSettings& partner : partners_.List())
+    {
+      try
+      {
+        CheckTransferSyntax(partner);
+      }
+      catch (const Error& e)
+      {
+        OrthancApi::LogError(std::string("Invalid configuration: ") + e.what() + "; sending to it is refused");
+        refused++;
+      }
+    }
+    return refused;
   }
 
   MailAccount PluginContext::GetSmtpAccount() const

@@ -8,14 +8,17 @@
 #include "Core/Partners/PartnerDirectory.h"
 #include "Core/Store/ForwardStore.h"
 #include "Core/Store/InboxStore.h"
+#include "Core/Store/InstanceNoteStore.h"
 #include "Core/Store/KeyComparisonStore.h"
 #include "Core/Store/OutboxStore.h"
 #include "Core/Store/PartnerCapabilityStore.h"
 #include "Core/Store/PartnerStore.h"
+#include "Core/Store/PseudonymStore.h"
 #include "Core/Store/RoutingStore.h"
 #include "Core/Store/SqliteDatabase.h"
 #include "Core/Transport/MailAccount.h"
 
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -77,6 +80,25 @@ namespace DicomMail
       return partners_;
     }
 
+    PseudonymStore& GetPseudonyms()
+    {
+      return pseudonyms_;
+    }
+
+    InstanceNoteStore& GetInstanceNotes()
+    {
+      return instanceNotes_;
+    }
+
+    // Throws Error(Configuration) when the partner's TransferSyntax is one
+    // this Orthanc cannot encode (JPEG 2000 without a transcoder plugin).
+    void CheckTransferSyntax(const PartnerSettings& partner);
+
+    // At Orthanc's start, once every plugin is loaded: tries the JPEG 2000
+    // encoder when a partner asks for it, and logs an error for each such
+    // partner when there is none. Returns the number of partners refused.
+    unsigned int CheckTranscoders();
+
     PartnerCapabilityStore& GetCapabilities()
     {
       return capabilities_;
@@ -110,6 +132,9 @@ namespace DicomMail
     PartnerDirectory partners_;
     PartnerCapabilityStore capabilities_;
     ForwardStore forwards_;
+    InstanceNoteStore instanceNotes_;
+    PseudonymStore pseudonyms_;
+    std::map<std::string, bool> encodable_;   // transfer syntax -> Orthanc can encode it (probed once)
     mutable std::mutex mutex_;
     std::string siteFingerprint_;
   };

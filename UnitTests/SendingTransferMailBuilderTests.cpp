@@ -134,3 +134,20 @@ TEST(SendingTransferMailBuilder, AMailLargerThanTheLimitIsSplitIntoPartials)
   // Only the fragments are left in the working directory, the whole mail is gone.
   EXPECT_EQ(mail->files.size(), work.List().size());
 }
+
+TEST(SendingTransferMailBuilder, AMailPlannedWithoutCompressionIsNotCompressed)
+{
+  // #19: the plan marks a mail of compressed instances only; OpenPGP then
+  // leaves it uncompressed although the partner's Compression is on. Shown
+  // here with an uncompressed CT, which zlib would shrink.
+  ScratchDirectory work;
+  Sites& sites = Sites::Get();
+  const TransferMailBuilder builder(MakeTransferMailPlan(SiteConfiguration(work.GetPath()), Referrer(),
+                                                         sites.hospital.fingerprint, 10000000, Facts(true)));
+  DiskInstanceSource source;
+  std::unique_ptr<ReadyMail> compressed = builder.Build(1, { { kCtSmall, kCtUid } }, *sites.hospital.crypto, source);
+  std::unique_ptr<ReadyMail> plain = builder.Build(1, { { kCtSmall, kCtUid } }, *sites.hospital.crypto, source,
+                                                   false);
+  EXPECT_GT(plain->bytes, compressed->bytes + Files::GetSize(kCtSmall) / 10);
+  EXPECT_GT(plain->bytes, Files::GetSize(kCtSmall));
+}

@@ -1461,8 +1461,29 @@
     form.elements.MaxMailSize.value = p.MaxMailSize || 0;
     form.elements.Acknowledgements.checked = p.Acknowledgements !== false;
     form.elements.Compression.checked = p.Compression !== false;
+    SelectTransferSyntax(form.elements.TransferSyntax, p.TransferSyntax || 'as-stored');
+    form.elements.Pseudonymise.checked = p.Pseudonymise === true;
     document.getElementById('partner-editor').open = true;
     form.elements.Addresses.focus();
+  }
+
+  // A UID set in the configuration or over REST stays selectable as itself.
+  function SelectTransferSyntax(select, uid)
+  {
+    if (!Array.prototype.some.call(select.options, function (o) { return o.value === uid; }))
+    {
+      select.appendChild(El('option', { value: uid, text: uid }));
+    }
+    select.value = uid;
+  }
+
+  // What leaves the site for the partner (#19): the transfer syntax, and whether pseudonymised.
+  function SentAs(p)
+  {
+    var names = { '1.2.840.10008.1.2.4.80': 'partners.sent.jpegLs', '1.2.840.10008.1.2.4.90': 'partners.sent.jpeg2000' };
+    var syntax = !p.TransferSyntax || p.TransferSyntax === 'as-stored' ? T('partners.sent.asStored') :
+      (names[p.TransferSyntax] ? T(names[p.TransferSyntax]) : p.TransferSyntax);
+    return p.Pseudonymise ? syntax + ', ' + T('partners.sent.pseudonymised') : syntax;
   }
 
   function DeletePartner(name, button)
@@ -1513,14 +1534,14 @@
         Td(p.MaxMailSize ? FormatBytes(p.MaxMailSize) : T('partners.siteDefault') +
            (p.EffectiveMaxMailSize ? ' (' + FormatBytes(p.EffectiveMaxMailSize) + ')' : '')),
         Td(T(p.Acknowledgements ? 'common.yes' : 'common.no')), Td(T(p.Compression ? 'common.yes' : 'common.no')),
-        actions
+        Td(SentAs(p)), actions
       ]);
     });
     var tbody = document.querySelector('#partners tbody');
     Replace(tbody, rows);
     if (rows.length === 0)
     {
-      EmptyRow(tbody, 8, T('partners.empty'));
+      EmptyRow(tbody, 9, T('partners.empty'));
     }
   }
 
@@ -1851,7 +1872,9 @@
         .replace(/\s+/g, '').toUpperCase() || null,
       MaxMailSize: parseInt(value('MaxMailSize').value || '0', 10),
       Acknowledgements: value('Acknowledgements').checked,
-      Compression: value('Compression').checked
+      Compression: value('Compression').checked,
+      TransferSyntax: value('TransferSyntax') ? value('TransferSyntax').value : undefined,
+      Pseudonymise: value('Pseudonymise') ? value('Pseudonymise').checked : undefined
     };
   }
 

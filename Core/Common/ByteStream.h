@@ -47,6 +47,11 @@ namespace DicomMail
 
     size_t Read(void* buffer, size_t size) override;
 
+    const std::string& GetContent() const
+    {
+      return content_;
+    }
+
   private:
     std::string content_;
     size_t position_ = 0;

@@ -5,6 +5,7 @@
 #include "Core/Common/Files.h"
 #include "Core/Config/ConfigReader.h"
 #include "Core/Mime/MailboxFormatter.h"
+#include "Core/Partners/TransferSyntaxChoice.h"
 
 #include <algorithm>
 #include <cctype>
@@ -182,7 +183,8 @@ namespace DicomMail
       return name;
     }
 
-    PartnerSettings ParsePartner(const std::string& name, const Json::Value& value, const std::string& path)
+    PartnerSettings ParsePartner(const std::string& name, const Json::Value& value, const std::string& path,
+                                 bool allowLossy)
     {
       ConfigReader reader(value, path);
       PartnerSettings partner;
@@ -215,6 +217,13 @@ namespace DicomMail
       if (reader.Has("Notices"))
       {
         partner.notices = ParseNoticeSettings(reader.GetRaw("Notices"), reader.KeyPath("Notices"));
+      }
+      partner.pseudonymise = reader.GetBool("Pseudonymise", false);
+      std::string problem;
+      if (!TransferSyntaxChoice::Parse(reader.GetString("TransferSyntax", ""), allowLossy, partner.transferSyntax,
+                                       problem))
+      {
+        reader.Fail("TransferSyntax", problem);
       }
       reader.CheckNoUnknownKeys();
       return partner;
@@ -307,6 +316,7 @@ namespace DicomMail
     config.keyExpiryWarningDays = static_cast<unsigned int>(reader.GetInteger("KeyExpiryWarningDays", 30, 0, 3650));
     config.compressionLevel = static_cast<unsigned int>(reader.GetInteger("CompressionLevel", 1, 0, 9));
     config.encryptToSelf = reader.GetBool("EncryptToSelf", false);
+    config.allowLossyTranscoding = reader.GetBool("AllowLossyTranscoding", false);
     const std::string partEncoding = reader.GetString("DicomPartEncoding", "base64");
     if (partEncoding != "base64" && partEncoding != "binary")
     {
@@ -387,7 +397,8 @@ namespace DicomMail
         {
           reader.Fail("Partners", "invalid partner name \"" + name + "\" (1-64 characters, no slash or space)");
         }
-        config.partners.push_back(ParsePartner(name, partners[name], reader.KeyPath("Partners") + "." + name));
+        config.partners.push_back(ParsePartner(name, partners[name], reader.KeyPath("Partners") + "." + name,
+                                                 config.allowLossyTranscoding));
       }
     }
 
@@ -500,6 +511,7 @@ namespace DicomMail
     result["AcknowledgementTimeout"] = acknowledgementTimeout;
     result["GpgTimeout"] = gpgTimeout;
     result["CompressionLevel"] = compressionLevel;
+    result["AllowLossyTranscoding"] = allowLossyTranscoding;
     result["DicomPartEncoding"] = binaryDicomParts ? "binary" : "base64";
     result["Notices"] = EffectiveNotices::Resolve(notices, NoticeSettings()).ToJson();
     if (smtpConfigured)

@@ -63,6 +63,8 @@ namespace DicomMail
     bool acknowledgements = true;
     bool compression = true;
     NoticeSettings notices;               // over the site's "Notices", key by key
+    std::string transferSyntax;           // UID instances are transcoded to (#19); "" = as stored
+    bool pseudonymise = false;            // send pseudonymised copies (#19, PseudonymProfile)
     bool fromConfiguration = false;       // read-only when true
   };
 
@@ -121,6 +123,9 @@ namespace DicomMail
     // binary parts gets them (PartEncodingChoice).
     bool dicomPartEncodingConfigured = false;
     bool encryptToSelf = false;
+    // Whether a partner's TransferSyntax may be a lossy one: an explicit,
+    // separate choice, never implied by naming the syntax.
+    bool allowLossyTranscoding = false;
     std::string subject = "DICOM-eMail";
     uint64_t maxMailSize = 10000000;
     unsigned int acknowledgementTimeout = 3600;   // seconds

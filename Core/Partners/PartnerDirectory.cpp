@@ -5,6 +5,7 @@
 #include "Core/Crypto/Fingerprint.h"
 #include "Core/Mime/MailboxFormatter.h"
 #include "Core/Notices/NoticeSettings.h"
+#include "Core/Partners/TransferSyntaxChoice.h"
 
 #include <strings.h>
 
@@ -26,10 +27,11 @@ namespace DicomMail
   }
 
   PartnerDirectory::PartnerDirectory(const std::vector<PartnerSettings>& configured, PartnerStore& store,
-                                     uint64_t defaultMaxMailSize) :
+                                     uint64_t defaultMaxMailSize, bool allowLossyTranscoding) :
     configured_(configured),
     store_(store),
-    defaultMaxMailSize_(defaultMaxMailSize)
+    defaultMaxMailSize_(defaultMaxMailSize),
+    allowLossyTranscoding_(allowLossyTranscoding)
   {
   }
 
@@ -60,6 +62,8 @@ namespace DicomMail
     p.acknowledgements = record.acknowledgements;
     p.compression = record.compression;
     p.notices = record.notices;
+    p.transferSyntax = record.transferSyntax;
+    p.pseudonymise = record.pseudonymise;
     p.fromConfiguration = false;
     return p;
   }
@@ -142,7 +146,9 @@ namespace DicomMail
       throw Error(ErrorKind::BadInput, "the body must be a JSON object");
     }
     static const char* const known[] = {"Addresses", "Fingerprint", "MaxMailSize", "Acknowledgements",
-                                        "Compression", "Name", "DisplayName", "Notices"};
+                                        "Compression", "Name", "DisplayName", "Notices",
+                                        "TransferSyntax",
+                                        "Pseudonymise"};
     for (const std::string& key : body.getMemberNames())
     {
       bool ok = false;
@@ -221,7 +227,7 @@ namespace DicomMail
       }
       record.maxMailSize = v.asUInt64();
     }
-    for (const char* flag : {"Acknowledgements", "Compression"})
+    for (const char* flag : {"Acknowledgements", "Compression", "Pseudonymise"})
     {
       if (body.isMember(flag) && !body[flag].isBool())
       {
@@ -243,6 +249,17 @@ namespace DicomMail
     else if (!body["Notices"].isNull())
     {
       record.notices = ParseNoticeSettingsFromRequest(body["Notices"]);
+    }
+    record.pseudonymise = body.get("Pseudonymise", false).asBool();
+    const Json::Value& syntax = body["TransferSyntax"];
+    std::string problem;
+    if (!syntax.isNull() && !syntax.isString())
+    {
+      throw Error(ErrorKind::BadInput, "\"TransferSyntax\" must be a string");
+    }
+    if (!TransferSyntaxChoice::Parse(syntax.asString(), allowLossyTranscoding_, record.transferSyntax, problem))
+    {
+      throw Error(ErrorKind::BadInput, "\"TransferSyntax\" " + problem);
     }
     store_.Put(record);
     return FromRecord(record);
@@ -298,6 +315,8 @@ namespace DicomMail
     v["Acknowledgements"] = partner.acknowledgements;
     v["Compression"] = partner.compression;
     v["Notices"] = partner.notices.IsEmpty() ? Json::Value() : partner.notices.ToJson();
+    v["TransferSyntax"] = TransferSyntaxChoice::Describe(partner.transferSyntax);
+    v["Pseudonymise"] = partner.pseudonymise;
     v["ReadOnly"] = partner.fromConfiguration;
     return v;
   }

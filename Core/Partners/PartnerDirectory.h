@@ -17,7 +17,7 @@ namespace DicomMail
   {
   public:
     PartnerDirectory(const std::vector<PartnerSettings>& configured, PartnerStore& store,
-                     uint64_t defaultMaxMailSize);
+                     uint64_t defaultMaxMailSize, bool allowLossyTranscoding = false);
 
     std::vector<PartnerSettings> List() const;
     bool Lookup(const std::string& name, PartnerSettings& partner) const;
@@ -56,5 +56,6 @@ namespace DicomMail
     std::vector<PartnerSettings> configured_;
     PartnerStore& store_;
     uint64_t defaultMaxMailSize_;
+    bool allowLossyTranscoding_;
   };
 }

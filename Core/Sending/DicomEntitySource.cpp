@@ -108,7 +108,8 @@ namespace DicomMail
         }
         writer_.EndLeaf();
         ManifestInstance entry;
-        entry.sopInstanceUid = instances_[index_].sopInstanceUid;
+        const std::string changedUid = source_.GetChangedSopInstanceUid();
+        entry.sopInstanceUid = changedUid.empty() ? instances_[index_].sopInstanceUid : changedUid;
         entry.sha256 = hash_->FinishHex();
         entry.size = currentSize_;
         entry.name = DicomFileName::ForIndex(static_cast<unsigned int>(index_ + 1));

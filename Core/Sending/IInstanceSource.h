@@ -16,7 +16,16 @@ namespace DicomMail
   public:
     virtual ~IInstanceSource() = default;
 
-    // The Part-10 file of instance "id", byte for byte as stored.
+    // The Part-10 file of instance "id" as it is to be sent: byte for byte
+    // as stored, or as the partner's settings change it (transcoded, #19).
     virtual std::unique_ptr<ByteSource> Open(const std::string& id) = 0;
+
+    // The SOP Instance UID of the file the last Open() returned when it is
+    // not the one recorded for the instance (a lossy transcoding makes a
+    // new instance); "" when unchanged. The manifest names the file as sent.
+    virtual std::string GetChangedSopInstanceUid() const
+    {
+      return "";
+    }
   };
 }

@@ -47,7 +47,8 @@ namespace DicomMail
   }
 
   std::unique_ptr<ReadyMail> TransferMailBuilder::Build(unsigned int part, const std::vector<MailInstance>& instances,
-                                                        OpenPgpContext& crypto, IInstanceSource& source) const
+                                                        OpenPgpContext& crypto, IInstanceSource& source,
+                                                        bool compress) const
   {
     MailEnvelope envelope = plan_.envelope;
     envelope.part = part;
@@ -56,8 +57,9 @@ namespace DicomMail
     ready->part = part;
     std::unique_ptr<TempFile> file(new TempFile(plan_.workingDirectory, ".eml"));
     MailComposer composer(crypto, source);
-    const ComposedMail composed = composer.Compose(envelope, instances, plan_.totals, plan_.protection,
-                                                   file->GetPath());
+    MailProtection protection = plan_.protection;
+    protection.compress = protection.compress && compress;
+    const ComposedMail composed = composer.Compose(envelope, instances, plan_.totals, protection, file->GetPath());
     ready->messageId = composed.messageId;
     ready->dicomBytes = composed.dicomBytes;
     ready->instances = composed.instances;

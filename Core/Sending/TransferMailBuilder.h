@@ -54,8 +54,10 @@ namespace DicomMail
     explicit TransferMailBuilder(const TransferMailPlan& plan);
 
     // Thread-safe as long as each thread passes its own "crypto" and "source".
+    // "compress" false: not compressed inside OpenPGP whatever the plan's
+    // protection says (the mail's instances are all compressed already).
     std::unique_ptr<ReadyMail> Build(unsigned int part, const std::vector<MailInstance>& instances,
-                                     OpenPgpContext& crypto, IInstanceSource& source) const;
+                                     OpenPgpContext& crypto, IInstanceSource& source, bool compress = true) const;
 
   private:
     TransferMailPlan plan_;

@@ -22,7 +22,7 @@ namespace DicomMail
 
     const char kMailColumns[] =
       "set_id, part, message_id, state, instances, bytes, attempts, sent_at, duration_ms, "
-      "ack_disposition, ack_at, reason, fragments, sop_uids, receiver_completed_ms";
+      "ack_disposition, ack_at, reason, fragments, sop_uids, receiver_completed_ms, compress";
 
     std::string NormalizeMessageId(const std::string& messageId)
     {
@@ -100,6 +100,7 @@ namespace DicomMail
       m.fragments = static_cast<unsigned int>(row.ColumnUint64(12));
       m.sopInstanceUids = row.ColumnStringList(13);
       m.receiverCompletedMs = row.ColumnInt64(14);
+      m.compress = row.ColumnBool(15);
       return m;
     }
 
@@ -171,7 +172,7 @@ namespace DicomMail
     insertTransfer.Run();
 
     SqliteStatement insertMail(db_, std::string("INSERT INTO outbox_mails (") + kMailColumns +
-                               ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                               ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     for (const OutboxMail& mail : mails)
     {
       insertMail.Reset();
@@ -189,7 +190,8 @@ namespace DicomMail
         .BindText(12, mail.reason)
         .BindInt64(13, mail.fragments)
         .BindStringList(14, mail.sopInstanceUids)
-        .BindInt64(15, mail.receiverCompletedMs);
+        .BindInt64(15, mail.receiverCompletedMs)
+        .BindBool(16, mail.compress);
       insertMail.Run();
     }
 
@@ -407,7 +409,7 @@ namespace DicomMail
     UtcTime::Check(olderThan, "time limit", false);
     SqliteStatement select(db_,
       "SELECT m.set_id, m.part, m.message_id, m.state, m.instances, m.bytes, m.attempts, m.sent_at, "
-      "m.duration_ms, m.ack_disposition, m.ack_at, m.reason, m.fragments, m.sop_uids, m.receiver_completed_ms "
+      "m.duration_ms, m.ack_disposition, m.ack_at, m.reason, m.fragments, m.sop_uids, m.receiver_completed_ms, m.compress "
       "FROM outbox_mails m JOIN outbox_transfers t ON t.set_id = m.set_id "
       "WHERE m.state = ?2 AND m.sent_at < ?1 AND t.ack_requested = 1 "
       "AND t.state NOT IN (?3, ?4) "

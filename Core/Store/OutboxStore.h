@@ -50,6 +50,10 @@ namespace DicomMail
     std::string reason;
     unsigned int fragments = 0;                   // message/partial pieces, 0 = sent whole
     int64_t receiverCompletedMs = 0;              // the receiver's completion time (ms) its signed MDN gave, 0 = none
+    // Compressed inside OpenPGP (when the partner's setting allows it):
+    // false when the plan found every instance of the mail in a compressed
+    // transfer syntax, as sent (#19).
+    bool compress = true;
   };
 
   // The sender's log of transfers and of each of their mails. Every method is

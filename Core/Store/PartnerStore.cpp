@@ -10,7 +10,8 @@ namespace DicomMail
   namespace
   {
     const char kColumns[] =
-      "name, addresses, fingerprint, max_mail_size, acknowledgements, compression, display_name, notices";
+      "name, addresses, fingerprint, max_mail_size, acknowledgements, compression, display_name, notices, "
+      "transfer_syntax, pseudonymise";
 
     PartnerRecord ReadPartner(SqliteStatement& row)
     {
@@ -23,6 +24,8 @@ namespace DicomMail
       record.compression = row.ColumnBool(5);
       record.displayName = row.ColumnText(6);
       record.notices = NoticeSettings::FromText(row.ColumnText(7));
+      record.transferSyntax = row.ColumnText(8);
+      record.pseudonymise = row.ColumnBool(9);
       return record;
     }
   }
@@ -63,7 +66,7 @@ namespace DicomMail
       throw Error(ErrorKind::BadInput, "A partner needs a name");
     }
     SqliteStatement insert(db_, std::string("INSERT OR REPLACE INTO partners (") + kColumns +
-                           ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+                           ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     insert.BindText(1, record.name)
       .BindStringList(2, record.addresses)
       .BindText(3, record.fingerprint)
@@ -71,7 +74,9 @@ namespace DicomMail
       .BindBool(5, record.acknowledgements)
       .BindBool(6, record.compression)
       .BindText(7, record.displayName)
-      .BindText(8, record.notices.ToText());
+      .BindText(8, record.notices.ToText())
+      .BindText(9, record.transferSyntax)
+      .BindBool(10, record.pseudonymise);
     insert.Run();
   }
 

@@ -22,6 +22,8 @@ namespace DicomMail
     bool acknowledgements = true;
     bool compression = true;
     NoticeSettings notices;               // its own; the site's hold for the keys left out
+    std::string transferSyntax;           // UID; "" = as stored
+    bool pseudonymise = false;
   };
 
   class PartnerStore

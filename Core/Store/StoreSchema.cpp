@@ -341,6 +341,45 @@ namespace DicomMail
         CREATE INDEX qa_daily_tests_by_partner ON qa_daily_tests (partner, started_ms);
         CREATE INDEX qa_daily_tests_by_state ON qa_daily_tests (state, deadline_ms);
         )SQL",
+
+        // Version 15 (#19): the transfer syntax a partner's instances are
+        // sent in ('' = as stored); whether each outbox mail is compressed
+        // inside OpenPGP, decided when it was planned, so the encryption
+        // agrees with the plan; and what happened to its instances on the
+        // way out (transcoded, or sent as stored and why), counted per mail
+        // so that composing a mail again replaces its counts; whether a
+        // partner gets pseudonymised copies, and the pseudonyms given.
+        R"SQL(
+        ALTER TABLE partners ADD COLUMN transfer_syntax TEXT NOT NULL DEFAULT '';
+        ALTER TABLE partners ADD COLUMN pseudonymise INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE outbox_mails ADD COLUMN compress INTEGER NOT NULL DEFAULT 1;
+        CREATE TABLE outbox_instance_notes (
+          set_id TEXT NOT NULL REFERENCES outbox_transfers (set_id) ON DELETE CASCADE,
+          part   INTEGER NOT NULL,
+          note   TEXT NOT NULL,
+          count  INTEGER NOT NULL,
+          PRIMARY KEY (set_id, part, note)
+        );
+        -- Pseudonymised copies (#19): the mapping stays here, never in a
+        -- mail. One pseudonym per partner and patient; its secret derives
+        -- the copies' UIDs (PseudonymUids) and is never answered by REST.
+        CREATE TABLE pseudonyms (
+          partner    TEXT NOT NULL,
+          patient_id TEXT NOT NULL,
+          pseudonym  TEXT NOT NULL UNIQUE,
+          secret     TEXT NOT NULL,
+          created    TEXT NOT NULL,
+          PRIMARY KEY (partner, patient_id)
+        );
+        -- The studies sent under a pseudonym, to match what comes back.
+        CREATE TABLE pseudonym_studies (
+          pseudonym          TEXT NOT NULL REFERENCES pseudonyms (pseudonym) ON DELETE CASCADE,
+          original_study_uid TEXT NOT NULL,
+          study_uid          TEXT NOT NULL,
+          set_id             TEXT NOT NULL,
+          PRIMARY KEY (pseudonym, original_study_uid)
+        );
+        )SQL",
       };
 
       const int kLatest = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));

@@ -141,6 +141,9 @@ namespace DicomMail
       throw Error(ErrorKind::NotFound, "partner \"" + transfer_.partner + "\" no longer exists");
     }
 
+    transferSyntax_ = partner.transferSyntax;
+    pseudonymise_ = partner.pseudonymise;
+    context.CheckTransferSyntax(partner);
     TransferFacts facts;
     facts.setId = setId_;
     facts.recipient = transfer_.recipient;
@@ -190,8 +193,19 @@ namespace DicomMail
       instance.sopInstanceUid = sopUids_.at(id);
       instances.push_back(instance);
     }
-    OrthancInstanceSource source;
-    return builder_->Build(part, instances, *crypto, source);
+    PluginContext& context = PluginContext::Get();
+    std::unique_ptr<InstancePseudonymiser> pseudonymiser;
+    if (pseudonymise_)
+    {
+      pseudonymiser.reset(new InstancePseudonymiser(context.GetPseudonyms(), transfer_.partner, setId_));
+    }
+    OrthancInstanceSource source(transferSyntax_, pseudonymiser.get());
+    std::unique_ptr<ReadyMail> mail = builder_->Build(part, instances, *crypto, source, mails_.at(part).compress);
+    if (!transferSyntax_.empty() || pseudonymise_)
+    {
+      context.GetInstanceNotes().Record(setId_, part, source.GetNotes());
+    }
+    return mail;
   }
 
   SendJob::StepResult SendJob::StartUpload()

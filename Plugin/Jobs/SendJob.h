@@ -71,6 +71,8 @@ namespace DicomMail
     OutboxTransfer transfer_;
     std::map<unsigned int, OutboxMail> mails_;
     std::map<std::string, std::string> sopUids_;   // Orthanc id -> SOP Instance UID
+    std::string transferSyntax_;                   // the partner's, "" = as stored (#19)
+    bool pseudonymise_ = false;                    // the partner's (#19)
     std::unique_ptr<TransferMailBuilder> builder_;
     std::unique_ptr<MailProductionLine> line_;
     std::vector<std::unique_ptr<OpenPgpContext> > cryptos_;   // one per production-line worker

@@ -6,6 +6,7 @@
 #include "Core/Common/Error.h"
 #include "Core/Partners/PartEncodingChoice.h"
 #include "Core/Partners/PartnerKeyCheck.h"
+#include "Core/Partners/TransferSyntaxChoice.h"
 #include "Plugin/PluginContext.h"
 
 namespace DicomMail
@@ -30,6 +31,28 @@ namespace DicomMail
       // "Notices" are the partner's own keys; these hold, with the site's (#20).
       v["EffectiveNotices"] = EffectiveNotices::Resolve(context.GetConfiguration().notices, partner.notices).ToJson();
       return v;
+    }
+
+    // A TransferSyntax this Orthanc cannot encode is refused before it is
+    // stored (its other checks are PartnerDirectory::Put's).
+    void CheckEncodable(const std::string& name, const Json::Value& body)
+    {
+      PartnerSettings candidate;
+      candidate.name = name;
+      std::string problem;
+      if (!body.isObject() || !body["TransferSyntax"].isString() ||
+          !TransferSyntaxChoice::Parse(body["TransferSyntax"].asString(), true, candidate.transferSyntax, problem))
+      {
+        return;
+      }
+      try
+      {
+        PluginContext::Get().CheckTransferSyntax(candidate);
+      }
+      catch (const Error& e)
+      {
+        throw Error(ErrorKind::BadInput, e.what());
+      }
     }
 
     void ListPartners(RestCall& call)
@@ -66,6 +89,7 @@ namespace DicomMail
           break;
 
         case OrthancPluginHttpMethod_Put:
+          CheckEncodable(name, call.GetJsonBody());
           partner = context.GetPartners().Put(name, call.GetJsonBody());
           call.AnswerJson(ToJson(partner, *crypto));
           break;

@@ -11,6 +11,7 @@ namespace DicomMail
     RegisterSendRoutes();
     RegisterInboxRoutes();
     RegisterForwardRoutes();
+    RegisterPseudonymRoutes();
     RegisterWebRoutes();
     RegisterQaRoutes();
   }

@@ -12,6 +12,7 @@ namespace DicomMail
   void RegisterSendRoutes();
   void RegisterInboxRoutes();
   void RegisterForwardRoutes();
+  void RegisterPseudonymRoutes();
   void RegisterWebRoutes();
   void RegisterQaRoutes();
 

@@ -158,6 +158,7 @@ namespace DicomMail
       v["AcknowledgedAt"] = m.ackAt.empty() ? Json::Value() : Json::Value(m.ackAt);
       v["Reason"] = m.reason;
       v["Fragments"] = m.fragments;
+      v["Compress"] = m.compress;   // as planned; the partner's Compression still applies
       return v;
     }
 
@@ -212,6 +213,12 @@ namespace DicomMail
       }
       Json::Value v = ToJson(transfer);
       AddMailCounts(v, mails);
+      // What the partner's TransferSyntax did to the instances (#19).
+      v["InstanceNotes"] = Json::objectValue;
+      for (const auto& note : PluginContext::Get().GetInstanceNotes().Get(transfer.setId))
+      {
+        v["InstanceNotes"][note.first] = static_cast<Json::UInt64>(note.second);
+      }
       v["Mails"] = Json::arrayValue;
       for (const OutboxMail& m : mails)
       {

@@ -3,6 +3,7 @@
 
 #include "Core/Common/Error.h"
 #include "Core/Partners/PartnerKeyCheck.h"
+#include "Core/Sending/TranscodePolicy.h"
 #include "Core/Sending/TransferMailBuilder.h"
 #include "Core/Transfer/SetId.h"
 #include "Core/Transfer/TransferPacker.h"
@@ -48,7 +49,10 @@ namespace DicomMail
     }
 
     // The plan's indexes count the studies' instances one study after the other.
-    std::vector<PlannedMail> PlanMails(const PartnerSettings& partner, const std::vector<ResolvedStudy>& studies)
+    // "compress" gets, for each planned mail, whether it holds an instance
+    // that OpenPGP's compression would shrink.
+    std::vector<PlannedMail> PlanMails(const PartnerSettings& partner, const std::vector<ResolvedStudy>& studies,
+                                       std::vector<bool>& compress)
     {
       PluginContext& context = PluginContext::Get();
       std::vector<PackerInstance> packed;
@@ -58,8 +62,9 @@ namespace DicomMail
         {
           PackerInstance p;
           p.id = instance.orthancId;
-          p.size = instance.fileSize;
-          p.compressible = TransferSyntax::IsUncompressed(instance.transferSyntax);
+          p.size = TranscodePolicy::PlannedSize(instance.fileSize, instance.transferSyntax, partner.transferSyntax);
+          p.compressible = TransferSyntax::IsUncompressed(
+            TranscodePolicy::PlannedSyntax(instance.transferSyntax, partner.transferSyntax));
           p.study = study.orthancId;   // keys for the small-series-first order
           p.series = instance.seriesId;
           packed.push_back(p);
@@ -72,7 +77,21 @@ namespace DicomMail
         encoding.compressiblePercent = kPlannedCompressionPercent;
       }
       const TransferPacker packer(context.GetPartners().GetSendLimit(partner), EncodedSizeModel(encoding));
-      return packer.Plan(packed);
+      std::vector<PlannedMail> plan = packer.Plan(packed);
+      // No double compression: a mail of compressed instances only (as they
+      // will be sent) is not compressed again by OpenPGP; the job encrypts
+      // each mail as recorded here.
+      compress.clear();
+      for (const PlannedMail& mail : plan)
+      {
+        bool anyCompressible = false;
+        for (size_t index : mail.instances)
+        {
+          anyCompressible = anyCompressible || packed[index].compressible;
+        }
+        compress.push_back(anyCompressible);
+      }
+      return plan;
     }
   }
 
@@ -94,7 +113,8 @@ namespace DicomMail
     {
       response.instanceIds.push_back(instance.orthancId);
     }
-    const std::vector<PlannedMail> plan = PlanMails(partner, studies);
+    std::vector<bool> compress;
+    const std::vector<PlannedMail> plan = PlanMails(partner, studies, compress);
     OutboxStore& outbox = PluginContext::Get().GetOutbox();
     response.setId = SetId::Generate();
 
@@ -119,6 +139,7 @@ namespace DicomMail
     {
       OutboxMail mail;
       mail.part = planned.part;
+      mail.compress = compress[planned.part - 1];
       for (size_t index : planned.instances)
       {
         mail.instances.push_back(instances[index].orthancId);
