@@ -8,7 +8,7 @@
 #include "Core/QualityAssurance/QaSettings.h"
 #include "Core/Store/UtcMillis.h"
 
-#include "UnitTests/JsonSupport.h"
+#include "UnitTests/TestSupport.h"
 
 #include <gtest/gtest.h>
 

@@ -4,7 +4,6 @@
 #include "Core/Routing/RoutingRuleParser.h"
 
 #include "UnitTests/TestSupport.h"
-#include "UnitTests/JsonSupport.h"
 
 #include <gtest/gtest.h>
 

@@ -8,7 +8,7 @@
 #include "Core/Store/OutboxStore.h"
 #include "Core/Store/QaScheduleStore.h"
 #include "Core/Store/SqliteDatabase.h"
-#include "UnitTests/JsonSupport.h"
+#include "UnitTests/TestSupport.h"
 #include "UnitTests/StoreTestSupport.h"
 
 #include <gtest/gtest.h>
