@@ -171,6 +171,7 @@ namespace DicomMail
     }
     gpgme_op_keylist_end(context_.Get());
     watchdog.ThrowIfFired();   // a stopped listing ends like a complete one
+    engine_.CheckStarted("cannot list the keys");   // and so does one whose gpg never ran
     return keys;
   }
 
@@ -203,6 +204,7 @@ namespace DicomMail
     }
     gpgme_op_keylist_end(context_.Get());
     watchdog.ThrowIfFired();   // a stopped listing ends like a complete one
+    engine_.CheckStarted("cannot list the secret keys");
     return result;
   }
 
