@@ -17,6 +17,7 @@
 #include "Core/Crypto/VerifyResult.h"
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -72,6 +73,15 @@ namespace DicomMail
     KeyInfo GetKey(const std::string& fingerprint);
 
     bool HasKey(const std::string& fingerprint);
+
+    // Every key of the home with its state, shared by all contexts on it
+    // and listed again (one gpg) only after the keyring changed: for lists
+    // over many keys (partners, keys).
+    std::shared_ptr<const KeyringState> GetKeyStates();
+
+    // One key's state: from the shared states while they are valid, else
+    // listed alone. False if the keyring has no such key.
+    bool FindKeyState(const std::string& fingerprint, KeyInfo& key);
 
     // "origin" names the data in messages, e.g. "the posted key". With
     // PublicOnly, secret key material is refused before the import (packet
@@ -182,6 +192,8 @@ namespace DicomMail
     void ResetOperationState();
     GpgOperationWatchdog Watch();
     void RefreshTrustDatabase();
+    // Before a change of the keyring: this context's and the home's caches.
+    void ForgetKeyStates();
     // The gpg, home and GpgTimeout of the spawned operations.
     GpgSession Session() const;
     // Fills the primary key and its expiry of each signature whose key the

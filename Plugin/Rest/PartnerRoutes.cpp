@@ -12,12 +12,13 @@ namespace DicomMail
 {
   namespace
   {
-    Json::Value ToJson(const PartnerSettings& partner, OpenPgpContext& crypto)
+    // "keys": the home's key states, listed once for the whole answer (#25).
+    Json::Value ToJson(const PartnerSettings& partner, const KeyringState& keys, const std::string& site)
     {
       PluginContext& context = PluginContext::Get();
       Json::Value v = PartnerDirectory::ToJson(partner);
       v["EffectiveMaxMailSize"] = static_cast<Json::UInt64>(context.GetPartners().GetMaxMailSize(partner));
-      const PartnerKeyState state = CheckPartnerKey(crypto, partner, context.GetSiteFingerprint());
+      const PartnerKeyState state = CheckPartnerKey(keys.Find(partner.fingerprint), partner, site);
       v["KeyState"]["Usable"] = state.usable;
       v["KeyState"]["Reason"] = state.reason;
       // Learned from the partner's signed acknowledgements (#15); the encoding
@@ -38,11 +39,12 @@ namespace DicomMail
         return;
       }
       PluginContext& context = PluginContext::Get();
-      std::unique_ptr<OpenPgpContext> crypto = context.NewCrypto();
+      const std::shared_ptr<const KeyringState> keys = context.NewCrypto()->GetKeyStates();
+      const std::string site = context.GetSiteFingerprint();
       Json::Value result = Json::arrayValue;
       for (const PartnerSettings& partner : context.GetPartners().List())
       {
-        result.append(ToJson(partner, *crypto));
+        result.append(ToJson(partner, *keys, site));
       }
       call.AnswerJson(result);
     }
@@ -51,7 +53,8 @@ namespace DicomMail
     {
       PluginContext& context = PluginContext::Get();
       const std::string name = call.GetGroup(0);
-      std::unique_ptr<OpenPgpContext> crypto = context.NewCrypto();
+      const std::shared_ptr<const KeyringState> keys = context.NewCrypto()->GetKeyStates();
+      const std::string site = context.GetSiteFingerprint();
       PartnerSettings partner;
       switch (call.GetMethod())
       {
@@ -60,12 +63,12 @@ namespace DicomMail
           {
             throw Error(ErrorKind::NotFound, "no partner named \"" + name + "\"");
           }
-          call.AnswerJson(ToJson(partner, *crypto));
+          call.AnswerJson(ToJson(partner, *keys, site));
           break;
 
         case OrthancPluginHttpMethod_Put:
           partner = context.GetPartners().Put(name, call.GetJsonBody());
-          call.AnswerJson(ToJson(partner, *crypto));
+          call.AnswerJson(ToJson(partner, *keys, site));
           break;
 
         case OrthancPluginHttpMethod_Delete:
