@@ -3,6 +3,7 @@
 
 #include "Core/Common/ByteStream.h"
 #include "Core/Common/Error.h"
+#include "Core/Crypto/BundleImport.h"
 #include "Core/Crypto/EncryptDetails.h"
 #include "Core/Crypto/GnupgHome.h"
 #include "Core/Crypto/GpgEngineWrapper.h"
@@ -90,6 +91,12 @@ namespace DicomMail
     ImportResult ImportKeys(const std::string& armoredOrBinary,
                             ImportPolicy policy = ImportPolicy::PublicOnly,
                             const std::string& origin = "the given data");
+
+    // Many public keys at once (a network's keyring), each with its
+    // outcome; secret keys in "data" are refused and never reach gpg, the
+    // other keys are imported in one gpg run. Error(BadInput) if "data"
+    // holds no key at all.
+    BundleImportResult ImportKeyBundle(const std::string& data, const std::string& origin);
 
     // The key with its self-signatures and the exportable certifications
     // on it (local certifications are never exported).
