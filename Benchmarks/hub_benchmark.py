@@ -157,7 +157,7 @@ def main():
         for fpr in fingerprints[-3:]:
             hub.post("/dicom-mail/keys/%s/certify" % fpr, {})
         figures["GET /dicom-mail/partners, first after a change, s"] = timed(lambda: hub.get("/dicom-mail/partners"))[0]
-        time.sleep(2.5)   # past the racy window of the last change: listings may be reused
+        time.sleep(1.5)   # past the racy window of the last change: listings may be reused
         figures["GET /dicom-mail/partners, s"] = median_of(lambda: hub.get("/dicom-mail/partners"))
         figures["GET /dicom-mail/partners/{id}, s"] = median_of(lambda: hub.get("/dicom-mail/partners/" + target))
         figures["GET /dicom-mail/keys, s"] = median_of(lambda: hub.get("/dicom-mail/keys"))

@@ -16,8 +16,9 @@ namespace DicomMail
   class KeyringStamp
   {
   public:
-    // Files changed less than this long before the stamp was taken make it racy.
-    static const int64_t kRacyNanoseconds = 2000000000;
+    // Files changed less than this long before the stamp was taken make it
+    // racy: a hundred times the coarsest kernel tick (10 ms).
+    static const int64_t kRacyNanoseconds = 1000000000;
 
     KeyringStamp() = default;
 
