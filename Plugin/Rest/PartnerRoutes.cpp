@@ -12,13 +12,11 @@ namespace DicomMail
 {
   namespace
   {
-    // "keys": the home's key states, listed once for the whole answer (#25).
-    Json::Value ToJson(const PartnerSettings& partner, const KeyringState& keys, const std::string& site)
+    Json::Value ToJson(const PartnerSettings& partner, const PartnerKeyState& state)
     {
       PluginContext& context = PluginContext::Get();
       Json::Value v = PartnerDirectory::ToJson(partner);
       v["EffectiveMaxMailSize"] = static_cast<Json::UInt64>(context.GetPartners().GetMaxMailSize(partner));
-      const PartnerKeyState state = CheckPartnerKey(keys.Find(partner.fingerprint), partner, site);
       v["KeyState"]["Usable"] = state.usable;
       v["KeyState"]["Reason"] = state.reason;
       // Learned from the partner's signed acknowledgements (#15); the encoding
@@ -44,7 +42,8 @@ namespace DicomMail
       Json::Value result = Json::arrayValue;
       for (const PartnerSettings& partner : context.GetPartners().List())
       {
-        result.append(ToJson(partner, *keys, site));
+        // The home's key states, listed once for the whole answer (#25).
+        result.append(ToJson(partner, CheckPartnerKey(keys->Find(partner.fingerprint), partner, site)));
       }
       call.AnswerJson(result);
     }
@@ -53,8 +52,10 @@ namespace DicomMail
     {
       PluginContext& context = PluginContext::Get();
       const std::string name = call.GetGroup(0);
-      const std::shared_ptr<const KeyringState> keys = context.NewCrypto()->GetKeyStates();
-      const std::string site = context.GetSiteFingerprint();
+      // One key: from the shared states while valid, else listed alone.
+      const auto state = [&context](const PartnerSettings& p) {
+        return CheckPartnerKey(*context.NewCrypto(), p, context.GetSiteFingerprint());
+      };
       PartnerSettings partner;
       switch (call.GetMethod())
       {
@@ -63,12 +64,12 @@ namespace DicomMail
           {
             throw Error(ErrorKind::NotFound, "no partner named \"" + name + "\"");
           }
-          call.AnswerJson(ToJson(partner, *keys, site));
+          call.AnswerJson(ToJson(partner, state(partner)));
           break;
 
         case OrthancPluginHttpMethod_Put:
           partner = context.GetPartners().Put(name, call.GetJsonBody());
-          call.AnswerJson(ToJson(partner, *keys, site));
+          call.AnswerJson(ToJson(partner, state(partner)));
           break;
 
         case OrthancPluginHttpMethod_Delete:
