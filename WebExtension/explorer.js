@@ -419,15 +419,18 @@
         info.text(T('explorer.noPartner'));
         return;
       }
+      // One insertion for all entries: a hub lists a thousand partners (#25).
       var usable = 0;
+      var entries = [];
       $.each(partners, function (i, partner)
       {
-        list.append(PartnerEntry(partner));
+        entries.push(PartnerEntry(partner)[0]);
         if (partner.KeyState && partner.KeyState.Usable)
         {
           usable++;
         }
       });
+      list.append(entries);
       info.text(usable === 0 ? T('explorer.noneUsable') : T('explorer.pick'));
     }).fail(function (xhr)
     {

@@ -51,7 +51,8 @@ namespace DicomMail
 
   GnupgHome::GnupgHome(const std::string& path, const Options& options) :
     path_(MakeAbsolute(path)),
-    options_(options)
+    options_(options),
+    keyStates_(path_)
   {
     Prepare();
   }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "Core/Crypto/KeyStateCache.h"
+
 #include <string>
 
 namespace DicomMail
@@ -55,11 +57,18 @@ namespace DicomMail
     // never started: contexts work offline.)
     void StopAgent() const;
 
+    // The states of this home's keys, shared by its OpenPGP contexts.
+    KeyStateCache& GetKeyStates() const
+    {
+      return keyStates_;
+    }
+
   private:
     void Prepare();
     void WriteConfiguration() const;
 
     std::string path_;
     Options options_;
+    mutable KeyStateCache keyStates_;
   };
 }

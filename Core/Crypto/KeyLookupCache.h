@@ -2,6 +2,7 @@
 #pragma once
 
 #include "Core/Crypto/GpgmeKey.h"
+#include "Core/Crypto/KeyringStamp.h"
 
 #include <chrono>
 #include <map>
@@ -14,9 +15,10 @@ namespace DicomMail
   // hundreds of MB that costs more than encrypting a 5 MB mail. A transfer
   // uses the same two or three keys for every mail, so they are listed once.
   //
-  // An entry is used only while the keyring files are unchanged (any import,
-  // certification, deletion or ownertrust change rewrites one of them) and
-  // for at most kMaxAge, so expiry and revocation are seen within a minute.
+  // An entry is used only while the keyring files are unchanged (see
+  // KeyringStamp; a listing made right after a change is not kept) and for
+  // at most kMaxAge, so expiry and revocation are seen within a minute. Only
+  // keys found are kept: the cache never answers "absent".
   class KeyLookupCache
   {
   public:
@@ -38,11 +40,8 @@ namespace DicomMail
       std::chrono::steady_clock::time_point stored;
     };
 
-    // Identity, size and modification time of the files a listing reads.
-    std::string CurrentStamp() const;
-
     std::string home_;
-    std::string stamp_;
+    KeyringStamp stamp_;
     std::map<std::string, Entry> entries_;
   };
 }

@@ -136,6 +136,10 @@ namespace DicomMail
     }
     gpgme_op_keylist_end(ctx);
     watchdog.ThrowIfFired();
+    if (gpgme_err_code(error) == GPG_ERR_EOF)
+    {
+      engine_.CheckStarted("cannot look up the key " + fingerprint);   // "absent" only if gpg said so
+    }
     if (error == 0)
     {
       keyCache_.Store(lookup, key);

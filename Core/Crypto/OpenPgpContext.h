@@ -3,6 +3,7 @@
 
 #include "Core/Common/ByteStream.h"
 #include "Core/Common/Error.h"
+#include "Core/Crypto/BundleImport.h"
 #include "Core/Crypto/EncryptDetails.h"
 #include "Core/Crypto/GnupgHome.h"
 #include "Core/Crypto/GpgEngineWrapper.h"
@@ -17,6 +18,7 @@
 #include "Core/Crypto/VerifyResult.h"
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -73,6 +75,15 @@ namespace DicomMail
 
     bool HasKey(const std::string& fingerprint);
 
+    // Every key of the home with its state, shared by all contexts on it
+    // and listed again (one gpg) only after the keyring changed: for lists
+    // over many keys (partners, keys).
+    std::shared_ptr<const KeyringState> GetKeyStates();
+
+    // One key's state: from the shared states while they are valid, else
+    // listed alone. False if the keyring has no such key.
+    bool FindKeyState(const std::string& fingerprint, KeyInfo& key);
+
     // "origin" names the data in messages, e.g. "the posted key". With
     // PublicOnly, secret key material is refused before the import (packet
     // scan) and, should any slip through, removed again afterwards; both
@@ -80,6 +91,12 @@ namespace DicomMail
     ImportResult ImportKeys(const std::string& armoredOrBinary,
                             ImportPolicy policy = ImportPolicy::PublicOnly,
                             const std::string& origin = "the given data");
+
+    // Many public keys at once (a network's keyring), each with its
+    // outcome; secret keys in "data" are refused and never reach gpg, the
+    // other keys are imported in one gpg run. Error(BadInput) if "data"
+    // holds no key at all.
+    BundleImportResult ImportKeyBundle(const std::string& data, const std::string& origin);
 
     // The key with its self-signatures and the exportable certifications
     // on it (local certifications are never exported).
@@ -182,6 +199,8 @@ namespace DicomMail
     void ResetOperationState();
     GpgOperationWatchdog Watch();
     void RefreshTrustDatabase();
+    // Before a change of the keyring: this context's and the home's caches.
+    void ForgetKeyStates();
     // The gpg, home and GpgTimeout of the spawned operations.
     GpgSession Session() const;
     // Fills the primary key and its expiry of each signature whose key the

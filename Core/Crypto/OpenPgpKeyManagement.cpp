@@ -87,10 +87,16 @@ namespace DicomMail
     }
   }
 
+  void OpenPgpContext::ForgetKeyStates()
+  {
+    keyCache_.Clear();
+    home_.GetKeyStates().Invalidate();
+  }
+
   std::string OpenPgpContext::GenerateKey(const std::string& userId, const std::string& algorithm,
                                           const std::string& passphrase)
   {
-    keyCache_.Clear();   // the stamp alone misses a change within one timestamp tick
+    ForgetKeyStates();
     CheckUserIdText(userId);
     const char* primaryAlgorithm;
     const char* subkeyAlgorithm;
@@ -171,6 +177,7 @@ namespace DicomMail
     }
     gpgme_op_keylist_end(context_.Get());
     watchdog.ThrowIfFired();   // a stopped listing ends like a complete one
+    engine_.CheckStarted("cannot list the keys");   // and so does one whose gpg never ran
     return keys;
   }
 
@@ -203,12 +210,37 @@ namespace DicomMail
     }
     gpgme_op_keylist_end(context_.Get());
     watchdog.ThrowIfFired();   // a stopped listing ends like a complete one
+    engine_.CheckStarted("cannot list the secret keys");
     return result;
   }
 
   KeyInfo OpenPgpContext::GetKey(const std::string& fingerprint)
   {
     return MakeKeyInfo(LoadKey(fingerprint, false, true).Get());
+  }
+
+  std::shared_ptr<const KeyringState> OpenPgpContext::GetKeyStates()
+  {
+    return home_.GetKeyStates().Get([this] { return ListKeys(false); });
+  }
+
+  bool OpenPgpContext::FindKeyState(const std::string& fingerprint, KeyInfo& key)
+  {
+    if (std::shared_ptr<const KeyringState> states = home_.GetKeyStates().Peek())
+    {
+      const KeyInfo* found = states->Find(fingerprint);
+      if (found != nullptr)
+      {
+        key = *found;
+      }
+      return found != nullptr;
+    }
+    if (!HasKey(fingerprint))
+    {
+      return false;
+    }
+    key = GetKey(fingerprint);
+    return true;
   }
 
   bool OpenPgpContext::HasKey(const std::string& fingerprint)
@@ -263,7 +295,7 @@ namespace DicomMail
   ImportResult OpenPgpContext::ImportKeys(const std::string& data, ImportPolicy policy,
                                           const std::string& origin)
   {
-    keyCache_.Clear();
+    ForgetKeyStates();
     const bool publicOnly = (policy == ImportPolicy::PublicOnly);
     const std::string noKey = "no OpenPGP key found in " + origin;
     if (data.empty())
@@ -422,7 +454,7 @@ namespace DicomMail
                                   const std::string& siteFingerprint,
                                   bool exportable)
   {
-    keyCache_.Clear();
+    ForgetKeyStates();
     const std::string target = Fingerprint::Normalize(targetFingerprint);
     const std::string site = Fingerprint::Normalize(siteFingerprint);
 
@@ -463,7 +495,7 @@ namespace DicomMail
 
   void OpenPgpContext::DeleteKey(const std::string& fingerprint, bool allowSecret)
   {
-    keyCache_.Clear();
+    ForgetKeyStates();
     const std::string fpr = Fingerprint::Normalize(fingerprint);
     GpgmeKey key = LoadKey(fpr, false);
     if (key.Get()->secret && !allowSecret)
@@ -480,7 +512,7 @@ namespace DicomMail
 
   void OpenPgpContext::DeleteSecretKeyOnly(const std::string& fingerprint)
   {
-    keyCache_.Clear();
+    ForgetKeyStates();
     const std::string fpr = Fingerprint::Normalize(fingerprint);
     // Listing the secret key also starts the agent if it is not running.
     GpgmeKey key = LoadKey(fpr, true);

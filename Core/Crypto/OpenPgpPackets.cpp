@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "Core/Crypto/OpenPgpPackets.h"
 
+#include "Core/Transfer/Sha256.h"
+
+#include <gcrypt.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <functional>
@@ -12,6 +16,8 @@ namespace DicomMail
     namespace
     {
       const int kTagSecretKey = 5;
+      const int kTagPublicKey = 6;
+      const int kTagUserId = 13;
       const int kTagSecretSubkey = 7;
 
       int DecodeBase64Digit(char c)
@@ -298,6 +304,11 @@ namespace DicomMail
           return Skip((bits + 7) / 8);
         }
 
+        size_t Position() const
+        {
+          return pos_;
+        }
+
         // A one-octet length followed by that many octets (curve OID, KDF).
         bool SkipCounted()
         {
@@ -311,11 +322,10 @@ namespace DicomMail
         size_t pos_ = 0;
       };
 
-      // Parses the public part of a v3/v4 secret key packet to reach its S2K
-      // usage octet; "false" when the packet cannot be read that far.
-      bool IsProtected(const uint8_t* body, size_t length)
+      // Reads the public part of a v3/v4 key packet (public or secret);
+      // false when it cannot be read that far. "r" is left after it.
+      bool SkipPublicPart(Reader& r)
       {
-        Reader r(body, length);
         uint8_t version, algorithm;
         if (!r.Byte(version))
         {
@@ -337,33 +347,73 @@ namespace DicomMail
         }
         else
         {
-          return false;   // v5 and later: unknown layout, count as unprotected
+          return false;   // v5 and later: unknown layout
         }
 
-        bool ok;
         switch (algorithm)
         {
           case 1: case 2: case 3:   // RSA: n, e
-            ok = r.SkipMpi() && r.SkipMpi();
-            break;
+            return r.SkipMpi() && r.SkipMpi();
           case 16: case 20:         // Elgamal: p, g, y
-            ok = r.SkipMpi() && r.SkipMpi() && r.SkipMpi();
-            break;
+            return r.SkipMpi() && r.SkipMpi() && r.SkipMpi();
           case 17:                  // DSA: p, q, g, y
-            ok = r.SkipMpi() && r.SkipMpi() && r.SkipMpi() && r.SkipMpi();
-            break;
+            return r.SkipMpi() && r.SkipMpi() && r.SkipMpi() && r.SkipMpi();
           case 18:                  // ECDH: curve, point, KDF parameters
-            ok = r.SkipCounted() && r.SkipMpi() && r.SkipCounted();
-            break;
+            return r.SkipCounted() && r.SkipMpi() && r.SkipCounted();
           case 19: case 22:         // ECDSA, EdDSA: curve, point
-            ok = r.SkipCounted() && r.SkipMpi();
-            break;
+            return r.SkipCounted() && r.SkipMpi();
           default:
-            ok = false;
+            return false;
         }
+      }
 
+      // The S2K usage octet of a secret key packet follows its public part;
+      // "false" when the packet cannot be read that far (v5: unprotected).
+      bool IsProtected(const uint8_t* body, size_t length)
+      {
+        Reader r(body, length);
         uint8_t usage;
-        return ok && r.Byte(usage) && (usage == 254 || usage == 255);
+        return SkipPublicPart(r) && r.Byte(usage) && (usage == 254 || usage == 255);
+      }
+
+      // RFC 4880 §12.2: SHA-1 over 0x99, the two-octet length and the public
+      // key packet body (for a secret key: its public part). "" if not v4.
+      std::string V4Fingerprint(const uint8_t* body, size_t length)
+      {
+        Reader r(body, length);
+        if (length == 0 || body[0] != 4 || !SkipPublicPart(r) || r.Position() > 0xffff)
+        {
+          return "";
+        }
+        const size_t publicLength = r.Position();
+        std::string hashed;
+        hashed += static_cast<char>(0x99);
+        hashed += static_cast<char>((publicLength >> 8) & 0xff);
+        hashed += static_cast<char>(publicLength & 0xff);
+        hashed.append(reinterpret_cast<const char*>(body), publicLength);
+        Sha256::InitializeLibrary();   // libgcrypt, whatever the digest
+        uint8_t digest[20];
+        gcry_md_hash_buffer(GCRY_MD_SHA1, digest, hashed.data(), hashed.size());
+        static const char* const hex = "0123456789ABCDEF";
+        std::string fingerprint;
+        for (uint8_t b : digest)
+        {
+          fingerprint += hex[b >> 4];
+          fingerprint += hex[b & 0x0f];
+        }
+        return fingerprint;
+      }
+
+      // A packet written back with a new-format header and a five-octet length.
+      void AppendPacket(std::string& out, int tag, const uint8_t* body, size_t length)
+      {
+        out += static_cast<char>(0xC0 | tag);
+        out += static_cast<char>(0xff);
+        for (int shift = 24; shift >= 0; shift -= 8)
+        {
+          out += static_cast<char>((length >> shift) & 0xff);
+        }
+        out.append(reinterpret_cast<const char*>(body), length);
       }
     }
 
@@ -408,6 +458,31 @@ namespace DicomMail
         }
       });
       return count > 0 && allProtected;
+    }
+
+    std::vector<KeyBlock> SplitKeyBlocks(const std::string& data)
+    {
+      std::vector<KeyBlock> blocks;
+      ForEachPacket(ToBinary(data), [&](int tag, const uint8_t* body, size_t length)
+      {
+        if (tag == kTagPublicKey || tag == kTagSecretKey)
+        {
+          blocks.emplace_back();
+          blocks.back().fingerprint = V4Fingerprint(body, length);
+        }
+        if (blocks.empty())
+        {
+          return;   // no key begun yet: nothing to attach it to
+        }
+        KeyBlock& block = blocks.back();
+        block.secret = block.secret || tag == kTagSecretKey || tag == kTagSecretSubkey;
+        if (tag == kTagUserId && block.firstUserId.empty())
+        {
+          block.firstUserId.assign(reinterpret_cast<const char*>(body), std::min<size_t>(length, 256));
+        }
+        AppendPacket(block.packets, tag, body, length);
+      });
+      return blocks;
     }
   }
 }

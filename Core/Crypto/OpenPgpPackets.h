@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace DicomMail
 {
@@ -21,5 +22,19 @@ namespace DicomMail
     // True if "data" holds at least one secret (sub)key packet and every one
     // of them is protected by a passphrase (S2K usage 254/255) or is a stub.
     bool AreSecretKeysProtected(const std::string& data);
+
+    // One key of a bundle: its primary key packet and what follows up to the
+    // next primary key, re-framed as binary packets.
+    struct KeyBlock
+    {
+      std::string packets;
+      std::string fingerprint;   // v4, 40 upper-case hex digits; "" when unreadable
+      std::string firstUserId;   // as written in the packet, at most 256 bytes
+      bool secret = false;       // holds a secret key or secret subkey packet
+    };
+
+    // The keys of "data" (armored, several armored blocks, or binary), in
+    // order; packets before the first key are dropped.
+    std::vector<KeyBlock> SplitKeyBlocks(const std::string& data);
   }
 }

@@ -8,6 +8,14 @@ namespace DicomMail
   PartnerKeyState CheckPartnerKey(OpenPgpContext& crypto, const PartnerSettings& partner,
                                   const std::string& siteFingerprint)
   {
+    KeyInfo key;
+    const bool found = !partner.fingerprint.empty() && crypto.FindKeyState(partner.fingerprint, key);
+    return CheckPartnerKey(found ? &key : nullptr, partner, siteFingerprint);
+  }
+
+  PartnerKeyState CheckPartnerKey(const KeyInfo* found, const PartnerSettings& partner,
+                                  const std::string& siteFingerprint)
+  {
     PartnerKeyState state;
     const std::string who = "partner \"" + partner.name + "\"";
     if (partner.fingerprint.empty())
@@ -15,12 +23,12 @@ namespace DicomMail
       state.reason = who + " has no key fingerprint configured";
       return state;
     }
-    if (!crypto.HasKey(partner.fingerprint))
+    if (found == nullptr)
     {
       state.reason = "the key " + partner.fingerprint + " of " + who + " is not in the keyring; import it first";
       return state;
     }
-    const KeyInfo key = crypto.GetKey(partner.fingerprint);
+    const KeyInfo& key = *found;
     if (key.revoked)
     {
       state.reason = "the key " + key.fingerprint + " of " + who + " is revoked";

@@ -17,6 +17,12 @@ namespace DicomMail
     std::string reason;     // empty when usable
   };
 
+  // "key" is the partner's key as the keyring holds it, nullptr if absent.
+  PartnerKeyState CheckPartnerKey(const KeyInfo* key, const PartnerSettings& partner,
+                                  const std::string& siteFingerprint);
+
+  // The same, the key found through "crypto" (the home's shared key states
+  // while valid: no gpg per partner).
   PartnerKeyState CheckPartnerKey(OpenPgpContext& crypto, const PartnerSettings& partner,
                                   const std::string& siteFingerprint);
 }

@@ -77,7 +77,7 @@ namespace DicomMail
       if (call.GetMethod() == OrthancPluginHttpMethod_Get)
       {
         Json::Value result = Json::arrayValue;
-        for (const KeyInfo& key : crypto->ListKeys(false))
+        for (const KeyInfo& key : crypto->GetKeyStates()->GetKeys())   // one gpg per keyring change
         {
           result.append(ToJson(key));
         }

@@ -13,12 +13,11 @@ namespace DicomMail
 {
   namespace
   {
-    Json::Value ToJson(const PartnerSettings& partner, OpenPgpContext& crypto)
+    Json::Value ToJson(const PartnerSettings& partner, const PartnerKeyState& state)
     {
       PluginContext& context = PluginContext::Get();
       Json::Value v = PartnerDirectory::ToJson(partner);
       v["EffectiveMaxMailSize"] = static_cast<Json::UInt64>(context.GetPartners().GetMaxMailSize(partner));
-      const PartnerKeyState state = CheckPartnerKey(crypto, partner, context.GetSiteFingerprint());
       v["KeyState"]["Usable"] = state.usable;
       v["KeyState"]["Reason"] = state.reason;
       // Learned from the partner's signed acknowledgements (#15); the encoding
@@ -63,11 +62,13 @@ namespace DicomMail
         return;
       }
       PluginContext& context = PluginContext::Get();
-      std::unique_ptr<OpenPgpContext> crypto = context.NewCrypto();
+      const std::shared_ptr<const KeyringState> keys = context.NewCrypto()->GetKeyStates();
+      const std::string site = context.GetSiteFingerprint();
       Json::Value result = Json::arrayValue;
       for (const PartnerSettings& partner : context.GetPartners().List())
       {
-        result.append(ToJson(partner, *crypto));
+        // The home's key states, listed once for the whole answer (#25).
+        result.append(ToJson(partner, CheckPartnerKey(keys->Find(partner.fingerprint), partner, site)));
       }
       call.AnswerJson(result);
     }
@@ -76,7 +77,10 @@ namespace DicomMail
     {
       PluginContext& context = PluginContext::Get();
       const std::string name = call.GetGroup(0);
-      std::unique_ptr<OpenPgpContext> crypto = context.NewCrypto();
+      // One key: from the shared states while valid, else listed alone.
+      const auto state = [&context](const PartnerSettings& p) {
+        return CheckPartnerKey(*context.NewCrypto(), p, context.GetSiteFingerprint());
+      };
       PartnerSettings partner;
       switch (call.GetMethod())
       {
@@ -85,13 +89,13 @@ namespace DicomMail
           {
             throw Error(ErrorKind::NotFound, "no partner named \"" + name + "\"");
           }
-          call.AnswerJson(ToJson(partner, *crypto));
+          call.AnswerJson(ToJson(partner, state(partner)));
           break;
 
         case OrthancPluginHttpMethod_Put:
           CheckEncodable(name, call.GetJsonBody());
           partner = context.GetPartners().Put(name, call.GetJsonBody());
-          call.AnswerJson(ToJson(partner, *crypto));
+          call.AnswerJson(ToJson(partner, state(partner)));
           break;
 
         case OrthancPluginHttpMethod_Delete:

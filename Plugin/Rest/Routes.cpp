@@ -6,6 +6,7 @@ namespace DicomMail
   void RegisterRoutes()
   {
     RegisterStatusRoutes();
+    RegisterKeyBundleRoutes();
     RegisterKeyRoutes();
     RegisterPartnerRoutes();
     RegisterSendRoutes();

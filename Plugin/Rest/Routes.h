@@ -7,6 +7,7 @@
 namespace DicomMail
 {
   void RegisterStatusRoutes();
+  void RegisterKeyBundleRoutes();   // before RegisterKeyRoutes: its /keys/{id} would take "bulk"
   void RegisterKeyRoutes();
   void RegisterPartnerRoutes();
   void RegisterSendRoutes();
