@@ -18,6 +18,8 @@ packages=(
   python3 python3-pytest python3-requests python3-pydicom python3-numpy curl procps
   # a real mail client reads our headers (test_names.py)
   mutt
+  # a modality's C-STORE to the gateway (storescu, test_forwarding.py)
+  dcmtk
   # the browser test of the Explorer extension (driven by playwright-core from npm)
   chromium
 )
