@@ -5,9 +5,11 @@
 #include "Core/Store/SqliteStatement.h"
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <fcntl.h>
 #include <sqlite3.h>
+#include <thread>
 #include <unistd.h>
 
 namespace DicomMail
@@ -53,14 +55,7 @@ namespace DicomMail
       sqlite3_extended_result_codes(db_, 1);
       sqlite3_busy_timeout(db_, kBusyTimeoutMs);
 
-      // journal_mode answers with the mode in force: "wal" unless the file
-      // system cannot do it (e.g. some network file systems).
-      SqliteStatement journal(*this, "PRAGMA journal_mode=WAL");
-      if (!journal.Step() || journal.ColumnText(0) != "wal")
-      {
-        throw Error(ErrorKind::Storage, "Cannot switch database " + path + " to WAL journal mode");
-      }
-      journal.Finalize();
+      SwitchToWal();
 
       Execute("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
     }
@@ -68,6 +63,40 @@ namespace DicomMail
     {
       sqlite3_close_v2(db_);
       throw;
+    }
+  }
+
+  void SqliteDatabase::SwitchToWal()
+  {
+    // Two connections opening a new file at once: the switch needs the file
+    // to itself, and SQLite answers "locked" at once rather than calling the
+    // busy handler when waiting could deadlock. So it is tried again here,
+    // within the same time a busy statement would wait.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kBusyTimeoutMs);
+    for (;;)
+    {
+      try
+      {
+        // journal_mode answers with the mode in force: "wal" unless the file
+        // system cannot do it (e.g. some network file systems).
+        SqliteStatement journal(*this, "PRAGMA journal_mode=WAL");
+        if (!journal.Step() || journal.ColumnText(0) != "wal")
+        {
+          throw Error(ErrorKind::Storage, "Cannot switch database " + path_ + " to WAL journal mode");
+        }
+        journal.Finalize();
+        return;
+      }
+      catch (const Error& e)
+      {
+        const bool busy = (sqlite3_extended_errcode(db_) & 0xff) == SQLITE_BUSY ||
+          std::strstr(e.what(), "database is locked") != nullptr;
+        if (!busy || std::chrono::steady_clock::now() >= deadline)
+        {
+          throw;
+        }
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
   }
 

@@ -66,6 +66,8 @@ namespace DicomMail
   private:
     friend class SqliteTransaction;
 
+    void SwitchToWal();
+
     std::string path_;
     sqlite3* db_;
     std::recursive_mutex mutex_;
