@@ -120,6 +120,18 @@ def artifacts():
     return ARTIFACTS
 
 
+def start_paired(hospital, referrer):
+    """Starts both sites (the first is stopped again if the second cannot start) and pairs them."""
+    hospital.start()
+    try:
+        referrer.start()
+    except Exception:
+        hospital.stop()
+        raise
+    pair(hospital, "hospital", referrer, "referrer")
+    return hospital, referrer
+
+
 def pair(a, a_name, b, b_name, certify=True):
     """Makes a and b partners of each other: exchange and certify site keys."""
     for (x, y, y_name) in ((a, b, b_name), (b, a, a_name)):

@@ -12,7 +12,7 @@ import time
 import pytest
 
 import generate_study
-from conftest import TOP, make_server, pair, site_config, plugin_path, ROOT, SITES
+from conftest import start_paired, TOP, make_server, site_config, plugin_path, ROOT, SITES
 from orthanc_server import start_expecting_failure
 from test_faults import smtp_restarted, start_smtp, stop_smtp  # noqa: F401 (a fixture)
 
@@ -74,14 +74,7 @@ def start_pair(mailstack, hospital_rules=None, referrer_rules=None, hospital_ext
         referrer_config["AutoRouting"] = referrer_rules
     hospital = make_server("hospital", mailstack, hospital_config, extra_config=hospital_extra)
     referrer = make_server("referrer", mailstack, referrer_config, extra_config=referrer_extra)
-    hospital.start()
-    try:
-        referrer.start()
-    except Exception:
-        hospital.stop()
-        raise
-    pair(hospital, "hospital", referrer, "referrer")
-    return hospital, referrer
+    return start_paired(hospital, referrer)
 
 
 @pytest.fixture

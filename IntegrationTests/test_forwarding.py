@@ -16,7 +16,7 @@ import time
 import pytest
 
 import generate_study
-from conftest import PORT_OFFSET, ROOT, make_server, pair, site_config
+from conftest import start_paired, PORT_OFFSET, ROOT, make_server, site_config
 from fault_tools import wait_for
 from orthanc_server import OrthancServer
 from test_autorouting import start_pair
@@ -39,14 +39,7 @@ def start_gateways(mailstack, forwarding):
     referrer_config["Incoming"][0]["PollInterval"] = 86400
     hospital = make_server("hospital", mailstack)
     referrer = make_server("referrer", mailstack, referrer_config, extra_config={"DicomModalities": PACS_MODALITY})
-    hospital.start()
-    try:
-        referrer.start()
-    except Exception:
-        hospital.stop()
-        raise
-    pair(hospital, "hospital", referrer, "referrer")
-    return hospital, referrer
+    return start_paired(hospital, referrer)
 
 
 @contextlib.contextmanager
