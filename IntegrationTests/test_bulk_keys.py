@@ -113,3 +113,13 @@ def test_partner_list_with_many_partners(hospital, network):
     assert "not in the keyring" in partners["mitglied050_verbund.example"]["KeyState"]["Reason"]
     one = hospital.get("/dicom-mail/partners/mitglied011_verbund.example")
     assert one["KeyState"]["Usable"] is True
+
+    # The Explorer's picker asks for the five members it shows: the same partners, nothing else.
+    picker = hospital.get("/dicom-mail/partners?fields=Name,DisplayName,Addresses,Fingerprint,KeyState")
+    assert len(picker) == 200
+    assert all(set(p) == {"Name", "DisplayName", "Addresses", "Fingerprint", "KeyState"} for p in picker)
+    cut = {p["Name"]: p for p in picker}
+    for name, full in partners.items():
+        assert cut[name] == {k: full[k] for k in cut[name]}
+    r = hospital.get("/dicom-mail/partners?fields=Name,Fingerprnt", raw=True)
+    assert r.status_code == 400 and "Fingerprnt" in r.json()["Message"], r.text

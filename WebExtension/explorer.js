@@ -209,7 +209,7 @@
       '.dm-box h2{margin:0 0 8px 0;font-size:1.3em}',
       '.dm-box .dm-sub{margin:0 0 12px 0;color:#555}',
       '.dm-partners{list-style:none;margin:0;padding:0;max-height:50vh;overflow:auto}',
-      '.dm-partner{border:1px solid #ccc;border-radius:6px;margin:6px 0;padding:0}',
+      '.dm-partner{border:1px solid #ccc;border-radius:6px;margin:6px 0;padding:0;content-visibility:auto;contain-intrinsic-size:auto 64px}',
       '.dm-partner label{display:flex;gap:10px;align-items:flex-start;padding:8px 10px;cursor:pointer}',
       '.dm-partner input{margin-top:4px}',
       '.dm-partner.dm-disabled{background:#f3f3f3;color:#777}',
@@ -326,36 +326,62 @@
     $('#dicom-mail-picker .dm-error').text(text).show();
   }
 
+  // Plain DOM, not jQuery: a hub's picker builds a thousand entries of seven
+  // elements each, and jQuery's element parsing was most of its time (#25).
+  function Element(tag, className, text)
+  {
+    var element = document.createElement(tag);
+    if (className)
+    {
+      element.className = className;
+    }
+    if (text !== undefined)
+    {
+      element.textContent = text;
+    }
+    return element;
+  }
+
   function PartnerEntry(partner)
   {
     var usable = !!(partner.KeyState && partner.KeyState.Usable);
     var reason = (partner.KeyState && partner.KeyState.Reason) || T('explorer.keyUnusable');
     var addresses = $.isArray(partner.Addresses) ? partner.Addresses.join(', ') : '';
 
-    var radio = $('<input>').attr('type', 'radio').attr('name', 'dicom-mail-partner')
-      .attr('value', partner.Name).prop('disabled', !usable);
-    var text = $('<div>')
-      .append($('<div>').addClass('dm-name').text(partner.DisplayName && partner.DisplayName !== partner.Name ?
-        partner.DisplayName + ' (' + partner.Name + ')' : partner.Name))
-      .append($('<div>').addClass('dm-addr').text(addresses));
+    var radio = Element('input');
+    radio.type = 'radio';
+    radio.name = 'dicom-mail-partner';
+    radio.value = partner.Name;
+    radio.disabled = !usable;
+    var text = Element('div');
+    text.appendChild(Element('div', 'dm-name', partner.DisplayName && partner.DisplayName !== partner.Name ?
+      partner.DisplayName + ' (' + partner.Name + ')' : partner.Name));
+    text.appendChild(Element('div', 'dm-addr', addresses));
     if (usable)
     {
-      text.append($('<div>').addClass('dm-key-ok').text(
+      text.appendChild(Element('div', 'dm-key-ok',
         T('explorer.keyUsable') + (partner.Fingerprint ? ': ' + GroupFingerprint(partner.Fingerprint) : '')));
     }
     else
     {
-      text.append($('<div>').addClass('dm-key-bad').addClass('dm-reason').text(T('explorer.cannotSend', { reason: reason })));
+      text.appendChild(Element('div', 'dm-key-bad dm-reason', T('explorer.cannotSend', { reason: reason })));
     }
-    var item = $('<li>').addClass('dm-partner').attr('data-partner', partner.Name)
-      .attr('data-usable', usable ? 'true' : 'false')
-      .append($('<label>').append(radio).append(text));
+    var label = Element('label');
+    label.appendChild(radio);
+    label.appendChild(text);
+    var item = Element('li', usable ? 'dm-partner' : 'dm-partner dm-disabled');
+    item.setAttribute('data-partner', partner.Name);
+    item.setAttribute('data-usable', usable ? 'true' : 'false');
     if (!usable)
     {
-      item.addClass('dm-disabled').attr('title', reason);
+      item.title = reason;
     }
+    item.appendChild(label);
     return item;
   }
+
+  // What the picker reads of a partner: a quarter of the list's bytes (#25).
+  var PICKER_FIELDS = 'Name,DisplayName,Addresses,Fingerprint,KeyState';
 
   function OpenPicker(level, uuid)
   {
@@ -412,7 +438,7 @@
       });
     }
 
-    Call('GET', API + '/partners').done(function (partners)
+    Call('GET', API + '/partners?fields=' + PICKER_FIELDS).done(function (partners)
     {
       if (!$.isArray(partners) || partners.length === 0)
       {
@@ -421,16 +447,16 @@
       }
       // One insertion for all entries: a hub lists a thousand partners (#25).
       var usable = 0;
-      var entries = [];
+      var entries = document.createDocumentFragment();
       $.each(partners, function (i, partner)
       {
-        entries.push(PartnerEntry(partner)[0]);
+        entries.appendChild(PartnerEntry(partner));
         if (partner.KeyState && partner.KeyState.Usable)
         {
           usable++;
         }
       });
-      list.append(entries);
+      list[0].appendChild(entries);
       info.text(usable === 0 ? T('explorer.noneUsable') : T('explorer.pick'));
     }).fail(function (xhr)
     {

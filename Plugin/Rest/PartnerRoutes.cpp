@@ -4,6 +4,7 @@
 #include "Plugin/Rest/Routes.h"
 
 #include "Core/Common/Error.h"
+#include "Core/Common/JsonFieldSelection.h"
 #include "Core/Partners/PartEncodingChoice.h"
 #include "Core/Partners/PartnerKeyCheck.h"
 #include "Core/Partners/TransferSyntaxChoice.h"
@@ -64,11 +65,12 @@ namespace DicomMail
       PluginContext& context = PluginContext::Get();
       const std::shared_ptr<const KeyringState> keys = context.NewCrypto()->GetKeyStates();
       const std::string site = context.GetSiteFingerprint();
+      const JsonFieldSelection fields(call.GetArgument("fields", ""));
       Json::Value result = Json::arrayValue;
       for (const PartnerSettings& partner : context.GetPartners().List())
       {
         // The home's key states, listed once for the whole answer (#25).
-        result.append(ToJson(partner, CheckPartnerKey(keys->Find(partner.fingerprint), partner, site)));
+        result.append(fields.Apply(ToJson(partner, CheckPartnerKey(keys->Find(partner.fingerprint), partner, site))));
       }
       call.AnswerJson(result);
     }
