@@ -34,40 +34,17 @@ namespace DicomMail
 
   void AcknowledgementSender::Start()
   {
-    std::lock_guard<std::mutex> lock(mutex_);
-    stop_ = false;
-    if (!thread_.joinable())
-    {
-      thread_ = std::thread(&AcknowledgementSender::Run, this);
-    }
+    thread_.Start([this] { Run(); });
   }
 
   void AcknowledgementSender::Stop()
   {
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      stop_ = true;
-    }
-    wake_.notify_all();
-    if (thread_.joinable())
-    {
-      thread_.join();
-    }
+    thread_.Stop();
   }
 
   void AcknowledgementSender::Wake()
   {
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      woken_ = true;
-    }
-    wake_.notify_one();
-  }
-
-  bool AcknowledgementSender::IsStopping()
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return stop_;
+    thread_.Wake();
   }
 
   void AcknowledgementSender::Run()
@@ -90,17 +67,14 @@ namespace DicomMail
         }
       }
 
-      std::unique_lock<std::mutex> lock(mutex_);
       const int64_t now = Now();
       const bool paused = pausedUntil > now;
       const int64_t wait = std::max<int64_t>(0, std::min(paused ? pausedUntil : next, now + kScanInterval) - now);
       // Woken while paused: the new ones wait with the others for the server.
-      wake_.wait_for(lock, std::chrono::seconds(wait), [this, paused] { return stop_ || (woken_ && !paused); });
-      if (stop_)
+      if (thread_.Sleep(std::chrono::seconds(wait), !paused))
       {
         break;   // what is not sent stays queued for the next start
       }
-      woken_ = false;
     }
     smtp_.reset();
     crypto_.reset();
@@ -126,7 +100,7 @@ namespace DicomMail
           queue.MarkSent(acknowledgement.id, UtcTime::Now());
           continue;
         }
-        if (IsStopping())
+        if (thread_.IsStopping())
         {
           return Now();   // cancelled by Stop(): not a failure of this one
         }
@@ -171,7 +145,7 @@ namespace DicomMail
       FileSource source(file.GetPath());
       // RFC 3798: an MDN goes with the null return path, so it never bounces.
       const SmtpResult result = smtp_->Send("", {acknowledgement.recipient}, source, source.GetSize(),
-                                            [this](uint64_t, uint64_t) { return !IsStopping(); });
+                                            [this](uint64_t, uint64_t) { return !thread_.IsStopping(); });
       if (result.ok)
       {
         context.GetStatusBoard().ReportSuccess(StatusBoard::kSmtpAccount);

@@ -1,15 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "Core/Common/WakeableThread.h"
 #include "Core/Store/AcknowledgementQueueStore.h"
 #include "Core/Transport/SmtpSender.h"
 
-#include <condition_variable>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <thread>
 
 namespace DicomMail
 {
@@ -52,13 +50,8 @@ namespace DicomMail
     // True once the server accepted it; else "error" says why and
     // "serverTrouble" whether the next ones would fail the same way.
     bool SendOne(const QueuedAcknowledgement& acknowledgement, std::string& error, bool& serverTrouble);
-    bool IsStopping();
 
-    std::mutex mutex_;
-    std::condition_variable wake_;
-    bool stop_ = false;
-    bool woken_ = false;
-    std::thread thread_;
+    WakeableThread thread_;
     // Used by the thread only; one context keeps its key lookups cached.
     std::unique_ptr<OpenPgpContext> crypto_;
     std::unique_ptr<SmtpSender> smtp_;

@@ -28,34 +28,17 @@ namespace DicomMail
 
   void ForwardWorker::Start()
   {
-    std::lock_guard<std::mutex> lock(mutex_);
-    stop_ = false;
-    if (!thread_.joinable())
-    {
-      thread_ = std::thread(&ForwardWorker::Run, this);
-    }
+    thread_.Start([this] { Run(); });
   }
 
   void ForwardWorker::Stop()
   {
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      stop_ = true;
-    }
-    wake_.notify_all();
-    if (thread_.joinable())
-    {
-      thread_.join();
-    }
+    thread_.Stop();
   }
 
   void ForwardWorker::Wake()
   {
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      woken_ = true;
-    }
-    wake_.notify_one();
+    thread_.Wake();
   }
 
   void ForwardWorker::Run()
@@ -72,10 +55,7 @@ namespace DicomMail
       {
         OrthancApi::LogError(std::string("DICOM-Mail forwarding: ") + e.what());
       }
-      std::unique_lock<std::mutex> lock(mutex_);
-      wake_.wait_for(lock, std::chrono::seconds(sleep), [this] { return stop_ || woken_; });
-      woken_ = false;
-      if (stop_)
+      if (thread_.Sleep(std::chrono::seconds(sleep)))
       {
         return;
       }

@@ -1,13 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "Core/Common/WakeableThread.h"
 #include "Core/Forwarding/ForwardSchedule.h"
 #include "Core/Store/ForwardStore.h"
 
-#include <condition_variable>
-#include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 namespace DicomMail
@@ -45,10 +43,6 @@ namespace DicomMail
     void Finish(ForwardStore& store, const ForwardRecord& forward);
     void Fail(ForwardStore& store, const ForwardRecord& forward, const std::string& error);
 
-    std::mutex mutex_;
-    std::condition_variable wake_;
-    bool stop_ = false;
-    bool woken_ = false;
-    std::thread thread_;
+    WakeableThread thread_;
   };
 }

@@ -26,31 +26,12 @@ namespace DicomMail
 
   void NoticeWorker::Start()
   {
-    std::lock_guard<std::mutex> lock(mutex_);
-    stop_ = false;
-    if (!thread_.joinable())
-    {
-      thread_ = std::thread(&NoticeWorker::Run, this);
-    }
+    thread_.Start([this] { Run(); });
   }
 
   void NoticeWorker::Stop()
   {
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      stop_ = true;
-    }
-    wake_.notify_all();
-    if (thread_.joinable())
-    {
-      thread_.join();
-    }
-  }
-
-  bool NoticeWorker::IsStopping()
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return stop_;
+    thread_.Stop();
   }
 
   void NoticeWorker::Run()
@@ -76,8 +57,7 @@ namespace DicomMail
         smtp_.reset();
         OrthancApi::LogError(std::string("cannot work through the notices to people: ") + e.what());
       }
-      std::unique_lock<std::mutex> lock(mutex_);
-      if (wake_.wait_for(lock, kPeriod, [this] { return stop_; }))
+      if (thread_.Sleep(kPeriod))
       {
         break;
       }
@@ -99,7 +79,7 @@ namespace DicomMail
                             std::to_string(notice.recipients.size()) + " recipient(s)");
         continue;
       }
-      if (IsStopping())
+      if (thread_.IsStopping())
       {
         return;   // cancelled by Stop(): not a failure of this one
       }
@@ -136,7 +116,7 @@ namespace DicomMail
       }
       FileSource source(file.GetPath());
       const SmtpResult result = smtp_->Send(config.siteAddress, notice.recipients, source, source.GetSize(),
-                                            [this](uint64_t, uint64_t) { return !IsStopping(); });
+                                            [this](uint64_t, uint64_t) { return !thread_.IsStopping(); });
       if (result.ok)
       {
         return true;

@@ -1,15 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "Core/Common/WakeableThread.h"
 #include "Core/Notices/NoticePlanner.h"
 #include "Core/Store/NoticeStore.h"
 #include "Core/Transport/SmtpSender.h"
 
-#include <condition_variable>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <thread>
 
 namespace DicomMail
 {
@@ -37,12 +35,8 @@ namespace DicomMail
     void Run();
     void SendDue(NoticeStore& store, NoticePlanner& planner);
     bool SendOne(const QueuedNotice& notice, NoticePlanner& planner, std::string& error);
-    bool IsStopping();
 
-    std::mutex mutex_;
-    std::condition_variable wake_;
-    bool stop_ = false;
-    std::thread thread_;
+    WakeableThread thread_;
     // Used by the thread only.
     std::unique_ptr<OpenPgpContext> crypto_;
     std::unique_ptr<SmtpSender> smtp_;
