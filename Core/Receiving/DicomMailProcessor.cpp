@@ -4,6 +4,7 @@
 #include "Core/Common/DiskSpaceGuard.h"
 #include "Core/Common/Error.h"
 #include "Core/Common/Files.h"
+#include "Core/Common/ProducedSource.h"
 #include "Core/Common/SizeLimitedSink.h"
 #include "Core/Common/Trim.h"
 #include "Core/Mime/MimeParser.h"
@@ -182,11 +183,10 @@ namespace DicomMail
     }
   }
 
-  std::string DicomMailProcessor::ExtractCiphertext(const std::string& mailPath, const std::string& cipherPath)
+  std::string DicomMailProcessor::ExtractCiphertext(const std::string& mailPath, ByteSink& cipher)
   {
     try
     {
-      FileSink cipher(cipherPath);
       EncryptedEnvelopeReader reader(cipher);
       FileSource mail(mailPath);
       MimeParser parser(mail, reader, ReceiveMimeLimits::ForMail(limits_));
@@ -201,6 +201,12 @@ namespace DicomMail
       {
         StopWith(ProcessOutcome::Failed, std::string("damaged in transit: ") + e.what());
       }
+      if (e.GetKind() == ErrorKind::Storage)
+      {
+        // Reading our own copy of the mail failed: retried, not blamed on
+        // the mail as a failed write of its plaintext is.
+        throw Error(ErrorKind::Internal, e.what());
+      }
       throw;
     }
   }
@@ -212,14 +218,35 @@ namespace DicomMail
       "Limits.MaxDecompressedBytes";
   }
 
-  VerifyResult DicomMailProcessor::Decrypt(const std::string& cipherPath, const std::string& plainPath,
-                                           uint64_t budget, ProcessResult& result)
+  VerifyResult DicomMailProcessor::Decrypt(const std::string& mailPath, const std::string& plainPath,
+                                           uint64_t budget, std::string& cipherSha256, ProcessResult& result)
   {
     FileSink plain(plainPath);
     SizeLimitedSink limited(plain, budget, SizeLimitedSink::kDecompressedData, ExpansionLimitName(result.mailBytes));
-    FileSource cipher(cipherPath);
-    VerifyResult verification = crypto_.DecryptAndVerify(cipher, limited);
+    // The de-armored ciphertext goes from the mail straight into gpg: no
+    // file of its own (#15). A fault of the envelope or its armor ends the
+    // stream where its end would be, so gpg never takes a cut-off message
+    // for a whole one.
+    std::string digest;
+    ProducedSource cipher([this, &mailPath, &digest](ByteSink& out)
+    {
+      digest = ExtractCiphertext(mailPath, out);
+    });
+    VerifyResult verification;
+    try
+    {
+      verification = crypto_.DecryptAndVerify(cipher, limited);
+    }
+    catch (...)
+    {
+      // gpg stopped early. Had the envelope been read first, as it once
+      // was, its own fault would have been found first: it still wins.
+      cipher.Drain();
+      throw;
+    }
+    cipher.Drain();   // gpg may finish before the end of the armor: check it whole
     plain.Flush();
+    cipherSha256 = digest;
     result.plaintextBytes = limited.GetCount();
     return verification;
   }
@@ -567,24 +594,21 @@ namespace DicomMail
                ", not RFC 3156 multipart/encrypted");
     }
 
-    // 1. The ciphertext, de-armored.
-    std::unique_ptr<TempFile> cipher(new TempFile(workingDirectory_, ".pgp"));
-    const std::string cipherSha256 = ExtractCiphertext(mailPath, cipher->GetPath());
-
-    // 2. Decryption into a file nobody reads before the checks passed. Until
+    // 1.-2. The ciphertext, de-armored on the way into gpg, and decryption
+    //    into a file nobody reads before the checks passed. Until
     //    the signature is judged, a mail may cost only a budget tied to its
     //    own size (plaintext and signed-part copy together), and failing to
     //    write it is the mail's fault: rejected for good, not expanded again
     //    at every poll. Too little room for the budget is ours: retried.
     const uint64_t budget = limits_.DecompressedBytesFor(result.mailBytes);
+    TempFile plain(workingDirectory_, ".plain");   // first: a missing working directory says so
     DiskSpaceGuard(limits_.minFreeDiskBytes).Require(workingDirectory_, budget, "decrypting a mail");
-    TempFile plain(workingDirectory_, ".plain");
     std::unique_ptr<TempFile> signedPart;
     VerifyResult verification;
+    std::string cipherSha256;
     try
     {
-      verification = Decrypt(cipher->GetPath(), plain.GetPath(), budget, result);
-      cipher.reset();
+      verification = Decrypt(mailPath, plain.GetPath(), budget, cipherSha256, result);
       SplitSignedEntity(plain.GetPath(), budget - result.plaintextBytes, signedPart, verification, result);
     }
     catch (const Error& e)
