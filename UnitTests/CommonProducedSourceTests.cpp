@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "Core/Common/Error.h"
+#include "Core/Common/ConsumedSink.h"
 #include "Core/Common/ProducedSource.h"
 
 #include <atomic>
@@ -108,4 +109,62 @@ TEST(CommonProducedSource, AReaderThatStopsEarlyReleasesABlockedProducer)
   }   // joins the producer
   EXPECT_TRUE(producerStopped);
   EXPECT_FALSE(producerFinished);
+}
+
+TEST(CommonConsumedSink, TheConsumerReadsEveryByteInOrder)
+{
+  const std::string data = Pattern(200 * 1024 + 3);
+  StringSink read;
+  ConsumedSink sink([&read](ByteSource& in) { CopyStream(in, read, 77); }, 5);
+  for (size_t i = 0; i < data.size(); i += 999)
+  {
+    sink.Write(data.data() + i, std::min<size_t>(999, data.size() - i));
+  }
+  EXPECT_FALSE(sink.Finish());
+  EXPECT_EQ(data, read.GetContent());
+}
+
+TEST(CommonConsumedSink, AConsumerThatFailsNeitherStopsNorBlocksTheWriter)
+{
+  ConsumedSink sink([](ByteSource& in)
+  {
+    char c[10];
+    in.Read(c, sizeof(c));
+    throw Error(ErrorKind::BadInput, "not a MIME entity");
+  }, 16);
+  for (int i = 0; i < 100; i++)
+  {
+    sink.Write(Pattern(10000));   // dropped once the consumer is gone; would block forever otherwise
+  }
+  std::exception_ptr error = sink.Finish();
+  ASSERT_TRUE(error);
+  try
+  {
+    std::rethrow_exception(error);
+  }
+  catch (const Error& e)
+  {
+    EXPECT_EQ(ErrorKind::BadInput, e.GetKind());
+  }
+}
+
+TEST(CommonConsumedSink, AWriterThatGivesUpEndsTheConsumerWithAnError)
+{
+  std::atomic<bool> sawError(false);
+  {
+    ConsumedSink sink([&sawError](ByteSource& in)
+    {
+      StringSink ignored;
+      try
+      {
+        CopyStream(in, ignored);
+      }
+      catch (const Error&)
+      {
+        sawError = true;
+      }
+    });
+    sink.Write(std::string("half an entity"));
+  }   // no Finish(): the stream did not end well
+  EXPECT_TRUE(sawError);
 }

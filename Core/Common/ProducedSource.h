@@ -1,19 +1,16 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "Core/Common/BoundedPipe.h"
 #include "Core/Common/ByteStream.h"
 
-#include <condition_variable>
-#include <exception>
 #include <functional>
-#include <mutex>
 #include <thread>
-#include <vector>
 
 namespace DicomMail
 {
   // A ByteSource whose bytes a producer writes, on a thread of its own, into
-  // a bounded buffer: a push-style stage (a MimeParser with its handler) can
+  // a bounded pipe: a push-style stage (a MimeParser with its handler) can
   // feed a pull-style consumer (a gpg process's stdin) without a file in
   // between, in memory bounded by "capacity".
   //
@@ -42,17 +39,9 @@ namespace DicomMail
     class Writer;
 
     void Run();
-    void Put(const char* data, size_t size);
 
     Producer producer_;
-    std::mutex mutex_;
-    std::condition_variable changed_;
-    std::vector<char> ring_;
-    size_t head_ = 0;     // next byte to read
-    size_t filled_ = 0;   // bytes waiting
-    bool finished_ = false;
-    bool abandoned_ = false;
-    std::exception_ptr error_;
+    BoundedPipe pipe_;
     std::thread thread_;   // last: starts once the rest is initialised
   };
 }

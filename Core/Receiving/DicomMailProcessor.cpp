@@ -3,6 +3,7 @@
 
 #include "Core/Common/DiskSpaceGuard.h"
 #include "Core/Common/Error.h"
+#include "Core/Common/ConsumedSink.h"
 #include "Core/Common/Files.h"
 #include "Core/Common/ProducedSource.h"
 #include "Core/Common/SizeLimitedSink.h"
@@ -13,6 +14,7 @@
 #include "Core/Receiving/DicomEntityCollector.h"
 #include "Core/Receiving/EncryptedEnvelopeReader.h"
 #include "Core/Receiving/MailClassifier.h"
+#include "Core/Receiving/PlaintextRouter.h"
 #include "Core/Receiving/ReceiveMimeLimits.h"
 #include "Core/Receiving/SignedPartSplitter.h"
 #include "Core/Receiving/SignerJudgement.h"
@@ -219,10 +221,20 @@ namespace DicomMail
   }
 
   VerifyResult DicomMailProcessor::Decrypt(const std::string& mailPath, const std::string& plainPath,
-                                           uint64_t budget, std::string& cipherSha256, ProcessResult& result)
+                                           uint64_t budget, DecryptedEntity& entity, ProcessResult& result)
   {
-    FileSink plain(plainPath);
-    SizeLimitedSink limited(plain, budget, SizeLimitedSink::kDecompressedData, ExpansionLimitName(result.mailBytes));
+    // The entity goes from gpg straight into the collector, on a thread of
+    // its own (#15): no file holds it, and the DICOM parts are decoded while
+    // gpg decrypts. Nothing in it is used before the signature is judged.
+    collector_.reset(new DicomEntityCollector(workingDirectory_, ManifestLimits().maxJsonBytes));
+    DicomEntityCollector& collector = *collector_;
+    ConsumedSink parsed([this, &collector](ByteSource& source)
+    {
+      MimeParser parser(source, collector, ReceiveMimeLimits::ForEntity(limits_));
+      parser.Parse();
+    });
+    PlaintextRouter router(plainPath, parsed, ReceiveMimeLimits::ForEntity(limits_));
+    SizeLimitedSink limited(router, budget, SizeLimitedSink::kDecompressedData, ExpansionLimitName(result.mailBytes));
     // The de-armored ciphertext goes from the mail straight into gpg: no
     // file of its own (#15). A fault of the envelope or its armor ends the
     // stream where its end would be, so gpg never takes a cut-off message
@@ -245,8 +257,10 @@ namespace DicomMail
       throw;
     }
     cipher.Drain();   // gpg may finish before the end of the armor: check it whole
-    plain.Flush();
-    cipherSha256 = digest;
+    router.Finish();
+    entity.parseError = parsed.Finish();
+    entity.inFile = router.WentToFile();
+    entity.cipherSha256 = digest;
     result.plaintextBytes = limited.GetCount();
     return verification;
   }
@@ -605,11 +619,14 @@ namespace DicomMail
     DiskSpaceGuard(limits_.minFreeDiskBytes).Require(workingDirectory_, budget, "decrypting a mail");
     std::unique_ptr<TempFile> signedPart;
     VerifyResult verification;
-    std::string cipherSha256;
+    DecryptedEntity entity;
     try
     {
-      verification = Decrypt(mailPath, plain.GetPath(), budget, cipherSha256, result);
-      SplitSignedEntity(plain.GetPath(), budget - result.plaintextBytes, signedPart, verification, result);
+      verification = Decrypt(mailPath, plain.GetPath(), budget, entity, result);
+      if (entity.inFile)
+      {
+        SplitSignedEntity(plain.GetPath(), budget - result.plaintextBytes, signedPart, verification, result);
+      }
     }
     catch (const Error& e)
     {
@@ -620,7 +637,6 @@ namespace DicomMail
       }
       throw;
     }
-    const std::string entityPath = signedPart ? signedPart->GetPath() : plain.GetPath();
 
     // 4. Trust: a valid signature by the key of the partner in From.
     const SignerJudgement judgement = SignerJudgement::Judge(verification, result.fromAddress, trust_);
@@ -642,12 +658,20 @@ namespace DicomMail
     result.partner = judgement.partner;
     result.signerFingerprint = judgement.signerFingerprint;
 
-    // 5. The authenticated entity.
-    collector_.reset(new DicomEntityCollector(workingDirectory_, ManifestLimits().maxJsonBytes));
-    ParseEntity(entityPath, *collector_);
-    signedPart.reset();
+    // 5. The authenticated entity: parsed on the way out of gpg, or now
+    //    from the file an entity signed inside the encryption needed.
+    if (entity.inFile)
+    {
+      collector_.reset(new DicomEntityCollector(workingDirectory_, ManifestLimits().maxJsonBytes));
+      ParseEntity(signedPart ? signedPart->GetPath() : plain.GetPath(), *collector_);
+      signedPart.reset();
+    }
+    else if (entity.parseError)
+    {
+      std::rethrow_exception(entity.parseError);
+    }
 
-    CheckSetHeaders(*collector_, facts.set, cipherSha256, result);
+    CheckSetHeaders(*collector_, facts.set, entity.cipherSha256, result);
     Check(*collector_, result);
   }
 }

@@ -9,6 +9,7 @@
 #include "Core/Receiving/ProcessResult.h"
 #include "Core/Receiving/SetHeaderValues.h"
 
+#include <exception>
 #include <memory>
 #include <string>
 
@@ -22,10 +23,12 @@ namespace DicomMail
   //
   //   outer RFC 3156 structure -> de-armored ciphertext, streamed into gpg
   //   (no file of its own)
-  //   -> DecryptAndVerify into a plaintext temp file, bounded by a budget
-  //      tied to the mail's size (ReceiveLimits::DecompressedBytesFor;
-  //      gpg writes plaintext before it has checked anything: nothing is
-  //      used before it returned); overrun or a failed write: Rejected
+  //   -> DecryptAndVerify, its plaintext bounded by a budget tied to the
+  //      mail's size (ReceiveLimits::DecompressedBytesFor; gpg writes
+  //      plaintext before it has checked anything: nothing is used before
+  //      it returned); overrun or a failed write: Rejected. The plaintext is
+  //      parsed on its way out of gpg (PlaintextRouter); only an entity
+  //      signed inside the encryption goes to a temp file first
   //   -> signature valid and by the From partner's key (else Quarantined)
   //   -> decrypted entity parsed within the limits; inner and outer
   //      X-TELEMEDICINE-* equal; every DICOM part in its own temp file,
@@ -77,8 +80,15 @@ namespace DicomMail
     // Writes the mail's de-armored OpenPGP message to "cipher"; its SHA-256.
     std::string ExtractCiphertext(const std::string& mailPath, ByteSink& cipher);
     std::string ExpansionLimitName(uint64_t mailBytes) const;
+    // What Decrypt() leaves besides the signature checks.
+    struct DecryptedEntity
+    {
+      bool inFile = false;              // in the plaintext file (sign-then-encrypt), not yet parsed
+      std::exception_ptr parseError;    // else: what parsing it on the way failed with, if anything
+      std::string cipherSha256;
+    };
     VerifyResult Decrypt(const std::string& mailPath, const std::string& plainPath, uint64_t budget,
-                         std::string& cipherSha256, ProcessResult& result);
+                         DecryptedEntity& entity, ProcessResult& result);
     // Copies the first part of an inner multipart/signed (within "budget")
     // and adds its signature checks; leaves "signedPart" empty otherwise.
     void SplitSignedEntity(const std::string& plainPath, uint64_t budget, std::unique_ptr<TempFile>& signedPart,
