@@ -5,6 +5,7 @@
 
 #include "Core/Acknowledgement/AcknowledgementComposer.h"
 #include "Core/Polling/InboxPoller.h"
+#include "Core/Transfer/PartialSplitter.h"
 #include "Core/Store/AcknowledgementQueueStore.h"
 #include "Core/Store/InboxStore.h"
 #include "Core/Store/OutboxStore.h"
@@ -572,4 +573,40 @@ TEST_F(PollingInboxPoller, TheNextMailIsFetchedWhileTheOneBeforeIsDecrypted)
   EXPECT_EQ((std::vector<std::string>{ first, second }), moved);
   EXPECT_TRUE(movedUnrecorded.empty()) << movedUnrecorded.front();
   EXPECT_EQ(2u, importer_.records.size());
+}
+
+// A mail that came as message/partial fragments keeps its group's state
+// until its outcome is recorded: an import that failed on our side (or a
+// kill before the record) finds the group complete again at the next poll,
+// instead of leaving the fragments on the server unprocessed for good.
+TEST_F(PollingInboxPoller, FragmentsAreForgottenOnlyOnceTheirMailIsRecorded)
+{
+  const std::string whole = state_->File("whole.eml");
+  Files::WriteAll(whole, Signed(OuterHeaders(kHospital, "set.f", "1", "1", "<f-1@site-a.test>"),
+                                Entity("set.f", "1", "1", ct_)));
+  const std::vector<std::string> fragments =
+    PartialSplitter(40000).SplitToDirectory(whole, state_->GetPath(), "fragment");
+  ASSERT_GT(fragments.size(), 1u);
+  std::vector<std::string> ids;
+  for (const std::string& f : fragments)
+  {
+    ids.push_back(session_.Add(ReadFile(f)));
+  }
+
+  importer_.fail = true;   // Orthanc refuses for now
+  Poll();
+  for (const std::string& id : ids)
+  {
+    EXPECT_EQ("", session_.WhereIs(id)) << "a fragment left the inbox without its mail recorded";
+  }
+  EXPECT_TRUE(inbox_->ListMails("set.f").empty());
+
+  importer_.fail = false;
+  const PollSummary summary = Poll();
+  EXPECT_EQ(1u, summary.imported);
+  for (const std::string& id : ids)
+  {
+    EXPECT_EQ("Processed", session_.WhereIs(id));
+  }
+  ASSERT_EQ(1u, inbox_->ListMails("set.f").size());
 }

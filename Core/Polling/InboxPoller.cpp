@@ -20,6 +20,7 @@
 #include "Core/Transfer/PartialReassembler.h"
 
 #include <algorithm>
+#include <cstring>
 #include <memory>
 #include <set>
 #include <thread>
@@ -817,6 +818,17 @@ namespace DicomMail
       if (wholeFacts.kind == MailKind::DicomMail)
       {
         HandleDicomMail(session, sources, whole.GetPath(), wholeFacts, summary);
+        // The group's state goes only with the mail's recorded outcome. Its
+        // import may still be running (PendingImport), or have failed on our
+        // side: a kill or a retry must then find the group complete again,
+        // or its fragments would stay on the server unprocessed for good.
+        CompletePendingImport(session, summary);
+        std::string outcome;
+        if (!d_.inbox->GetSeenOutcome(d_.account, message.serverId, outcome) ||
+            outcome.compare(0, std::strlen(kOutcomeFragment), kOutcomeFragment) == 0)
+        {
+          return;
+        }
       }
       else
       {
