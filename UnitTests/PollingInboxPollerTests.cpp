@@ -5,12 +5,17 @@
 
 #include "Core/Acknowledgement/AcknowledgementComposer.h"
 #include "Core/Polling/InboxPoller.h"
+#include "Core/Transfer/PartialSplitter.h"
 #include "Core/Store/AcknowledgementQueueStore.h"
 #include "Core/Store/InboxStore.h"
 #include "Core/Store/OutboxStore.h"
 #include "Core/Store/SqliteDatabase.h"
 
+#include <chrono>
+#include <condition_variable>
+#include <functional>
 #include <gtest/gtest.h>
+#include <mutex>
 
 using namespace DicomMail;
 using namespace ReceivingTest;
@@ -45,6 +50,10 @@ namespace
 
     void Fetch(const ServerMessage& message, ByteSink& sink) override
     {
+      if (onFetch)
+      {
+        onFetch(message);
+      }
       for (const auto& m : messages_)
       {
         if (m.first.serverId == message.serverId)
@@ -58,8 +67,15 @@ namespace
 
     void Finish(const ServerMessage& message, Destination destination) override
     {
+      if (onFinish)
+      {
+        onFinish(message);
+      }
       destinations_[message.serverId] = destination;
     }
+
+    std::function<void(const ServerMessage&)> onFetch;
+    std::function<void(const ServerMessage&)> onFinish;
 
     void Commit() override
     {
@@ -101,6 +117,53 @@ namespace
     std::vector<std::string> acknowledged;
   };
 
+  // The fixture's trust policy, whose first question waits (at most a
+  // minute, against a hang) until Release(): shows whether something else
+  // happened while a mail was being judged.
+  class LatchedTrustPolicy : public ITrustPolicy
+  {
+  public:
+    explicit LatchedTrustPolicy(ITrustPolicy& inner) :
+      inner_(inner)
+    {
+    }
+
+    bool ExpectedSigner(const std::string& fromAddress, std::string& partnerName,
+                        std::string& fingerprint) override
+    {
+      {
+        std::unique_lock<std::mutex> lock(mutex_);
+        if (!asked_)
+        {
+          asked_ = true;
+          releasedWhileAsked_ = released_.wait_for(lock, std::chrono::minutes(1), [this] { return release_; });
+        }
+      }
+      return inner_.ExpectedSigner(fromAddress, partnerName, fingerprint);
+    }
+
+    void Release()
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      release_ = true;
+      released_.notify_all();
+    }
+
+    bool ReleasedWhileAsked()
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      return releasedWhileAsked_;
+    }
+
+  private:
+    ITrustPolicy& inner_;
+    std::mutex mutex_;
+    std::condition_variable released_;
+    bool asked_ = false;
+    bool release_ = false;
+    bool releasedWhileAsked_ = false;
+  };
+
   class PollingInboxPoller : public ::testing::Test
   {
   protected:
@@ -124,7 +187,7 @@ namespace
       mr_ = ReadFile(kMrSmall);
     }
 
-    PollSummary Poll()
+    PollSummary Poll(ITrustPolicy* trust = nullptr)
     {
       InboxPoller::Dependencies d;
       d.account = "inbox";
@@ -135,7 +198,7 @@ namespace
       d.acknowledgements = queue_.get();
       d.forwards = forwards_.get();
       d.crypto = sites_->referrer.crypto.get();
-      d.trust = &trust_;
+      d.trust = trust != nullptr ? trust : &trust_;
       d.importer = &importer_;
       d.events = &events_;
       InboxPoller poller(d);
@@ -470,4 +533,80 @@ TEST_F(PollingInboxPoller, ATransferIsQueuedForThePacsOnceWhenItsLastMailIsImpor
   session_.Add(Signed(OuterHeaders(kHospital, "set.g", "1", "1", "<g-1@site-a.test>"), Entity("set.g", "1", "1", ct_)));
   Poll();
   EXPECT_FALSE(forwards_->Get("set.g", forward));
+}
+
+// #15: the next mail is fetched while the one before it is decrypted and its
+// signer judged; mails are still moved in their order, each only once its
+// record is in the store.
+TEST_F(PollingInboxPoller, TheNextMailIsFetchedWhileTheOneBeforeIsDecrypted)
+{
+  const std::string first = session_.Add(Signed(OuterHeaders(kHospital, "set.o", "1", "2", "<o-1@site-a.test>"),
+                                                Entity("set.o", "1", "2", ct_)));
+  const std::string second = session_.Add(Signed(OuterHeaders(kHospital, "set.o", "2", "2", "<o-2@site-a.test>"),
+                                                 Entity("set.o", "2", "2", mr_)));
+  LatchedTrustPolicy trust(trust_);
+  session_.onFetch = [&](const ServerMessage& m)
+  {
+    if (m.serverId == second)
+    {
+      trust.Release();
+    }
+  };
+  std::vector<std::string> moved;
+  std::vector<std::string> movedUnrecorded;
+  session_.onFinish = [&](const ServerMessage& m)
+  {
+    moved.push_back(m.serverId);
+    bool recorded = false;
+    for (const InboxMail& mail : inbox_->ListMails("set.o"))
+    {
+      recorded = recorded || mail.mailboxUid == m.serverId;
+    }
+    if (!recorded)
+    {
+      movedUnrecorded.push_back(m.serverId);
+    }
+  };
+  const PollSummary summary = Poll(&trust);
+  EXPECT_TRUE(trust.ReleasedWhileAsked()) << "the second mail was fetched only after the first was judged";
+  EXPECT_EQ(2u, summary.imported);
+  EXPECT_EQ((std::vector<std::string>{ first, second }), moved);
+  EXPECT_TRUE(movedUnrecorded.empty()) << movedUnrecorded.front();
+  EXPECT_EQ(2u, importer_.records.size());
+}
+
+// A mail that came as message/partial fragments keeps its group's state
+// until its outcome is recorded: an import that failed on our side (or a
+// kill before the record) finds the group complete again at the next poll,
+// instead of leaving the fragments on the server unprocessed for good.
+TEST_F(PollingInboxPoller, FragmentsAreForgottenOnlyOnceTheirMailIsRecorded)
+{
+  const std::string whole = state_->File("whole.eml");
+  Files::WriteAll(whole, Signed(OuterHeaders(kHospital, "set.f", "1", "1", "<f-1@site-a.test>"),
+                                Entity("set.f", "1", "1", ct_)));
+  const std::vector<std::string> fragments =
+    PartialSplitter(40000).SplitToDirectory(whole, state_->GetPath(), "fragment");
+  ASSERT_GT(fragments.size(), 1u);
+  std::vector<std::string> ids;
+  for (const std::string& f : fragments)
+  {
+    ids.push_back(session_.Add(ReadFile(f)));
+  }
+
+  importer_.fail = true;   // Orthanc refuses for now
+  Poll();
+  for (const std::string& id : ids)
+  {
+    EXPECT_EQ("", session_.WhereIs(id)) << "a fragment left the inbox without its mail recorded";
+  }
+  EXPECT_TRUE(inbox_->ListMails("set.f").empty());
+
+  importer_.fail = false;
+  const PollSummary summary = Poll();
+  EXPECT_EQ(1u, summary.imported);
+  for (const std::string& id : ids)
+  {
+    EXPECT_EQ("Processed", session_.WhereIs(id));
+  }
+  ASSERT_EQ(1u, inbox_->ListMails("set.f").size());
 }

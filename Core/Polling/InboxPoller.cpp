@@ -20,6 +20,7 @@
 #include "Core/Transfer/PartialReassembler.h"
 
 #include <algorithm>
+#include <cstring>
 #include <memory>
 #include <set>
 #include <thread>
@@ -78,7 +79,31 @@ namespace DicomMail
     }
   };
 
-  InboxPoller::~InboxPoller() = default;   // joins a pending import
+  struct InboxPoller::PendingPrepare
+  {
+    std::unique_ptr<DicomMailProcessor> processor;
+    ServerMessage message;
+    std::unique_ptr<TempFile> file;   // the fetched mail
+    ProcessResult result;
+    std::string error;   // what the thread threw
+    std::thread thread;
+
+    ~PendingPrepare()
+    {
+      if (thread.joinable())
+      {
+        thread.join();
+      }
+    }
+  };
+
+  // Joins a pending decryption first (it may hold the last reference to
+  // its mail's file), then a pending import.
+  InboxPoller::~InboxPoller()
+  {
+    prepared_.reset();
+    pending_.reset();
+  }
 
 
   std::string InboxPoller::KeptMailDirectory(const Configuration& configuration)
@@ -115,6 +140,7 @@ namespace DicomMail
       // The import finishes (the destructor joins) but is not recorded: the
       // mail stays on the server and the next poll finds its instances
       // already stored.
+      prepared_.reset();   // its mail stays on the server, untouched
       pending_.reset();
       throw;
     }
@@ -147,12 +173,15 @@ namespace DicomMail
         continue;
       }
 
+      // While this mail is fetched, the DICOM-Mail before it is decrypted
+      // and verified (PendingPrepare) and the one before that imported
+      // (PendingImport): the three overlap, in order (#15).
       DiskSpaceGuard(d_.configuration->limits.minFreeDiskBytes).Require(d_.configuration->workingDirectory, 0,
                                                                         "fetching a mail");
-      TempFile file(d_.configuration->workingDirectory, ".eml");
+      std::unique_ptr<TempFile> file(new TempFile(d_.configuration->workingDirectory, ".eml"));
       try
       {
-        FileSink sink(file.GetPath());
+        FileSink sink(file->GetPath());
         SizeLimitedSink limited(sink, d_.configuration->limits.maxMailBytes, SizeLimitedSink::kFetchedMail,
                                 "Limits.MaxMailBytes");
         session.Fetch(message, limited);
@@ -162,6 +191,7 @@ namespace DicomMail
       {
         if (e.GetKind() == ErrorKind::LimitExceeded)
         {
+          CompletePendingPrepare(session, summary);
           MailClassification none;
           Reject(session, {message}, "", none, e.what(), summary);
           continue;
@@ -169,8 +199,16 @@ namespace DicomMail
         throw;   // transport or disk trouble: the next poll tries again
       }
       summary.fetched++;
-      HandleMessage(session, message, file.GetPath(), listing, summary);
+      const MailClassification facts = MailClassifier(d_.configuration->limits).Classify(file->GetPath());
+      CompletePendingPrepare(session, summary);
+      if (facts.kind == MailKind::DicomMail)
+      {
+        StartPrepare(message, std::move(file), facts);
+        continue;
+      }
+      HandleMessage(session, message, file->GetPath(), facts, listing, summary);
     }
+    CompletePendingPrepare(session, summary);
   }
 
   bool InboxPoller::IsCompleteFragmentGroup(const std::string& outcome) const
@@ -214,10 +252,8 @@ namespace DicomMail
   }
 
   void InboxPoller::HandleMessage(IMailboxSession& session, const ServerMessage& message, const std::string& path,
-                                  const Listing& listing, PollSummary& summary)
+                                  const MailClassification& facts, const Listing& listing, PollSummary& summary)
   {
-    const MailClassifier classifier(d_.configuration->limits);
-    const MailClassification facts = classifier.Classify(path);
     switch (facts.kind)
     {
       case MailKind::DicomMail:
@@ -297,11 +333,21 @@ namespace DicomMail
     // Decrypt, verify, judge the signer and check the signed entity. Up to
     // here nothing is decided on the clear headers: anyone on the mail path
     // may have written them.
-    std::unique_ptr<DicomMailProcessor> processor(
-      new DicomMailProcessor(*d_.crypto, *d_.trust, *d_.importer, d_.configuration->workingDirectory,
-                             d_.configuration->limits));
+    std::unique_ptr<DicomMailProcessor> processor(NewProcessor());
     const ProcessResult result = processor->Prepare(path);
+    HandlePreparedMail(session, sources, path, std::move(processor), result, summary);
+  }
 
+  DicomMailProcessor* InboxPoller::NewProcessor() const
+  {
+    return new DicomMailProcessor(*d_.crypto, *d_.trust, *d_.importer, d_.configuration->workingDirectory,
+                                  d_.configuration->limits);
+  }
+
+  void InboxPoller::HandlePreparedMail(IMailboxSession& session, const std::vector<ServerMessage>& sources,
+                                       const std::string& path, std::unique_ptr<DicomMailProcessor> processor,
+                                       const ProcessResult& result, PollSummary& summary)
+  {
     // Only now, on authenticated numbers: dedupe, import, record, answer.
     if (IsDuplicate(session, result, summary))
     {
@@ -377,6 +423,53 @@ namespace DicomMail
       }
     });
     pending_ = std::move(pending);
+  }
+
+  void InboxPoller::StartPrepare(const ServerMessage& message, std::unique_ptr<TempFile> file,
+                                 const MailClassification& /* clear headers, decide nothing */)
+  {
+    // Only the processor's own work runs on the thread: gpg, the trust
+    // policy's look-ups, temporary files. The mailbox session, the records
+    // and the acknowledgements stay on the polling thread, in mail order.
+    std::unique_ptr<PendingPrepare> prepare(new PendingPrepare);
+    prepare->processor.reset(NewProcessor());
+    prepare->message = message;
+    prepare->file = std::move(file);
+    PendingPrepare* p = prepare.get();
+    prepare->thread = std::thread([p] {
+      try
+      {
+        p->result = p->processor->Prepare(p->file->GetPath());
+      }
+      catch (const std::exception& e)
+      {
+        p->error = e.what();
+      }
+      catch (...)
+      {
+        p->error = "unexpected error";
+      }
+    });
+    prepared_ = std::move(prepare);
+  }
+
+  void InboxPoller::CompletePendingPrepare(IMailboxSession& session, PollSummary& summary)
+  {
+    if (!prepared_)
+    {
+      return;
+    }
+    std::unique_ptr<PendingPrepare> done(std::move(prepared_));
+    done->thread.join();
+    if (!done->error.empty())
+    {
+      // Prepare() turns every failure into a result; this is a bug or
+      // memory: the mail stays on the server for the next poll.
+      Log("cannot process a mail now, will retry: " + done->error);
+      return;
+    }
+    HandlePreparedMail(session, {done->message}, done->file->GetPath(), std::move(done->processor), done->result,
+                       summary);
   }
 
   void InboxPoller::CompletePendingImport(IMailboxSession& session, PollSummary& summary)
@@ -725,6 +818,17 @@ namespace DicomMail
       if (wholeFacts.kind == MailKind::DicomMail)
       {
         HandleDicomMail(session, sources, whole.GetPath(), wholeFacts, summary);
+        // The group's state goes only with the mail's recorded outcome. Its
+        // import may still be running (PendingImport), or have failed on our
+        // side: a kill or a retry must then find the group complete again,
+        // or its fragments would stay on the server unprocessed for good.
+        CompletePendingImport(session, summary);
+        std::string outcome;
+        if (!d_.inbox->GetSeenOutcome(d_.account, message.serverId, outcome) ||
+            outcome.compare(0, std::strlen(kOutcomeFragment), kOutcomeFragment) == 0)
+        {
+          return;
+        }
       }
       else
       {

@@ -26,6 +26,7 @@
 namespace DicomMail
 {
   class FragmentGroup;
+  class TempFile;
 
   struct PollSummary
   {
@@ -98,9 +99,22 @@ namespace DicomMail
     void FetchAndHandle(IMailboxSession& session, const std::vector<ServerMessage>& candidates,
                         const Listing& listing, std::set<std::string>& stillThere, PollSummary& summary);
     void HandleMessage(IMailboxSession& session, const ServerMessage& message, const std::string& path,
-                       const Listing& listing, PollSummary& summary);
+                       const MailClassification& facts, const Listing& listing, PollSummary& summary);
     void HandleDicomMail(IMailboxSession& session, const std::vector<ServerMessage>& sources,
                          const std::string& path, const MailClassification& facts, PollSummary& summary);
+    DicomMailProcessor* NewProcessor() const;
+    // Dedupe, import, record and answer a mail Prepare() checked.
+    void HandlePreparedMail(IMailboxSession& session, const std::vector<ServerMessage>& sources,
+                            const std::string& path, std::unique_ptr<DicomMailProcessor> processor,
+                            const ProcessResult& result, PollSummary& summary);
+    // A fetched DICOM-Mail's decryption and checks run on their own thread
+    // while the next mail is fetched; it is completed (deduped, imported,
+    // recorded, moved) before anything else is handled, so mails are still
+    // handled in their order, and before the poll ends.
+    struct PendingPrepare;
+    void StartPrepare(const ServerMessage& message, std::unique_ptr<TempFile> file,
+                      const MailClassification& facts);
+    void CompletePendingPrepare(IMailboxSession& session, PollSummary& summary);
     // Whether an authenticated mail repeats a part already imported.
     bool IsDuplicate(IMailboxSession& session, const ProcessResult& result, PollSummary& summary);
     void AnswerDuplicate(IMailboxSession& session, const std::vector<ServerMessage>& sources,
@@ -155,6 +169,7 @@ namespace DicomMail
                      InboxMail& record) const;
 
     std::unique_ptr<PendingImport> pending_;
+    std::unique_ptr<PendingPrepare> prepared_;
 
     Dependencies d_;
   };

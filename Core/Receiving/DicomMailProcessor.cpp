@@ -3,7 +3,9 @@
 
 #include "Core/Common/DiskSpaceGuard.h"
 #include "Core/Common/Error.h"
+#include "Core/Common/ConsumedSink.h"
 #include "Core/Common/Files.h"
+#include "Core/Common/ProducedSource.h"
 #include "Core/Common/SizeLimitedSink.h"
 #include "Core/Common/Trim.h"
 #include "Core/Mime/MimeParser.h"
@@ -12,6 +14,7 @@
 #include "Core/Receiving/DicomEntityCollector.h"
 #include "Core/Receiving/EncryptedEnvelopeReader.h"
 #include "Core/Receiving/MailClassifier.h"
+#include "Core/Receiving/PlaintextRouter.h"
 #include "Core/Receiving/ReceiveMimeLimits.h"
 #include "Core/Receiving/SignedPartSplitter.h"
 #include "Core/Receiving/SignerJudgement.h"
@@ -182,11 +185,10 @@ namespace DicomMail
     }
   }
 
-  std::string DicomMailProcessor::ExtractCiphertext(const std::string& mailPath, const std::string& cipherPath)
+  std::string DicomMailProcessor::ExtractCiphertext(const std::string& mailPath, ByteSink& cipher)
   {
     try
     {
-      FileSink cipher(cipherPath);
       EncryptedEnvelopeReader reader(cipher);
       FileSource mail(mailPath);
       MimeParser parser(mail, reader, ReceiveMimeLimits::ForMail(limits_));
@@ -201,6 +203,12 @@ namespace DicomMail
       {
         StopWith(ProcessOutcome::Failed, std::string("damaged in transit: ") + e.what());
       }
+      if (e.GetKind() == ErrorKind::Storage)
+      {
+        // Reading our own copy of the mail failed: retried, not blamed on
+        // the mail as a failed write of its plaintext is.
+        throw Error(ErrorKind::Internal, e.what());
+      }
       throw;
     }
   }
@@ -212,14 +220,47 @@ namespace DicomMail
       "Limits.MaxDecompressedBytes";
   }
 
-  VerifyResult DicomMailProcessor::Decrypt(const std::string& cipherPath, const std::string& plainPath,
-                                           uint64_t budget, ProcessResult& result)
+  VerifyResult DicomMailProcessor::Decrypt(const std::string& mailPath, const std::string& plainPath,
+                                           uint64_t budget, DecryptedEntity& entity, ProcessResult& result)
   {
-    FileSink plain(plainPath);
-    SizeLimitedSink limited(plain, budget, SizeLimitedSink::kDecompressedData, ExpansionLimitName(result.mailBytes));
-    FileSource cipher(cipherPath);
-    VerifyResult verification = crypto_.DecryptAndVerify(cipher, limited);
-    plain.Flush();
+    // The entity goes from gpg straight into the collector, on a thread of
+    // its own (#15): no file holds it, and the DICOM parts are decoded while
+    // gpg decrypts. Nothing in it is used before the signature is judged.
+    collector_.reset(new DicomEntityCollector(workingDirectory_, ManifestLimits().maxJsonBytes));
+    DicomEntityCollector& collector = *collector_;
+    ConsumedSink parsed([this, &collector](ByteSource& source)
+    {
+      MimeParser parser(source, collector, ReceiveMimeLimits::ForEntity(limits_));
+      parser.Parse();
+    });
+    PlaintextRouter router(plainPath, parsed, ReceiveMimeLimits::ForEntity(limits_));
+    SizeLimitedSink limited(router, budget, SizeLimitedSink::kDecompressedData, ExpansionLimitName(result.mailBytes));
+    // The de-armored ciphertext goes from the mail straight into gpg: no
+    // file of its own (#15). A fault of the envelope or its armor ends the
+    // stream where its end would be, so gpg never takes a cut-off message
+    // for a whole one.
+    std::string digest;
+    ProducedSource cipher([this, &mailPath, &digest](ByteSink& out)
+    {
+      digest = ExtractCiphertext(mailPath, out);
+    });
+    VerifyResult verification;
+    try
+    {
+      verification = crypto_.DecryptAndVerify(cipher, limited);
+    }
+    catch (...)
+    {
+      // gpg stopped early. Had the envelope been read first, as it once
+      // was, its own fault would have been found first: it still wins.
+      cipher.Drain();
+      throw;
+    }
+    cipher.Drain();   // gpg may finish before the end of the armor: check it whole
+    router.Finish();
+    entity.parseError = parsed.Finish();
+    entity.inFile = router.WentToFile();
+    entity.cipherSha256 = digest;
     result.plaintextBytes = limited.GetCount();
     return verification;
   }
@@ -567,25 +608,25 @@ namespace DicomMail
                ", not RFC 3156 multipart/encrypted");
     }
 
-    // 1. The ciphertext, de-armored.
-    std::unique_ptr<TempFile> cipher(new TempFile(workingDirectory_, ".pgp"));
-    const std::string cipherSha256 = ExtractCiphertext(mailPath, cipher->GetPath());
-
-    // 2. Decryption into a file nobody reads before the checks passed. Until
+    // 1.-2. The ciphertext, de-armored on the way into gpg, and decryption
+    //    into a file nobody reads before the checks passed. Until
     //    the signature is judged, a mail may cost only a budget tied to its
     //    own size (plaintext and signed-part copy together), and failing to
     //    write it is the mail's fault: rejected for good, not expanded again
     //    at every poll. Too little room for the budget is ours: retried.
     const uint64_t budget = limits_.DecompressedBytesFor(result.mailBytes);
+    TempFile plain(workingDirectory_, ".plain");   // first: a missing working directory says so
     DiskSpaceGuard(limits_.minFreeDiskBytes).Require(workingDirectory_, budget, "decrypting a mail");
-    TempFile plain(workingDirectory_, ".plain");
     std::unique_ptr<TempFile> signedPart;
     VerifyResult verification;
+    DecryptedEntity entity;
     try
     {
-      verification = Decrypt(cipher->GetPath(), plain.GetPath(), budget, result);
-      cipher.reset();
-      SplitSignedEntity(plain.GetPath(), budget - result.plaintextBytes, signedPart, verification, result);
+      verification = Decrypt(mailPath, plain.GetPath(), budget, entity, result);
+      if (entity.inFile)
+      {
+        SplitSignedEntity(plain.GetPath(), budget - result.plaintextBytes, signedPart, verification, result);
+      }
     }
     catch (const Error& e)
     {
@@ -596,7 +637,6 @@ namespace DicomMail
       }
       throw;
     }
-    const std::string entityPath = signedPart ? signedPart->GetPath() : plain.GetPath();
 
     // 4. Trust: a valid signature by the key of the partner in From.
     const SignerJudgement judgement = SignerJudgement::Judge(verification, result.fromAddress, trust_);
@@ -618,12 +658,20 @@ namespace DicomMail
     result.partner = judgement.partner;
     result.signerFingerprint = judgement.signerFingerprint;
 
-    // 5. The authenticated entity.
-    collector_.reset(new DicomEntityCollector(workingDirectory_, ManifestLimits().maxJsonBytes));
-    ParseEntity(entityPath, *collector_);
-    signedPart.reset();
+    // 5. The authenticated entity: parsed on the way out of gpg, or now
+    //    from the file an entity signed inside the encryption needed.
+    if (entity.inFile)
+    {
+      collector_.reset(new DicomEntityCollector(workingDirectory_, ManifestLimits().maxJsonBytes));
+      ParseEntity(signedPart ? signedPart->GetPath() : plain.GetPath(), *collector_);
+      signedPart.reset();
+    }
+    else if (entity.parseError)
+    {
+      std::rethrow_exception(entity.parseError);
+    }
 
-    CheckSetHeaders(*collector_, facts.set, cipherSha256, result);
+    CheckSetHeaders(*collector_, facts.set, entity.cipherSha256, result);
     Check(*collector_, result);
   }
 }

@@ -9,6 +9,7 @@
 #include "Core/Receiving/ProcessResult.h"
 #include "Core/Receiving/SetHeaderValues.h"
 
+#include <exception>
 #include <memory>
 #include <string>
 
@@ -20,11 +21,14 @@ namespace DicomMail
   // Turns one complete (already reassembled) DICOM-Mail file into imported
   // instances, or into a reason why not (docs/wire-format.md §2-3, §6-7):
   //
-  //   outer RFC 3156 structure -> de-armored ciphertext (temp file)
-  //   -> DecryptAndVerify into a plaintext temp file, bounded by a budget
-  //      tied to the mail's size (ReceiveLimits::DecompressedBytesFor;
-  //      GPGME writes plaintext before it has checked anything: nothing is
-  //      used before it returned); overrun or a failed write: Rejected
+  //   outer RFC 3156 structure -> de-armored ciphertext, streamed into gpg
+  //   (no file of its own)
+  //   -> DecryptAndVerify, its plaintext bounded by a budget tied to the
+  //      mail's size (ReceiveLimits::DecompressedBytesFor; gpg writes
+  //      plaintext before it has checked anything: nothing is used before
+  //      it returned); overrun or a failed write: Rejected. The plaintext is
+  //      parsed on its way out of gpg (PlaintextRouter); only an entity
+  //      signed inside the encryption goes to a temp file first
   //   -> signature valid and by the From partner's key (else Quarantined)
   //   -> decrypted entity parsed within the limits; inner and outer
   //      X-TELEMEDICINE-* equal; every DICOM part in its own temp file,
@@ -73,10 +77,18 @@ namespace DicomMail
   private:
     void Run(const std::string& mailPath, ProcessResult& result);
     void ReadOuterFacts(const MailClassification& facts, ProcessResult& result) const;
-    std::string ExtractCiphertext(const std::string& mailPath, const std::string& cipherPath);
+    // Writes the mail's de-armored OpenPGP message to "cipher"; its SHA-256.
+    std::string ExtractCiphertext(const std::string& mailPath, ByteSink& cipher);
     std::string ExpansionLimitName(uint64_t mailBytes) const;
-    VerifyResult Decrypt(const std::string& cipherPath, const std::string& plainPath, uint64_t budget,
-                         ProcessResult& result);
+    // What Decrypt() leaves besides the signature checks.
+    struct DecryptedEntity
+    {
+      bool inFile = false;              // in the plaintext file (sign-then-encrypt), not yet parsed
+      std::exception_ptr parseError;    // else: what parsing it on the way failed with, if anything
+      std::string cipherSha256;
+    };
+    VerifyResult Decrypt(const std::string& mailPath, const std::string& plainPath, uint64_t budget,
+                         DecryptedEntity& entity, ProcessResult& result);
     // Copies the first part of an inner multipart/signed (within "budget")
     // and adds its signature checks; leaves "signedPart" empty otherwise.
     void SplitSignedEntity(const std::string& plainPath, uint64_t budget, std::unique_ptr<TempFile>& signedPart,
