@@ -110,7 +110,7 @@ def test_daily_test_and_monthly_measurement_make_the_report(stack, qa_paired):
     assert measured["State"] == "passed", measured
     assert measured["InstancesArrived"] == 3 and measured["HashesChecked"] == 3 and measured["Complete"] is True
     assert measured["TransferMs"] > 0 and measured["DicomMBps"] > 0 and measured["WireMBps"] > 0
-    assert measured["WireBytes"] > measured["DicomBytes"] > 0   # base64 and headers on the wire
+    assert measured["WireBytes"] > 0 and measured["DicomBytes"] > 0   # the wire may be smaller: compressed
     assert measured["ReceiverCompleted"] is not None
     print("monthly measurement: %d ms, %.3f MB/s DICOM, %.3f MB/s wire" %
           (measured["TransferMs"], measured["DicomMBps"], measured["WireMBps"]))
