@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from conftest import make_server, pair, site_config
+from test_qa_daily import put_schedule, qa_paired, start_qa_hospital  # noqa: F401  (qa_paired: a fixture)
 from test_send_receive import wait_for
 
 QA_MAILBOX = "clinic@clinic.test"   # a mailbox of the stack that no Orthanc polls
@@ -21,23 +21,9 @@ TEST_STUDY_UID = "2.25.271706740546840698937681353201976473663.1"
 
 @pytest.fixture
 def qa_hospital(mailstack):
-    config = site_config("hospital", mailstack, QualityAssurance={"CheckInterval": 1, "AlertAddress": QA_MAILBOX})
-    server = make_server("hospital", mailstack, config)
-    server.start()
+    server = start_qa_hospital(mailstack, QA_MAILBOX)
     yield server
     server.stop()
-
-
-@pytest.fixture
-def qa_paired(qa_hospital, referrer):
-    pair(qa_hospital, "hospital", referrer, "referrer")
-    return qa_hospital, referrer
-
-
-def put_schedule(hospital, timeout):
-    hospital.put("/dicom-mail/qa/schedules/referrer",
-                 {"Enabled": False, "Teleradiology": True, "TestData": "generated", "MonthlyMeasurementDay": 3,
-                  "AcknowledgementTimeout": timeout})
 
 
 def finished(hospital, path):

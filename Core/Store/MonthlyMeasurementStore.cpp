@@ -2,6 +2,7 @@
 #include "Core/Store/MonthlyMeasurementStore.h"
 
 #include "Core/Common/Error.h"
+#include "Core/Store/QaRecordSql.h"
 #include "Core/Store/SqliteStatement.h"
 #include "Core/Store/StoreSchema.h"
 
@@ -32,16 +33,6 @@ namespace DicomMail
       m.state = ParseDailyTestState(row.ColumnText(13));
       m.reason = row.ColumnText(14);
       return m;
-    }
-
-    std::vector<MonthlyMeasurement> ReadAll(SqliteStatement& select)
-    {
-      std::vector<MonthlyMeasurement> all;
-      while (select.Step())
-      {
-        all.push_back(ReadRow(select));
-      }
-      return all;
     }
 
     double MegabytesPerSecond(uint64_t bytes, int64_t ms)
@@ -99,27 +90,13 @@ namespace DicomMail
 
   bool MonthlyMeasurementStore::Get(const std::string& setId, MonthlyMeasurement& out)
   {
-    SqliteStatement select(db_, std::string("SELECT ") + kColumns + " FROM qa_monthly_measurements WHERE set_id = ?");
-    select.BindText(1, setId);
-    if (!select.Step())
-    {
-      return false;
-    }
-    out = ReadRow(select);
-    return true;
+    return QaRecordSql::GetBySetId(db_, kColumns, "qa_monthly_measurements", setId, out, ReadRow);
   }
 
   std::vector<MonthlyMeasurement> MonthlyMeasurementStore::List(const std::string& partner, unsigned int limit)
   {
-    SqliteStatement select(db_, std::string("SELECT ") + kColumns + " FROM qa_monthly_measurements " +
-                           (partner.empty() ? "" : "WHERE partner = ?2 ") +
-                           "ORDER BY started_ms DESC, rowid DESC LIMIT ?1");
-    select.BindInt64(1, limit);
-    if (!partner.empty())
-    {
-      select.BindText(2, partner);
-    }
-    return ReadAll(select);
+    return QaRecordSql::ListNewest<MonthlyMeasurement>(db_, kColumns, "qa_monthly_measurements", partner, limit,
+                                                       ReadRow);
   }
 
   std::vector<MonthlyMeasurement> MonthlyMeasurementStore::ListBetween(const std::string& partner, int64_t fromMs,
@@ -128,14 +105,14 @@ namespace DicomMail
     SqliteStatement select(db_, std::string("SELECT ") + kColumns + " FROM qa_monthly_measurements "
                            "WHERE partner = ? AND started_ms >= ? AND started_ms < ? ORDER BY started_ms, rowid");
     select.BindText(1, partner).BindInt64(2, fromMs).BindInt64(3, toMs);
-    return ReadAll(select);
+    return QaRecordSql::ReadAll<MonthlyMeasurement>(select, ReadRow);
   }
 
   std::vector<MonthlyMeasurement> MonthlyMeasurementStore::ListRunning()
   {
     SqliteStatement select(db_, std::string("SELECT ") + kColumns +
                            " FROM qa_monthly_measurements WHERE state = 'running' ORDER BY deadline_ms");
-    return ReadAll(select);
+    return QaRecordSql::ReadAll<MonthlyMeasurement>(select, ReadRow);
   }
 
   std::map<std::string, std::string> MonthlyMeasurementStore::LastScheduledMonths()
