@@ -22,12 +22,18 @@ REFERRER = "referrer@referrer.test"
 TEST_STUDY_UID = "2.25.271706740546840698937681353201976473663.1"
 
 
-@pytest.fixture
-def qa_hospital(mailstack):
+def start_qa_hospital(mailstack, alert_address):
+    """The hospital looking at its QA schedules every second; the caller stops it."""
     config = site_config("hospital", mailstack,
-                         QualityAssurance={"CheckInterval": 1, "AlertAddress": "qa@hospital.test"})
+                         QualityAssurance={"CheckInterval": 1, "AlertAddress": alert_address})
     server = make_server("hospital", mailstack, config)
     server.start()
+    return server
+
+
+@pytest.fixture
+def qa_hospital(mailstack):
+    server = start_qa_hospital(mailstack, "qa@hospital.test")   # not a mailbox of the stack: the alert stays due
     yield server
     server.stop()
 

@@ -226,3 +226,35 @@ TEST(DailyTestScheduler, FailsOverdueTestsAndStartsNoSecondOneMeanwhile)
   EXPECT_EQ(running.setId, actions.overdue[0].setId);
   EXPECT_EQ(std::vector<std::string>{ "tele" }, actions.start);     // its failure no longer blocks the day's test
 }
+
+TEST(DailyTestScheduler, AYearOfMonthlyMeasurementsWithoutWaiting)
+{
+  FakeClock clock("2026-01-01T00:00:00Z");
+  const DailyTestScheduler scheduler(clock);
+  // Measured on the 3rd, a quarter of an hour after the daily test's 07:30; "off" only by hand.
+  const std::vector<QaSchedule> schedules = { Schedule("tele", R"({"MonthlyMeasurementDay": 3})"),
+                                              Schedule("off", R"({"Enabled": false})") };
+  std::map<std::string, std::string> lastMonth;
+  std::vector<std::string> started;
+  const int64_t end = UtcMillis::Parse("2027-01-01T00:00:00Z");
+  for (int64_t t = clock.NowMs(); t < end; t += 15 * 60 * 1000)
+  {
+    clock.Set(UtcMillis::Format(t));
+    const DailyTestActions actions = scheduler.Plan(schedules, {}, {}, lastMonth);
+    for (const std::string& partner : actions.startMonthly)
+    {
+      started.push_back(partner + " " + UtcMillis::Format(t).substr(0, 16));
+      lastMonth[partner] = actions.month;   // what the worker records
+    }
+  }
+  ASSERT_EQ(12u, started.size());
+  EXPECT_EQ("tele 2026-01-03T07:45", started.front());
+  EXPECT_EQ("tele 2026-12-03T07:45", started.back());
+
+  // A month already measured is not measured again on its day; the next one is.
+  clock.Set("2026-12-03T09:00:00Z");
+  EXPECT_TRUE(scheduler.Plan(schedules, {}, {}, { { "tele", "2026-12" } }).startMonthly.empty());
+  EXPECT_EQ(std::vector<std::string>{ "tele" }, scheduler.Plan(schedules, {}, {}, { { "tele", "2026-11" } }).startMonthly);
+  clock.Set("2026-12-03T07:44:00Z");
+  EXPECT_TRUE(scheduler.Plan(schedules, {}, {}, {}).startMonthly.empty());
+}

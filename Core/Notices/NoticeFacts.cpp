@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "Core/Notices/NoticeFacts.h"
 
+#include "Core/Store/UtcTime.h"
+
 #include <cctype>
 
 namespace DicomMail
@@ -106,6 +108,38 @@ namespace DicomMail
     {
       facts.smtpCode = FindSmtpCode(transfer.reason);
     }
+    TakeSettings(facts, siteName, settings);
+    return facts;
+  }
+
+  QaAlertReason ClassifyQaFailure(const std::string& reason)
+  {
+    if (Contains(reason, "not acknowledged within") || Contains(reason, "after the deadline"))
+    {
+      return QaAlertReason::NoAnswerInTime;
+    }
+    if (Contains(reason, "with a warning"))
+    {
+      return QaAlertReason::Warning;
+    }
+    if (reason.compare(0, 12, "not started:") == 0)
+    {
+      return QaAlertReason::NotStarted;
+    }
+    return QaAlertReason::TransferFailed;
+  }
+
+  NoticeFacts NoticeFacts::ForQaAlert(const DailyTest& test, const std::string& partnerName,
+                                      const std::string& siteName, const EffectiveNotices& settings)
+  {
+    NoticeFacts facts;
+    facts.kind = NoticeKind::QaAlert;
+    facts.setId = test.setId;
+    facts.partnerName = partnerName;
+    facts.at = UtcTime::FromUnix(test.startedMs / 1000);
+    facts.instances = test.instances;
+    facts.qaReason = ClassifyQaFailure(test.reason);
+    facts.testDay = test.testDay;
     TakeSettings(facts, siteName, settings);
     return facts;
   }

@@ -41,6 +41,12 @@ namespace DicomMail
     return EffectiveNotices::Resolve(site_, partner.notices);
   }
 
+  void NoticePlanner::EnableQaAlerts(DailyTestStore& tests, const std::string& address)
+  {
+    qaTests_ = &tests;
+    qaAlertAddress_ = address;
+  }
+
   std::vector<PlannedNotice> NoticePlanner::Plan(const std::string& now)
   {
     const std::string since = ScanStart(notices_.GetScannedUntil(), now);
@@ -71,6 +77,18 @@ namespace DicomMail
         decide(setId, transfer.partner, NoticeKind::Failure);
       }
     }
+    if (qaTests_ != nullptr && !qaAlertAddress_.empty())
+    {
+      // The alert's "due" is the durable decision; the claim makes it one
+      // notice for ever, and it stays due until the server took the mail.
+      for (const DailyTest& test : qaTests_->ListAlertsDue())
+      {
+        if (notices_.Claim(test.setId, NoticeKind::QaAlert, { qaAlertAddress_ }, now))
+        {
+          planned.push_back(PlannedNotice{test.setId, NoticeKind::QaAlert, test.partner});
+        }
+      }
+    }
     notices_.SetScannedUntil(now);
     return planned;
   }
@@ -88,6 +106,17 @@ namespace DicomMail
       const EffectiveNotices settings = SettingsFor(transfer.partner, partnerName);
       facts = NoticeFacts::ForArrival(transfer, static_cast<unsigned int>(inbox_.ListStudies(notice.setId).size()),
                                       partnerName, siteName_, settings);
+      return true;
+    }
+    if (notice.kind == NoticeKind::QaAlert)
+    {
+      DailyTest test;
+      if (qaTests_ == nullptr || !qaTests_->Get(notice.setId, test))
+      {
+        return false;
+      }
+      const EffectiveNotices settings = SettingsFor(test.partner, partnerName);
+      facts = NoticeFacts::ForQaAlert(test, partnerName, siteName_, settings);
       return true;
     }
     OutboxTransfer transfer;

@@ -3,6 +3,7 @@
 
 #include "Core/Notices/NoticeFacts.h"
 #include "Core/Partners/PartnerDirectory.h"
+#include "Core/Store/DailyTestStore.h"
 #include "Core/Store/InboxStore.h"
 #include "Core/Store/NoticeStore.h"
 #include "Core/Store/OutboxStore.h"
@@ -41,6 +42,10 @@ namespace DicomMail
     // The notices newly decided at "now" (UtcTime).
     std::vector<PlannedNotice> Plan(const std::string& now);
 
+    // Failed daily QA tests with their alert due (DailyTestStore) get a
+    // notice to "address" too (#17); off until this is called.
+    void EnableQaAlerts(DailyTestStore& tests, const std::string& address);
+
     // What a queued notice says, from the records as they are now; false
     // when its transfer is no longer recorded.
     bool GetFacts(const QueuedNotice& notice, NoticeFacts& facts);
@@ -60,5 +65,7 @@ namespace DicomMail
     const PartnerDirectory& partners_;
     NoticeSettings site_;
     std::string siteName_;
+    DailyTestStore* qaTests_ = nullptr;
+    std::string qaAlertAddress_;
   };
 }

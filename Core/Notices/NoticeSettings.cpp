@@ -80,7 +80,7 @@ namespace DicomMail
 
   const char* ToString(NoticeKind kind)
   {
-    return kind == NoticeKind::Arrival ? "arrival" : "failure";
+    return kind == NoticeKind::Arrival ? "arrival" : kind == NoticeKind::Failure ? "failure" : "qa-alert";
   }
 
   NoticeKind ParseNoticeKind(const std::string& text)
@@ -92,6 +92,10 @@ namespace DicomMail
     if (text == "failure")
     {
       return NoticeKind::Failure;
+    }
+    if (text == "qa-alert")
+    {
+      return NoticeKind::QaAlert;
     }
     throw Error(ErrorKind::BadInput, "unknown kind of notice \"" + text + "\"");
   }
@@ -165,7 +169,7 @@ namespace DicomMail
 
   bool EffectiveNotices::Wants(NoticeKind kind) const
   {
-    return !to.empty() && (kind == NoticeKind::Arrival ? onArrival : onFailure);
+    return !to.empty() && (kind == NoticeKind::Arrival ? onArrival : kind == NoticeKind::Failure && onFailure);
   }
 
   Json::Value EffectiveNotices::ToJson() const

@@ -13,7 +13,8 @@ namespace DicomMail
   enum class NoticeKind
   {
     Arrival,   // a received transfer is complete and imported
-    Failure    // a transfer we sent failed for good
+    Failure,   // a transfer we sent failed for good
+    QaAlert    // a daily QA test failed (#17): to QualityAssurance.AlertAddress, whatever "Notices" says
   };
 
   const char* ToString(NoticeKind kind);

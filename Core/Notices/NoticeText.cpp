@@ -64,8 +64,72 @@ namespace DicomMail
         return "the reason is shown on the DICOM-Mail page";
       }
 
+      std::string GermanQaReason(QaAlertReason reason)
+      {
+        switch (reason)
+        {
+          case QaAlertReason::NoAnswerInTime:
+            return "der Partner hat den Empfang nicht rechtzeitig bestätigt";
+          case QaAlertReason::Warning:
+            return "der Partner hat den Empfang mit einer Warnung bestätigt (nicht alles kam unversehrt an)";
+          case QaAlertReason::NotStarted:
+            return "der Test konnte nicht gesendet werden (Schlüssel des Partners oder Testdatensatz)";
+          case QaAlertReason::TransferFailed:
+            break;
+        }
+        return "die Testübertragung ist fehlgeschlagen";
+      }
+
+      std::string EnglishQaReason(QaAlertReason reason)
+      {
+        switch (reason)
+        {
+          case QaAlertReason::NoAnswerInTime:
+            return "the partner did not acknowledge receipt in time";
+          case QaAlertReason::Warning:
+            return "the partner acknowledged receipt with a warning (not everything arrived intact)";
+          case QaAlertReason::NotStarted:
+            return "the test could not be sent (the partner's key or the test data set)";
+          case QaAlertReason::TransferFailed:
+            break;
+        }
+        return "the test transfer failed";
+      }
+
+      NoticeMessage GermanQaAlert(const NoticeFacts& f)
+      {
+        NoticeMessage m;
+        m.subject = "QS-Alarm: Funktionstest der Verbindung zu " + f.partnerName + " fehlgeschlagen";
+        m.body = "Der tägliche Funktionstest (DIN 6868-159) der Teleradiologie-Verbindung zu " + f.partnerName +
+          " vom " + f.testDay + " ist fehlgeschlagen: " + GermanQaReason(f.qaReason) + ".\n";
+        m.body += "\nGestartet: " + FormatTime(f.at) + "\nSet-ID: " + f.setId + "\n";
+        m.body += f.pageUrl.empty() ? std::string("\nDetails auf der DICOM-Mail-Seite von Orthanc.\n") :
+          "\nDetails: " + f.pageUrl + "\n";
+        m.body += "\nBitte prüfen Sie die Verbindung. Diese Nachricht von " + f.siteName +
+          " enthält keine Patientendaten. Sie ist signiert und wurde automatisch erzeugt.\n";
+        return m;
+      }
+
+      NoticeMessage EnglishQaAlert(const NoticeFacts& f)
+      {
+        NoticeMessage m;
+        m.subject = "QA alert: function test of the link to " + f.partnerName + " failed";
+        m.body = "The daily function test (DIN 6868-159) of the teleradiology link to " + f.partnerName +
+          " for " + f.testDay + " failed: " + EnglishQaReason(f.qaReason) + ".\n";
+        m.body += "\nStarted: " + FormatTime(f.at) + "\nSet id: " + f.setId + "\n";
+        m.body += f.pageUrl.empty() ? std::string("\nDetails on Orthanc's DICOM-Mail page.\n") :
+          "\nDetails: " + f.pageUrl + "\n";
+        m.body += "\nPlease check the link. This message from " + f.siteName +
+          " carries no patient data. It is signed and was generated automatically.\n";
+        return m;
+      }
+
       NoticeMessage German(const NoticeFacts& f)
       {
+        if (f.kind == NoticeKind::QaAlert)
+        {
+          return GermanQaAlert(f);
+        }
         NoticeMessage m;
         const std::string studies = Count(f.studies, "Studie", "Studien");
         const std::string instances = Count(f.instances, "DICOM-Instanz", "DICOM-Instanzen");
@@ -97,6 +161,10 @@ namespace DicomMail
 
       NoticeMessage English(const NoticeFacts& f)
       {
+        if (f.kind == NoticeKind::QaAlert)
+        {
+          return EnglishQaAlert(f);
+        }
         NoticeMessage m;
         const std::string studies = Count(f.studies, "study", "studies");
         const std::string instances = Count(f.instances, "DICOM instance", "DICOM instances");

@@ -26,5 +26,12 @@ namespace DicomMail
     {
       return now.day == static_cast<int>(schedule.monthlyMeasurementDay);
     }
+
+    bool IsMonthlyMeasurementDue(const QaSchedule& schedule, const LocalTime& now, const std::string& lastMonth)
+    {
+      return schedule.enabled && schedule.teleradiology && IsMonthlyMeasurementDay(schedule, now) &&
+        now.minuteOfDay >= static_cast<int>(schedule.dailyTestMinute + kMonthlyOffsetMinutes) &&
+        lastMonth < now.Date().substr(0, 7);
+    }
   }
 }

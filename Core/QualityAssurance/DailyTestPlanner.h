@@ -31,5 +31,14 @@ namespace DicomMail
     // The day of the monthly measurement in "now"'s month (stored now,
     // used by the monthly measurement).
     bool IsMonthlyMeasurementDay(const QaSchedule& schedule, const LocalTime& now);
+
+    // Minutes after the daily test's time the monthly measurement starts,
+    // so the two transfers do not share the line and time each other.
+    const unsigned int kMonthlyOffsetMinutes = 15;
+
+    // True when "now" is the schedule's measurement day, its time has come
+    // and "lastMonth" (the "YYYY-MM" of the last scheduled measurement, ""
+    // for none) is an earlier month.
+    bool IsMonthlyMeasurementDue(const QaSchedule& schedule, const LocalTime& now, const std::string& lastMonth);
   }
 }

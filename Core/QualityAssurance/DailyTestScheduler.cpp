@@ -45,4 +45,24 @@ namespace DicomMail
     }
     return actions;
   }
+
+  DailyTestActions DailyTestScheduler::Plan(const std::vector<QaSchedule>& schedules,
+                                            const std::map<std::string, std::string>& lastScheduledDay,
+                                            const std::vector<RunningDailyTest>& running,
+                                            const std::map<std::string, std::string>& lastScheduledMonth) const
+  {
+    DailyTestActions actions = Plan(schedules, lastScheduledDay, running);
+    const LocalTime now = clock_.ToLocal(clock_.NowMs());
+    actions.month = now.Date().substr(0, 7);
+    for (const QaSchedule& schedule : schedules)
+    {
+      const auto last = lastScheduledMonth.find(schedule.partner);
+      if (DailyTestPlanner::IsMonthlyMeasurementDue(schedule, now,
+                                                    last == lastScheduledMonth.end() ? "" : last->second))
+      {
+        actions.startMonthly.push_back(schedule.partner);
+      }
+    }
+    return actions;
+  }
 }

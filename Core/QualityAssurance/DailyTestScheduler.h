@@ -25,6 +25,8 @@ namespace DicomMail
     std::vector<std::string> start;            // partners whose daily test is due now
     std::vector<RunningDailyTest> overdue;     // tests past their deadline: failed
     std::string testDay;                       // the site's day the started tests count for
+    std::vector<std::string> startMonthly;     // partners whose monthly measurement is due now
+    std::string month;                         // the site's month those count for, "YYYY-MM"
   };
 
   // Decides, from the schedules, the last scheduled test of each partner
@@ -39,6 +41,13 @@ namespace DicomMail
     DailyTestActions Plan(const std::vector<QaSchedule>& schedules,
                           const std::map<std::string, std::string>& lastScheduledDay,
                           const std::vector<RunningDailyTest>& running) const;
+
+    // The same, with the monthly measurements: "lastScheduledMonth" as
+    // MonthlyMeasurementStore::LastScheduledMonths answers it.
+    DailyTestActions Plan(const std::vector<QaSchedule>& schedules,
+                          const std::map<std::string, std::string>& lastScheduledDay,
+                          const std::vector<RunningDailyTest>& running,
+                          const std::map<std::string, std::string>& lastScheduledMonth) const;
 
   private:
     const IQaClock& clock_;

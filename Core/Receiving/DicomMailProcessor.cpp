@@ -334,7 +334,9 @@ namespace DicomMail
     }
 
     // Only the signed copy counts: a clear header of that name is ignored.
-    result.qaTest = Trim(collector.GetTopHeaders().Get(WireHeaders::kQaTest)) == WireHeaders::kQaTestDaily;
+    const std::string qaMarker = Trim(collector.GetTopHeaders().Get(WireHeaders::kQaTest));
+    result.qaTest = qaMarker == WireHeaders::kQaTestDaily || qaMarker == WireHeaders::kQaTestMonthly;
+    result.qaTestKind = result.qaTest ? qaMarker : "";
 
     if (inner.present)
     {
@@ -519,6 +521,7 @@ namespace DicomMail
       context.sopInstanceUid = entryOf[i] != nullptr ? entryOf[i]->sopInstanceUid : "";
       context.sha256 = part.sha256;
       context.qaTest = result.qaTest;
+      context.qaTestKind = result.qaTestKind;
 
       ImportOutcome outcome;
       try

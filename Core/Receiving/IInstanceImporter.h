@@ -19,6 +19,7 @@ namespace DicomMail
     std::string sopInstanceUid;   // from the manifest, "" when there is none
     std::string sha256;           // of the file, 64 lower-case hex digits
     bool qaTest = false;          // part of a daily QA test transfer (signed marker)
+    std::string qaTestKind;       // its value (WireHeaders::kQaTestDaily or kQaTestMonthly)
   };
 
   struct ImportOutcome

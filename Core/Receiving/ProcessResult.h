@@ -62,6 +62,7 @@ namespace DicomMail
     // A daily QA test (the signed X-DICOMMAIL-QA-TEST, #17): the importer
     // keeps it out of the clinical archive unless configured otherwise.
     bool qaTest = false;
+    std::string qaTestKind;           // the marker's value: daily-function-test or monthly-measurement
     int64_t completedMs = 0;          // when this site was done with the mail (ms), for its acknowledgement
 
     std::vector<std::string> importedSopInstanceUids;   // from the manifest, stored or already stored

@@ -66,7 +66,8 @@ namespace DicomMail
         WireHeaders::AddSetHeaders(headers, envelope_.setId, envelope_.part, envelope_.total);
         if (envelope_.qaTest)
         {
-          headers.Add(WireHeaders::kQaTest, WireHeaders::kQaTestDaily);   // signed and encrypted with the rest
+          headers.Add(WireHeaders::kQaTest, envelope_.qaMonthly ? WireHeaders::kQaTestMonthly :
+                      WireHeaders::kQaTestDaily);   // signed and encrypted with the rest
         }
         headers.Add("MIME-Version", "1.0");
         writer_.BeginMultipart(headers, ContentType("multipart", "mixed"));

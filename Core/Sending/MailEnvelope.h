@@ -24,6 +24,7 @@ namespace DicomMail
     time_t date = 0;                         // 0: now
     bool binaryDicomParts = false;           // see Configuration::binaryDicomParts
     bool qaTest = false;                     // a daily test: marked inside the encrypted entity only
+    bool qaMonthly = false;                  // with qaTest: the monthly measurement instead
   };
 
   // One instance of the mail, as the manifest will list it.

@@ -23,6 +23,7 @@ namespace DicomMail
     envelope.setId = facts.setId;
     envelope.binaryDicomParts = facts.binaryDicomParts;
     envelope.qaTest = facts.qaTest;
+    envelope.qaMonthly = facts.qaMonthly;
     envelope.total = facts.totalMails;
     if (facts.acknowledgementsRequested)
     {

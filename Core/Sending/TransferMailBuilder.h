@@ -33,6 +33,7 @@ namespace DicomMail
     bool acknowledgementsRequested = true;
     bool binaryDicomParts = false;   // decided per partner by SendsBinaryParts (Core/Partners/PartEncodingChoice)
     bool qaTest = false;             // a daily QA test (MailEnvelope::qaTest)
+    bool qaMonthly = false;          // with qaTest: the monthly measurement
     SetTotals totals;
   };
 

@@ -2,6 +2,7 @@
 #include "Core/Store/DailyTestStore.h"
 
 #include "Core/Common/Error.h"
+#include "Core/Store/QaRecordSql.h"
 #include "Core/Store/SqliteStatement.h"
 #include "Core/Store/StoreSchema.h"
 
@@ -49,16 +50,6 @@ namespace DicomMail
       t.reason = row.ColumnText(12);
       t.alert = ParseAlert(row.ColumnText(13));
       return t;
-    }
-
-    std::vector<DailyTest> ReadAll(SqliteStatement& select)
-    {
-      std::vector<DailyTest> tests;
-      while (select.Step())
-      {
-        tests.push_back(ReadRow(select));
-      }
-      return tests;
     }
   }
 
@@ -121,34 +112,19 @@ namespace DicomMail
 
   bool DailyTestStore::Get(const std::string& setId, DailyTest& out)
   {
-    SqliteStatement select(db_, std::string("SELECT ") + kColumns + " FROM qa_daily_tests WHERE set_id = ?");
-    select.BindText(1, setId);
-    if (!select.Step())
-    {
-      return false;
-    }
-    out = ReadRow(select);
-    return true;
+    return QaRecordSql::GetBySetId(db_, kColumns, "qa_daily_tests", setId, out, ReadRow);
   }
 
   std::vector<DailyTest> DailyTestStore::List(const std::string& partner, unsigned int limit)
   {
-    SqliteStatement select(db_, std::string("SELECT ") + kColumns + " FROM qa_daily_tests " +
-                           (partner.empty() ? "" : "WHERE partner = ?2 ") +
-                           "ORDER BY started_ms DESC, rowid DESC LIMIT ?1");
-    select.BindInt64(1, limit);
-    if (!partner.empty())
-    {
-      select.BindText(2, partner);
-    }
-    return ReadAll(select);
+    return QaRecordSql::ListNewest<DailyTest>(db_, kColumns, "qa_daily_tests", partner, limit, ReadRow);
   }
 
   std::vector<DailyTest> DailyTestStore::ListRunning()
   {
     SqliteStatement select(db_, std::string("SELECT ") + kColumns +
                            " FROM qa_daily_tests WHERE state = 'running' ORDER BY deadline_ms");
-    return ReadAll(select);
+    return QaRecordSql::ReadAll<DailyTest>(select, ReadRow);
   }
 
   std::map<std::string, std::string> DailyTestStore::LastScheduledDays()
@@ -183,7 +159,7 @@ namespace DicomMail
   {
     SqliteStatement select(db_, std::string("SELECT ") + kColumns +
                            " FROM qa_daily_tests WHERE alert = 'due' ORDER BY started_ms");
-    return ReadAll(select);
+    return QaRecordSql::ReadAll<DailyTest>(select, ReadRow);
   }
 
   void DailyTestStore::MarkAlertSent(const std::string& setId)

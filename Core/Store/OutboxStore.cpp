@@ -57,7 +57,7 @@ namespace DicomMail
         .BindText(13, t.jobId)
         .BindBool(14, t.acknowledgementsRequested)
         .BindUint64(15, t.totalBytes)
-        .BindBool(16, t.qaTest);
+        .BindInt64(16, t.qaTest ? (t.qaMonthly ? 2 : 1) : 0);
     }
 
     OutboxTransfer ReadTransfer(SqliteStatement& row)
@@ -78,7 +78,8 @@ namespace DicomMail
       t.jobId = row.ColumnText(12);
       t.acknowledgementsRequested = row.ColumnBool(13);
       t.totalBytes = row.ColumnUint64(14);
-      t.qaTest = row.ColumnBool(15);
+      t.qaTest = row.ColumnInt64(15) != 0;
+      t.qaMonthly = row.ColumnInt64(15) == 2;
       return t;
     }
 

@@ -31,6 +31,7 @@ namespace DicomMail
     bool acknowledgementsRequested = true;        // false: "sent" is final, no MDN awaited
     uint64_t totalBytes = 0;                      // DICOM bytes of all instances; 0 in records before schema 7
     bool qaTest = false;                          // a daily QA test (#17): not a clinical transfer
+    bool qaMonthly = false;                       // with qaTest: a monthly measurement (qa_test = 2)
   };
 
   struct OutboxMail

@@ -380,6 +380,31 @@ namespace DicomMail
           PRIMARY KEY (pseudonym, original_study_uid)
         );
         )SQL",
+
+        // Version 16 (#17): the monthly measurement after DIN 6868-159, one
+        // row per test transfer sent (outbox qa_test = 2 marks it there).
+        // Times in ms since the epoch, 0 for "not yet"; wire bytes are the
+        // mails' sizes as sent.
+        R"SQL(
+        CREATE TABLE qa_monthly_measurements (
+          set_id                TEXT PRIMARY KEY,
+          partner               TEXT NOT NULL,
+          month                 TEXT NOT NULL,
+          trigger               TEXT NOT NULL,
+          test_data             TEXT NOT NULL,
+          instances_expected    INTEGER NOT NULL,
+          instances_arrived     INTEGER NOT NULL,
+          dicom_bytes           INTEGER NOT NULL,
+          wire_bytes            INTEGER NOT NULL,
+          started_ms            INTEGER NOT NULL,
+          deadline_ms           INTEGER NOT NULL,
+          acknowledged_ms       INTEGER NOT NULL,
+          receiver_completed_ms INTEGER NOT NULL,
+          state                 TEXT NOT NULL,
+          reason                TEXT NOT NULL
+        );
+        CREATE INDEX qa_monthly_by_partner ON qa_monthly_measurements (partner, started_ms);
+        )SQL",
       };
 
       const int kLatest = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));

@@ -44,7 +44,7 @@ namespace DicomMail
     }
     if (filter.qaTests != TransferFilter::QaTests::Include)
     {
-      Add(sql_, filter.qaTests == TransferFilter::QaTests::Only ? "qa_test = 1" : "qa_test = 0");
+      Add(sql_, filter.qaTests == TransferFilter::QaTests::Only ? "qa_test <> 0" : "qa_test = 0");
     }
   }
 

@@ -13,6 +13,7 @@ namespace DicomMail
     const char* const kDispositionNotificationTo = "Disposition-Notification-To";
     const char* const kQaTest = "X-DICOMMAIL-QA-TEST";
     const char* const kQaTestDaily = "daily-function-test";
+    const char* const kQaTestMonthly = "monthly-measurement";
 
     void AddSetHeaders(MimeHeaders& headers, const std::string& setId, unsigned int part, unsigned int total)
     {

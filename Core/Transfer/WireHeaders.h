@@ -20,6 +20,7 @@ namespace DicomMail
     // test (DIN 6868-159), value kQaTestDaily. Other gateways ignore it.
     extern const char* const kQaTest;         // X-DICOMMAIL-QA-TEST
     extern const char* const kQaTestDaily;    // "daily-function-test"
+    extern const char* const kQaTestMonthly;  // "monthly-measurement"
 
     void AddSetHeaders(MimeHeaders& headers, const std::string& setId, unsigned int part, unsigned int total);
   }

@@ -151,6 +151,7 @@ namespace DicomMail
     facts.acknowledgementsRequested = transfer_.acknowledgementsRequested;
     facts.binaryDicomParts = context.SendsBinaryPartsTo(partner);
     facts.qaTest = transfer_.qaTest;
+    facts.qaMonthly = transfer_.qaMonthly;
     facts.totals.instances = transfer_.totalInstances;
     facts.totals.bytes = transfer_.totalBytes;
     LoadSopUids(facts.totals.bytes);

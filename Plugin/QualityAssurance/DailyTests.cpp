@@ -2,12 +2,11 @@
 #include "Plugin/QualityAssurance/DailyTests.h"
 
 #include "Core/Common/Error.h"
-#include "Core/QualityAssurance/QaTestSeries.h"
 #include "Core/Store/QaScheduleStore.h"
 #include "Core/Store/UtcMillis.h"
 #include "Plugin/OrthancApi.h"
 #include "Plugin/PluginContext.h"
-#include "Plugin/Sending/TransferSubmitter.h"
+#include "Plugin/QualityAssurance/TestTransfer.h"
 
 #include <algorithm>
 #include <mutex>
@@ -24,42 +23,6 @@ namespace DicomMail
       DailyTestStore Tests()
       {
         return DailyTestStore(PluginContext::Get().GetInbox().GetDatabase());
-      }
-
-      // The built-in series goes through Orthanc like any study, so the send
-      // job reads it as it reads every other (stored once: fixed UIDs).
-      std::vector<std::string> UploadGeneratedSeries()
-      {
-        std::vector<std::string> ids;
-        for (const QaTestSeries::Instance& instance : QaTestSeries::Generate())
-        {
-          const OrthancApi::RestAnswer answer = OrthancApi::Call(OrthancPluginHttpMethod_Post, "/instances",
-                                                                 instance.content.data(), instance.content.size());
-          if (answer.status != 200)
-          {
-            throw Error(ErrorKind::Internal, "Orthanc refused the QA test series (HTTP " +
-                        std::to_string(answer.status) + ")");
-          }
-          ids.push_back(OrthancApi::ParseJson(answer.body)["ID"].asString());
-        }
-        return ids;
-      }
-
-      std::string FindStudy(const std::string& studyInstanceUid)
-      {
-        const OrthancApi::RestAnswer answer = OrthancApi::Call(OrthancPluginHttpMethod_Post, "/tools/lookup",
-                                                               studyInstanceUid.data(), studyInstanceUid.size());
-        if (answer.status == 200)
-        {
-          for (const Json::Value& match : OrthancApi::ParseJson(answer.body))
-          {
-            if (match["Type"].asString() == "Study")
-            {
-              return match["ID"].asString();
-            }
-          }
-        }
-        throw Error(ErrorKind::NotFound, "the QA test study " + studyInstanceUid + " is not in Orthanc");
       }
 
       void Fail(DailyTestStore& tests, const std::string& setId, const std::string& reason)
@@ -102,36 +65,18 @@ namespace DicomMail
 
     DailyTest Start(const std::string& partner, const std::string& trigger, const std::string& testDay)
     {
-      QaSchedule schedule;
-      if (!FindSchedule(partner, schedule))
-      {
-        throw Error(ErrorKind::NotFound, "partner \"" + partner + "\" has no QA schedule");
-      }
-      SendRequest request;
-      request.partner = partner;
-      request.origin = "qa-daily-test (" + trigger + ")";
-      request.qaTest = true;
-      request.resources = schedule.UsesGeneratedTestData() ? UploadGeneratedSeries() :
-        std::vector<std::string>{ FindStudy(schedule.testData) };
-
       std::lock_guard<std::mutex> lock(mutex_);
-      const int64_t startedMs = UtcMillis::Now();
-      const SendResponse response = SubmitTransfer(request);
+      const SubmittedTestTransfer submitted = TestTransfer::Submit(partner, trigger, false);
       DailyTest test;
-      test.setId = response.setId;
+      test.setId = submitted.setId;
       test.partner = partner;
       test.testDay = testDay;
       test.trigger = trigger;
-      test.testData = schedule.testData;
-      test.instances = static_cast<unsigned int>(response.instanceIds.size());
-      OutboxTransfer transfer;
-      std::vector<OutboxMail> mails;
-      if (PluginContext::Get().GetOutbox().GetTransfer(response.setId, transfer, mails))
-      {
-        test.dicomBytes = transfer.totalBytes;
-      }
-      test.startedMs = startedMs;
-      test.deadlineMs = startedMs + static_cast<int64_t>(schedule.acknowledgementTimeout) * 1000;
+      test.testData = submitted.schedule.testData;
+      test.instances = submitted.instances;
+      test.dicomBytes = submitted.dicomBytes;
+      test.startedMs = submitted.startedMs;
+      test.deadlineMs = submitted.deadlineMs;
       Tests().Add(test);
       OrthancApi::LogWarning("daily QA test " + test.setId + " to partner " + partner + " started (" + trigger + ")");
       return test;

@@ -5,6 +5,7 @@
 #include "Plugin/OrthancApi.h"
 #include "Plugin/PluginContext.h"
 #include "Plugin/QualityAssurance/DailyTests.h"
+#include "Plugin/QualityAssurance/MonthlyMeasurements.h"
 
 #include <chrono>
 
@@ -47,8 +48,16 @@ namespace DicomMail
       running.push_back(RunningDailyTest{ test.setId, test.partner, test.deadlineMs });
     }
 
+    MonthlyMeasurementStore measurements(PluginContext::Get().GetInbox().GetDatabase());
+    for (const MonthlyMeasurement& m : measurements.ListRunning())
+    {
+      MonthlyMeasurements::OnTransferChanged(m.setId);
+    }
+    MonthlyMeasurements::FailOverdue(clock_.NowMs());
+
     const DailyTestActions actions = DailyTestScheduler(clock_).Plan(DailyTests::ListSchedules(),
-                                                                    tests.LastScheduledDays(), running);
+                                                                    tests.LastScheduledDays(), running,
+                                                                    measurements.LastScheduledMonths());
     std::vector<std::string> overdue;
     for (const RunningDailyTest& test : actions.overdue)
     {
@@ -80,6 +89,40 @@ namespace DicomMail
         try
         {
           tests.Add(failed);
+        }
+        catch (const std::exception& recordError)
+        {
+          OrthancApi::LogError(std::string("cannot record it: ") + recordError.what());
+        }
+      }
+    }
+    StartMonthly(actions.startMonthly, actions.month);
+  }
+
+  void QaWorker::StartMonthly(const std::vector<std::string>& partners, const std::string& month)
+  {
+    for (const std::string& partner : partners)
+    {
+      try
+      {
+        MonthlyMeasurements::Start(partner, "schedule", month);
+      }
+      catch (const std::exception& e)
+      {
+        // Recorded failed for its month, so it is not tried every minute.
+        OrthancApi::LogError("cannot start the monthly QA measurement of partner " + partner + ": " + e.what());
+        MonthlyMeasurement failed;
+        failed.setId = "qa-not-started." + partner + "." + month;
+        failed.partner = partner;
+        failed.month = month;
+        failed.trigger = "schedule";
+        failed.startedMs = clock_.NowMs();
+        failed.deadlineMs = failed.startedMs;
+        failed.state = DailyTestState::Failed;
+        failed.reason = std::string("not started: ") + e.what();
+        try
+        {
+          MonthlyMeasurementStore(PluginContext::Get().GetInbox().GetDatabase()).Add(failed);
         }
         catch (const std::exception& recordError)
         {

@@ -5,7 +5,9 @@
 
 #include <condition_variable>
 #include <mutex>
+#include <string>
 #include <thread>
+#include <vector>
 
 namespace DicomMail
 {
@@ -27,6 +29,7 @@ namespace DicomMail
 
   private:
     void Run();
+    void StartMonthly(const std::vector<std::string>& partners, const std::string& month);
 
     SystemQaClock clock_;
     std::mutex mutex_;

@@ -52,7 +52,7 @@ namespace DicomMail
     SetMetadata(id, MetadataIds::kPartner, context.partnerName);
     if (context.qaTest)
     {
-      SetMetadata(id, MetadataIds::kQaTest, WireHeaders::kQaTestDaily);
+      SetMetadata(id, MetadataIds::kQaTest, context.qaTestKind);
     }
 
     // What the forwarder hands on to the PACS once the transfer is complete.

@@ -16,6 +16,7 @@ namespace DicomMail
   void RegisterPseudonymRoutes();
   void RegisterWebRoutes();
   void RegisterQaRoutes();
+  void RegisterQaReportRoutes();   // QaReportRoutes.cpp: monthly, availability, report (#17)
 
   // The "QualityAssurance" part of GET /dicom-mail/status (QaRoutes.cpp).
   Json::Value QaStatus();

@@ -133,6 +133,7 @@ namespace DicomMail
     transfer.acknowledgementsRequested = partner.acknowledgements;
     transfer.reason = "requested by " + request.origin;
     transfer.qaTest = request.qaTest;
+    transfer.qaMonthly = request.qaTest && request.qaMonthly;
 
     std::vector<OutboxMail> mails;
     for (const PlannedMail& planned : plan)

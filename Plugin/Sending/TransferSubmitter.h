@@ -13,6 +13,7 @@ namespace DicomMail
     int priority = 0;
     std::string origin = "rest";          // "rest", "lua", or "rule:<name>" (logged, kept in the outbox)
     bool qaTest = false;                  // a daily QA test (#17): marked inside the encrypted entity
+    bool qaMonthly = false;               // with qaTest: the monthly measurement instead
   };
 
   struct SendResponse

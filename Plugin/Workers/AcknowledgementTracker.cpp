@@ -9,6 +9,7 @@
 #include "Plugin/PluginContext.h"
 #include "Plugin/Sending/InterruptedTransfers.h"
 #include "Plugin/QualityAssurance/DailyTests.h"
+#include "Plugin/QualityAssurance/MonthlyMeasurements.h"
 
 #include <algorithm>
 #include <chrono>
@@ -124,6 +125,7 @@ namespace DicomMail
         }
       }
       DailyTests::OnTransferChanged(setId);   // a daily QA test passes or fails with its transfer
+      MonthlyMeasurements::OnTransferChanged(setId);
     }
     catch (const std::exception& e)
     {

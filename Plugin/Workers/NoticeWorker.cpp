@@ -41,6 +41,8 @@ namespace DicomMail
     NoticeStore store(context.GetInbox().GetDatabase());
     NoticePlanner planner(store, context.GetInbox(), context.GetOutbox(), context.GetPartners(), config.notices,
                           config.siteName);
+    DailyTestStore qaTests(context.GetInbox().GetDatabase());
+    planner.EnableQaAlerts(qaTests, config.qualityAssurance.alertAddress);
     for (;;)
     {
       try
@@ -75,6 +77,10 @@ namespace DicomMail
       if (SendOne(notice, planner, error))
       {
         store.MarkSent(notice.id, UtcTime::Now());
+        if (notice.kind == NoticeKind::QaAlert)
+        {
+          DailyTestStore(PluginContext::Get().GetInbox().GetDatabase()).MarkAlertSent(notice.setId);
+        }
         OrthancApi::LogInfo(std::string(ToString(notice.kind)) + " notice for transfer " + notice.setId + " sent to " +
                             std::to_string(notice.recipients.size()) + " recipient(s)");
         continue;

@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "Core/QualityAssurance/QaReport.h"
+
+#include <string>
+#include <vector>
+
+namespace DicomMail
+{
+  // Gathers the QA report of one partner and year (#17) from the records:
+  // daily tests, monthly measurements, real transfers acknowledged either
+  // way, the keys of both sites.
+  namespace QaReportBuilder
+  {
+    // Availability per month (January..December) and for the year; throws
+    // Error(NotFound) when the partner has no QA schedule.
+    std::vector<AvailabilityFigures> ComputeAvailability(const std::string& partner, int year,
+                                                         AvailabilityFigures& wholeYear);
+
+    QaReport Build(const std::string& partner, int year);
+
+    // The hook for the image-quality confirmations the receiving partner
+    // reports back (kept by the web page's side of #17,
+    // ImageQualityConfirmationStore::GetReported): until that record is in
+    // this build, "recorded" is false and nothing is listed.
+    std::vector<QaReportImageQuality> ImageQualityConfirmations(const std::vector<MonthlyMeasurement>& measurements,
+                                                                bool& recorded);
+  }
+}
