@@ -125,7 +125,7 @@ namespace DicomMail
     try
     {
       Run(mailPath, result);
-      readyToImport_ = true;
+      readyToImport_ = !result.qaConfirmation.present;
     }
     catch (const Stop& stop)
     {
@@ -624,6 +624,13 @@ namespace DicomMail
     signedPart.reset();
 
     CheckSetHeaders(*collector_, facts.set, cipherSha256, result);
+    // Signed and encrypted, so its headers count; nothing to import.
+    if (ImageQualityConfirmations::Read(collector_->GetTopHeaders(), result.qaConfirmation))
+    {
+      result.outcome = ProcessOutcome::Imported;
+      result.disposition = ToDisposition(result.outcome);
+      return;
+    }
     Check(*collector_, result);
   }
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "Core/Acknowledgement/AcknowledgementDisposition.h"
+#include "Core/QualityAssurance/ImageQualityConfirmation.h"
 #include "Core/Receiving/ProcessOutcome.h"
 
 #include <cstdint>
@@ -63,6 +64,10 @@ namespace DicomMail
     // keeps it out of the clinical archive unless configured otherwise.
     bool qaTest = false;
     int64_t completedMs = 0;          // when this site was done with the mail (ms), for its acknowledgement
+
+    // An authenticated QA confirmation mail (#17): no transfer, no
+    // instances; the poller records it (outcome Imported) and sends no MDN.
+    ImageQualityConfirmation qaConfirmation;
 
     std::vector<std::string> importedSopInstanceUids;   // from the manifest, stored or already stored
     bool hasManifest = false;

@@ -380,6 +380,29 @@ namespace DicomMail
           PRIMARY KEY (pseudonym, original_study_uid)
         );
         )SQL",
+
+        // Version 16: image-quality confirmations of QA tests (#17). The
+        // receiver's: given on a received test, and whether the signed mail
+        // back left; the sender's: reported by the partner for a test we
+        // sent. Times in ms since the epoch, 0 for "not yet".
+        R"SQL(
+        CREATE TABLE qa_image_quality_given (
+          set_id       TEXT PRIMARY KEY,
+          partner      TEXT NOT NULL,
+          confirmed_by TEXT NOT NULL,
+          confirmed_ms INTEGER NOT NULL,
+          reported_ms  INTEGER NOT NULL,
+          report_error TEXT NOT NULL
+        );
+        CREATE TABLE qa_image_quality_reported (
+          set_id       TEXT PRIMARY KEY,
+          partner      TEXT NOT NULL,
+          signer       TEXT NOT NULL,
+          confirmed_by TEXT NOT NULL,
+          confirmed_ms INTEGER NOT NULL,
+          received_ms  INTEGER NOT NULL
+        );
+        )SQL",
       };
 
       const int kLatest = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));

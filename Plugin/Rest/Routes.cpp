@@ -15,5 +15,6 @@ namespace DicomMail
     RegisterPseudonymRoutes();
     RegisterWebRoutes();
     RegisterQaRoutes();
+    RegisterQaConfirmationRoutes();
   }
 }
