@@ -15,7 +15,7 @@ import subprocess
 
 from conftest import ROOT
 from test_binary_parts import referrer_gpg, site_gpg
-from test_qa_daily import put_schedule, qa_hospital, qa_paired  # noqa: F401 (fixtures)
+from test_qa_daily import put_schedule, qa_hospital, qa_paired, wait_received  # noqa: F401 (fixtures)
 from test_send_receive import wait_for
 
 HOSPITAL = "hospital@hospital.test"
@@ -30,12 +30,7 @@ def received_test(hospital, referrer):
     """Runs the hospital's daily test and waits until the referrer has checked it; returns its SetId."""
     put_schedule(hospital, 300)
     set_id = hospital.post("/dicom-mail/qa/daily-tests/run/referrer")["SetId"]
-
-    def received():
-        referrer.post("/dicom-mail/fetch", {})
-        tests = {t["SetId"]: t for t in referrer.get("/dicom-mail/qa/received-tests")}
-        return tests.get(set_id) if tests.get(set_id, {}).get("State") == "complete" else None
-    test = wait_for(received, 300, "the test transfer at the referrer")
+    test = wait_received(referrer, set_id)
     assert test["ImageQualityConfirmedBy"] is None and test["ImageQualityConfirmedAt"] is None
     assert test["Studies"] == []   # discarded after the check: nothing to link to
     return set_id
@@ -104,6 +99,8 @@ def test_confirmation_is_recorded_and_reported_to_the_sender(stack, qa_paired):
     assert b"Good signature" in verify.stderr, verify.stderr
     for t in hospital.get("/dicom-mail/inbox?qa=include"):
         assert t["SetId"] != set_id
+    assert ["image-quality confirmation of QA test " + set_id] == [
+        m["Reason"] for m in hospital.get("/dicom-mail/mails?state=imported") if set_id in m["Reason"]]
     assert not [m for _, m in stack.fetch_all("referrer@referrer.test", "INBOX")
                 if b"disposition-notification" in m and b"QA confirmation" in m]
 
@@ -132,5 +129,8 @@ def test_confirmation_naming_no_test_sent_to_that_partner_is_refused(stack, qa_p
         hospital.post("/dicom-mail/fetch", {})
         return [m for _, m in stack.fetch_all(HOSPITAL, "Rejected") if b"forged-1@referrer.test" in m] or None
     wait_for(refused, 120, "the forged confirmation in the hospital's Rejected folder")
+    reasons = [m["Reason"] for m in hospital.get("/dicom-mail/mails?state=rejected")]
+    assert any("which is no QA test sent to partner referrer" in r for r in reasons), reasons
     assert hospital.get("/dicom-mail/qa/daily-tests/" + bogus, raw=True).status_code == 404
     assert all(t["ImageQualityConfirmedBy"] is None for t in hospital.get("/dicom-mail/qa/daily-tests"))
+
