@@ -13,7 +13,7 @@ import email.policy
 import os
 import subprocess
 
-from conftest import ROOT
+from conftest import ROOT, make_server, pair, site_config
 from test_binary_parts import referrer_gpg, site_gpg
 from test_qa_daily import put_schedule, qa_hospital, qa_paired, wait_received  # noqa: F401 (fixtures)
 from test_send_receive import wait_for
@@ -134,3 +134,36 @@ def test_confirmation_naming_no_test_sent_to_that_partner_is_refused(stack, qa_p
     assert hospital.get("/dicom-mail/qa/daily-tests/" + bogus, raw=True).status_code == 404
     assert all(t["ImageQualityConfirmedBy"] is None for t in hospital.get("/dicom-mail/qa/daily-tests"))
 
+
+
+def test_a_report_that_could_not_leave_is_sent_again(stack, qa_hospital, mailstack):
+    """The mail back fails (the partner is gone for a moment): recorded with the reason; once the partner is back
+    the QA worker sends it by itself, and the hospital records it."""
+    referrer = make_server("referrer", mailstack, site_config("referrer", mailstack,
+                                                              QualityAssurance={"CheckInterval": 1}))
+    referrer.start()
+    try:
+        pair(qa_hospital, "hospital", referrer, "referrer")
+        set_id = received_test(qa_hospital, referrer)
+        partner = referrer.get("/dicom-mail/partners/hospital")
+        referrer.delete("/dicom-mail/partners/hospital")
+
+        given = referrer.post("/dicom-mail/qa/received-tests/%s/image-quality" % set_id, {"ConfirmedBy": NAME})
+        assert given["ConfirmedBy"] == NAME and given["Reported"] is None
+        assert "no longer configured" in given["ReportError"], given
+        listed = {t["SetId"]: t for t in referrer.get("/dicom-mail/qa/received-tests")}[set_id]
+        assert listed["ImageQualityConfirmedBy"] == NAME and listed["ImageQualityReported"] is None
+
+        referrer.put("/dicom-mail/partners/hospital", {key: partner[key] for key in (
+            "Addresses", "Fingerprint", "MaxMailSize", "Acknowledgements", "Compression")})
+
+        def reported():
+            return referrer.get("/dicom-mail/qa/received-tests/%s/image-quality" % set_id)["Reported"]
+        wait_for(reported, 120, "the QA worker to send the report again")
+
+        def recorded():
+            qa_hospital.post("/dicom-mail/fetch", {})
+            return qa_hospital.get("/dicom-mail/qa/daily-tests/" + set_id)["ImageQualityConfirmedBy"]
+        assert wait_for(recorded, 120, "the confirmation at the hospital") == NAME
+    finally:
+        referrer.stop()

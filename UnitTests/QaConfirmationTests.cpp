@@ -67,21 +67,26 @@ TEST(QaConfirmation, StoreKeepsTheFirstConfirmationOnBothSides)
   EXPECT_TRUE(store.AddGiven(given));
   given.confirmedBy = "Dr. B";
   EXPECT_FALSE(store.AddGiven(given));
-  ASSERT_EQ(1u, store.ListUnreported(10).size());
+  ASSERT_EQ(1u, store.ListDue(0, 20, 10).size());
 
-  store.MarkReportFailed(kTestSetId, "SMTP server down");
+  store.MarkReportFailed(kTestSetId, "SMTP server down", 10000);
   GivenImageQualityConfirmation read;
   ASSERT_TRUE(store.GetGiven(kTestSetId, read));
   EXPECT_EQ("Dr. A", read.confirmedBy);
   EXPECT_EQ(0, read.reportedMs);
   EXPECT_EQ("SMTP server down", read.reportError);
+  EXPECT_EQ(1u, read.attempts);
+  EXPECT_TRUE(store.ListDue(9999, 20, 10).empty()) << "not before its next attempt";
+  EXPECT_EQ(1u, store.ListDue(10000, 20, 10).size());
+  EXPECT_TRUE(store.ListDue(10000, 1, 10).empty()) << "no more than the attempts allowed";
 
   store.MarkReported(kTestSetId, 2000);
-  store.MarkReportFailed(kTestSetId, "late error");   // a reported one stays reported
+  store.MarkReportFailed(kTestSetId, "late error", 20000);   // a reported one stays reported
   ASSERT_TRUE(store.GetGiven(kTestSetId, read));
   EXPECT_EQ(2000, read.reportedMs);
   EXPECT_EQ("", read.reportError);
-  EXPECT_TRUE(store.ListUnreported(10).empty());
+  EXPECT_EQ(1u, read.attempts);
+  EXPECT_TRUE(store.ListDue(100000, 20, 10).empty());
   EXPECT_FALSE(store.GetGiven("20261207.073000.ffffffff", read));
 
   ReportedImageQualityConfirmation reported;

@@ -9,7 +9,8 @@ namespace DicomMail
 {
   namespace
   {
-    const char kGivenColumns[] = "set_id, partner, confirmed_by, confirmed_ms, reported_ms, report_error";
+    const char kGivenColumns[] =
+      "set_id, partner, confirmed_by, confirmed_ms, reported_ms, report_error, attempts, next_attempt_ms";
     const char kReportedColumns[] = "set_id, partner, signer, confirmed_by, confirmed_ms, received_ms";
 
     GivenImageQualityConfirmation ReadGiven(SqliteStatement& row)
@@ -21,6 +22,8 @@ namespace DicomMail
       c.confirmedMs = row.ColumnInt64(3);
       c.reportedMs = row.ColumnInt64(4);
       c.reportError = row.ColumnText(5);
+      c.attempts = static_cast<unsigned int>(row.ColumnInt64(6));
+      c.nextAttemptMs = row.ColumnInt64(7);
       return c;
     }
 
@@ -43,13 +46,15 @@ namespace DicomMail
   {
     RequireFacts(c.setId, c.partner, c.confirmedBy);
     SqliteStatement insert(db_, std::string("INSERT OR IGNORE INTO qa_image_quality_given (") + kGivenColumns +
-                           ") VALUES (?, ?, ?, ?, ?, ?)");
+                           ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     insert.BindText(1, c.setId)
       .BindText(2, c.partner)
       .BindText(3, c.confirmedBy)
       .BindInt64(4, c.confirmedMs)
       .BindInt64(5, c.reportedMs)
-      .BindText(6, c.reportError);
+      .BindText(6, c.reportError)
+      .BindInt64(7, c.attempts)
+      .BindInt64(8, c.nextAttemptMs);
     return insert.Run() == 1;
   }
 
@@ -74,19 +79,23 @@ namespace DicomMail
     update.Run();
   }
 
-  void ImageQualityConfirmationStore::MarkReportFailed(const std::string& setId, const std::string& error)
+  void ImageQualityConfirmationStore::MarkReportFailed(const std::string& setId, const std::string& error,
+                                                       int64_t nextAttemptMs)
   {
-    SqliteStatement update(db_, "UPDATE qa_image_quality_given SET report_error = ? "
-                           "WHERE set_id = ? AND reported_ms = 0");
-    update.BindText(1, error.substr(0, 1000)).BindText(2, setId);
+    SqliteStatement update(db_, "UPDATE qa_image_quality_given SET report_error = ?, attempts = attempts + 1, "
+                           "next_attempt_ms = ? WHERE set_id = ? AND reported_ms = 0");
+    update.BindText(1, error.substr(0, 1000)).BindInt64(2, nextAttemptMs).BindText(3, setId);
     update.Run();
   }
 
-  std::vector<GivenImageQualityConfirmation> ImageQualityConfirmationStore::ListUnreported(unsigned int limit)
+  std::vector<GivenImageQualityConfirmation> ImageQualityConfirmationStore::ListDue(int64_t nowMs,
+                                                                                    unsigned int maxAttempts,
+                                                                                    unsigned int limit)
   {
     SqliteStatement select(db_, std::string("SELECT ") + kGivenColumns +
-                           " FROM qa_image_quality_given WHERE reported_ms = 0 ORDER BY confirmed_ms LIMIT ?");
-    select.BindInt64(1, limit);
+                           " FROM qa_image_quality_given WHERE reported_ms = 0 AND next_attempt_ms <= ? "
+                           "AND attempts < ? ORDER BY confirmed_ms LIMIT ?");
+    select.BindInt64(1, nowMs).BindInt64(2, maxAttempts).BindInt64(3, limit);
     std::vector<GivenImageQualityConfirmation> result;
     while (select.Step())
     {

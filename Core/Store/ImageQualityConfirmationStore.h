@@ -20,6 +20,8 @@ namespace DicomMail
     int64_t confirmedMs = 0;
     int64_t reportedMs = 0;
     std::string reportError;
+    unsigned int attempts = 0;     // sends tried
+    int64_t nextAttemptMs = 0;     // not reported: when the worker tries again
   };
 
   // The sender's record: the partner reported that confirmation for a test
@@ -46,8 +48,10 @@ namespace DicomMail
     bool AddGiven(const GivenImageQualityConfirmation& confirmation);
     bool GetGiven(const std::string& setId, GivenImageQualityConfirmation& out);
     void MarkReported(const std::string& setId, int64_t reportedMs);
-    void MarkReportFailed(const std::string& setId, const std::string& error);
-    std::vector<GivenImageQualityConfirmation> ListUnreported(unsigned int limit);
+    // Counts the attempt; the worker tries again from "nextAttemptMs".
+    void MarkReportFailed(const std::string& setId, const std::string& error, int64_t nextAttemptMs);
+    // Not reported, due by "nowMs", fewer than "maxAttempts" sends tried.
+    std::vector<GivenImageQualityConfirmation> ListDue(int64_t nowMs, unsigned int maxAttempts, unsigned int limit);
 
     bool AddReported(const ReportedImageQualityConfirmation& confirmation);
     bool GetReported(const std::string& setId, ReportedImageQualityConfirmation& out);

@@ -383,8 +383,9 @@ namespace DicomMail
 
         // Version 16: image-quality confirmations of QA tests (#17). The
         // receiver's: given on a received test, and whether the signed mail
-        // back left; the sender's: reported by the partner for a test we
-        // sent. Times in ms since the epoch, 0 for "not yet".
+        // back left (sends tried, and when the next may be); the sender's:
+        // reported by the partner for a test we sent. Times in ms since the
+        // epoch, 0 for "not yet".
         R"SQL(
         CREATE TABLE qa_image_quality_given (
           set_id       TEXT PRIMARY KEY,
@@ -392,7 +393,9 @@ namespace DicomMail
           confirmed_by TEXT NOT NULL,
           confirmed_ms INTEGER NOT NULL,
           reported_ms  INTEGER NOT NULL,
-          report_error TEXT NOT NULL
+          report_error TEXT NOT NULL,
+          attempts     INTEGER NOT NULL DEFAULT 0,
+          next_attempt_ms INTEGER NOT NULL DEFAULT 0
         );
         CREATE TABLE qa_image_quality_reported (
           set_id       TEXT PRIMARY KEY,

@@ -9,6 +9,7 @@
 #include "Plugin/OrthancApi.h"
 #include "Plugin/PluginContext.h"
 
+#include <algorithm>
 #include <mutex>
 
 namespace DicomMail
@@ -19,6 +20,11 @@ namespace DicomMail
     {
       // One confirmation at a time: two clicks must not send two mails.
       std::mutex mutex_;
+
+      // Sends of one report before the worker gives up (the button sends
+      // again); the pause after a failure doubles, at most an hour.
+      const unsigned int kMaxAttempts = 20;
+      const int64_t kMaxPauseMs = 3600 * 1000;
 
       ImageQualityConfirmationStore Store()
       {
@@ -60,6 +66,43 @@ namespace DicomMail
         const SmtpResult result = smtp.Send(config.siteAddress, addressing.toAddresses, source, mail.size);
         return result.ok ? "" : result.message;
       }
+
+      // Sends the report and records the outcome.
+      void Report(ImageQualityConfirmationStore& store, const GivenImageQualityConfirmation& given)
+      {
+        std::string error;
+        try
+        {
+          error = SendReport(given);
+        }
+        catch (const std::exception& e)
+        {
+          error = e.what();
+        }
+        if (error.empty())
+        {
+          store.MarkReported(given.setId, UtcMillis::Now());
+          OrthancApi::LogInfo("image-quality confirmation of QA test " + given.setId + " reported to partner " +
+                              given.partner);
+          return;
+        }
+        const int64_t base = static_cast<int64_t>(PluginContext::Get().GetConfiguration().smtp.retryDelay) * 1000;
+        const int64_t pause = std::min(kMaxPauseMs, base << std::min(given.attempts, 12u));
+        store.MarkReportFailed(given.setId, error, UtcMillis::Now() + pause);
+        OrthancApi::LogWarning("cannot report the image-quality confirmation of QA test " + given.setId +
+                               " to partner " + given.partner + " (attempt " + std::to_string(given.attempts + 1) +
+                               "), will retry: " + error);
+      }
+    }
+
+    void ReportDue()
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      ImageQualityConfirmationStore store = Store();
+      for (const GivenImageQualityConfirmation& given : store.ListDue(UtcMillis::Now(), kMaxAttempts, 20))
+      {
+        Report(store, given);
+      }
     }
 
     GivenImageQualityConfirmation Confirm(const std::string& setId, const std::string& confirmedBy)
@@ -88,27 +131,7 @@ namespace DicomMail
       {
         return given;
       }
-      std::string error;
-      try
-      {
-        error = SendReport(given);
-      }
-      catch (const std::exception& e)
-      {
-        error = e.what();
-      }
-      if (error.empty())
-      {
-        store.MarkReported(setId, UtcMillis::Now());
-        OrthancApi::LogInfo("image-quality confirmation of QA test " + setId + " reported to partner " +
-                            given.partner);
-      }
-      else
-      {
-        store.MarkReportFailed(setId, error);
-        OrthancApi::LogWarning("cannot report the image-quality confirmation of QA test " + setId +
-                               " to partner " + given.partner + " (confirm again to retry): " + error);
-      }
+      Report(store, given);
       store.GetGiven(setId, given);
       return given;
     }

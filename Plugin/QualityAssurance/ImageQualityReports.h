@@ -15,9 +15,13 @@ namespace DicomMail
   {
     // Records the confirmation of received test "setId" by "confirmedBy"
     // (the first one stands) and, while it is not yet reported, sends the
-    // mail back; a failed send is recorded (ReportError) and a repeated
-    // call sends again. Throws Error(NotFound) when "setId" is no received
+    // mail back; a failed send is recorded (ReportError), retried by
+    // ReportDue() and sent again by a repeated call. Throws Error(NotFound) when "setId" is no received
     // QA test, Error(BadInput) for a bad name or a test not yet checked.
     GivenImageQualityConfirmation Confirm(const std::string& setId, const std::string& confirmedBy);
+
+    // Sends the reports that failed before and are due again (QaWorker);
+    // after 20 failed sends a report waits for the button.
+    void ReportDue();
   }
 }
