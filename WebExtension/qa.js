@@ -285,7 +285,7 @@
   {
     return Promise.all([
       app.Api('GET', '/qa/schedules'),
-      app.Api('GET', '/qa/daily-tests?limit=1000'),
+      app.Api('GET', '/qa/daily-tests?limit=500'),   // a year of working days and then some
       app.Api('GET', '/qa/received-tests?limit=100')
     ]).then(function (answers)
     {
