@@ -9,8 +9,8 @@
 #include "Core/QualityAssurance/ConfirmationMailComposer.h"
 #include "Core/QualityAssurance/ImageQualityReceipt.h"
 #include "Core/Receiving/DicomMailProcessor.h"
-#include "Core/Store/DailyTestStore.h"
 #include "Core/Store/ImageQualityConfirmationStore.h"
+#include "Core/Store/OutboxStore.h"
 #include "Core/Store/SqliteDatabase.h"
 
 #include <gtest/gtest.h>
@@ -31,16 +31,14 @@ namespace
     return c;
   }
 
-  DailyTest SentTest(const std::string& partner)
+  void Sent(SqliteDatabase& db, const std::string& setId, const std::string& partner, bool qaTest)
   {
-    DailyTest t;
-    t.setId = kTestSetId;
+    OutboxTransfer t;
+    t.setId = setId;
     t.partner = partner;
-    t.testDay = "2026-12-07";
-    t.trigger = "manual";
-    t.testData = "generated";
-    t.startedMs = 1796628000000;
-    return t;
+    t.recipient = partner + "@example.org";
+    t.qaTest = qaTest;
+    OutboxStore(db).CreateTransfer(t, {});
   }
 }
 
@@ -98,7 +96,8 @@ TEST(QaConfirmation, SenderRecordsOnlyForItsTestToThatPartner)
 {
   TestSupport::ScratchDirectory dir;
   SqliteDatabase db(dir.File("records.db"));
-  DailyTestStore(db).Add(SentTest("hospital"));
+  Sent(db, kTestSetId, "hospital", true);
+  Sent(db, "20261207.080000.0a0b0c0e", "hospital", false);   // clinical
   std::string problem;
 
   EXPECT_FALSE(ImageQualityReceipt::Record(db, "clinic", "FPR", MakeConfirmation(), 5000, problem));
@@ -106,6 +105,8 @@ TEST(QaConfirmation, SenderRecordsOnlyForItsTestToThatPartner)
   ImageQualityConfirmation unknown = MakeConfirmation();
   unknown.testSetId = "20261207.073000.ffffffff";
   EXPECT_FALSE(ImageQualityReceipt::Record(db, "hospital", "FPR", unknown, 5000, problem));
+  unknown.testSetId = "20261207.080000.0a0b0c0e";
+  EXPECT_FALSE(ImageQualityReceipt::Record(db, "hospital", "FPR", unknown, 5000, problem)) << "not a QA transfer";
 
   ImageQualityConfirmationStore store(db);
   ReportedImageQualityConfirmation reported;

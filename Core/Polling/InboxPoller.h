@@ -110,7 +110,7 @@ namespace DicomMail
     void CompleteDicomMail(IMailboxSession& session, const std::vector<ServerMessage>& sources,
                            const std::string& path, const ProcessResult& result, PollSummary& summary);
     // An authenticated image-quality confirmation (#17): recorded on our
-    // QA test, or refused when it names none we sent to that partner.
+    // QA transfer, or refused when it names none we sent to that partner.
     void CompleteQaConfirmation(IMailboxSession& session, const std::vector<ServerMessage>& sources,
                                 const ProcessResult& result, PollSummary& summary);
     // Records it and the mail; "" or why it was refused.

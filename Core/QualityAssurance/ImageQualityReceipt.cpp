@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "Core/QualityAssurance/ImageQualityReceipt.h"
 
-#include "Core/Store/DailyTestStore.h"
 #include "Core/Store/ImageQualityConfirmationStore.h"
+#include "Core/Store/OutboxStore.h"
 
 namespace DicomMail
 {
@@ -11,8 +11,12 @@ namespace DicomMail
     bool Record(SqliteDatabase& db, const std::string& partner, const std::string& signerFingerprint,
                 const ImageQualityConfirmation& confirmation, int64_t nowMs, std::string& problem)
     {
-      DailyTest test;
-      if (!DailyTestStore(db).Get(confirmation.testSetId, test) || test.partner != partner)
+      // Any QA transfer of ours counts (a daily test or a monthly
+      // measurement): the outbox marks both; a clinical one never does.
+      OutboxTransfer test;
+      std::vector<OutboxMail> mails;
+      if (!OutboxStore(db).GetTransfer(confirmation.testSetId, test, mails) || !test.qaTest ||
+          test.partner != partner)
       {
         problem = "an image-quality confirmation for " + confirmation.testSetId +
                   ", which is no QA test sent to partner " + partner;

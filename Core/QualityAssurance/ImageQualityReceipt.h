@@ -10,12 +10,12 @@
 namespace DicomMail
 {
   // The sender's side of an image-quality confirmation (#17): the mail's
-  // signature was accepted for "partner" already; it counts only for a
-  // daily test we sent to that partner.
+  // signature was accepted for "partner" already; it counts only for a QA
+  // transfer (daily test or monthly measurement) we sent to that partner.
   namespace ImageQualityReceipt
   {
     // True when recorded (or recorded before); false with "problem" when
-    // it names no test we sent to that partner.
+    // it names no QA transfer in our outbox to that partner.
     bool Record(SqliteDatabase& db, const std::string& partner, const std::string& signerFingerprint,
                 const ImageQualityConfirmation& confirmation, int64_t nowMs, std::string& problem);
   }
