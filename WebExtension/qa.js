@@ -173,17 +173,38 @@
     print.href = base + '.html' + query;
   }
 
-  function RenderMonths(tests)
+  // From the report (GET /qa/report/{partner}?year=), when the server has
+  // it: the month's availability and its monthly measurement.
+  function ReportMonth(report, month)
+  {
+    var availability = ((report && report.Availability && report.Availability.Months) || [])
+      .filter(function (a) { return a.Period === month; })[0];
+    var measurement = ((report && report.MonthlyMeasurements) || [])
+      .filter(function (x) { return x.Month === month; }).pop();
+    return {
+      availability: availability && typeof availability.DayShare === 'number' ?
+        app.El('span', { className: availability.MeetsTarget ? '' : 'qa-below-target',
+                         text: app.T('qa.percent', { n: app.Number(availability.DayShare * 100, 1) }) }) : '',
+      measurement: measurement && typeof measurement.TransferMs === 'number' ?
+        app.T('qa.measurement', { time: app.Number(measurement.TransferMs / 1000, 3),
+                                  dicom: app.Number(measurement.DicomMBps || 0, 2),
+                                  wire: app.Number(measurement.WireMBps || 0, 2),
+                                  complete: app.T(measurement.Complete ? 'qa.complete' : 'qa.incomplete') }) : ''
+    };
+  }
+
+  function RenderMonths(tests, report)
   {
     var rows = Months(tests, chosen.year).map(function (m)
     {
       var time = Median(m.times);
       var speed = Median(m.speeds);
+      var fromReport = ReportMonth(report, m.month);
       return app.El('tr', { 'data-month': m.month }, [
         app.Td(m.month), app.Td(m.tests, 'num'), app.Td(m.passed, 'num'), app.Td(m.failed, 'num'),
         app.Td(time === null ? '' : app.T('qa.seconds', { n: app.Number(time / 1000, 3) }), 'num'),
         app.Td(speed === null ? '' : app.T('qa.megabytesPerSecond', { n: app.Number(speed, 2) }), 'num'),
-        app.Td(m.confirmed, 'num')
+        app.Td(m.confirmed, 'num'), app.Td(fromReport.availability, 'num'), app.Td(fromReport.measurement)
       ]);
     });
     app.Replace(document.querySelector('#qa-months tbody'), rows);
@@ -206,6 +227,7 @@
       .then(function (answer)
       {
         app.Remember(NAME_KEY, name);
+        report.key = null;   // the report counts the confirmation
         app.Notice(answer.Reported ? app.T('qa.confirmedNotice', { setId: setId }) :
                    app.T('qa.confirmedNotReported', { setId: setId, message: answer.ReportError || '' }));
         return Load().then(Render);
@@ -277,8 +299,29 @@
       holder.removeChild(holder.firstChild);
     }
     holder.appendChild(Calendar(ResultsByDay(tests.slice().reverse()), chosen.year));
-    RenderMonths(tests);
+    RenderMonths(tests, data.report);
     RenderReceived(data.received);
+  }
+
+  // The report is built from a year of records: asked for once per partner
+  // and year (and after a confirmation), not at every refresh. A server
+  // without the report route leaves the table to the daily tests.
+  var report = { key: null, value: null };
+
+  function LoadReport()
+  {
+    var key = chosen.partner + '/' + chosen.year;
+    if (!chosen.partner || report.key === key)
+    {
+      return Promise.resolve(report.key === key ? report.value : null);
+    }
+    return app.Api('GET', '/qa/report/' + encodeURIComponent(chosen.partner) + '?year=' + chosen.year)
+      .then(function (answer) { return answer; }, function () { return null; })
+      .then(function (answer)
+      {
+        report = { key: key, value: answer };
+        return answer;
+      });
   }
 
   function Load()
@@ -289,7 +332,13 @@
       app.Api('GET', '/qa/received-tests?limit=100')
     ]).then(function (answers)
     {
-      return { schedules: answers[0], tests: answers[1], received: answers[2] };
+      var data = { schedules: answers[0], tests: answers[1], received: answers[2] };
+      FillPartners(data.schedules, data.received);
+      return LoadReport().then(function (value)
+      {
+        data.report = value;
+        return data;
+      });
     });
   }
 

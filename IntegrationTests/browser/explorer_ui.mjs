@@ -596,7 +596,31 @@ async function qaCalendarPhase(page, options) {
   }
   await accessibility(page, 'QA section, sender');
   await shotQa(page, options, 'app-qa.png');
-  return { Day: day, Month: figures };
+  const fromReport = await qaReportColumns(page, options, partner, day.substring(0, 7));
+  return { Day: day, Month: figures, FromReport: fromReport };
+}
+
+// The report route (built by the QA back end, #17) feeds the month's
+// availability and monthly measurement: answered here with known figures,
+// the page must show them in that month's row, the shortfall marked.
+async function qaReportColumns(page, options, partner, month) {
+  await page.route(new RegExp(`/dicom-mail/qa/report/${partner}\\?year=`), (route) => route.fulfill({
+    json: { Availability: { Months: [{ Period: month, DayShare: 0.95, MeetsTarget: false }] },
+            MonthlyMeasurements: [{ Month: month, TransferMs: 2500, DicomMBps: 1.5, WireMBps: 1.25, Complete: true }] },
+  }));
+  await openQa(page, options);
+  const cells = page.locator(`#qa-months tr[data-month="${month}"] td`);
+  await page.waitForFunction((m) => {
+    const row = document.querySelector(`#qa-months tr[data-month="${m}"]`);
+    return row && row.cells[8].textContent.length > 0;
+  }, month);
+  const figures = await cells.allTextContents();
+  check(/95/.test(figures[7]) && (await cells.nth(7).locator('.qa-below-target').count()) === 1,
+        `the month's availability from the report is not shown as below the target: ${figures[7]}`);
+  check(/2[.,]5/.test(figures[8]) && /1[.,]25/.test(figures[8]),
+        `the month's measurement from the report is not shown: ${figures[8]}`);
+  await page.unroute(new RegExp(`/dicom-mail/qa/report/${partner}\\?year=`));
+  return figures.slice(7);
 }
 
 PHASES['qa-confirm'] = qaConfirmPhase;
