@@ -22,12 +22,16 @@ HOSPITAL = "hospital@hospital.test"
 REFERRER = "referrer@referrer.test"
 
 
-def referrer_gpg(*args, data=None):
-    """gpg on the referrer site's own GnuPG home (conftest's GnupgHome), e.g. to read its mail."""
-    result = subprocess.run(["gpg", "--homedir", os.path.join(ROOT, "referrer", "g"), "--batch"] + list(args),
+def site_gpg(site, *args, data=None):
+    """gpg on a test site's own GnuPG home (conftest's GnupgHome), e.g. to read its mail."""
+    result = subprocess.run(["gpg", "--homedir", os.path.join(ROOT, site, "g"), "--batch"] + list(args),
                             input=data, capture_output=True)
     assert result.returncode == 0, result.stderr.decode(errors="replace")
     return result.stdout
+
+
+def referrer_gpg(*args, data=None):
+    return site_gpg("referrer", *args, data=data)
 
 
 def dicom_part_encodings(stack, set_id):

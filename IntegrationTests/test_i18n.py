@@ -31,7 +31,7 @@ def read(name):
 def keys_used():
     """Every key the page and the Explorer extension name literally."""
     used = set()
-    for script in ("app.js", "explorer.js"):
+    for script in ("app.js", "explorer.js", "qa.js"):
         source = read(script)
         used |= set(re.findall(r"\bT\('([A-Za-z0-9_.-]+)'", source))
         used |= set(re.findall(r"\bRelabel\(this, '([A-Za-z0-9_.-]+)'\)", source))
@@ -101,7 +101,7 @@ def test_german_is_german():
 
 def test_no_text_left_in_the_code():
     """User-visible English in the scripts would not follow the language switch."""
-    for script in ("app.js", "explorer.js"):
+    for script in ("app.js", "explorer.js", "qa.js"):
         source = read(script)
         for pattern in (r"\.text\('[A-Z][a-z]+ [a-z]", r"text: '[A-Z][a-z]+ [a-z]", r"Notice\('[A-Z]"):
             assert not re.search(pattern, source), "%s: %s" % (script, re.search(pattern, source).group(0))

@@ -56,6 +56,15 @@ def put_schedule(hospital, timeout):
     return schedule
 
 
+def wait_received(referrer, set_id):
+    """The referrer's record of the received test, once it was checked completely."""
+    def received():
+        referrer.post("/dicom-mail/fetch", {})
+        tests = {t["SetId"]: t for t in referrer.get("/dicom-mail/qa/received-tests")}
+        return tests.get(set_id) if tests.get(set_id, {}).get("State") == "complete" else None
+    return wait_for(received, 300, "the test transfer at the referrer")
+
+
 def daily_test(hospital, set_id):
     return hospital.get("/dicom-mail/qa/daily-tests/" + set_id)
 
@@ -73,11 +82,7 @@ def test_daily_test_passes_and_is_recorded_on_both_sides(stack, qa_paired):
     assert set_id not in [t["SetId"] for t in hospital.get("/dicom-mail/outbox")]
     assert set_id in [t["SetId"] for t in hospital.get("/dicom-mail/outbox?qa=only")]
 
-    def received():
-        referrer.post("/dicom-mail/fetch", {})
-        tests = {t["SetId"]: t for t in referrer.get("/dicom-mail/qa/received-tests")}
-        return tests.get(set_id) if tests.get(set_id, {}).get("State") == "complete" else None
-    at_referrer = wait_for(received, 300, "the test transfer at the referrer")
+    at_referrer = wait_received(referrer, set_id)
     assert at_referrer["Partner"] == "hospital"
     assert at_referrer["InstancesChecked"] == 3 and at_referrer["InstancesFailed"] == 0
     assert at_referrer["Completed"] is not None and at_referrer["Kept"] is False
@@ -149,14 +154,12 @@ def test_kept_when_the_receiver_is_configured_to_keep_tests(stack, qa_hospital, 
         put_schedule(qa_hospital, 300)
         set_id = qa_hospital.post("/dicom-mail/qa/daily-tests/run/referrer")["SetId"]
 
-        def received():
-            referrer.post("/dicom-mail/fetch", {})
-            tests = {t["SetId"]: t for t in referrer.get("/dicom-mail/qa/received-tests")}
-            return tests.get(set_id) if tests.get(set_id, {}).get("State") == "complete" else None
-        assert wait_for(received, 300, "the test transfer at the referrer")["Kept"] is True
+        test = wait_received(referrer, set_id)
+        assert test["Kept"] is True
 
         found = referrer.post("/tools/lookup", TEST_STUDY_UID)
         assert [f["Type"] for f in found] == ["Study"]
+        assert test["Studies"] == [found[0]["ID"]]   # the page links the test images to look at (#17)
         instances = referrer.get("/studies/%s/instances" % found[0]["ID"])
         assert len(instances) == 3
         for instance in instances:

@@ -879,11 +879,12 @@
 
   var COMPARER_KEY = 'dicom-mail-compared-by';
 
-  function RememberedComparer()
+  // A name typed before (only a convenience: without storage it is typed again).
+  function Remembered(key)
   {
     try
     {
-      return window.localStorage.getItem(COMPARER_KEY) || '';
+      return window.localStorage.getItem(key) || '';
     }
     catch (e)
     {
@@ -891,16 +892,26 @@
     }
   }
 
-  function Certify(fingerprint, comparedBy)
+  function Remember(key, value)
   {
     try
     {
-      window.localStorage.setItem(COMPARER_KEY, comparedBy);
+      window.localStorage.setItem(key, value);
     }
     catch (e)
     {
       // Only a convenience.
     }
+  }
+
+  function RememberedComparer()
+  {
+    return Remembered(COMPARER_KEY);
+  }
+
+  function Certify(fingerprint, comparedBy)
+  {
+    Remember(COMPARER_KEY, comparedBy);
     return Api('POST', '/keys/' + encodeURIComponent(fingerprint) + '/certify',
                { Exportable: false, ComparedBy: comparedBy, ComparisonMethod: 'phone' });
   }
@@ -1778,7 +1789,7 @@
 
   function LoadSection(s)
   {
-    return Api('GET', s.path()).then(function (data)
+    return (s.load ? s.load() : Api('GET', s.path())).then(function (data)
     {
       SectionError(s.id, '');
       try
@@ -1961,6 +1972,15 @@
     FindViewer().then(Refresh);
     setInterval(Refresh, REFRESH_MS);
   }
+
+  // For qa.js (the QA section, #17): the helpers it shares, and a section
+  // of its own in the refresh.
+  window.DicomMailApp = {
+    Api: Api, El: El, Td: Td, T: T, Time: Time, State: State, Notice: Notice, ShowError: ShowError,
+    SectionError: SectionError, StudyLinks: StudyLinks, EmptyRow: EmptyRow, Replace: Replace,
+    Number: Number_, Remembered: Remembered, Remember: Remember, Language: function () { return language; },
+    AddSection: function (section) { SECTIONS.push(section); }
+  };
 
   function Boot()
   {

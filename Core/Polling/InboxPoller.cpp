@@ -12,10 +12,12 @@
 #include "Core/Forwarding/ForwardDecision.h"
 #include "Core/Polling/FragmentGroup.h"
 #include "Core/Polling/InboxTransferUpdate.h"
+#include "Core/QualityAssurance/ImageQualityReceipt.h"
 #include "Core/Receiving/DicomMailProcessor.h"
 #include "Core/Receiving/KeptMailArchive.h"
 #include "Core/Receiving/MailClassifier.h"
 #include "Core/Store/SqliteTransaction.h"
+#include "Core/Store/UtcMillis.h"
 #include "Core/Store/UtcTime.h"
 #include "Core/Transfer/PartialReassembler.h"
 
@@ -348,6 +350,12 @@ namespace DicomMail
                                        const std::string& path, std::unique_ptr<DicomMailProcessor> processor,
                                        const ProcessResult& result, PollSummary& summary)
   {
+    if (result.authenticated && result.qaConfirmation.present)
+    {
+      CompleteQaConfirmation(session, sources, result, summary);
+      return;
+    }
+
     // Only now, on authenticated numbers: dedupe, import, record, answer.
     if (IsDuplicate(session, result, summary))
     {
@@ -532,6 +540,40 @@ namespace DicomMail
     }
   }
 
+  void InboxPoller::CompleteQaConfirmation(IMailboxSession& session, const std::vector<ServerMessage>& sources,
+                                           const ProcessResult& result, PollSummary& summary)
+  {
+    // Recorded before the mail leaves the inbox.
+    InboxMail record = MailRecordFor(result, sources.front().serverId, "");
+    const std::string problem = RecordQaConfirmation(result, record);
+    if (problem.empty())
+    {
+      summary.imported++;
+      Log("partner " + result.partner + " confirmed the image quality of QA test " +
+          result.qaConfirmation.testSetId);
+      Finish(session, sources, IMailboxSession::Destination::Processed, kOutcomeProcessed);
+    }
+    else
+    {
+      summary.rejected++;
+      Log("refused a mail from partner " + result.partner + ": " + problem);
+      Finish(session, sources, IMailboxSession::Destination::Rejected, kOutcomeRejected);
+    }
+  }
+
+  std::string InboxPoller::RecordQaConfirmation(const ProcessResult& result, InboxMail record)
+  {
+    // No transfer and no answer: an MDN would answer a mail that is no transfer.
+    std::string problem;
+    const bool recorded = ImageQualityReceipt::Record(d_.inbox->GetDatabase(), result.partner,
+                                                      result.signerFingerprint, result.qaConfirmation,
+                                                      UtcMillis::Now(), problem);
+    record.state = recorded ? InboxMailState::Imported : InboxMailState::Rejected;
+    record.reason = recorded ? "image-quality confirmation of QA test " + result.qaConfirmation.testSetId : problem;
+    d_.inbox->RecordMail(record);
+    return problem;
+  }
+
   InboxMail InboxPoller::MailRecordFor(const ProcessResult& result, const std::string& serverId,
                                        const std::string& keptPath) const
   {
@@ -556,6 +598,11 @@ namespace DicomMail
 
   int64_t InboxPoller::RecordOutcome(const ProcessResult& result, const InboxMail& mail)
   {
+    if (result.authenticated && result.qaConfirmation.present)
+    {
+      RecordQaConfirmation(result, mail);   // reassembled or retried after quarantine
+      return 0;
+    }
     InboxTransfer transfer;
     const bool hasTransfer = ComputeTransfer(result, mail, transfer);
     QueuedAcknowledgement acknowledgement;

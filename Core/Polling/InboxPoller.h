@@ -123,6 +123,12 @@ namespace DicomMail
     // (for a kept copy) may be empty once the mail was prepared.
     void CompleteDicomMail(IMailboxSession& session, const std::vector<ServerMessage>& sources,
                            const std::string& path, const ProcessResult& result, PollSummary& summary);
+    // An authenticated image-quality confirmation (#17): recorded on our
+    // QA transfer, or refused when it names none we sent to that partner.
+    void CompleteQaConfirmation(IMailboxSession& session, const std::vector<ServerMessage>& sources,
+                                const ProcessResult& result, PollSummary& summary);
+    // Records it and the mail; "" or why it was refused.
+    std::string RecordQaConfirmation(const ProcessResult& result, InboxMail record);
 
     // One mail's import runs on its own thread while the next mail is
     // fetched and decrypted; it is completed before the next import starts

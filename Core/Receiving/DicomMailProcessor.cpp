@@ -128,7 +128,7 @@ namespace DicomMail
     try
     {
       Run(mailPath, result);
-      readyToImport_ = true;
+      readyToImport_ = !result.qaConfirmation.present;
     }
     catch (const Stop& stop)
     {
@@ -675,6 +675,13 @@ namespace DicomMail
     }
 
     CheckSetHeaders(*collector_, facts.set, entity.cipherSha256, result);
+    // Signed and encrypted, so its headers count; nothing to import.
+    if (ImageQualityConfirmations::Read(collector_->GetTopHeaders(), result.qaConfirmation))
+    {
+      result.outcome = ProcessOutcome::Imported;
+      result.disposition = ToDisposition(result.outcome);
+      return;
+    }
     Check(*collector_, result);
   }
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "Core/Acknowledgement/AcknowledgementDisposition.h"
+#include "Core/QualityAssurance/ImageQualityConfirmation.h"
 #include "Core/Receiving/ProcessOutcome.h"
 
 #include <cstdint>
@@ -64,6 +65,10 @@ namespace DicomMail
     bool qaTest = false;
     std::string qaTestKind;           // the marker's value: daily-function-test or monthly-measurement
     int64_t completedMs = 0;          // when this site was done with the mail (ms), for its acknowledgement
+
+    // An authenticated QA confirmation mail (#17): no transfer, no
+    // instances; the poller records it (outcome Imported) and sends no MDN.
+    ImageQualityConfirmation qaConfirmation;
 
     std::vector<std::string> importedSopInstanceUids;   // from the manifest, stored or already stored
     bool hasManifest = false;

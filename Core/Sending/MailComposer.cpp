@@ -7,9 +7,8 @@
 #include "Core/Mime/EncodedWords.h"
 #include "Core/Mime/MailboxFormatter.h"
 #include "Core/Mime/MimeIdentifiers.h"
-#include "Core/Mime/MimeWriter.h"
-#include "Core/Mime/PgpArmorWriter.h"
 #include "Core/Sending/DicomEntitySource.h"
+#include "Core/Sending/EncryptedMailWriter.h"
 #include "Core/Transfer/WireHeaders.h"
 
 namespace DicomMail
@@ -53,39 +52,10 @@ namespace DicomMail
                   MailboxFormatter::FormatMailbox("", envelope.dispositionNotificationTo));
     }
 
-    FileSink file(path);
-    CountingSink counter(&file);
-    {
-      MimeWriter writer(counter);
-      ContentType encrypted("multipart", "encrypted");
-      encrypted.SetParameter("protocol", "application/pgp-encrypted");
-      writer.BeginMultipart(headers, encrypted);
-
-      MimeHeaders control;
-      control.Add("Content-Type", "application/pgp-encrypted");
-      writer.BeginLeaf(control, TransferEncoding::SevenBit).Write(std::string("Version: 1\r\n"));
-      writer.EndLeaf();
-
-      MimeHeaders payload;
-      ContentType octets("application", "octet-stream");
-      octets.SetParameter("name", "encrypted.asc");
-      payload.Add("Content-Type", octets.Format());
-      ByteSink& body = writer.BeginLeaf(payload, TransferEncoding::SevenBit);
-      // The longest lines RFC 4880 allows: 0.5% fewer bytes than GnuPG's 64.
-      PgpArmorWriter armor(body, "MESSAGE", PgpArmorWriter::Headers(), PgpArmorWriter::kMaxLineLength);
-      DicomEntitySource entity(envelope, instances, totals, source_);
-      crypto_.EncryptAndSign(entity, armor, protection.recipientFingerprints, protection.signerFingerprint,
-                             protection.compress, protection.encryptToSelf);
-      armor.Finish();
-      writer.EndLeaf();
-      writer.EndMultipart();
-      writer.Finish();
-
-      result.dicomBytes = entity.GetDicomBytes();
-      result.instances = static_cast<unsigned int>(entity.GetManifest().instances.size());
-    }
-    file.Close();
-    result.size = counter.GetCount();
+    DicomEntitySource entity(envelope, instances, totals, source_);
+    result.size = EncryptedMailWriter::Write(headers, entity, crypto_, protection, path);
+    result.dicomBytes = entity.GetDicomBytes();
+    result.instances = static_cast<unsigned int>(entity.GetManifest().instances.size());
     return result;
   }
 }

@@ -405,6 +405,32 @@ namespace DicomMail
         );
         CREATE INDEX qa_monthly_by_partner ON qa_monthly_measurements (partner, started_ms);
         )SQL",
+
+        // Version 17: image-quality confirmations of QA tests (#17). The
+        // receiver's: given on a received test, and whether the signed mail
+        // back left (sends tried, and when the next may be); the sender's:
+        // reported by the partner for a test we sent. Times in ms since the
+        // epoch, 0 for "not yet".
+        R"SQL(
+        CREATE TABLE qa_image_quality_given (
+          set_id       TEXT PRIMARY KEY,
+          partner      TEXT NOT NULL,
+          confirmed_by TEXT NOT NULL,
+          confirmed_ms INTEGER NOT NULL,
+          reported_ms  INTEGER NOT NULL,
+          report_error TEXT NOT NULL,
+          attempts     INTEGER NOT NULL DEFAULT 0,
+          next_attempt_ms INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE qa_image_quality_reported (
+          set_id       TEXT PRIMARY KEY,
+          partner      TEXT NOT NULL,
+          signer       TEXT NOT NULL,
+          confirmed_by TEXT NOT NULL,
+          confirmed_ms INTEGER NOT NULL,
+          received_ms  INTEGER NOT NULL
+        );
+        )SQL",
       };
 
       const int kLatest = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));

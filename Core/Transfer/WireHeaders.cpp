@@ -14,6 +14,9 @@ namespace DicomMail
     const char* const kQaTest = "X-DICOMMAIL-QA-TEST";
     const char* const kQaTestDaily = "daily-function-test";
     const char* const kQaTestMonthly = "monthly-measurement";
+    const char* const kQaConfirmation = "X-DICOMMAIL-QA-CONFIRMATION";
+    const char* const kQaConfirmedBy = "X-DICOMMAIL-QA-CONFIRMED-BY";
+    const char* const kQaConfirmedAt = "X-DICOMMAIL-QA-CONFIRMED-AT";
 
     void AddSetHeaders(MimeHeaders& headers, const std::string& setId, unsigned int part, unsigned int total)
     {

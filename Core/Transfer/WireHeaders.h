@@ -21,6 +21,12 @@ namespace DicomMail
     extern const char* const kQaTest;         // X-DICOMMAIL-QA-TEST
     extern const char* const kQaTestDaily;    // "daily-function-test"
     extern const char* const kQaTestMonthly;  // "monthly-measurement"
+    // Inside the encrypted entity of a QA confirmation mail (#17): the set
+    // id of the test transfer whose image quality a radiologist confirmed,
+    // who (RFC 2047 words) and when (UtcMillis).
+    extern const char* const kQaConfirmation;   // X-DICOMMAIL-QA-CONFIRMATION
+    extern const char* const kQaConfirmedBy;    // X-DICOMMAIL-QA-CONFIRMED-BY
+    extern const char* const kQaConfirmedAt;    // X-DICOMMAIL-QA-CONFIRMED-AT
 
     void AddSetHeaders(MimeHeaders& headers, const std::string& setId, unsigned int part, unsigned int total);
   }

@@ -11,6 +11,8 @@
 //   node explorer_ui.mjs inbox   --base URL --artifacts DIR --set-id SETID --study ID --study-uid UID
 //   node explorer_ui.mjs exchange --base URL --artifacts DIR --key-file FILE --name NAME --address ADDR
 //                                 --compared-by NAME [--retry-set-id SETID]
+//   node explorer_ui.mjs qa-confirm  --base URL --artifacts DIR --set-id SETID --name NAME
+//   node explorer_ui.mjs qa-calendar --base URL --artifacts DIR --partner NAME --day YYYY-MM-DD [--locale de-DE]
 //
 // --locale (default en-US) is the browser's language; the page follows it.
 // Exit code 0 when every check passed; otherwise 1 with the reason on stderr
@@ -527,6 +529,102 @@ async function exchangePhase(page, options) {
   await shot(page, options, 'app-partners.png');
   return { Partner: name };
 }
+
+// ------------------------------------------------------------------------ the QA section (#17)
+
+// The QA section alone: the rest of the page is shot by the other phases.
+async function shotQa(page, options, name) {
+  const file = path.join(options.artifacts, name);
+  await page.locator('#qa').screenshot({ path: file });
+  console.log(`screenshot ${file}`);
+}
+
+async function openQa(page, options) {
+  await openPage(page, options);
+  await page.locator('#qa').scrollIntoViewIfNeeded();
+  await page.waitForSelector('#qa-calendar svg rect.qa-day');
+}
+
+// The receiver: the received test is listed; the name typed, the button
+// clicked, the row shows who confirmed it and that the sender was told.
+async function qaConfirmPhase(page, options) {
+  const setId = need(options, 'setId');
+  const name = need(options, 'name');
+  await openQa(page, options);
+  const row = page.locator(`#qa-received tr[data-set-id="${setId}"]`);
+  await row.waitFor();
+  const button = row.locator('button.qa-confirm');
+  await button.click();   // without a name: refused in the page
+  check(await page.locator('#qa .qa-confirm-error').isVisible(), 'no complaint about the missing name');
+  await page.fill('#qa-confirmed-by', name);
+  await button.click();
+  const confirmed = row.locator('.qa-confirmed');
+  await confirmed.waitFor({ timeout: options.timeout });
+  check((await confirmed.getAttribute('data-confirmed-by')) === name, 'the row does not name who confirmed');
+  check(!(await confirmed.locator('button').count()), 'the confirmation was not reported to the sender');
+  await accessibility(page, 'QA section, receiver');
+  await shotQa(page, options, 'app-qa-confirm.png');
+  return { Confirmed: setId };
+}
+
+// The sender: the calendar shows the day's passed test, the month's row
+// counts it with its confirmation, the report links name partner and year.
+async function qaCalendarPhase(page, options) {
+  const partner = need(options, 'partner');
+  const day = need(options, 'day');
+  await openQa(page, options);
+  check((await page.locator('#qa-controls select[name=partner]').inputValue()) === partner,
+        `the partner ${partner} is not chosen`);
+  const cell = page.locator(`#qa-calendar rect[data-day="${day}"]`);
+  await cell.waitFor();
+  check((await cell.getAttribute('data-result')) === 'passed', `the day ${day} is not shown as passed`);
+  const cells = await page.locator('#qa-calendar rect.qa-day').count();
+  check(cells >= 365 && cells <= 366, `the calendar has ${cells} days`);
+  const month = page.locator(`#qa-months tr[data-month="${day.substring(0, 7)}"] td`);
+  const figures = await month.allTextContents();
+  check(Number(figures[1]) >= 1 && Number(figures[2]) >= 1, `the month's row does not count the test: ${figures}`);
+  check(figures[4].length > 0, `the month's row has no transfer time: ${figures}`);
+  check(Number(figures[6]) >= 1, `the month's row does not count the confirmation: ${figures}`);
+  const year = day.substring(0, 4);
+  const csv = await page.locator('#qa-csv').getAttribute('href');
+  const print = await page.locator('#qa-print').getAttribute('href');
+  check(csv === `../qa/report/${partner}.csv?year=${year}` && print === `../qa/report/${partner}.html?year=${year}`,
+        `report links: ${csv}, ${print}`);
+  const de = await texts(page, 'de');
+  if ((options.locale || '').startsWith('de')) {
+    check((await page.locator('#qa-title').textContent()) === de['qa.title'], 'the QA section is not in German');
+  }
+  await accessibility(page, 'QA section, sender');
+  await shotQa(page, options, 'app-qa.png');
+  const fromReport = await qaReportColumns(page, options, partner, day.substring(0, 7));
+  return { Day: day, Month: figures, FromReport: fromReport };
+}
+
+// The report route (built by the QA back end, #17) feeds the month's
+// availability and monthly measurement: answered here with known figures,
+// the page must show them in that month's row, the shortfall marked.
+async function qaReportColumns(page, options, partner, month) {
+  await page.route(new RegExp(`/dicom-mail/qa/report/${partner}\\?year=`), (route) => route.fulfill({
+    json: { Availability: { Months: [{ Period: month, DayShare: 0.95, MeetsTarget: false }] },
+            MonthlyMeasurements: [{ Month: month, TransferMs: 2500, DicomMBps: 1.5, WireMBps: 1.25, Complete: true }] },
+  }));
+  await openQa(page, options);
+  const cells = page.locator(`#qa-months tr[data-month="${month}"] td`);
+  await page.waitForFunction((m) => {
+    const row = document.querySelector(`#qa-months tr[data-month="${m}"]`);
+    return row && row.cells[8].textContent.length > 0;
+  }, month);
+  const figures = await cells.allTextContents();
+  check(/95/.test(figures[7]) && (await cells.nth(7).locator('.qa-below-target').count()) === 1,
+        `the month's availability from the report is not shown as below the target: ${figures[7]}`);
+  check(/2[.,]5/.test(figures[8]) && /1[.,]25/.test(figures[8]),
+        `the month's measurement from the report is not shown: ${figures[8]}`);
+  await page.unroute(new RegExp(`/dicom-mail/qa/report/${partner}\\?year=`));
+  return figures.slice(7);
+}
+
+PHASES['qa-confirm'] = qaConfirmPhase;
+PHASES['qa-calendar'] = qaCalendarPhase;
 
 // ------------------------------------------------------------------------ main
 

@@ -6,6 +6,7 @@
 #include "Plugin/PluginContext.h"
 #include "Plugin/QualityAssurance/DailyTests.h"
 #include "Plugin/QualityAssurance/MonthlyMeasurements.h"
+#include "Plugin/QualityAssurance/ImageQualityReports.h"
 
 #include <chrono>
 
@@ -37,6 +38,14 @@ namespace DicomMail
 
   void QaWorker::CheckNow()
   {
+    try
+    {
+      ImageQualityReports::ReportDue();   // image-quality confirmations whose mail back failed (#17)
+    }
+    catch (const std::exception& e)
+    {
+      OrthancApi::LogError(std::string("cannot report image-quality confirmations now: ") + e.what());
+    }
     DailyTestStore tests(PluginContext::Get().GetInbox().GetDatabase());
     for (const DailyTest& test : tests.ListRunning())
     {

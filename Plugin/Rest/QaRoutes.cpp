@@ -128,6 +128,7 @@ namespace DicomMail
       v["TransferMs"] = DurationOrNull(t.startedMs, t.receiverCompletedMs);
       const char* alert = AlertText(t.alert);
       v["Alert"] = alert == nullptr ? Json::Value() : Json::Value(alert);
+      AddReportedImageQuality(t.setId, v);
       return v;
     }
 
@@ -203,6 +204,7 @@ namespace DicomMail
         v["FirstReceived"] = t.firstReceived;
         v["Completed"] = MsOrNull(t.completedMs);
         v["Kept"] = kept;   // the policy at the time of asking
+        AddGivenImageQuality(t.setId, kept, v);
         v["Reasons"] = Json::arrayValue;
         for (const std::string& reason : t.reasons)
         {

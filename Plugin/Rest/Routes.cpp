@@ -16,5 +16,6 @@ namespace DicomMail
     RegisterWebRoutes();
     RegisterQaRoutes();
     RegisterQaReportRoutes();
+    RegisterQaConfirmationRoutes();
   }
 }

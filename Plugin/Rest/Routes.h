@@ -17,9 +17,16 @@ namespace DicomMail
   void RegisterWebRoutes();
   void RegisterQaRoutes();
   void RegisterQaReportRoutes();   // QaReportRoutes.cpp: monthly, availability, report (#17)
+  void RegisterQaConfirmationRoutes();   // image-quality confirmation (#17)
 
   // The "QualityAssurance" part of GET /dicom-mail/status (QaRoutes.cpp).
   Json::Value QaStatus();
+
+  // The image-quality confirmation of a QA test, added to the JSON of a
+  // received test (with its kept studies to look at) / of a daily test we
+  // sent (QaConfirmationRoutes.cpp).
+  void AddGivenImageQuality(const std::string& setId, bool kept, Json::Value& receivedTest);
+  void AddReportedImageQuality(const std::string& setId, Json::Value& dailyTest);
 
   // All of the above.
   void RegisterRoutes();
