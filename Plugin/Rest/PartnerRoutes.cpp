@@ -20,6 +20,15 @@ namespace DicomMail
       v["EffectiveMaxMailSize"] = static_cast<Json::UInt64>(context.GetPartners().GetMaxMailSize(partner));
       v["KeyState"]["Usable"] = state.usable;
       v["KeyState"]["Reason"] = state.reason;
+      // Who vouches for the key: the site key, or a certifying authority (#22).
+      Json::Value by;
+      if (!state.certifiedByFingerprint.empty())
+      {
+        by["Fingerprint"] = state.certifiedByFingerprint;
+        by["Name"] = state.certifiedByName;
+        by["Authority"] = state.certifiedByAuthority;
+      }
+      v["KeyState"]["CertifiedBy"] = by;
       // Learned from the partner's signed acknowledgements (#15); the encoding
       // our mails use now also follows DicomPartEncoding when configured.
       const PartnerCapability learned = context.GetCapabilities().Get(partner.name);
@@ -68,7 +77,8 @@ namespace DicomMail
       for (const PartnerSettings& partner : context.GetPartners().List())
       {
         // The home's key states, listed once for the whole answer (#25).
-        result.append(ToJson(partner, CheckPartnerKey(keys->Find(partner.fingerprint), partner, site)));
+        result.append(ToJson(partner, CheckPartnerKey(keys->Find(partner.fingerprint), partner, site,
+                                                           &keys->GetAuthorities())));
       }
       call.AnswerJson(result);
     }
