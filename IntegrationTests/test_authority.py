@@ -198,7 +198,7 @@ def test_partner_revocation_certificate(hospital, keys):
     assert revoked["Revoked"] and revoked["Fingerprint"] == partner.fingerprint, revoked
     state = listed_state(hospital, "out")
     assert not state["Usable"] and "is revoked" in state["Reason"], state
-    assert not state_of(hospital, "in" if False else "out")["Usable"]
+    assert not state_of(hospital, "out")["Usable"]
 
 
 def test_site_revocation_certificate_once(hospital, tmp_path):
@@ -218,7 +218,7 @@ def test_site_revocation_certificate_once(hospital, tmp_path):
     subprocess.run(gpg + ["--import"], input=certificate.encode(), check=True, capture_output=True)
     listed = subprocess.run(gpg + ["--with-colons", "--list-keys", site["Fingerprint"]], check=True,
                             capture_output=True).stdout.decode()
-    assert listed.startswith("tru") or "\npub:r:" in listed or listed.startswith("pub:r:"), listed
+    assert [line for line in listed.splitlines() if line.startswith("pub:")][0].startswith("pub:r:"), listed
     subprocess.run(["gpgconf", "--homedir", home, "--kill", "all"], check=False)
     # never in the log
     body = [line for line in certificate.splitlines() if len(line) > 40][0]
