@@ -67,12 +67,17 @@ def revoke_certification(directory, authority, certified_public, target):
     return exported.stdout.decode()
 
 
+def with_certifier(partner):
+    """KeyState with the partner's CertifiedBy beside it."""
+    return dict(partner["KeyState"], CertifiedBy=partner["CertifiedBy"])
+
+
 def state_of(server, partner):
-    return server.get("/dicom-mail/partners/" + partner)["KeyState"]
+    return with_certifier(server.get("/dicom-mail/partners/" + partner))
 
 
 def listed_state(server, partner):
-    return {p["Name"]: p["KeyState"] for p in server.get("/dicom-mail/partners")}[partner]
+    return {p["Name"]: with_certifier(p) for p in server.get("/dicom-mail/partners")}[partner]
 
 
 @pytest.fixture

@@ -1510,7 +1510,7 @@
     var rows = $Array(partners).map(function (p)
     {
       var usable = p.KeyState && p.KeyState.Usable;
-      var by = usable && p.KeyState.CertifiedBy;
+      var by = usable && p.CertifiedBy;
       var key = usable ? El('span', {}, [State('usable'), by && by.Authority ? El('div', { className: 'reason',
         text: T('partners.certifiedByAuthority', { name: by.Name, fingerprint: Groups(by.Fingerprint).join(' ') }) }) :
         null]) :

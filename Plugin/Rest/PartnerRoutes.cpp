@@ -20,7 +20,8 @@ namespace DicomMail
       v["EffectiveMaxMailSize"] = static_cast<Json::UInt64>(context.GetPartners().GetMaxMailSize(partner));
       v["KeyState"]["Usable"] = state.usable;
       v["KeyState"]["Reason"] = state.reason;
-      // Who vouches for the key: the site key, or a certifying authority (#22).
+      // Who vouches for the key: the site key, or a certifying authority (#22);
+      // beside KeyState, whose two members clients compare as a whole.
       Json::Value by;
       if (!state.certifiedByFingerprint.empty())
       {
@@ -28,7 +29,7 @@ namespace DicomMail
         by["Name"] = state.certifiedByName;
         by["Authority"] = state.certifiedByAuthority;
       }
-      v["KeyState"]["CertifiedBy"] = by;
+      v["CertifiedBy"] = by;
       // Learned from the partner's signed acknowledgements (#15); the encoding
       // our mails use now also follows DicomPartEncoding when configured.
       const PartnerCapability learned = context.GetCapabilities().Get(partner.name);
