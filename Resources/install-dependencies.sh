@@ -20,6 +20,8 @@ packages=(
   mutt
   # a modality's C-STORE to the gateway (storescu, test_forwarding.py)
   dcmtk
+  # Sequoia makes the authority's and partners' keys of test_authority.py (#22)
+  sq
   # the browser test of the Explorer extension (driven by playwright-core from npm)
   chromium
 )

@@ -1521,7 +1521,10 @@
     var rows = $Array(partners).map(function (p)
     {
       var usable = p.KeyState && p.KeyState.Usable;
-      var key = usable ? State('usable') :
+      var by = usable && p.CertifiedBy;
+      var key = usable ? El('span', {}, [State('usable'), by && by.Authority ? El('div', { className: 'reason',
+        text: T('partners.certifiedByAuthority', { name: by.Name, fingerprint: Groups(by.Fingerprint).join(' ') }) }) :
+        null]) :
         El('span', {}, [State('unusable'), El('div', { className: 'reason',
           text: (p.KeyState && p.KeyState.Reason) || '' })]);
       var actions = El('td');
@@ -1661,6 +1664,48 @@
     }
   }
 
+  // Authorities the site trusts to certify partners (#22).
+  function RenderAuthorities(authorities)
+  {
+    var rows = $Array(authorities).map(function (a)
+    {
+      var scope = a.Domains && a.Domains.length ? a.Domains.join(', ') : T('authorities.everyAddress');
+      var status = a.Usable ? State('usable') : El('span', {}, [State('unusable'),
+        El('div', { className: 'reason', text: a.Problem || '' })]);
+      return El('tr', { 'data-fingerprint': a.Fingerprint }, [
+        Td(Fingerprint(a.Fingerprint, a.FingerprintGroups)), Td(a.Name), Td(scope), Td(status)
+      ]);
+    });
+    var tbody = document.querySelector('#authorities tbody');
+    Replace(tbody, rows);
+    if (rows.length === 0)
+    {
+      EmptyRow(tbody, 4, T('authorities.empty'));
+    }
+  }
+
+  function TrustAuthority(event)
+  {
+    event.preventDefault();
+    var form = event.target;
+    var error = form.querySelector('.form-error');
+    ShowError(error, '');
+    var fingerprint = form.elements.Fingerprint.value.replace(/\s+/g, '');
+    var body = { Domains: form.elements.Domain.value.trim() ? [form.elements.Domain.value.trim()] : [] };
+    if (form.elements.Key.value.trim())
+    {
+      body.PublicKey = form.elements.Key.value;
+    }
+    Api('PUT', '/authorities/' + encodeURIComponent(fingerprint), body).then(function ()
+    {
+      form.reset();
+      return Refresh();
+    }, function (e)
+    {
+      ShowError(error, T('authorities.failed', { message: e.message }));
+    });
+  }
+
   // ------------------------------------------------------------------ filters and pages
 
   var pages = { outbox: 0, inbox: 0 };
@@ -1784,7 +1829,9 @@
     { id: 'inbox', path: function () { return ListPath('inbox'); }, render: RenderInbox, what: 'inbox.what' },
     { id: 'inbox', path: function () { return '/quarantine'; }, render: RenderQuarantine, what: 'quarantine.what' },
     { id: 'partners', path: function () { return '/partners'; }, render: RenderPartners, what: 'partners.what' },
-    { id: 'keys', path: function () { return '/keys'; }, render: RenderKeys, what: 'keys.what' }
+    { id: 'keys', path: function () { return '/keys'; }, render: RenderKeys, what: 'keys.what' },
+    { id: 'authorities', path: function () { return '/authorities'; }, render: RenderAuthorities,
+      what: 'authorities.what' }
   ];
 
   function LoadSection(s)
@@ -1941,6 +1988,7 @@
     document.getElementById('fetch-now').addEventListener('click', FetchNow);
     document.getElementById('partner-form').addEventListener('submit', SavePartner);
     document.getElementById('key-form').addEventListener('submit', ImportKey);
+    document.getElementById('authority-form').addEventListener('submit', TrustAuthority);
     document.getElementById('add-partner').addEventListener('click', function () { OpenWizard(null, null); });
     document.querySelector('#partner-dialog button.next').addEventListener('click', WizardNext);
     document.querySelector('#partner-dialog input[name=KeyFile]').addEventListener('change', ReadKeyFile);

@@ -31,35 +31,38 @@ namespace DicomMail
 
     for (const UserIdInfo& uid : userIds)
     {
-      if (uid.revoked || uid.invalid)
-      {
-        continue;
-      }
-
-      int64_t certified = -1;
-      int64_t revokedAt = -1;
-      for (const Certification& c : uid.certifications)
-      {
-        if (!Fingerprint::Matches(c.signerKeyId, signerFingerprint) || c.invalid)
-        {
-          continue;
-        }
-        if (c.isRevocation)
-        {
-          revokedAt = std::max(revokedAt, c.created);
-        }
-        else if (!c.expired)
-        {
-          certified = std::max(certified, c.created);
-        }
-      }
-
-      if (certified >= 0 && certified > revokedAt)
+      if (!uid.revoked && !uid.invalid && uid.CertificationBy(signerFingerprint) == CertificationState::Certified)
       {
         return true;
       }
     }
     return false;
+  }
+
+  CertificationState UserIdInfo::CertificationBy(const std::string& signerFingerprint) const
+  {
+    int64_t certified = -1;
+    int64_t revokedAt = -1;
+    for (const Certification& c : certifications)
+    {
+      if (!Fingerprint::Matches(c.signerKeyId, signerFingerprint) || c.invalid)
+      {
+        continue;
+      }
+      if (c.isRevocation)
+      {
+        revokedAt = std::max(revokedAt, c.created);
+      }
+      else if (!c.expired)
+      {
+        certified = std::max(certified, c.created);
+      }
+    }
+    if (certified >= 0 && certified > revokedAt)
+    {
+      return CertificationState::Certified;
+    }
+    return revokedAt >= 0 ? CertificationState::Revoked : CertificationState::None;
   }
 
   int64_t KeyInfo::UsableUntil() const

@@ -30,6 +30,20 @@ namespace DicomMail
     bool exportable = true;
     bool expired = false;
     bool invalid = false;
+    // A trust signature (depth > 0) makes the signed key a certifying
+    // authority, "trustScope" the regular expression limiting it (gpg's).
+    int trustDepth = 0;
+    int trustValue = 0;
+    std::string trustScope;
+  };
+
+  // What one signer's certifications on a user ID amount to: the newest
+  // valid one against its newest revocation.
+  enum class CertificationState
+  {
+    None,
+    Certified,
+    Revoked
   };
 
   struct UserIdInfo
@@ -41,6 +55,10 @@ namespace DicomMail
     bool revoked = false;
     bool invalid = false;
     std::vector<Certification> certifications;
+
+    // Self-signatures count like any other here; "signerFingerprint" is a
+    // primary fingerprint.
+    CertificationState CertificationBy(const std::string& signerFingerprint) const;
   };
 
   // A plain copy of what GnuPG knows about one key (no GPGME handle inside).

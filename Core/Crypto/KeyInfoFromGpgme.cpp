@@ -98,6 +98,9 @@ namespace DicomMail
         c.exportable = sig->exportable;
         c.expired = sig->expired;
         c.invalid = sig->invalid;
+        c.trustDepth = sig->trust_depth;
+        c.trustValue = sig->trust_value;
+        c.trustScope = Text(sig->trust_scope);
         u.certifications.push_back(c);
       }
 

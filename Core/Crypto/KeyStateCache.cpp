@@ -8,7 +8,8 @@ namespace DicomMail
   constexpr std::chrono::seconds KeyStateCache::kMaxAge;
 
   KeyringState::KeyringState(std::vector<KeyInfo> keys) :
-    keys_(std::move(keys))
+    keys_(std::move(keys)),
+    authorities_(FindCertifyingAuthorities(keys_))
   {
     for (size_t i = 0; i < keys_.size(); i++)
     {

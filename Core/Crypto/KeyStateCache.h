@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "Core/Crypto/CertifyingAuthorities.h"
 #include "Core/Crypto/KeyInfo.h"
 #include "Core/Crypto/KeyringStamp.h"
 
@@ -29,8 +30,15 @@ namespace DicomMail
     // The key with this primary fingerprint (any case), or nullptr.
     const KeyInfo* Find(const std::string& fingerprint) const;
 
+    // The certifying authorities among the keys, found with the listing.
+    const std::vector<CertifyingAuthority>& GetAuthorities() const
+    {
+      return authorities_;
+    }
+
   private:
     std::vector<KeyInfo> keys_;
+    std::vector<CertifyingAuthority> authorities_;
     std::map<std::string, size_t> index_;
   };
 

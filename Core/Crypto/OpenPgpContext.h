@@ -115,6 +115,21 @@ namespace DicomMail
                     const std::string& siteFingerprint,
                     bool exportable = false);
 
+    // ---- Authorities and revocation (OpenPgpAuthorities.cpp) ----
+
+    // Makes "authorityFingerprint" a certifying authority: a local trust
+    // signature by the site key (gpg "ltsign", depth 1, full trust) limited
+    // to "domain" and its subdomains ("" = every address). gpg then holds
+    // keys it certifies within the scope valid. A second call replaces the
+    // scope (the newest trust signature counts).
+    void TrustAuthority(const std::string& authorityFingerprint, const std::string& domain,
+                        const std::string& siteFingerprint);
+
+    // Imports a revocation certificate (armored, also as a signature, or
+    // binary) and answers the key afterwards; Error(BadInput) if it does not
+    // revoke the key "fingerprint", Error(NotFound) for an unknown key.
+    KeyInfo ImportRevocation(const std::string& certificate, const std::string& fingerprint);
+
     // Without "allowSecret", a key with a secret part is refused.
     void DeleteKey(const std::string& fingerprint, bool allowSecret);
 

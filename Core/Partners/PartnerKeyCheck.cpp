@@ -10,11 +10,21 @@ namespace DicomMail
   {
     KeyInfo key;
     const bool found = !partner.fingerprint.empty() && crypto.FindKeyState(partner.fingerprint, key);
-    return CheckPartnerKey(found ? &key : nullptr, partner, siteFingerprint);
+    PartnerKeyState state = CheckPartnerKey(found ? &key : nullptr, partner, siteFingerprint);
+    if (found && !state.usable && key.IsUsable() && key.canEncrypt && !siteFingerprint.empty())
+    {
+      // Only a key the site did not certify needs the authorities, and so
+      // the listing of every key (shared, once per keyring change).
+      const std::shared_ptr<const KeyringState> states = crypto.GetKeyStates();
+      const KeyInfo* listed = states->Find(partner.fingerprint);
+      state = CheckPartnerKey(listed, partner, siteFingerprint, &states->GetAuthorities());
+    }
+    return state;
   }
 
   PartnerKeyState CheckPartnerKey(const KeyInfo* found, const PartnerSettings& partner,
-                                  const std::string& siteFingerprint)
+                                  const std::string& siteFingerprint,
+                                  const std::vector<CertifyingAuthority>* authorities)
   {
     PartnerKeyState state;
     const std::string who = "partner \"" + partner.name + "\"";
@@ -45,14 +55,41 @@ namespace DicomMail
     {
       state.reason = "the key " + key.fingerprint + " of " + who + " has no usable encryption subkey";
     }
-    else if (siteFingerprint.empty() || !(key.CertifiedBy(siteFingerprint) || key.validity == KeyValidity::Ultimate))
+    else if (!siteFingerprint.empty() && (key.CertifiedBy(siteFingerprint) || key.validity == KeyValidity::Ultimate))
     {
-      state.reason = "the key " + key.fingerprint + " of " + who +
-        " is not certified by the site key; compare its fingerprint with the partner and certify it";
+      state.usable = true;
+      state.certifiedByFingerprint = siteFingerprint;
+      state.certifiedByName = "site key";
     }
     else
     {
-      state.usable = true;
+      const AuthorityVerdict verdict = (authorities != nullptr && !siteFingerprint.empty()) ?
+        JudgeAuthorityCertifications(key, *authorities) : AuthorityVerdict();
+      // gpg must agree (it encrypts and verifies): its validity rests on the
+      // same trust signature and scope.
+      if (verdict.certified && key.validity >= KeyValidity::Full)
+      {
+        state.usable = true;
+        state.certifiedByFingerprint = verdict.fingerprint;
+        state.certifiedByName = verdict.name;
+        state.certifiedByAuthority = true;
+      }
+      else if (verdict.certified)
+      {
+        state.reason = "the key " + key.fingerprint + " of " + who + " is certified by the authority " +
+          verdict.name + " (" + verdict.fingerprint + "), but GnuPG does not hold it valid (validity " +
+          ToString(key.validity) + ")";
+      }
+      else if (!verdict.problem.empty())
+      {
+        state.reason = "the key " + key.fingerprint + " of " + who + " is not certified by the site key, and " +
+          verdict.problem;
+      }
+      else
+      {
+        state.reason = "the key " + key.fingerprint + " of " + who +
+          " is not certified by the site key; compare its fingerprint with the partner and certify it";
+      }
     }
     return state;
   }

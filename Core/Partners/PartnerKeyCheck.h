@@ -2,9 +2,12 @@
 #pragma once
 
 #include "Core/Config/Configuration.h"
+#include "Core/Crypto/CertifyingAuthorities.h"
+#include "Core/Crypto/KeyStateCache.h"
 #include "Core/Crypto/OpenPgpContext.h"
 
 #include <string>
+#include <vector>
 
 namespace DicomMail
 {
@@ -15,11 +18,18 @@ namespace DicomMail
   {
     bool usable = false;
     std::string reason;     // empty when usable
+    // Who vouches for the key when usable: the site key (a local
+    // certification after the fingerprint check) or a certifying authority.
+    std::string certifiedByFingerprint;
+    std::string certifiedByName;
+    bool certifiedByAuthority = false;
   };
 
-  // "key" is the partner's key as the keyring holds it, nullptr if absent.
+  // "key" is the partner's key as the keyring holds it, nullptr if absent;
+  // "authorities" those of the same listing (nullptr: none considered).
   PartnerKeyState CheckPartnerKey(const KeyInfo* key, const PartnerSettings& partner,
-                                  const std::string& siteFingerprint);
+                                  const std::string& siteFingerprint,
+                                  const std::vector<CertifyingAuthority>* authorities = nullptr);
 
   // The same, the key found through "crypto" (the home's shared key states
   // while valid: no gpg per partner).

@@ -219,6 +219,32 @@ namespace DicomMail
       call.AnswerJson(result);
     }
 
+    // A partner's revocation certificate (#22): the key is revoked in the
+    // keyring at once, so every key check from now on refuses it.
+    void RevokeKey(RestCall& call)
+    {
+      if (call.GetMethod() != OrthancPluginHttpMethod_Post)
+      {
+        call.AnswerMethodNotAllowed("POST");
+        return;
+      }
+      const std::string fpr = FingerprintFromUrl(call.GetGroup(0));
+      PluginContext& context = PluginContext::Get();
+      if (fpr == context.GetSiteFingerprint())
+      {
+        throw Error(ErrorKind::BadInput, "the site key is not revoked over REST; import its certificate with gpg");
+      }
+      if (call.GetBody().empty())
+      {
+        throw Error(ErrorKind::BadInput, "the body is empty: post the armored revocation certificate "
+                    "(Content-Type: application/pgp-keys)");
+      }
+      const std::string certificate = MediaTypeOf(call.GetHeader("content-type")) == "application/json" ?
+        RequestValues::GetRequiredString(call.GetJsonBody(), "RevocationCertificate") : call.GetBody();
+      std::unique_ptr<OpenPgpContext> crypto = context.NewCrypto();
+      call.AnswerJson(ToJson(crypto->ImportRevocation(certificate, fpr)));
+    }
+
     void KeyAction(RestCall& call)
     {
       if (call.GetMethod() != OrthancPluginHttpMethod_Post)
@@ -272,6 +298,7 @@ namespace DicomMail
 
   void RegisterKeyRoutes()
   {
+    RegisterRoute<RevokeKey, RouteBody::ArmoredKey>("/dicom-mail/keys/([^/]+)/revocation");   // before .../{action}
     RegisterRoute<ListOrImport, RouteBody::ArmoredKey>("/dicom-mail/keys");
     RegisterRoute<OneKey>("/dicom-mail/keys/([^/]+)");
     RegisterRoute<KeyAction>("/dicom-mail/keys/([^/]+)/([^/]+)");

@@ -21,6 +21,16 @@ namespace DicomMail
       v["EffectiveMaxMailSize"] = static_cast<Json::UInt64>(context.GetPartners().GetMaxMailSize(partner));
       v["KeyState"]["Usable"] = state.usable;
       v["KeyState"]["Reason"] = state.reason;
+      // Who vouches for the key: the site key, or a certifying authority (#22);
+      // beside KeyState, whose two members clients compare as a whole.
+      Json::Value by;
+      if (!state.certifiedByFingerprint.empty())
+      {
+        by["Fingerprint"] = state.certifiedByFingerprint;
+        by["Name"] = state.certifiedByName;
+        by["Authority"] = state.certifiedByAuthority;
+      }
+      v["CertifiedBy"] = by;
       // Learned from the partner's signed acknowledgements (#15); the encoding
       // our mails use now also follows DicomPartEncoding when configured.
       const PartnerCapability learned = context.GetCapabilities().Get(partner.name);
@@ -70,7 +80,8 @@ namespace DicomMail
       for (const PartnerSettings& partner : context.GetPartners().List())
       {
         // The home's key states, listed once for the whole answer (#25).
-        result.append(fields.Apply(ToJson(partner, CheckPartnerKey(keys->Find(partner.fingerprint), partner, site))));
+        result.append(fields.Apply(ToJson(partner, CheckPartnerKey(keys->Find(partner.fingerprint), partner, site,
+                                                                   &keys->GetAuthorities()))));
       }
       call.AnswerJson(result);
     }

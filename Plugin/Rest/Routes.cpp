@@ -8,6 +8,7 @@ namespace DicomMail
     RegisterStatusRoutes();
     RegisterKeyBundleRoutes();
     RegisterKeyRoutes();
+    RegisterAuthorityRoutes();
     RegisterPartnerRoutes();
     RegisterSendRoutes();
     RegisterInboxRoutes();

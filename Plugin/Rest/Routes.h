@@ -9,6 +9,7 @@ namespace DicomMail
   void RegisterStatusRoutes();
   void RegisterKeyBundleRoutes();   // before RegisterKeyRoutes: its /keys/{id} would take "bulk"
   void RegisterKeyRoutes();
+  void RegisterAuthorityRoutes();   // /authorities, /site-key/revocation-certificate (#22)
   void RegisterPartnerRoutes();
   void RegisterSendRoutes();
   void RegisterInboxRoutes();
