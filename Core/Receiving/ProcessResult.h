@@ -64,6 +64,10 @@ namespace DicomMail
     bool qaTest = false;
     int64_t completedMs = 0;          // when this site was done with the mail (ms), for its acknowledgement
 
+    // What became of the signer's key part (#22, KeyTravel::MergeOutcome):
+    // "" when the mail carried none. Fingerprints only, for the log.
+    std::string keyUpdate;
+
     std::vector<std::string> importedSopInstanceUids;   // from the manifest, stored or already stored
     bool hasManifest = false;
 

@@ -24,6 +24,7 @@ namespace DicomMail
     time_t date = 0;                         // 0: now
     bool binaryDicomParts = false;           // see Configuration::binaryDicomParts
     bool qaTest = false;                     // a daily test: marked inside the encrypted entity only
+    std::string publicKey;                   // armored site key for the entity's key part (#22); "" for none
   };
 
   // One instance of the mail, as the manifest will list it.
