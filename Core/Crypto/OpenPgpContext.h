@@ -115,6 +115,11 @@ namespace DicomMail
                     const std::string& siteFingerprint,
                     bool exportable = false);
 
+    // Moves the expiry of one of our own keys (its secret part is here)
+    // and of all its subkeys to now + "secondsFromNow" (OpenPgpKeyExpiry.cpp,
+    // #22); the renewed public key then travels with our mails (KeyTravel).
+    void SetExpiry(const std::string& fingerprint, uint64_t secondsFromNow);
+
     // Without "allowSecret", a key with a secret part is refused.
     void DeleteKey(const std::string& fingerprint, bool allowSecret);
 
