@@ -75,7 +75,9 @@ def test_site_key_created_on_first_start(hospital):
     assert site["Algorithms"] == ["ed25519", "cv25519"]
     created = utc(site["Created"])
     assert abs(created - time.time()) < 600, site["Created"]
-    assert site["Expires"] is None
+    # A new site key expires after SiteKey.ValidityDays (730 by default, #22), its encryption subkey too.
+    for field in ("Expires", "EncryptionExpires"):
+        assert abs(utc(site[field]) - created - 730 * 86400) < 600, site[field]
     assert site["HasSecret"] and site["IsSiteKey"] and site["CanSign"] and site["CanEncrypt"]
     assert site["Validity"] == "ultimate"
     assert site["PublicKey"].startswith(ARMOR_PUBLIC)

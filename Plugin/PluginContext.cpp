@@ -3,12 +3,14 @@
 
 #include "Core/Common/Error.h"
 #include "Core/Crypto/GpgmeLibrary.h"
+#include "Core/Crypto/SiteKeyRenewal.h"
 #include "Core/Mime/MailboxFormatter.h"
 #include "Core/Partners/PartEncodingChoice.h"
 #include "Core/Transfer/TransferSyntax.h"
 #include "Plugin/Instances/InstanceTranscoder.h"
 #include "Plugin/OrthancApi.h"
 
+#include <ctime>
 #include <strings.h>
 
 namespace DicomMail
@@ -104,10 +106,47 @@ namespace DicomMail
     const std::string userId = MailboxFormatter::FormatUserId(configuration_.siteName, configuration_.siteAddress);
     const std::string fpr = crypto->GenerateSiteKey(userId, configuration_.keyAlgorithm,
                                                     configuration_.ReadPassphrase());
+    if (configuration_.siteKey.validityDays != 0)
+    {
+      crypto->SetExpiry(fpr, SiteKeyRenewal::NewLifetime(configuration_.siteKey.validityDays));
+    }
     OrthancApi::LogWarning("created the site key " + fpr + " (" + configuration_.keyAlgorithm + ")");
     std::lock_guard<std::mutex> lock(mutex_);
     siteFingerprint_ = fpr;
     return fpr;
+  }
+
+  void PluginContext::RenewSiteKeyIfDue()
+  {
+    const std::string fpr = GetSiteFingerprint();
+    if (fpr.empty() || configuration_.siteKey.validityDays == 0)
+    {
+      return;
+    }
+    std::lock_guard<std::mutex> lock(renewalMutex_);
+    const int64_t now = static_cast<int64_t>(time(nullptr));
+    if (lastRenewalCheck_ != 0 && now - lastRenewalCheck_ < 3600)
+    {
+      return;
+    }
+    lastRenewalCheck_ = now;
+    try
+    {
+      std::unique_ptr<OpenPgpContext> crypto = NewCrypto();
+      KeyInfo key;
+      if (!crypto->FindKeyState(fpr, key) || !SiteKeyRenewal::IsDue(key, now, configuration_.siteKey.renewAheadDays))
+      {
+        return;
+      }
+      crypto->SetExpiry(fpr, SiteKeyRenewal::NewLifetime(configuration_.siteKey.validityDays));
+      // The renewed key leaves with the next mail and acknowledgement (KeyTravel).
+      OrthancApi::LogWarning("renewed the site key " + fpr + " for " +
+                             std::to_string(configuration_.siteKey.validityDays) + " days");
+    }
+    catch (const std::exception& e)
+    {
+      OrthancApi::LogError(std::string("cannot renew the site key ") + fpr + ": " + e.what());
+    }
   }
 
   std::unique_ptr<OpenPgpContext> PluginContext::NewCrypto() const

@@ -53,7 +53,12 @@ namespace DicomMail
     std::string GetSiteFingerprint() const;
 
     // Creates the site key (replacing the fingerprint in use); returns it.
+    // It expires after SiteKey.ValidityDays.
     std::string GenerateSiteKey();
+
+    // Moves the site key's expiry out when SiteKey.RenewAheadDays is
+    // reached (#22); looks at most once an hour, never throws.
+    void RenewSiteKeyIfDue();
 
     OutboxStore& GetOutbox()
     {
@@ -137,5 +142,7 @@ namespace DicomMail
     std::map<std::string, bool> encodable_;   // transfer syntax -> Orthanc can encode it (probed once)
     mutable std::mutex mutex_;
     std::string siteFingerprint_;
+    std::mutex renewalMutex_;
+    int64_t lastRenewalCheck_ = 0;
   };
 }

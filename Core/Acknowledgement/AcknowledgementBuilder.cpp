@@ -2,6 +2,7 @@
 #include "Core/Acknowledgement/AcknowledgementBuilder.h"
 
 #include "Core/Common/Error.h"
+#include "Core/Crypto/KeyTravel.h"
 #include "Core/Mime/ContentType.h"
 #include "Core/Mime/MimeHeaders.h"
 #include "Core/Mime/MimeWriter.h"
@@ -144,6 +145,20 @@ namespace DicomMail
                        (content.completedMs > 0 ? std::string(AcknowledgementCapabilities::kCompletedField) + ": " +
                         UtcMillis::Format(content.completedMs) + "\r\n" : std::string()));
     writer.EndLeaf();
+
+    if (!content.publicKey.empty())
+    {
+      // RFC 6522 leaves the third part of a report optional and free; a
+      // reader that expects the returned message there finds no headers
+      // it knows and ignores it.
+      MimeHeaders keyHeaders;
+      ContentType keyType("application", "pgp-keys");
+      keyType.SetParameter("name", KeyTravel::kPartName);
+      keyHeaders.Add("Content-Type", keyType.Format());
+      ByteSink& key = writer.BeginLeaf(keyHeaders, TransferEncoding::SevenBit);
+      key.Write(content.publicKey);
+      writer.EndLeaf();
+    }
 
     writer.EndMultipart();
     writer.Finish();

@@ -26,6 +26,9 @@ namespace DicomMail
     // said), in the signed report's X-DICOM-Mail-Completed field: the
     // receiver's clock for the sender's transfer-time record (#17).
     int64_t completedMs = 0;
+    // Our armored public key, written as a third part of the report
+    // (application/pgp-keys, #22); "" for none.
+    std::string publicKey;
   };
 
   // Writes the RFC 3798 multipart/report entity that goes inside the

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "Core/Acknowledgement/AcknowledgementComposer.h"
 
+#include "Core/Crypto/KeyTravel.h"
 #include "Core/Transfer/WireHeaders.h"
 
 namespace DicomMail
@@ -21,6 +22,9 @@ namespace DicomMail
     // signed report lets the partner's site of this plugin send them (#15).
     AcknowledgementContent ours = content;
     ours.readsBinaryParts = true;
+    // Our current key rides inside the signature, so a renewal reaches the
+    // partner with the next acknowledgement (#22).
+    ours.publicKey = KeyTravel::ExportOwnKey(crypto, signerFingerprint);
 
     SignedMailAddressing addressing;
     addressing.fromName = fromName;

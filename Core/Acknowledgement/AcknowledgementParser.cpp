@@ -2,6 +2,8 @@
 #include "Core/Acknowledgement/AcknowledgementParser.h"
 
 #include "Core/Common/Error.h"
+#include "Core/Crypto/KeyPartRule.h"
+#include "Core/Receiving/KeyPartSink.h"
 #include "Core/Mime/IMimeHandler.h"
 #include "Core/Mime/MimeHeaders.h"
 #include "Core/Mime/MimeParser.h"
@@ -113,6 +115,11 @@ namespace DicomMail
           notification_.reset(new BoundedSink(AcknowledgementParser::kMaxNotificationBytes, false));
           return notification_.get();
         }
+        if (type.Is("application/pgp-keys") && !key_)
+        {
+          key_.reset(new KeyPartSink(KeyPartRule::kMaxBytes));
+          return key_.get();
+        }
         if (type.Is("text/plain") && !text_ && !notification_)
         {
           text_.reset(new BoundedSink(kMaxHumanText, true));
@@ -129,6 +136,11 @@ namespace DicomMail
       std::string GetText() const
       {
         return text_ ? text_->GetContent() : std::string();
+      }
+
+      std::string GetKey() const
+      {
+        return key_ ? key_->GetContent() : std::string();
       }
 
       const std::string& GetSetId() const
@@ -158,6 +170,7 @@ namespace DicomMail
 
       std::unique_ptr<BoundedSink> notification_;
       std::unique_ptr<BoundedSink> text_;
+      std::unique_ptr<KeyPartSink> key_;
       std::string setId_;
       std::string setPart_;
     };
@@ -239,6 +252,7 @@ namespace DicomMail
     report.setId = handler.GetSetId();
     report.setPart = handler.GetSetPart();
     report.humanText = handler.GetText();
+    report.publicKey = handler.GetKey();
     return report;
   }
 

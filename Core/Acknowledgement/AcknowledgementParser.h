@@ -24,6 +24,7 @@ namespace DicomMail
     // when the report was inside a verified signature (AcknowledgementResult::valid).
     bool readsBinaryParts = false;
     int64_t completedMs = 0;         // X-DICOM-Mail-Completed, 0 when absent; trusted as readsBinaryParts is
+    std::string publicKey;           // application/pgp-keys part of the report (#22), "" when none or too large
   };
 
   // Reads RFC 3798 acknowledgements: lenient about white space, case and

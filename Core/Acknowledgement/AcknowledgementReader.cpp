@@ -2,6 +2,7 @@
 #include "Core/Acknowledgement/AcknowledgementReader.h"
 
 #include "Core/Common/Error.h"
+#include "Core/Crypto/KeyTravel.h"
 #include "Core/Common/Files.h"
 #include "Core/Mime/MimeParser.h"
 #include "Core/Mime/TextEncoding.h"
@@ -128,6 +129,10 @@ namespace DicomMail
         return result;
       }
       result.valid = true;
+      if (!result.report.publicKey.empty())
+      {
+        result.keyUpdate = KeyTravel::Merge(crypto, result.report.publicKey, result.signerFingerprint).Describe();
+      }
       return result;
     }
     catch (const Error& e)

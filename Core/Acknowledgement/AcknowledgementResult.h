@@ -18,5 +18,6 @@ namespace DicomMail
     std::string partner;
     std::string fromAddress;
     std::string messageId;          // of the acknowledgement itself
+    std::string keyUpdate;          // what became of the signer's key part (#22), "" when none
   };
 }

@@ -434,6 +434,20 @@ namespace DicomMail
       kept.CheckNoUnknownKeys();
     }
 
+    if (reader.Has("SiteKey"))
+    {
+      ConfigReader siteKey(reader.GetRaw("SiteKey"), reader.KeyPath("SiteKey"));
+      config.siteKey.validityDays = static_cast<unsigned int>(
+        siteKey.GetInteger("ValidityDays", config.siteKey.validityDays, 0, 36500));
+      config.siteKey.renewAheadDays = static_cast<unsigned int>(
+        siteKey.GetInteger("RenewAheadDays", config.siteKey.renewAheadDays, 1, 36500));
+      siteKey.CheckNoUnknownKeys();
+      if (config.siteKey.validityDays != 0 && config.siteKey.renewAheadDays >= config.siteKey.validityDays)
+      {
+        siteKey.Fail("RenewAheadDays", "must be less than ValidityDays");
+      }
+    }
+
     if (reader.Has("Forwarding"))
     {
       ConfigReader forwarding(reader.GetRaw("Forwarding"), reader.KeyPath("Forwarding"));

@@ -111,6 +111,13 @@ namespace DicomMail
     std::string passphraseFile;     // site key passphrase; empty: unprotected key
     bool generateSiteKey = true;    // on first start
     unsigned int keyExpiryWarningDays = 30;
+    // SiteKey.*: a new site key expires after validityDays (0: never); the
+    // plugin moves the expiry out again renewAheadDays before it (#22).
+    struct SiteKeySettings
+    {
+      unsigned int validityDays = 730;
+      unsigned int renewAheadDays = 60;
+    } siteKey;
     unsigned int compressionLevel = 1;
     // Content-Transfer-Encoding of the application/dicom parts inside the
     // encrypted entity. "base64" is what the wire profile shows and every

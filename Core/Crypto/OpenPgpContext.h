@@ -130,6 +130,11 @@ namespace DicomMail
     // revoke the key "fingerprint", Error(NotFound) for an unknown key.
     KeyInfo ImportRevocation(const std::string& certificate, const std::string& fingerprint);
 
+    // Moves the expiry of one of our own keys (its secret part is here)
+    // and of all its subkeys to now + "secondsFromNow" (OpenPgpKeyExpiry.cpp,
+    // #22); the renewed public key then travels with our mails (KeyTravel).
+    void SetExpiry(const std::string& fingerprint, uint64_t secondsFromNow);
+
     // Without "allowSecret", a key with a secret part is refused.
     void DeleteKey(const std::string& fingerprint, bool allowSecret);
 

@@ -507,6 +507,11 @@ namespace DicomMail
       return;
     }
 
+    if (!result.keyUpdate.empty())
+    {
+      Log("partner " + result.partner + ": " + result.keyUpdate);   // fingerprints only (#22)
+    }
+
     std::string kept, notKept;
     if (result.outcome == ProcessOutcome::Quarantined ||
         (!session.KeepsRejectedMail() && !result.IsPositive()))
@@ -723,6 +728,10 @@ namespace DicomMail
     {
       Reject(session, {message}, path, judged, "acknowledgement not accepted: " + ack.reason, summary);
       return;
+    }
+    if (!ack.keyUpdate.empty())
+    {
+      Log("partner " + ack.partner + ": " + ack.keyUpdate);   // fingerprints only (#22)
     }
     InboxMail record;
     record.acknowledgement = true;

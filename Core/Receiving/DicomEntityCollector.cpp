@@ -2,6 +2,7 @@
 #include "Core/Receiving/DicomEntityCollector.h"
 
 #include "Core/Common/Error.h"
+#include "Core/Crypto/KeyPartRule.h"
 #include "Core/Mime/TextEncoding.h"
 #include "Core/Transfer/WireHeaders.h"
 
@@ -31,7 +32,8 @@ namespace DicomMail
 
   DicomEntityCollector::DicomEntityCollector(const std::string& workingDirectory, size_t maxManifestBytes) :
     workingDirectory_(workingDirectory),
-    manifest_(maxManifestBytes, "the manifest part")
+    manifest_(maxManifestBytes, "the manifest part"),
+    keyPart_(KeyPartRule::kMaxBytes)
   {
   }
 
@@ -67,6 +69,13 @@ namespace DicomMail
       manifestSeen_ = true;
       inManifest_ = true;
       return &manifest_;
+    }
+
+    // The sender's own key (#22): one part, bounded; a second is ignored.
+    if (type.Is("application/pgp-keys") && !keyPartSeen_)
+    {
+      keyPartSeen_ = true;
+      return &keyPart_;
     }
 
     if (type.Is("application/dicom") || type.Is("application/octet-stream"))

@@ -4,6 +4,7 @@
 #include "Core/Mime/IMimeHandler.h"
 #include "Core/Mime/MimeHeaders.h"
 #include "Core/Receiving/BoundedStringSink.h"
+#include "Core/Receiving/KeyPartSink.h"
 #include "Core/Receiving/ReceivedInstanceSink.h"
 #include "Core/Receiving/ReceivedPart.h"
 
@@ -52,6 +53,18 @@ namespace DicomMail
       return manifest_.GetContent();
     }
 
+    // The application/pgp-keys part (#22), "" when none; worth something
+    // only after the signature was accepted (KeyTravel::Merge).
+    const std::string& GetKeyPart() const
+    {
+      return keyPart_.GetContent();
+    }
+
+    bool IsKeyPartTooLarge() const
+    {
+      return keyPart_.IsTooLarge();
+    }
+
     // Descriptions of ignored attachments ("part 4 (application/pdf)").
     const std::vector<std::string>& GetIgnored() const
     {
@@ -68,6 +81,8 @@ namespace DicomMail
     BoundedStringSink manifest_;
     bool manifestSeen_ = false;
     bool inManifest_ = false;
+    KeyPartSink keyPart_;
+    bool keyPartSeen_ = false;
     std::vector<std::string> ignored_;
   };
 }

@@ -8,6 +8,8 @@
 #include "Core/Common/ProducedSource.h"
 #include "Core/Common/SizeLimitedSink.h"
 #include "Core/Common/Trim.h"
+#include "Core/Crypto/KeyPartRule.h"
+#include "Core/Crypto/KeyTravel.h"
 #include "Core/Mime/MimeParser.h"
 #include "Core/QualityAssurance/QaTestSeries.h"
 #include "Core/Receiving/CrlfCanonicalSource.h"
@@ -318,6 +320,20 @@ namespace DicomMail
     FileSource entity(entityPath);
     MimeParser parser(entity, collector, ReceiveMimeLimits::ForEntity(limits_));
     parser.Parse();
+  }
+
+  void DicomMailProcessor::MergeSignerKey(const DicomEntityCollector& collector, ProcessResult& result)
+  {
+    // Only here, behind the accepted signature: the part is the signer's
+    // word about its own key, and only that key is taken from it.
+    if (collector.IsKeyPartTooLarge())
+    {
+      result.keyUpdate = "key part not merged: larger than " + std::to_string(KeyPartRule::kMaxBytes) + " bytes";
+    }
+    else if (!collector.GetKeyPart().empty())
+    {
+      result.keyUpdate = KeyTravel::Merge(crypto_, collector.GetKeyPart(), result.signerFingerprint).Describe();
+    }
   }
 
   void DicomMailProcessor::CheckSetHeaders(const DicomEntityCollector& collector, const SetHeaderValues& outer,
@@ -673,6 +689,7 @@ namespace DicomMail
     {
       std::rethrow_exception(entity.parseError);
     }
+    MergeSignerKey(*collector_, result);
 
     CheckSetHeaders(*collector_, facts.set, entity.cipherSha256, result);
     // Signed and encrypted, so its headers count; nothing to import.

@@ -94,6 +94,7 @@ namespace DicomMail
     void SplitSignedEntity(const std::string& plainPath, uint64_t budget, std::unique_ptr<TempFile>& signedPart,
                            VerifyResult& verification, ProcessResult& result);
     void ParseEntity(const std::string& entityPath, DicomEntityCollector& collector);
+    void MergeSignerKey(const DicomEntityCollector& collector, ProcessResult& result);
     void CheckSetHeaders(const DicomEntityCollector& collector, const SetHeaderValues& outer,
                          const std::string& cipherSha256, ProcessResult& result) const;
     void Check(DicomEntityCollector& collector, ProcessResult& result);

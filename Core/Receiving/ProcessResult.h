@@ -70,6 +70,10 @@ namespace DicomMail
     // instances; the poller records it (outcome Imported) and sends no MDN.
     ImageQualityConfirmation qaConfirmation;
 
+    // What became of the signer's key part (#22, KeyTravel::MergeOutcome):
+    // "" when the mail carried none. Fingerprints only, for the log.
+    std::string keyUpdate;
+
     std::vector<std::string> importedSopInstanceUids;   // from the manifest, stored or already stored
     bool hasManifest = false;
 

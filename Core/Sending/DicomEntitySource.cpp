@@ -2,6 +2,7 @@
 #include "Core/Sending/DicomEntitySource.h"
 
 #include "Core/Common/Error.h"
+#include "Core/Crypto/KeyTravel.h"
 #include "Core/Transfer/DicomFileName.h"
 #include "Core/Transfer/WireHeaders.h"
 
@@ -133,6 +134,7 @@ namespace DicomMail
         ByteSink& body = writer_.BeginLeaf(headers, TransferEncoding::SevenBit);
         body.Write(manifest_.ToJson() + "\r\n");
         writer_.EndLeaf();
+        WriteKeyPart();
         writer_.EndMultipart();
         writer_.Finish();
         state_ = State::Done;
@@ -142,5 +144,23 @@ namespace DicomMail
       case State::Done:
         break;
     }
+  }
+
+  void DicomEntitySource::WriteKeyPart()
+  {
+    // Last, as one more attachment: a gateway that does not know it skips
+    // it like any other non-DICOM part (docs/wire-format.md §3).
+    if (envelope_.publicKey.empty())
+    {
+      return;
+    }
+    MimeHeaders headers;
+    ContentType type("application", "pgp-keys");
+    type.SetParameter("name", KeyTravel::kPartName);
+    headers.Add("Content-Type", type.Format());
+    headers.Add("Content-Disposition", "attachment; " + ContentType::FormatParameter("filename", KeyTravel::kPartName));
+    ByteSink& body = writer_.BeginLeaf(headers, TransferEncoding::SevenBit);
+    body.Write(envelope_.publicKey);
+    writer_.EndLeaf();
   }
 }

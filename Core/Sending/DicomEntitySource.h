@@ -53,6 +53,7 @@ namespace DicomMail
     };
 
     void Produce();   // appends the next chunk to pending_
+    void WriteKeyPart();
 
     const MailEnvelope& envelope_;
     const std::vector<MailInstance>& instances_;

@@ -25,6 +25,7 @@ namespace DicomMail
     bool binaryDicomParts = false;           // see Configuration::binaryDicomParts
     bool qaTest = false;                     // a daily test: marked inside the encrypted entity only
     bool qaMonthly = false;                  // with qaTest: the monthly measurement instead
+    std::string publicKey;                   // armored site key for the entity's key part (#22); "" for none
   };
 
   // One instance of the mail, as the manifest will list it.

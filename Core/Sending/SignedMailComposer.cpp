@@ -5,6 +5,7 @@
 #include "Core/Common/Files.h"
 #include "Core/Common/MailDate.h"
 #include "Core/Mime/EncodedWords.h"
+#include "Core/Mime/LineEnds.h"
 #include "Core/Mime/MailboxFormatter.h"
 #include "Core/Mime/MimeIdentifiers.h"
 #include "Core/Mime/MimeWriter.h"
@@ -19,22 +20,6 @@ namespace DicomMail
     {
       const size_t at = address.rfind('@');
       return at == std::string::npos ? "localhost" : address.substr(at + 1);
-    }
-
-    // gpg writes armor with LF line ends; MIME wants CRLF.
-    std::string ToCrlf(const std::string& text)
-    {
-      std::string result;
-      result.reserve(text.size() + text.size() / 32);
-      for (size_t i = 0; i < text.size(); i++)
-      {
-        if (text[i] == '\n' && (i == 0 || text[i - 1] != '\r'))
-        {
-          result += '\r';
-        }
-        result += text[i];
-      }
-      return result;
     }
 
     std::string FormatRecipients(const SignedMailAddressing& addressing)
@@ -100,7 +85,7 @@ namespace DicomMail
       signatureType.SetParameter("name", "signature.asc");
       signatureHeaders.Add("Content-Type", signatureType.Format());
       signatureHeaders.Add("Content-Description", "OpenPGP digital signature");
-      writer.BeginLeaf(signatureHeaders, TransferEncoding::SevenBit).Write(ToCrlf(signature.GetContent()));
+      writer.BeginLeaf(signatureHeaders, TransferEncoding::SevenBit).Write(LineEnds::ToCrlf(signature.GetContent()));
       writer.EndLeaf();
       writer.EndMultipart();
       writer.Finish();

@@ -2,6 +2,7 @@
 #include "Core/Sending/TransferMailBuilder.h"
 
 #include "Core/Common/Files.h"
+#include "Core/Crypto/KeyTravel.h"
 #include "Core/Sending/MailComposer.h"
 #include "Core/Transfer/PartialSplitter.h"
 
@@ -53,6 +54,9 @@ namespace DicomMail
   {
     MailEnvelope envelope = plan_.envelope;
     envelope.part = part;
+    // Exported per mail (one short gpg run): a key renewed while a long
+    // transfer runs travels with its next mail (#22).
+    envelope.publicKey = KeyTravel::ExportOwnKey(crypto, plan_.protection.signerFingerprint);
 
     std::unique_ptr<ReadyMail> ready(new ReadyMail);
     ready->part = part;

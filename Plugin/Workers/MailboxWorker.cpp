@@ -158,6 +158,7 @@ namespace DicomMail
       try
       {
         const PollSummary s = PollOnce();
+        context.RenewSiteKeyIfDue();   // here because this thread wakes regularly anyway
         context.GetStatusBoard().ReportSuccess(settings_.name);
         summary["Account"] = settings_.name;
         summary["Fetched"] = s.fetched;
