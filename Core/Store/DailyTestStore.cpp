@@ -2,7 +2,7 @@
 #include "Core/Store/DailyTestStore.h"
 
 #include "Core/Common/Error.h"
-#include "Core/Store/SqliteStatement.h"
+#include "Core/Store/Statement.h"
 #include "Core/Store/StoreSchema.h"
 
 namespace DicomMail
@@ -31,7 +31,7 @@ namespace DicomMail
       return text == "due" ? DailyTestAlert::Due : text == "sent" ? DailyTestAlert::Sent : DailyTestAlert::None;
     }
 
-    DailyTest ReadRow(SqliteStatement& row)
+    DailyTest ReadRow(Statement& row)
     {
       DailyTest t;
       t.setId = row.ColumnText(0);
@@ -51,7 +51,7 @@ namespace DicomMail
       return t;
     }
 
-    std::vector<DailyTest> ReadAll(SqliteStatement& select)
+    std::vector<DailyTest> ReadAll(Statement& select)
     {
       std::vector<DailyTest> tests;
       while (select.Step())
@@ -88,7 +88,7 @@ namespace DicomMail
     throw Error(ErrorKind::BadInput, "unknown daily test state \"" + text + "\"");
   }
 
-  DailyTestStore::DailyTestStore(SqliteDatabase& db) :
+  DailyTestStore::DailyTestStore(Database& db) :
     db_(db)
   {
     StoreSchema::Migrate(db_);
@@ -100,7 +100,7 @@ namespace DicomMail
     {
       throw Error(ErrorKind::BadInput, "a daily test needs its transfer, partner and day");
     }
-    SqliteStatement insert(db_, std::string("INSERT INTO qa_daily_tests (") + kColumns +
+    Statement insert(db_, std::string("INSERT INTO qa_daily_tests (") + kColumns +
                            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     insert.BindText(1, t.setId)
       .BindText(2, t.partner)
@@ -121,7 +121,7 @@ namespace DicomMail
 
   bool DailyTestStore::Get(const std::string& setId, DailyTest& out)
   {
-    SqliteStatement select(db_, std::string("SELECT ") + kColumns + " FROM qa_daily_tests WHERE set_id = ?");
+    Statement select(db_, std::string("SELECT ") + kColumns + " FROM qa_daily_tests WHERE set_id = ?");
     select.BindText(1, setId);
     if (!select.Step())
     {
@@ -133,7 +133,7 @@ namespace DicomMail
 
   std::vector<DailyTest> DailyTestStore::List(const std::string& partner, unsigned int limit)
   {
-    SqliteStatement select(db_, std::string("SELECT ") + kColumns + " FROM qa_daily_tests " +
+    Statement select(db_, std::string("SELECT ") + kColumns + " FROM qa_daily_tests " +
                            (partner.empty() ? "" : "WHERE partner = ?2 ") +
                            "ORDER BY started_ms DESC, rowid DESC LIMIT ?1");
     select.BindInt64(1, limit);
@@ -146,7 +146,7 @@ namespace DicomMail
 
   std::vector<DailyTest> DailyTestStore::ListRunning()
   {
-    SqliteStatement select(db_, std::string("SELECT ") + kColumns +
+    Statement select(db_, std::string("SELECT ") + kColumns +
                            " FROM qa_daily_tests WHERE state = 'running' ORDER BY deadline_ms");
     return ReadAll(select);
   }
@@ -154,7 +154,7 @@ namespace DicomMail
   std::map<std::string, std::string> DailyTestStore::LastScheduledDays()
   {
     std::map<std::string, std::string> days;
-    SqliteStatement select(db_, "SELECT partner, MAX(test_day) FROM qa_daily_tests WHERE trigger = 'schedule' "
+    Statement select(db_, "SELECT partner, MAX(test_day) FROM qa_daily_tests WHERE trigger = 'schedule' "
                                 "GROUP BY partner");
     while (select.Step())
     {
@@ -165,7 +165,7 @@ namespace DicomMail
 
   bool DailyTestStore::Pass(const std::string& setId, int64_t acknowledgedMs, int64_t receiverCompletedMs)
   {
-    SqliteStatement update(db_, "UPDATE qa_daily_tests SET state = 'passed', acknowledged_ms = ?2, "
+    Statement update(db_, "UPDATE qa_daily_tests SET state = 'passed', acknowledged_ms = ?2, "
                                 "receiver_completed_ms = ?3, reason = '' WHERE set_id = ?1 AND state = 'running'");
     update.BindText(1, setId).BindInt64(2, acknowledgedMs).BindInt64(3, receiverCompletedMs);
     return update.Run() > 0;
@@ -173,7 +173,7 @@ namespace DicomMail
 
   bool DailyTestStore::Fail(const std::string& setId, const std::string& reason, bool raiseAlert)
   {
-    SqliteStatement update(db_, "UPDATE qa_daily_tests SET state = 'failed', reason = ?2, alert = ?3 "
+    Statement update(db_, "UPDATE qa_daily_tests SET state = 'failed', reason = ?2, alert = ?3 "
                                 "WHERE set_id = ?1 AND state = 'running'");
     update.BindText(1, setId).BindText(2, reason).BindText(3, raiseAlert ? "due" : "");
     return update.Run() > 0;
@@ -181,14 +181,14 @@ namespace DicomMail
 
   std::vector<DailyTest> DailyTestStore::ListAlertsDue()
   {
-    SqliteStatement select(db_, std::string("SELECT ") + kColumns +
+    Statement select(db_, std::string("SELECT ") + kColumns +
                            " FROM qa_daily_tests WHERE alert = 'due' ORDER BY started_ms");
     return ReadAll(select);
   }
 
   void DailyTestStore::MarkAlertSent(const std::string& setId)
   {
-    SqliteStatement update(db_, "UPDATE qa_daily_tests SET alert = 'sent' WHERE set_id = ?");
+    Statement update(db_, "UPDATE qa_daily_tests SET alert = 'sent' WHERE set_id = ?");
     update.BindText(1, setId);
     update.Run();
   }
