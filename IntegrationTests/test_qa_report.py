@@ -118,13 +118,26 @@ def test_daily_test_and_monthly_measurement_make_the_report(stack, qa_paired):
     assert report["DailyTests"][day]["State"] == "passed"
     assert [m["SetId"] for m in report["MonthlyMeasurements"]] == [monthly_id]
     assert report["Availability"]["Year"]["DayShare"] == 1.0
-    assert "Recorded" in report["ImageQuality"]
+    assert report["ImageQuality"] == {"Recorded": True, "Confirmations": []}
+
+    # The partner's radiologist confirms the measurement's image quality; its signed mail back puts it in the
+    # report.
+    referrer.post("/dicom-mail/qa/received-tests/%s/image-quality" % monthly_id, {"ConfirmedBy": "Dr. Weiß"})
+
+    def confirmed():
+        hospital.post("/dicom-mail/fetch", {})
+        r = hospital.get("/dicom-mail/qa/report/referrer?year=%d" % year)
+        return r if r["ImageQuality"]["Confirmations"] else None
+    report = wait_for(confirmed, 120, "the image-quality confirmation in the report")
+    assert [(c["SetId"], c["ConfirmedBy"]) for c in report["ImageQuality"]["Confirmations"]] == [
+        (monthly_id, "Dr. Weiß")]
 
     csv = hospital.get("/dicom-mail/qa/report/referrer.csv?year=%d" % year, raw=True)
     assert csv.status_code == 200 and csv.headers["Content-Type"].startswith("text/csv")
     assert site_fpr in csv.text and partner_fpr in csv.text
     assert ("daily,%s,passed,%s" % (day, daily_id)) in csv.text
     assert ("monthly,%s,passed,%s" % (measured["Month"], monthly_id)) in csv.text
+    assert "Dr. Weiß" in csv.text
     assert (",%d,%d,%d," % (measured["TransferMs"], measured["DicomBytes"], measured["WireBytes"])) in csv.text
     assert report["TestData"]["Hashes"][0]["SHA256"] in csv.text
 
@@ -134,7 +147,7 @@ def test_daily_test_and_monthly_measurement_make_the_report(stack, qa_paired):
     assert page.startswith("<!DOCTYPE html>") and "<svg" in page and "<script" not in page
     assert not re.search(r"(src|href)=\"(https?:)?//", page)
     assert monthly_id in page and daily_id in page and site_fpr in page and partner_fpr in page
-    assert str(measured["TransferMs"]) in page
+    assert str(measured["TransferMs"]) in page and "Dr. Weiß" in page
 
     assert hospital.get("/dicom-mail/qa/report/nobody?year=%d" % year, raw=True).status_code == 404
     assert hospital.get("/dicom-mail/qa/report/referrer?year=12", raw=True).status_code == 400

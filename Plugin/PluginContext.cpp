@@ -45,17 +45,17 @@ namespace DicomMail
   PluginContext::PluginContext(const Configuration& configuration) :
     configuration_(configuration),
     home_(configuration.gnupgHome, HomeOptions(configuration)),
-    database_(configuration.databasePath),
-    outbox_(database_),
-    inbox_(database_),
-    routing_(database_),
-    keyComparisons_(database_),
-    partnerStore_(database_),
+    database_(OpenDatabase(configuration.database)),
+    outbox_(*database_),
+    inbox_(*database_),
+    routing_(*database_),
+    keyComparisons_(*database_),
+    partnerStore_(*database_),
     partners_(configuration.partners, partnerStore_, configuration.maxMailSize, configuration.allowLossyTranscoding),
-    capabilities_(database_),
-    forwards_(database_),
-    instanceNotes_(database_),
-    pseudonyms_(database_)
+    capabilities_(*database_),
+    forwards_(*database_),
+    instanceNotes_(*database_),
+    pseudonyms_(*database_)
   {
     // Every context of the plugin works on this one home.
     GpgmeLibrary::SetDefaultHome(home_.GetPath());

@@ -10,12 +10,12 @@
 #include "Core/Store/InboxStore.h"
 #include "Core/Store/InstanceNoteStore.h"
 #include "Core/Store/KeyComparisonStore.h"
+#include "Core/Store/OpenDatabase.h"
 #include "Core/Store/OutboxStore.h"
 #include "Core/Store/PartnerCapabilityStore.h"
 #include "Core/Store/PartnerStore.h"
 #include "Core/Store/PseudonymStore.h"
 #include "Core/Store/RoutingStore.h"
-#include "Core/Store/SqliteDatabase.h"
 #include "Core/Transport/MailAccount.h"
 
 #include <map>
@@ -128,7 +128,7 @@ namespace DicomMail
     Configuration configuration_;
     StatusBoard statusBoard_;
     GnupgHome home_;
-    SqliteDatabase database_;
+    std::unique_ptr<Database> database_;
     OutboxStore outbox_;
     InboxStore inbox_;
     RoutingStore routing_;

@@ -8,6 +8,8 @@ packages=(
   cmake g++ make pkg-config
   orthanc orthanc-dev libgpgme-dev libcurl4-openssl-dev libjsoncpp-dev zlib1g-dev
   libgtest-dev libsqlite3-dev libgcrypt20-dev
+  # the PostgreSQL engine of the records (#18): libpq, and a server for its tests
+  libpq-dev postgresql
   # the Debian package (Resources/package.sh): dpkg-shlibdeps, and Debian's checker
   dpkg-dev lintian
   # run time: Orthanc and GnuPG; the viewer the demo links received studies to

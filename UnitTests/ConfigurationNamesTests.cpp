@@ -6,7 +6,7 @@
 #include "Core/Partners/PartnerDirectory.h"
 #include "Core/Store/PartnerStore.h"
 #include "Core/Store/SqliteDatabase.h"
-#include "Core/Store/SqliteStatement.h"
+#include "Core/Store/Statement.h"
 #include "Core/Store/StoreSchema.h"
 
 #include "UnitTests/StoreTestSupport.h"

@@ -14,6 +14,7 @@
 #include "Core/Partners/PartnerDirectory.h"
 #include "Core/Store/NoticeStore.h"
 #include "Core/Store/PartnerStore.h"
+#include "Core/Store/SqliteDatabase.h"
 #include "Core/Store/UtcTime.h"
 
 #include <gtest/gtest.h>

@@ -8,6 +8,7 @@
 #include "Core/Store/InstanceNoteStore.h"
 #include "Core/Store/OutboxStore.h"
 #include "Core/Store/PartnerStore.h"
+#include "Core/Store/SqliteDatabase.h"
 #include "Core/Transfer/TransferSyntax.h"
 
 #include "UnitTests/StoreTestSupport.h"

@@ -2,7 +2,7 @@
 #include "Core/Common/Error.h"
 #include "Core/Store/AcknowledgementQueueStore.h"
 #include "Core/Store/InboxStore.h"
-#include "Core/Store/SqliteDatabase.h"
+#include "Core/Store/Database.h"
 #include "Core/Store/UtcTime.h"
 
 #include "UnitTests/StoreTestSupport.h"
@@ -63,17 +63,17 @@ namespace
   }
 
   // Both stores on one connection, as in the plugin.
-  class StoreAcknowledgementQueue : public ::testing::Test
+  class StoreAcknowledgementQueue : public StoreEngineTest
   {
   protected:
-    TempDirectory dir;
-    SqliteDatabase db{dir.File("records.db")};
+    std::unique_ptr<Database> opened_ = Open();
+    Database& db = *opened_;
     InboxStore inbox{db};
     AcknowledgementQueueStore queue{db};
   };
 }
 
-TEST_F(StoreAcknowledgementQueue, RecordedWithTheMailInOneTransaction)
+TEST_P(StoreAcknowledgementQueue, RecordedWithTheMailInOneTransaction)
 {
   const QueuedAcknowledgement answer = MakeAcknowledgement("set.1", 1);
   InboxTransfer transfer = MakeTransfer("set.1");
@@ -120,7 +120,7 @@ TEST_F(StoreAcknowledgementQueue, RecordedWithTheMailInOneTransaction)
   EXPECT_EQ(1u, queue.ListPending(100).size());
 }
 
-TEST_F(StoreAcknowledgementQueue, DueOnesOldestFirst)
+TEST_P(StoreAcknowledgementQueue, DueOnesOldestFirst)
 {
 
   const int64_t a = queue.Add(MakeAcknowledgement("set.a", 1, "2026-11-28T04:00:00Z"));
@@ -153,7 +153,7 @@ TEST_F(StoreAcknowledgementQueue, DueOnesOldestFirst)
   EXPECT_THROW(queue.Add(noMessageId), Error);
 }
 
-TEST_F(StoreAcknowledgementQueue, BackoffDoublesAndIsNeverDropped)
+TEST_P(StoreAcknowledgementQueue, BackoffDoublesAndIsNeverDropped)
 {
   EXPECT_EQ(10, AcknowledgementQueueStore::BackoffDelay(10, 1));
   EXPECT_EQ(20, AcknowledgementQueueStore::BackoffDelay(10, 2));
@@ -200,7 +200,7 @@ TEST_F(StoreAcknowledgementQueue, BackoffDoublesAndIsNeverDropped)
   EXPECT_LT(got.lastError.size(), 1000u);
 }
 
-TEST_F(StoreAcknowledgementQueue, MarkSentSetsTheMailsMdnSent)
+TEST_P(StoreAcknowledgementQueue, MarkSentSetsTheMailsMdnSent)
 {
   const QueuedAcknowledgement first = MakeAcknowledgement("set.1", 1);
   const QueuedAcknowledgement second = MakeAcknowledgement("set.1", 2);
@@ -238,13 +238,13 @@ TEST_F(StoreAcknowledgementQueue, MarkSentSetsTheMailsMdnSent)
   EXPECT_EQ("", summary.lastError);
 }
 
-TEST_F(StoreAcknowledgementQueue, SurvivesReopeningTheDatabase)
+TEST_P(StoreAcknowledgementQueue, SurvivesReopeningTheDatabase)
 {
-  const std::string path = dir.File("reopened.db");
   int64_t mailId = 0;
   int64_t failing = 0;
   {
-    SqliteDatabase first(path);
+    std::unique_ptr<Database> firstOpened = Open();
+    Database& first = *firstOpened;
     const QueuedAcknowledgement answer = MakeAcknowledgement("set.1", 1);
     mailId = InboxStore(first).RecordMailAndTransfer(MakeMail("set.1", 1), nullptr, &answer);
     AcknowledgementQueueStore firstQueue(first);
@@ -252,7 +252,8 @@ TEST_F(StoreAcknowledgementQueue, SurvivesReopeningTheDatabase)
     firstQueue.RecordFailure(failing, "connection refused", "2026-11-28T04:00:01Z", 10);
   }   // as after a crash: nothing in memory survives
 
-  SqliteDatabase second(path);
+  std::unique_ptr<Database> secondOpened = Open();
+  Database& second = *secondOpened;
   AcknowledgementQueueStore secondQueue(second);
   const std::vector<QueuedAcknowledgement> pending = secondQueue.ListPending(100);
   ASSERT_EQ(2u, pending.size());
@@ -265,3 +266,5 @@ TEST_F(StoreAcknowledgementQueue, SurvivesReopeningTheDatabase)
   EXPECT_TRUE(MdnSent(secondInbox, mailId));
   EXPECT_EQ(1u, secondQueue.Summarize().pending);
 }
+
+INSTANTIATE_STORE_ENGINES(StoreAcknowledgementQueue);

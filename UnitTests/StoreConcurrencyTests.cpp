@@ -2,8 +2,8 @@
 #include "Core/Common/Error.h"
 #include "Core/Store/InboxStore.h"
 #include "Core/Store/OutboxStore.h"
-#include "Core/Store/SqliteDatabase.h"
-#include "Core/Store/SqliteTransaction.h"
+#include "Core/Store/Database.h"
+#include "Core/Store/Transaction.h"
 
 #include "UnitTests/StoreTestSupport.h"
 
@@ -69,7 +69,7 @@ namespace
   // Each thread does three kinds of writes: a single-statement update of its
   // own mail, an insert, and a read-modify-write of one row shared by all
   // threads, inside a transaction (which must never lose an increment).
-  void Worker(SqliteDatabase& db, unsigned int index, ErrorCollector& errors)
+  void Worker(Database& db, unsigned int index, ErrorCollector& errors)
   {
     try
     {
@@ -81,7 +81,7 @@ namespace
         outbox.IncrementAttempts("set-1", index + 1);
         inbox.MarkSeen(account, "uid-" + std::to_string(i), "imported");
 
-        SqliteTransaction transaction(db);
+        Transaction transaction(db);
         InboxTransfer shared;
         if (!inbox.GetTransfer("shared", shared))
         {
@@ -98,7 +98,7 @@ namespace
     }
   }
 
-  void CheckResults(SqliteDatabase& db)
+  void CheckResults(Database& db)
   {
     OutboxStore outbox(db);
     InboxStore inbox(db);
@@ -120,7 +120,7 @@ namespace
     EXPECT_EQ(kThreads * kUpdates, shared.mailsReceived);
   }
 
-  void Prepare(SqliteDatabase& db)
+  void Prepare(Database& db)
   {
     OutboxStore outbox(db);
     CreateTransferWithMails(outbox, kThreads);
@@ -131,11 +131,15 @@ namespace
   }
 }
 
-// The plugin's way: one connection shared by every thread.
-TEST(StoreConcurrency, FourThreadsShareOneConnection)
+class StoreConcurrency : public StoreEngineTest
 {
-  TempDirectory dir;
-  SqliteDatabase db(dir.File("records.db"));
+};
+
+// The plugin's way: one connection shared by every thread.
+TEST_P(StoreConcurrency, FourThreadsShareOneConnection)
+{
+  std::unique_ptr<Database> opened = Open();
+  Database& db = *opened;
   Prepare(db);
 
   ErrorCollector errors;
@@ -153,22 +157,19 @@ TEST(StoreConcurrency, FourThreadsShareOneConnection)
   CheckResults(db);
 }
 
-// One connection per thread, as two processes on the same file would be:
-// WAL, BEGIN IMMEDIATE and the busy timeout must keep "database is locked" away.
-TEST(StoreConcurrency, FourThreadsWithOwnConnections)
+// One connection per thread, as two processes on the same file (or two
+// nodes on one PostgreSQL database) would be. SQLite: WAL, BEGIN IMMEDIATE
+// and the busy timeout must keep "database is locked" away; both: no
+// transaction's read-modify-write may be lost.
+TEST_P(StoreConcurrency, FourThreadsWithOwnConnections)
 {
-  TempDirectory dir;
-  const std::string path = dir.File("records.db");
-  {
-    SqliteDatabase db(path);
-    Prepare(db);
-  }
+  Prepare(*Open());
 
   ErrorCollector errors;
-  std::vector<std::unique_ptr<SqliteDatabase>> connections;
+  std::vector<std::unique_ptr<Database>> connections;
   for (unsigned int t = 0; t < kThreads; t++)
   {
-    connections.emplace_back(new SqliteDatabase(path));
+    connections.push_back(Open());
   }
   std::vector<std::thread> threads;
   for (unsigned int t = 0; t < kThreads; t++)
@@ -181,26 +182,23 @@ TEST(StoreConcurrency, FourThreadsWithOwnConnections)
   }
 
   EXPECT_EQ(0u, errors.GetCount()) << errors.GetFirst();
-  SqliteDatabase db(path);
-  CheckResults(db);
+  CheckResults(*Open());
 }
 
-// Opening a new file from several connections at once: one creates the
+// Opening a new database from several connections at once: one creates the
 // tables, the others see them (no "table already exists").
-TEST(StoreConcurrency, ConcurrentFirstOpenMigratesOnce)
+TEST_P(StoreConcurrency, ConcurrentFirstOpenMigratesOnce)
 {
-  TempDirectory dir;
-  const std::string path = dir.File("records.db");
   ErrorCollector errors;
   std::vector<std::thread> threads;
   for (unsigned int t = 0; t < kThreads; t++)
   {
-    threads.emplace_back([&path, &errors]
+    threads.emplace_back([this, &errors]
     {
       try
       {
-        SqliteDatabase db(path);
-        InboxStore inbox(db);
+        std::unique_ptr<Database> db = Open();
+        InboxStore inbox(*db);
         inbox.MarkSeen("a", "b", "c");
       }
       catch (const std::exception& e)
@@ -215,3 +213,5 @@ TEST(StoreConcurrency, ConcurrentFirstOpenMigratesOnce)
   }
   EXPECT_EQ(0u, errors.GetCount()) << errors.GetFirst();
 }
+
+INSTANTIATE_STORE_ENGINES(StoreConcurrency);

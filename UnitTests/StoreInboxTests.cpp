@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "Core/Common/Error.h"
 #include "Core/Store/InboxStore.h"
-#include "Core/Store/SqliteDatabase.h"
+#include "Core/Store/Database.h"
 #include "Core/Store/UtcTime.h"
 
 #include "UnitTests/StoreTestSupport.h"
@@ -67,10 +67,14 @@ namespace
   }
 }
 
-TEST(StoreInbox, TransferPutGetAndReplace)
+class StoreInbox : public StoreEngineTest
 {
-  TempDirectory dir;
-  SqliteDatabase db(dir.File("records.db"));
+};
+
+TEST_P(StoreInbox, TransferPutGetAndReplace)
+{
+  std::unique_ptr<Database> dbOpened = Open();
+  Database& db = *dbOpened;
   InboxStore store(db);
 
   InboxTransfer t = MakeTransfer("set-1", "2026-11-28T04:20:00Z");
@@ -118,10 +122,10 @@ TEST(StoreInbox, TransferPutGetAndReplace)
   EXPECT_TRUE(UtcTime::IsValid(got.firstReceived));
 }
 
-TEST(StoreInbox, TransfersNewestFirst)
+TEST_P(StoreInbox, TransfersNewestFirst)
 {
-  TempDirectory dir;
-  SqliteDatabase db(dir.File("records.db"));
+  std::unique_ptr<Database> dbOpened = Open();
+  Database& db = *dbOpened;
   InboxStore store(db);
   store.PutTransfer(MakeTransfer("old", "2026-01-01T00:00:00Z"));
   store.PutTransfer(MakeTransfer("new", "2026-06-01T00:00:00Z"));
@@ -140,10 +144,10 @@ TEST(StoreInbox, TransfersNewestFirst)
   EXPECT_EQ("old", page[0].setId);
 }
 
-TEST(StoreInbox, MailsRecordUpdateAndDedup)
+TEST_P(StoreInbox, MailsRecordUpdateAndDedup)
 {
-  TempDirectory dir;
-  SqliteDatabase db(dir.File("records.db"));
+  std::unique_ptr<Database> dbOpened = Open();
+  Database& db = *dbOpened;
   InboxStore store(db);
 
   EXPECT_FALSE(store.HasProcessed("set-1", 1));
@@ -202,10 +206,10 @@ TEST(StoreInbox, MailsRecordUpdateAndDedup)
   EXPECT_THROW(store.RecordMail(MakeMail("set-1", 1, "lost")), Error);
 }
 
-TEST(StoreInbox, Quarantine)
+TEST_P(StoreInbox, Quarantine)
 {
-  TempDirectory dir;
-  SqliteDatabase db(dir.File("records.db"));
+  std::unique_ptr<Database> dbOpened = Open();
+  Database& db = *dbOpened;
   InboxStore store(db);
 
   InboxMail older = MakeMail("", 0, "quarantined");
@@ -228,10 +232,10 @@ TEST(StoreInbox, Quarantine)
 
 // Anyone can send mail: records of mail never authenticated are bounded,
 // the oldest go first, and authenticated records are never touched by it.
-TEST(StoreInbox, RecordsOfUnauthenticatedMailAreBounded)
+TEST_P(StoreInbox, RecordsOfUnauthenticatedMailAreBounded)
 {
-  TempDirectory dir;
-  SqliteDatabase db(dir.File("records.db"));
+  std::unique_ptr<Database> dbOpened = Open();
+  Database& db = *dbOpened;
   InboxStore store(db);
   store.SetUnauthenticatedMailLimit(3);
 
@@ -263,12 +267,11 @@ TEST(StoreInbox, RecordsOfUnauthenticatedMailAreBounded)
   EXPECT_TRUE(store.HasProcessed("set-2", 1));
 }
 
-TEST(StoreInbox, SeenMessagesPerAccountSurviveReopen)
+TEST_P(StoreInbox, SeenMessagesPerAccountSurviveReopen)
 {
-  TempDirectory dir;
-  const std::string path = dir.File("records.db");
   {
-    SqliteDatabase db(path);
+    std::unique_ptr<Database> dbOpened = Open();
+    Database& db = *dbOpened;
     InboxStore store(db);
     EXPECT_FALSE(store.IsSeen("pop-main", "UIDL-1"));
     store.MarkSeen("pop-main", "UIDL-1", "imported");
@@ -276,7 +279,8 @@ TEST(StoreInbox, SeenMessagesPerAccountSurviveReopen)
     store.MarkSeen("imap-main", "1700000000:5", "imported");
     store.MarkSeen("pop-main", "UIDL-2", "imported");  // overwrites
   }
-  SqliteDatabase db(path);
+  std::unique_ptr<Database> dbOpened = Open();
+  Database& db = *dbOpened;
   InboxStore store(db);
   EXPECT_TRUE(store.IsSeen("pop-main", "UIDL-1"));
   EXPECT_FALSE(store.IsSeen("imap-main", "UIDL-1"));  // per account
@@ -293,10 +297,10 @@ TEST(StoreInbox, SeenMessagesPerAccountSurviveReopen)
   EXPECT_TRUE(store.IsSeen("imap-main", "1700000000:5"));  // other account untouched
 }
 
-TEST(StoreInbox, FragmentsIgnoreDuplicatesAndListInOrder)
+TEST_P(StoreInbox, FragmentsIgnoreDuplicatesAndListInOrder)
 {
-  TempDirectory dir;
-  SqliteDatabase db(dir.File("records.db"));
+  std::unique_ptr<Database> dbOpened = Open();
+  Database& db = *dbOpened;
   InboxStore store(db);
 
   EXPECT_TRUE(store.AddFragment(MakeFragment("p1", 3, 3, "2026-11-28T04:00:03Z")));
@@ -329,10 +333,10 @@ TEST(StoreInbox, FragmentsIgnoreDuplicatesAndListInOrder)
   EXPECT_EQ(1u, store.ListFragments("p2").size());
 }
 
-TEST(StoreInbox, IncompleteFragmentsOlderThan)
+TEST_P(StoreInbox, IncompleteFragmentsOlderThan)
 {
-  TempDirectory dir;
-  SqliteDatabase db(dir.File("records.db"));
+  std::unique_ptr<Database> dbOpened = Open();
+  Database& db = *dbOpened;
   InboxStore store(db);
 
   // "missing": 2 of 3, old. "complete": 2 of 2, old. "unknown-total": no
@@ -351,3 +355,5 @@ TEST(StoreInbox, IncompleteFragmentsOlderThan)
   EXPECT_TRUE(store.ListIncompleteOlderThan("2026-11-28T00:00:00Z").empty());
   EXPECT_THROW(store.ListIncompleteOlderThan("later"), Error);
 }
+
+INSTANTIATE_STORE_ENGINES(StoreInbox);

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "Core/Common/Error.h"
 #include "Core/Store/OutboxStore.h"
-#include "Core/Store/SqliteDatabase.h"
-#include "Core/Store/SqliteStatement.h"
+#include "Core/Store/Database.h"
+#include "Core/Store/Statement.h"
 #include "Core/Store/UtcTime.h"
 
 #include "UnitTests/StoreTestSupport.h"
@@ -86,10 +86,14 @@ namespace
   }
 }
 
-TEST(StoreOutbox, CreateAndGetRoundTrip)
+class StoreOutbox : public StoreEngineTest
 {
-  TempDirectory dir;
-  SqliteDatabase db(dir.File("records.db"));
+};
+
+TEST_P(StoreOutbox, CreateAndGetRoundTrip)
+{
+  std::unique_ptr<Database> dbOpened = Open();
+  Database& db = *dbOpened;
   OutboxStore store(db);
 
   const std::string before = UtcTime::Now();
@@ -126,10 +130,10 @@ TEST(StoreOutbox, CreateAndGetRoundTrip)
   EXPECT_FALSE(store.GetTransfer("set-unknown", t, mails));
 }
 
-TEST(StoreOutbox, CreateRejectsDuplicatesAndBadValues)
+TEST_P(StoreOutbox, CreateRejectsDuplicatesAndBadValues)
 {
-  TempDirectory dir;
-  SqliteDatabase db(dir.File("records.db"));
+  std::unique_ptr<Database> dbOpened = Open();
+  Database& db = *dbOpened;
   OutboxStore store(db);
   store.CreateTransfer(MakeTransfer("set-1"), MakeMails(1));
 
@@ -152,10 +156,10 @@ TEST(StoreOutbox, CreateRejectsDuplicatesAndBadValues)
   EXPECT_EQ(1u, store.CountTransfers());
 }
 
-TEST(StoreOutbox, CreateIsAllOrNothing)
+TEST_P(StoreOutbox, CreateIsAllOrNothing)
 {
-  TempDirectory dir;
-  SqliteDatabase db(dir.File("records.db"));
+  std::unique_ptr<Database> dbOpened = Open();
+  Database& db = *dbOpened;
   OutboxStore store(db);
 
   // The third mail fails while being inserted (value too large for SQLite):
@@ -167,15 +171,15 @@ TEST(StoreOutbox, CreateIsAllOrNothing)
   OutboxTransfer t;
   std::vector<OutboxMail> got;
   EXPECT_FALSE(store.GetTransfer("set-1", t, got));
-  SqliteStatement count(db, "SELECT COUNT(*) FROM outbox_mails");
+  Statement count(db, "SELECT COUNT(*) FROM outbox_mails");
   ASSERT_TRUE(count.Step());
   EXPECT_EQ(0, count.ColumnInt64(0));
 }
 
-TEST(StoreOutbox, TargetedStateChanges)
+TEST_P(StoreOutbox, TargetedStateChanges)
 {
-  TempDirectory dir;
-  SqliteDatabase db(dir.File("records.db"));
+  std::unique_ptr<Database> dbOpened = Open();
+  Database& db = *dbOpened;
   OutboxStore store(db);
   store.CreateTransfer(MakeTransfer("set-1", "2026-01-01T10:00:00Z"), MakeMails(2));
 
@@ -214,10 +218,10 @@ TEST(StoreOutbox, TargetedStateChanges)
   EXPECT_EQ(ErrorKind::NotFound, KindOf([&] { store.MarkMailSending("set-1", 3); }));
 }
 
-TEST(StoreOutbox, ATransferNeverGoesBackToPendingNorLosesItsEnd)
+TEST_P(StoreOutbox, ATransferNeverGoesBackToPendingNorLosesItsEnd)
 {
-  TempDirectory dir;
-  SqliteDatabase db(dir.File("records.db"));
+  std::unique_ptr<Database> dbOpened = Open();
+  Database& db = *dbOpened;
   OutboxStore store(db);
   store.CreateTransfer(MakeTransfer("set-1"), MakeMails(1));
   OutboxTransfer got;
@@ -248,10 +252,10 @@ TEST(StoreOutbox, ATransferNeverGoesBackToPendingNorLosesItsEnd)
   EXPECT_EQ("acknowledged", ToString(got.state));
 }
 
-TEST(StoreOutbox, SetJobIdLeavesTheStateOfAJobThatAlreadyFailed)
+TEST_P(StoreOutbox, SetJobIdLeavesTheStateOfAJobThatAlreadyFailed)
 {
-  TempDirectory dir;
-  SqliteDatabase db(dir.File("records.db"));
+  std::unique_ptr<Database> dbOpened = Open();
+  Database& db = *dbOpened;
   OutboxStore store(db);
   OutboxTransfer created = MakeTransfer("set-1");
   created.jobId = "";
@@ -270,10 +274,10 @@ TEST(StoreOutbox, SetJobIdLeavesTheStateOfAJobThatAlreadyFailed)
   EXPECT_EQ(ErrorKind::NotFound, KindOf([&] { store.SetJobId("set-unknown", "job-1"); }));
 }
 
-TEST(StoreOutbox, MarkSentAttemptsAndAcks)
+TEST_P(StoreOutbox, MarkSentAttemptsAndAcks)
 {
-  TempDirectory dir;
-  SqliteDatabase db(dir.File("records.db"));
+  std::unique_ptr<Database> dbOpened = Open();
+  Database& db = *dbOpened;
   OutboxStore store(db);
   store.CreateTransfer(MakeTransfer("set-1"), MakeMails(2));
 
@@ -329,7 +333,7 @@ TEST(StoreOutbox, MarkSentAttemptsAndAcks)
   EXPECT_EQ(2000u, t.bytesSent);
 }
 
-TEST(StoreOutbox, DispositionToState)
+TEST_P(StoreOutbox, DispositionToState)
 {
   EXPECT_EQ("acknowledged", StateForDisposition("automatic-action/MDN-sent-automatically;displayed"));
   EXPECT_EQ("acknowledged", StateForDisposition(" Automatic-Action/MDN-Sent-Automatically; Displayed "));
@@ -342,10 +346,10 @@ TEST(StoreOutbox, DispositionToState)
   EXPECT_EQ("warning", StateForDisposition(""));
 }
 
-TEST(StoreOutbox, ListNewestFirstWithPaging)
+TEST_P(StoreOutbox, ListNewestFirstWithPaging)
 {
-  TempDirectory dir;
-  SqliteDatabase db(dir.File("records.db"));
+  std::unique_ptr<Database> dbOpened = Open();
+  Database& db = *dbOpened;
   OutboxStore store(db);
   store.CreateTransfer(MakeTransfer("b", "2026-02-01T00:00:00Z"), MakeMails(1));
   store.CreateTransfer(MakeTransfer("a", "2026-03-01T00:00:00Z"), MakeMails(1));
@@ -368,10 +372,10 @@ TEST(StoreOutbox, ListNewestFirstWithPaging)
   EXPECT_EQ(4u, store.CountTransfers());
 }
 
-TEST(StoreOutbox, MailsAwaitingAck)
+TEST_P(StoreOutbox, MailsAwaitingAck)
 {
-  TempDirectory dir;
-  SqliteDatabase db(dir.File("records.db"));
+  std::unique_ptr<Database> dbOpened = Open();
+  Database& db = *dbOpened;
   OutboxStore store(db);
   store.CreateTransfer(MakeTransfer("wants-ack"), MakeMails(3));
   OutboxTransfer noAck = MakeTransfer("no-ack");
@@ -400,10 +404,10 @@ TEST(StoreOutbox, MailsAwaitingAck)
   EXPECT_THROW(store.ListMailsAwaitingAck("soon"), Error);
 }
 
-TEST(StoreOutbox, RemoveCascadesToMails)
+TEST_P(StoreOutbox, RemoveCascadesToMails)
 {
-  TempDirectory dir;
-  SqliteDatabase db(dir.File("records.db"));
+  std::unique_ptr<Database> dbOpened = Open();
+  Database& db = *dbOpened;
   OutboxStore store(db);
   store.CreateTransfer(MakeTransfer("set-1"), MakeMails(3));
   store.CreateTransfer(MakeTransfer("set-2"), MakeMails(2));
@@ -411,22 +415,22 @@ TEST(StoreOutbox, RemoveCascadesToMails)
   EXPECT_TRUE(store.RemoveTransfer("set-1"));
   EXPECT_FALSE(store.RemoveTransfer("set-1"));
 
-  SqliteStatement count(db, "SELECT COUNT(*) FROM outbox_mails");
+  Statement count(db, "SELECT COUNT(*) FROM outbox_mails");
   ASSERT_TRUE(count.Step());
   EXPECT_EQ(2, count.ColumnInt64(0));
 }
 
-TEST(StoreOutbox, SurvivesReopen)
+TEST_P(StoreOutbox, SurvivesReopen)
 {
-  TempDirectory dir;
-  const std::string path = dir.File("records.db");
   {
-    SqliteDatabase db(path);
+    std::unique_ptr<Database> dbOpened = Open();
+    Database& db = *dbOpened;
     OutboxStore store(db);
     store.CreateTransfer(MakeTransfer("set-1", "2026-11-28T04:15:02Z"), MakeMails(2));
     store.MarkMailSent("set-1", 2, "<m@x>", 77, 5);
   }
-  SqliteDatabase db(path);
+  std::unique_ptr<Database> dbOpened = Open();
+  Database& db = *dbOpened;
   OutboxStore store(db);
   OutboxTransfer t;
   std::vector<OutboxMail> mails;
@@ -438,10 +442,10 @@ TEST(StoreOutbox, SurvivesReopen)
   EXPECT_EQ(MakeMails(2)[1].instances, mails[1].instances);
 }
 
-TEST(StoreOutbox, KeepsWhatSubmissionResolved)
+TEST_P(StoreOutbox, KeepsWhatSubmissionResolved)
 {
-  TempDirectory dir;
-  SqliteDatabase db(dir.File("records.db"));
+  std::unique_ptr<Database> dbOpened = Open();
+  Database& db = *dbOpened;
   OutboxStore store(db);
   OutboxTransfer transfer = MakeTransfer("set-1");
   transfer.totalBytes = 123456789012ull;
@@ -461,10 +465,10 @@ TEST(StoreOutbox, KeepsWhatSubmissionResolved)
   EXPECT_EQ(ErrorKind::BadInput, KindOf([&] { store.CreateTransfer(MakeTransfer("set-2"), mismatched); }));
 }
 
-TEST(StoreOutbox, SendingReasonNeverTouchesAnotherState)
+TEST_P(StoreOutbox, SendingReasonNeverTouchesAnotherState)
 {
-  TempDirectory dir;
-  SqliteDatabase db(dir.File("records.db"));
+  std::unique_ptr<Database> dbOpened = Open();
+  Database& db = *dbOpened;
   OutboxStore store(db);
   store.CreateTransfer(MakeTransfer("set-1"), MakeMails(2));
   OutboxTransfer got;
@@ -491,3 +495,5 @@ TEST(StoreOutbox, SendingReasonNeverTouchesAnotherState)
   EXPECT_EQ("canceled", ToString(got.state));
   EXPECT_EQ("canceled by the user", got.reason);
 }
+
+INSTANTIATE_STORE_ENGINES(StoreOutbox);

@@ -4,7 +4,7 @@
 #include "Core/Common/Error.h"
 #include "Core/Partners/PartEncodingChoice.h"
 #include "Core/Store/PartnerCapabilityStore.h"
-#include "Core/Store/SqliteDatabase.h"
+#include "Core/Store/Database.h"
 
 #include "UnitTests/StoreTestSupport.h"
 
@@ -34,16 +34,16 @@ namespace
     return learned;
   }
 
-  class StorePartnerCapability : public ::testing::Test
+  class StorePartnerCapability : public StoreEngineTest
   {
   protected:
-    TempDirectory dir_;
-    SqliteDatabase db_{dir_.File("records.db")};
+    std::unique_ptr<Database> opened_ = Open();
+    Database& db_ = *opened_;
     PartnerCapabilityStore store_{db_};
   };
 }
 
-TEST_F(StorePartnerCapability, NeverHeardFromReadsNothing)
+TEST_P(StorePartnerCapability, NeverHeardFromReadsNothing)
 {
   PartnerCapabilityStore& store = store_;
   const PartnerCapability none = store.Get("referrer");
@@ -51,16 +51,21 @@ TEST_F(StorePartnerCapability, NeverHeardFromReadsNothing)
   EXPECT_EQ("", none.since);
 }
 
-TEST(StorePartnerCapabilityFile, LearnKeepsTheFirstTimeAndSurvivesReopening)
+class StorePartnerCapabilityFile : public StoreEngineTest
 {
-  TempDirectory dir;
+};
+
+TEST_P(StorePartnerCapabilityFile, LearnKeepsTheFirstTimeAndSurvivesReopening)
+{
   {
-    SqliteDatabase db(dir.File("records.db"));
+    std::unique_ptr<Database> dbOpened = Open();
+    Database& db = *dbOpened;
     PartnerCapabilityStore store(db);
     store.Learn("referrer", kKey, true, "2026-12-07T05:00:00Z");
     store.Learn("referrer", kKey, true, "2026-12-07T06:00:00Z");
   }
-  SqliteDatabase db(dir.File("records.db"));
+  std::unique_ptr<Database> dbOpened = Open();
+  Database& db = *dbOpened;
   PartnerCapabilityStore store(db);
   const PartnerCapability learned = store.Get("referrer");
   EXPECT_TRUE(learned.readsBinaryParts);
@@ -69,7 +74,7 @@ TEST(StorePartnerCapabilityFile, LearnKeepsTheFirstTimeAndSurvivesReopening)
   EXPECT_FALSE(store.Get("other").readsBinaryParts);
 }
 
-TEST_F(StorePartnerCapability, ANewSignerStartsANewSince)
+TEST_P(StorePartnerCapability, ANewSignerStartsANewSince)
 {
   PartnerCapabilityStore& store = store_;
   store.Learn("referrer", kKey, true, "2026-12-07T05:00:00Z");
@@ -79,7 +84,7 @@ TEST_F(StorePartnerCapability, ANewSignerStartsANewSince)
   EXPECT_EQ("2026-12-07T06:00:00Z", learned.since);
 }
 
-TEST_F(StorePartnerCapability, AnAcknowledgementWithoutTheFieldForgets)
+TEST_P(StorePartnerCapability, AnAcknowledgementWithoutTheFieldForgets)
 {
   PartnerCapabilityStore& store = store_;
   store.Learn("referrer", kKey, true, "2026-12-07T05:00:00Z");
@@ -91,7 +96,7 @@ TEST_F(StorePartnerCapability, AnAcknowledgementWithoutTheFieldForgets)
   EXPECT_FALSE(store.Get("referrer").readsBinaryParts);
 }
 
-TEST_F(StorePartnerCapability, RefusesAnEmptyPartnerOrSigner)
+TEST_P(StorePartnerCapability, RefusesAnEmptyPartnerOrSigner)
 {
   PartnerCapabilityStore& store = store_;
   EXPECT_THROW(store.Learn("", kKey, true, "2026-12-07T05:00:00Z"), Error);
@@ -125,3 +130,6 @@ TEST(PartEncodingChoice, AnExplicitSettingWins)
   binary.binaryDicomParts = true;
   EXPECT_TRUE(SendsBinaryParts(binary, MakePartner(kKey), PartnerCapability()));
 }
+
+INSTANTIATE_STORE_ENGINES(StorePartnerCapability);
+INSTANTIATE_STORE_ENGINES(StorePartnerCapabilityFile);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "Core/Common/Error.h"
 #include "Core/Store/PartnerStore.h"
-#include "Core/Store/SqliteDatabase.h"
+#include "Core/Store/Database.h"
 
 #include "UnitTests/StoreTestSupport.h"
 
@@ -37,10 +37,14 @@ namespace
   }
 }
 
-TEST(StorePartner, PutGetListRemove)
+class StorePartner : public StoreEngineTest
 {
-  TempDirectory dir;
-  SqliteDatabase db(dir.File("records.db"));
+};
+
+TEST_P(StorePartner, PutGetListRemove)
+{
+  std::unique_ptr<Database> dbOpened = Open();
+  Database& db = *dbOpened;
   PartnerStore store(db);
 
   EXPECT_TRUE(store.List().empty());
@@ -65,10 +69,10 @@ TEST(StorePartner, PutGetListRemove)
   EXPECT_EQ(1u, store.List().size());
 }
 
-TEST(StorePartner, PutReplacesTheWholeRecord)
+TEST_P(StorePartner, PutReplacesTheWholeRecord)
 {
-  TempDirectory dir;
-  SqliteDatabase db(dir.File("records.db"));
+  std::unique_ptr<Database> dbOpened = Open();
+  Database& db = *dbOpened;
   PartnerStore store(db);
 
   store.Put(MakePartner("clinic"));
@@ -86,10 +90,10 @@ TEST(StorePartner, PutReplacesTheWholeRecord)
   ExpectSame(changed, out);
 }
 
-TEST(StorePartner, EmptyAddressListRoundTrips)
+TEST_P(StorePartner, EmptyAddressListRoundTrips)
 {
-  TempDirectory dir;
-  SqliteDatabase db(dir.File("records.db"));
+  std::unique_ptr<Database> dbOpened = Open();
+  Database& db = *dbOpened;
   PartnerStore store(db);
   PartnerRecord p = MakePartner("nobody");
   p.addresses.clear();
@@ -99,10 +103,10 @@ TEST(StorePartner, EmptyAddressListRoundTrips)
   EXPECT_TRUE(out.addresses.empty());
 }
 
-TEST(StorePartner, RejectsEmptyName)
+TEST_P(StorePartner, RejectsEmptyName)
 {
-  TempDirectory dir;
-  SqliteDatabase db(dir.File("records.db"));
+  std::unique_ptr<Database> dbOpened = Open();
+  Database& db = *dbOpened;
   PartnerStore store(db);
   try
   {
@@ -116,18 +120,20 @@ TEST(StorePartner, RejectsEmptyName)
   EXPECT_TRUE(store.List().empty());
 }
 
-TEST(StorePartner, SurvivesReopen)
+TEST_P(StorePartner, SurvivesReopen)
 {
-  TempDirectory dir;
-  const std::string path = dir.File("records.db");
   {
-    SqliteDatabase db(path);
+    std::unique_ptr<Database> dbOpened = Open();
+    Database& db = *dbOpened;
     PartnerStore store(db);
     store.Put(MakePartner("clinic"));
   }
-  SqliteDatabase db(path);
+  std::unique_ptr<Database> dbOpened = Open();
+  Database& db = *dbOpened;
   PartnerStore store(db);
   PartnerRecord out;
   ASSERT_TRUE(store.Get("clinic", out));
   ExpectSame(MakePartner("clinic"), out);
 }
+
+INSTANTIATE_STORE_ENGINES(StorePartner);

@@ -7,7 +7,7 @@
 #include "Core/Store/InboxStore.h"
 #include "Core/Store/OutboxStore.h"
 #include "Core/Store/QaScheduleStore.h"
-#include "Core/Store/SqliteDatabase.h"
+#include "Core/Store/Database.h"
 #include "UnitTests/TestSupport.h"
 #include "UnitTests/StoreTestSupport.h"
 
@@ -34,10 +34,14 @@ namespace
   }
 }
 
-TEST(StoreQa, DailyTestsPassOrFailOnceAndRememberTheDay)
+class StoreQa : public StoreEngineTest
 {
-  TempDirectory dir;
-  SqliteDatabase db(dir.File("records.db"));
+};
+
+TEST_P(StoreQa, DailyTestsPassOrFailOnceAndRememberTheDay)
+{
+  std::unique_ptr<Database> dbOpened = Open();
+  Database& db = *dbOpened;
   DailyTestStore store(db);
   store.Add(MakeTest("s1", "tele", "2026-12-04", 1000));
   store.Add(MakeTest("s2", "tele", "2026-12-07", 2000));
@@ -79,10 +83,10 @@ TEST(StoreQa, DailyTestsPassOrFailOnceAndRememberTheDay)
   EXPECT_EQ(1u, store.ListRunning().size());
 }
 
-TEST(StoreQa, SchedulesPutOverRestReadBack)
+TEST_P(StoreQa, SchedulesPutOverRestReadBack)
 {
-  TempDirectory dir;
-  SqliteDatabase db(dir.File("records.db"));
+  std::unique_ptr<Database> dbOpened = Open();
+  Database& db = *dbOpened;
   QaScheduleStore store(db);
   store.Put(QaSchedule::Parse("tele", TestSupport::ParseJson(R"({"DailyTestTime": "06:15", "Days": ["Sat"]})"), "x"));
   store.Put(QaSchedule::Parse("praxis", Json::Value(), "x"));
@@ -98,10 +102,10 @@ TEST(StoreQa, SchedulesPutOverRestReadBack)
   EXPECT_EQ(1u, store.List().size());
 }
 
-TEST(StoreQa, QaTransfersAreLeftOutOfTheClinicalListsUnlessAsked)
+TEST_P(StoreQa, QaTransfersAreLeftOutOfTheClinicalListsUnlessAsked)
 {
-  TempDirectory dir;
-  SqliteDatabase db(dir.File("records.db"));
+  std::unique_ptr<Database> dbOpened = Open();
+  Database& db = *dbOpened;
   OutboxStore outbox(db);
   InboxStore inbox(db);
   for (const std::string setId : { "clinical", "qa" })
@@ -135,3 +139,5 @@ TEST(StoreQa, QaTransfersAreLeftOutOfTheClinicalListsUnlessAsked)
   EXPECT_EQ(2u, outbox.ListTransfers(10, 0, filter).size());
   EXPECT_EQ(2u, inbox.ListTransfers(10, 0, filter).size());
 }
+
+INSTANTIATE_STORE_ENGINES(StoreQa);

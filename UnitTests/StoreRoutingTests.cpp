@@ -2,7 +2,7 @@
 #include "Core/Common/Error.h"
 #include "Core/Store/OutboxStore.h"
 #include "Core/Store/RoutingStore.h"
-#include "Core/Store/SqliteDatabase.h"
+#include "Core/Store/Database.h"
 
 #include "UnitTests/StoreTestSupport.h"
 
@@ -17,10 +17,14 @@ namespace
 {
 }
 
-TEST(StoreRouting, SentInstancesPerPartnerAndStudy)
+class StoreRouting : public StoreEngineTest
 {
-  TempDirectory dir;
-  SqliteDatabase db(dir.File("records.db"));
+};
+
+TEST_P(StoreRouting, SentInstancesPerPartnerAndStudy)
+{
+  std::unique_ptr<Database> dbOpened = Open();
+  Database& db = *dbOpened;
   RoutingStore store(db);
 
   EXPECT_TRUE(store.GetSentInstances("clinic", "1.2.3").empty());
@@ -37,10 +41,10 @@ TEST(StoreRouting, SentInstancesPerPartnerAndStudy)
   EXPECT_THROW(store.MarkSent("rule", "", "1.2.3", { "i1" }), Error);
 }
 
-TEST(StoreRouting, InstancesOfATransferThatFailedForGoodGoAgain)
+TEST_P(StoreRouting, InstancesOfATransferThatFailedForGoodGoAgain)
 {
-  TempDirectory dir;
-  SqliteDatabase db(dir.File("records.db"));
+  std::unique_ptr<Database> dbOpened = Open();
+  Database& db = *dbOpened;
   OutboxStore outbox(db);
   RoutingStore store(db);
   for (const char* setId : { "set-a", "set-b", "set-c" })
@@ -72,10 +76,10 @@ TEST(StoreRouting, InstancesOfATransferThatFailedForGoodGoAgain)
   EXPECT_EQ((std::set<std::string>{ "i3" }), store.GetSentInstances("clinic", "1.2.3"));
 }
 
-TEST(StoreRouting, ReceivedFromPreventsLoops)
+TEST_P(StoreRouting, ReceivedFromPreventsLoops)
 {
-  TempDirectory dir;
-  SqliteDatabase db(dir.File("records.db"));
+  std::unique_ptr<Database> dbOpened = Open();
+  Database& db = *dbOpened;
   RoutingStore store(db);
 
   EXPECT_EQ("", store.ReceivedFrom("1.2.3"));
@@ -96,18 +100,20 @@ TEST(StoreRouting, ReceivedFromPreventsLoops)
   EXPECT_THROW(store.RecordReceived("", "lab"), Error);
 }
 
-TEST(StoreRouting, SurvivesReopen)
+TEST_P(StoreRouting, SurvivesReopen)
 {
-  TempDirectory dir;
-  const std::string path = dir.File("records.db");
   {
-    SqliteDatabase db(path);
+    std::unique_ptr<Database> dbOpened = Open();
+    Database& db = *dbOpened;
     RoutingStore store(db);
     store.MarkSent("rule", "clinic", "1.2.3", { "i1" });
     store.RecordReceived("4.5.6", "lab");
   }
-  SqliteDatabase db(path);
+  std::unique_ptr<Database> dbOpened = Open();
+  Database& db = *dbOpened;
   RoutingStore store(db);
   EXPECT_EQ((std::set<std::string>{ "i1" }), store.GetSentInstances("clinic", "1.2.3"));
   EXPECT_EQ("lab", store.ReceivedFrom("4.5.6"));
 }
+
+INSTANTIATE_STORE_ENGINES(StoreRouting);

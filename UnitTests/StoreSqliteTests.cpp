@@ -2,8 +2,8 @@
 #include "Core/Common/Error.h"
 #include "Core/Store/PartnerStore.h"
 #include "Core/Store/SqliteDatabase.h"
-#include "Core/Store/SqliteStatement.h"
-#include "Core/Store/SqliteTransaction.h"
+#include "Core/Store/Statement.h"
+#include "Core/Store/Transaction.h"
 #include "Core/Store/StoreSchema.h"
 #include "Core/Store/UtcTime.h"
 
@@ -24,7 +24,7 @@ namespace
   // and its -wal / -shm companions).
   int64_t QueryInt(SqliteDatabase& db, const std::string& sql)
   {
-    SqliteStatement statement(db, sql);
+    Statement statement(db, sql);
     EXPECT_TRUE(statement.Step()) << sql;
     return statement.ColumnInt64(0);
   }
@@ -36,7 +36,7 @@ namespace
 
   void InsertNumber(SqliteDatabase& db, int64_t n)
   {
-    SqliteStatement insert(db, "INSERT INTO numbers (n) VALUES (?)");
+    Statement insert(db, "INSERT INTO numbers (n) VALUES (?)");
     insert.BindInt64(1, n);
     EXPECT_EQ(1, insert.Run());
   }
@@ -48,7 +48,7 @@ TEST(StoreSqlite, OpenSetsWalForeignKeysAndPrivateMode)
   const std::string path = dir.File("records.db");
   SqliteDatabase db(path);
 
-  SqliteStatement journal(db, "PRAGMA journal_mode");
+  Statement journal(db, "PRAGMA journal_mode");
   ASSERT_TRUE(journal.Step());
   EXPECT_EQ("wal", journal.ColumnText(0));
   journal.Finalize();
@@ -93,7 +93,7 @@ TEST(StoreSqlite, ErrorsCarrySqliteMessage)
 
   try
   {
-    SqliteStatement bad(db, "SELEC 1");
+    Statement bad(db, "SELEC 1");
     FAIL();
   }
   catch (const Error& e)
@@ -103,7 +103,7 @@ TEST(StoreSqlite, ErrorsCarrySqliteMessage)
   }
 
   db.Execute("CREATE TABLE unique_names (name TEXT PRIMARY KEY)");
-  SqliteStatement insert(db, "INSERT INTO unique_names VALUES ('a')");
+  Statement insert(db, "INSERT INTO unique_names VALUES ('a')");
   insert.Run();
   insert.Reset();
   try
@@ -127,12 +127,12 @@ TEST(StoreSqlite, StatementBindsAndReadsEveryType)
   const std::string binary("a\0b\xc3\xa9", 5);
   const std::vector<std::string> list = { "1.2.840.10008.1", "quote\" backslash\\ ", "", "\xc3\xa9t\xc3\xa9",
                                           "not UTF-8: \xff\xfe", "control \x01\n" };
-  SqliteStatement insert(db, "INSERT INTO t VALUES (?, ?, ?, ?, ?, ?)");
+  Statement insert(db, "INSERT INTO t VALUES (?, ?, ?, ?, ?, ?)");
   insert.BindText(1, binary).BindInt64(2, -42).BindUint64(3, 9000000000000000000ull)
     .BindBool(4, true).BindStringList(5, list).BindNull(6);
   insert.Run();
 
-  SqliteStatement select(db, "SELECT s, i, u, b, l, z, l IS NULL FROM t");
+  Statement select(db, "SELECT s, i, u, b, l, z, l IS NULL FROM t");
   ASSERT_TRUE(select.Step());
   EXPECT_EQ(binary, select.ColumnText(0));
   EXPECT_EQ(-42, select.ColumnInt64(1));
@@ -146,12 +146,12 @@ TEST(StoreSqlite, StatementBindsAndReadsEveryType)
   EXPECT_FALSE(select.Step());
 
   // Negative numbers are not a valid unsigned value.
-  SqliteStatement negative(db, "SELECT i FROM t");
+  Statement negative(db, "SELECT i FROM t");
   ASSERT_TRUE(negative.Step());
   EXPECT_THROW(negative.ColumnUint64(0), Error);
 
   // SQLite integers are signed 64-bit.
-  SqliteStatement tooLarge(db, "SELECT ?");
+  Statement tooLarge(db, "SELECT ?");
   EXPECT_THROW(tooLarge.BindUint64(1, 18446744073709551615ull), Error);
 }
 
@@ -161,7 +161,7 @@ TEST(StoreSqlite, StringListRejectsMalformedJson)
   SqliteDatabase db(dir.File("records.db"));
   for (const char* text : { "not json", "{\"a\": 1}", "[1, 2]" })
   {
-    SqliteStatement select(db, "SELECT ?");
+    Statement select(db, "SELECT ?");
     select.BindText(1, text);
     ASSERT_TRUE(select.Step());
     try
@@ -183,18 +183,18 @@ TEST(StoreSqlite, TransactionCommitsOrRollsBack)
   CreateNumbers(db);
 
   {
-    SqliteTransaction transaction(db);
+    Transaction transaction(db);
     InsertNumber(db, 1);
     transaction.Commit();
   }
   {
-    SqliteTransaction transaction(db);
+    Transaction transaction(db);
     InsertNumber(db, 2);
     // no Commit(): rolled back
   }
   try
   {
-    SqliteTransaction transaction(db);
+    Transaction transaction(db);
     InsertNumber(db, 3);
     throw Error(ErrorKind::Internal, "fails half-way");
   }
@@ -204,7 +204,7 @@ TEST(StoreSqlite, TransactionCommitsOrRollsBack)
   EXPECT_EQ(1, QueryInt(db, "SELECT COUNT(*) FROM numbers"));
   EXPECT_EQ(1, QueryInt(db, "SELECT n FROM numbers"));
 
-  SqliteTransaction twice(db);
+  Transaction twice(db);
   twice.Commit();
   EXPECT_THROW(twice.Commit(), Error);
 }
@@ -216,15 +216,15 @@ TEST(StoreSqlite, NestedTransactionsAreSavepoints)
   CreateNumbers(db);
 
   {
-    SqliteTransaction outer(db);
+    Transaction outer(db);
     InsertNumber(db, 1);
     {
-      SqliteTransaction inner(db);
+      Transaction inner(db);
       InsertNumber(db, 2);
       // rolled back alone
     }
     {
-      SqliteTransaction inner(db);
+      Transaction inner(db);
       InsertNumber(db, 3);
       inner.Commit();
     }
@@ -233,9 +233,9 @@ TEST(StoreSqlite, NestedTransactionsAreSavepoints)
   EXPECT_EQ(4, QueryInt(db, "SELECT SUM(n) FROM numbers"));
 
   {
-    SqliteTransaction outer(db);
+    Transaction outer(db);
     {
-      SqliteTransaction inner(db);
+      Transaction inner(db);
       InsertNumber(db, 100);
       inner.Commit();
     }
@@ -244,7 +244,7 @@ TEST(StoreSqlite, NestedTransactionsAreSavepoints)
   EXPECT_EQ(4, QueryInt(db, "SELECT SUM(n) FROM numbers"));
 
   // The depth is back to zero: a new outermost transaction works.
-  SqliteTransaction again(db);
+  Transaction again(db);
   InsertNumber(db, 10);
   again.Commit();
   EXPECT_EQ(14, QueryInt(db, "SELECT SUM(n) FROM numbers"));
@@ -280,7 +280,7 @@ TEST(StoreSqlite, MigratesAnEmptyFile)
                              "inbox_mails", "seen_messages", "fragments", "routing_sent",
                              "routing_received" })
   {
-    SqliteStatement exists(db, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?");
+    Statement exists(db, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?");
     exists.BindText(1, table);
     ASSERT_TRUE(exists.Step());
     EXPECT_EQ(1, exists.ColumnInt64(0)) << table;

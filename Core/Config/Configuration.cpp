@@ -4,6 +4,7 @@
 #include "Core/Common/Error.h"
 #include "Core/Common/Files.h"
 #include "Core/Config/ConfigReader.h"
+#include "Core/Config/DatabaseConfig.h"
 #include "Core/Mime/MailboxFormatter.h"
 #include "Core/Partners/TransferSyntaxChoice.h"
 
@@ -300,7 +301,7 @@ namespace DicomMail
     {
       reader.Fail("WorkingDirectory", "must be an absolute path");
     }
-    config.databasePath = reader.GetString("DatabasePath", config.stateDirectory + "/dicom-mail.db");
+    config.database = ReadDatabaseSettings(reader, config.stateDirectory);
 
     config.keyAlgorithm = reader.GetString("KeyAlgorithm", config.keyAlgorithm);
     if (config.keyAlgorithm != "ed25519" && config.keyAlgorithm != "rsa3072")

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "Core/Store/DatabaseSettings.h"
 #include "Core/Forwarding/ForwardingSettings.h"
 #include "Core/Notices/NoticeSettings.h"
 #include "Core/QualityAssurance/QaSettings.h"
@@ -106,7 +107,7 @@ namespace DicomMail
     std::string stateDirectory = "/var/lib/orthanc/dicom-mail";
     std::string gnupgHome;          // default: stateDirectory + "/gnupg"
     std::string workingDirectory;   // default: stateDirectory + "/work"
-    std::string databasePath;       // default: stateDirectory + "/dicom-mail.db"
+    DatabaseSettings database;      // SQLite file default: stateDirectory + "/dicom-mail.db"
     std::string keyAlgorithm = "ed25519";
     std::string passphraseFile;     // site key passphrase; empty: unprotected key
     bool generateSiteKey = true;    // on first start

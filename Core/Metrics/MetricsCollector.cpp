@@ -17,7 +17,7 @@ namespace DicomMail
     }
   }
 
-  MetricsCollector::MetricsCollector(SqliteDatabase& db, const StatusBoard& board, int64_t startedAt) :
+  MetricsCollector::MetricsCollector(Database& db, const StatusBoard& board, int64_t startedAt) :
     db_(db),
     board_(board),
     startedAt_(startedAt)

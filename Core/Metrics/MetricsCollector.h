@@ -4,7 +4,7 @@
 #include "Core/Common/StatusBoard.h"
 #include "Core/Crypto/KeyInfo.h"
 #include "Core/Metrics/Metric.h"
-#include "Core/Store/SqliteDatabase.h"
+#include "Core/Store/Database.h"
 
 #include <cstdint>
 #include <set>
@@ -22,7 +22,7 @@ namespace DicomMail
   public:
     // startedAt: when the plugin started; a mailbox never polled successfully
     // counts from there, so an alert on its age fires for it too.
-    MetricsCollector(SqliteDatabase& db, const StatusBoard& board, int64_t startedAt);
+    MetricsCollector(Database& db, const StatusBoard& board, int64_t startedAt);
 
     // keys: the keys in use (the site key and the partners' keys).
     MetricList Collect(const std::vector<KeyInfo>& keys, int64_t now) const;
@@ -35,7 +35,7 @@ namespace DicomMail
   private:
     void AddMailboxAges(MetricList& metrics, int64_t now) const;
 
-    SqliteDatabase& db_;
+    Database& db_;
     const StatusBoard& board_;
     int64_t startedAt_;
   };

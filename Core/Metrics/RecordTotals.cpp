@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "Core/Metrics/RecordTotals.h"
 
-#include "Core/Store/SqliteStatement.h"
+#include "Core/Store/Statement.h"
 #include "Core/Store/StateSql.h"
 #include "Core/Store/UtcTime.h"
 #include "Core/Transfer/InboxState.h"
@@ -13,9 +13,9 @@ namespace DicomMail
   namespace
   {
     // The first row of an aggregate query, its first "columns" columns.
-    std::vector<uint64_t> Row(SqliteDatabase& db, const std::string& sql, int columns = 1)
+    std::vector<uint64_t> Row(Database& db, const std::string& sql, int columns = 1)
     {
-      SqliteStatement statement(db, sql);
+      Statement statement(db, sql);
       std::vector<uint64_t> values(columns, 0);
       if (statement.Step())
       {
@@ -28,9 +28,9 @@ namespace DicomMail
     }
 
     // Rows of (partner, start, end): the seconds between start and end.
-    void ReadDurations(SqliteDatabase& db, const std::string& sql, std::map<std::string, int64_t>& out)
+    void ReadDurations(Database& db, const std::string& sql, std::map<std::string, int64_t>& out)
     {
-      SqliteStatement statement(db, sql);
+      Statement statement(db, sql);
       while (statement.Step())
       {
         const std::string start = statement.ColumnText(1);
@@ -43,7 +43,7 @@ namespace DicomMail
     }
   }
 
-  RecordTotals RecordTotals::Read(SqliteDatabase& db)
+  RecordTotals RecordTotals::Read(Database& db)
   {
     const std::string received = StateSql::List(AllInboxTransferStates(), InboxStates::IsComplete);
     const std::string receiveFailed = std::string("'") + ToString(InboxTransferState::Failed) + "'";
@@ -51,14 +51,14 @@ namespace DicomMail
     RecordTotals t;
     std::unique_lock<std::recursive_mutex> lock = db.Lock();   // one consistent picture
     const std::vector<uint64_t> outbox = Row(db,
-      "SELECT COALESCE(SUM(state IN ('sent', 'acknowledged')), 0), COALESCE(SUM(state = 'failed'), 0), "
+      "SELECT COUNT(CASE WHEN state IN ('sent', 'acknowledged') THEN 1 END), COUNT(CASE WHEN state = 'failed' THEN 1 END), "
       "COALESCE(SUM(bytes_sent), 0) FROM outbox_transfers", 3);
     t.transfersSent = outbox[0];
     t.sendFailed = outbox[1];
     t.bytesSent = outbox[2];
     const std::vector<uint64_t> inbox = Row(db,
-      "SELECT COALESCE(SUM(state IN (" + received + ")), 0), "
-      "COALESCE(SUM(state = " + receiveFailed + "), 0) FROM inbox_transfers", 2);
+      "SELECT COUNT(CASE WHEN state IN (" + received + ") THEN 1 END), "
+      "COUNT(CASE WHEN state = " + receiveFailed + " THEN 1 END) FROM inbox_transfers", 2);
     t.transfersReceived = inbox[0];
     t.receiveFailed = inbox[1];
     t.mailsInFlight = Row(db,
@@ -69,15 +69,18 @@ namespace DicomMail
       "WHERE m.state = 'sent' AND t.ack_requested <> 0 AND t.state NOT IN ('failed', 'canceled')")[0];
     t.mailsQuarantined = Row(db, "SELECT COUNT(*) FROM inbox_mails WHERE state = " + quarantined)[0];
     t.bytesReceived = Row(db, "SELECT COALESCE(SUM(bytes), 0) FROM inbox_mails WHERE acknowledgement = 0")[0];
-    // SQLite takes the bare columns of a MAX() aggregate from the row holding the maximum.
+    // The latest row of each partner: a window, which both engines have
+    // (SQLite's bare columns of MAX() are its own).
     ReadDurations(db,
-      "SELECT partner, created, MAX(finished) FROM outbox_transfers "
-      "WHERE finished <> '' AND state IN ('sent', 'acknowledged') GROUP BY partner", t.lastSentSeconds);
+      "SELECT partner, created, finished FROM (SELECT partner, created, finished, "
+      "ROW_NUMBER() OVER (PARTITION BY partner ORDER BY finished DESC) AS n FROM outbox_transfers "
+      "WHERE finished <> '' AND state IN ('sent', 'acknowledged')) AS latest WHERE n = 1", t.lastSentSeconds);
     ReadDurations(db,
-      "SELECT partner, CASE WHEN sender_date <> '' THEN sender_date ELSE first_received END, "
-      "MAX(last_import_at) FROM inbox_transfers "
-      "WHERE partner <> '' AND last_import_at <> '' AND state IN (" + received + ") "
-      "GROUP BY partner", t.lastReceivedSeconds);
+      "SELECT partner, start, last_import_at FROM (SELECT partner, "
+      "CASE WHEN sender_date <> '' THEN sender_date ELSE first_received END AS start, last_import_at, "
+      "ROW_NUMBER() OVER (PARTITION BY partner ORDER BY last_import_at DESC) AS n FROM inbox_transfers "
+      "WHERE partner <> '' AND last_import_at <> '' AND state IN (" + received + ")) AS latest WHERE n = 1",
+      t.lastReceivedSeconds);
     return t;
   }
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "Core/Store/SqliteDatabase.h"
+#include "Core/Store/Database.h"
 
 #include <cstdint>
 #include <map>
@@ -28,6 +28,6 @@ namespace DicomMail
     std::map<std::string, int64_t> lastSentSeconds;
     std::map<std::string, int64_t> lastReceivedSeconds;
 
-    static RecordTotals Read(SqliteDatabase& db);
+    static RecordTotals Read(Database& db);
   };
 }

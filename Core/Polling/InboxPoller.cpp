@@ -16,7 +16,7 @@
 #include "Core/Receiving/DicomMailProcessor.h"
 #include "Core/Receiving/KeptMailArchive.h"
 #include "Core/Receiving/MailClassifier.h"
-#include "Core/Store/SqliteTransaction.h"
+#include "Core/Store/Transaction.h"
 #include "Core/Store/UtcMillis.h"
 #include "Core/Store/UtcTime.h"
 #include "Core/Transfer/PartialReassembler.h"
@@ -614,7 +614,7 @@ namespace DicomMail
     const bool answer = AcknowledgementFor(result, acknowledgement);
     // The forward of a transfer this mail completes is queued with it: a
     // crash never leaves a complete transfer that nobody hands on.
-    SqliteTransaction transaction(d_.inbox->GetDatabase());
+    Transaction transaction(d_.inbox->GetDatabase());
     const int64_t id = d_.inbox->RecordMailAndTransfer(mail, hasTransfer ? &transfer : nullptr,
                                                        answer ? &acknowledgement : nullptr);
     if (hasTransfer)

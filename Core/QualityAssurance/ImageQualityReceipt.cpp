@@ -8,7 +8,7 @@ namespace DicomMail
 {
   namespace ImageQualityReceipt
   {
-    bool Record(SqliteDatabase& db, const std::string& partner, const std::string& signerFingerprint,
+    bool Record(Database& db, const std::string& partner, const std::string& signerFingerprint,
                 const ImageQualityConfirmation& confirmation, int64_t nowMs, std::string& problem)
     {
       // Any QA transfer of ours counts (a daily test or a monthly

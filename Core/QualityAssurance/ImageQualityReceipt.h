@@ -2,7 +2,7 @@
 #pragma once
 
 #include "Core/QualityAssurance/ImageQualityConfirmation.h"
-#include "Core/Store/SqliteDatabase.h"
+#include "Core/Store/Database.h"
 
 #include <cstdint>
 #include <string>
@@ -16,7 +16,7 @@ namespace DicomMail
   {
     // True when recorded (or recorded before); false with "problem" when
     // it names no QA transfer in our outbox to that partner.
-    bool Record(SqliteDatabase& db, const std::string& partner, const std::string& signerFingerprint,
+    bool Record(Database& db, const std::string& partner, const std::string& signerFingerprint,
                 const ImageQualityConfirmation& confirmation, int64_t nowMs, std::string& problem);
   }
 }

@@ -2,8 +2,8 @@
 #include "Core/Store/AcknowledgementQueueStore.h"
 
 #include "Core/Common/Error.h"
-#include "Core/Store/SqliteStatement.h"
-#include "Core/Store/SqliteTransaction.h"
+#include "Core/Store/Statement.h"
+#include "Core/Store/Transaction.h"
 #include "Core/Store/StoreSchema.h"
 #include "Core/Store/UtcTime.h"
 
@@ -14,14 +14,17 @@ namespace DicomMail
 {
   namespace
   {
-    const char kColumns[] =
-      "id, mail_id, recipient, original_message_id, disposition, set_id, set_part, detail, reporting_ua, "
+    // Without "id": inserts leave it to the database (SQLite's rowid,
+    // PostgreSQL's identity).
+    const char kNewColumns[] =
+      "mail_id, recipient, original_message_id, disposition, set_id, set_part, detail, reporting_ua, "
       "final_recipient, created_at, attempts, next_attempt_at, last_error, last_attempt_at, sent_at, completed_ms";
+    const std::string kColumns = std::string("id, ") + kNewColumns;
 
     // An SMTP reply can be long; the status page needs only its gist.
     const size_t kMaxErrorLength = 500;
 
-    QueuedAcknowledgement ReadRow(SqliteStatement& row)
+    QueuedAcknowledgement ReadRow(Statement& row)
     {
       QueuedAcknowledgement a;
       a.id = row.ColumnInt64(0);
@@ -44,7 +47,7 @@ namespace DicomMail
       return a;
     }
 
-    std::vector<QueuedAcknowledgement> ReadAll(SqliteStatement& select)
+    std::vector<QueuedAcknowledgement> ReadAll(Statement& select)
     {
       std::vector<QueuedAcknowledgement> result;
       while (select.Step())
@@ -60,7 +63,7 @@ namespace DicomMail
     }
   }
 
-  AcknowledgementQueueStore::AcknowledgementQueueStore(SqliteDatabase& db) :
+  AcknowledgementQueueStore::AcknowledgementQueueStore(Database& db) :
     db_(db)
   {
     StoreSchema::Migrate(db_);
@@ -74,8 +77,8 @@ namespace DicomMail
     }
     UtcTime::Check(a.createdAt, "creation time of an acknowledgement", true);
     const std::string created = a.createdAt.empty() ? UtcTime::Now() : a.createdAt;
-    SqliteStatement insert(db_, std::string("INSERT INTO acknowledgement_queue (") + kColumns +
-                           ") VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, '', '', '', ?) RETURNING id");
+    Statement insert(db_, std::string("INSERT INTO acknowledgement_queue (") + kNewColumns +
+                           ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, '', '', '', ?) RETURNING id");
     insert.BindInt64(1, a.mailId)
       .BindText(2, a.recipient)
       .BindText(3, a.content.originalMessageId)
@@ -99,7 +102,7 @@ namespace DicomMail
 
   bool AcknowledgementQueueStore::Get(int64_t id, QueuedAcknowledgement& out)
   {
-    SqliteStatement select(db_, std::string("SELECT ") + kColumns + " FROM acknowledgement_queue WHERE id = ?");
+    Statement select(db_, std::string("SELECT ") + kColumns + " FROM acknowledgement_queue WHERE id = ?");
     select.BindInt64(1, id);
     if (!select.Step())
     {
@@ -112,7 +115,7 @@ namespace DicomMail
   std::vector<QueuedAcknowledgement> AcknowledgementQueueStore::ListDue(const std::string& now, unsigned int limit)
   {
     CheckTime(now, "current time");
-    SqliteStatement select(db_, std::string("SELECT ") + kColumns + " FROM acknowledgement_queue "
+    Statement select(db_, std::string("SELECT ") + kColumns + " FROM acknowledgement_queue "
                            "WHERE sent_at = '' AND next_attempt_at <= ? ORDER BY id LIMIT ?");
     select.BindText(1, now).BindInt64(2, limit);
     return ReadAll(select);
@@ -120,7 +123,7 @@ namespace DicomMail
 
   std::vector<QueuedAcknowledgement> AcknowledgementQueueStore::ListPending(unsigned int limit)
   {
-    SqliteStatement select(db_, std::string("SELECT ") + kColumns + " FROM acknowledgement_queue "
+    Statement select(db_, std::string("SELECT ") + kColumns + " FROM acknowledgement_queue "
                            "WHERE sent_at = '' ORDER BY id LIMIT ?");
     select.BindInt64(1, limit);
     return ReadAll(select);
@@ -129,14 +132,14 @@ namespace DicomMail
   void AcknowledgementQueueStore::MarkSent(int64_t id, const std::string& now)
   {
     CheckTime(now, "sending time of an acknowledgement");
-    SqliteTransaction transaction(db_);
-    SqliteStatement update(db_, "UPDATE acknowledgement_queue SET sent_at = ? WHERE id = ?");
+    Transaction transaction(db_);
+    Statement update(db_, "UPDATE acknowledgement_queue SET sent_at = ? WHERE id = ?");
     update.BindText(1, now).BindInt64(2, id);
     if (update.Run() == 0)
     {
       throw Error(ErrorKind::NotFound, "Unknown acknowledgement " + std::to_string(id));
     }
-    SqliteStatement mail(db_, "UPDATE inbox_mails SET mdn_sent = 1 "
+    Statement mail(db_, "UPDATE inbox_mails SET mdn_sent = 1 "
                          "WHERE id = (SELECT mail_id FROM acknowledgement_queue WHERE id = ?)");
     mail.BindInt64(1, id);
     mail.Run();
@@ -147,7 +150,7 @@ namespace DicomMail
                                                        unsigned int retryDelay)
   {
     CheckTime(now, "time of a failed acknowledgement");
-    SqliteTransaction transaction(db_);
+    Transaction transaction(db_);
     QueuedAcknowledgement a;
     if (!Get(id, a))
     {
@@ -155,7 +158,7 @@ namespace DicomMail
     }
     const unsigned int attempts = a.attempts + 1;
     const std::string next = UtcTime::FromUnix(UtcTime::ToUnix(now) + BackoffDelay(retryDelay, attempts));
-    SqliteStatement update(db_, "UPDATE acknowledgement_queue SET attempts = ?, next_attempt_at = ?, "
+    Statement update(db_, "UPDATE acknowledgement_queue SET attempts = ?, next_attempt_at = ?, "
                            "last_error = ?, last_attempt_at = ? WHERE id = ?");
     update.BindInt64(1, attempts)
       .BindText(2, next)
@@ -169,7 +172,7 @@ namespace DicomMail
 
   std::string AcknowledgementQueueStore::GetNextAttemptAt()
   {
-    SqliteStatement select(db_, "SELECT MIN(next_attempt_at) FROM acknowledgement_queue WHERE sent_at = ''");
+    Statement select(db_, "SELECT MIN(next_attempt_at) FROM acknowledgement_queue WHERE sent_at = ''");
     return select.Step() ? select.ColumnText(0) : std::string();
   }
 
@@ -178,9 +181,9 @@ namespace DicomMail
     AcknowledgementQueueSummary summary;
     std::unique_lock<std::recursive_mutex> lock = db_.Lock();   // no other thread's writes in between
     {
-      SqliteStatement counts(db_,
-        "SELECT COALESCE(SUM(sent_at = ''), 0), COALESCE(SUM(sent_at = '' AND attempts > 0), 0), "
-        "COALESCE(SUM(sent_at <> ''), 0), MIN(CASE WHEN sent_at = '' THEN created_at END), "
+      Statement counts(db_,
+        "SELECT COUNT(CASE WHEN sent_at = '' THEN 1 END), COUNT(CASE WHEN sent_at = '' AND attempts > 0 THEN 1 END), "
+        "COUNT(CASE WHEN sent_at <> '' THEN 1 END), MIN(CASE WHEN sent_at = '' THEN created_at END), "
         "MIN(CASE WHEN sent_at = '' THEN next_attempt_at END) FROM acknowledgement_queue");
       counts.Step();
       summary.pending = counts.ColumnUint64(0);
@@ -189,7 +192,7 @@ namespace DicomMail
       summary.oldestPending = counts.ColumnText(3);
       summary.nextAttemptAt = counts.ColumnText(4);
     }
-    SqliteStatement latest(db_, "SELECT last_error, last_attempt_at FROM acknowledgement_queue "
+    Statement latest(db_, "SELECT last_error, last_attempt_at FROM acknowledgement_queue "
                            "WHERE sent_at = '' AND attempts > 0 ORDER BY last_attempt_at DESC, id DESC LIMIT 1");
     if (latest.Step())
     {

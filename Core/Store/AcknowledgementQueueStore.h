@@ -2,7 +2,7 @@
 #pragma once
 
 #include "Core/Acknowledgement/AcknowledgementBuilder.h"
-#include "Core/Store/SqliteDatabase.h"
+#include "Core/Store/Database.h"
 
 #include <cstdint>
 #include <string>
@@ -47,7 +47,7 @@ namespace DicomMail
   class AcknowledgementQueueStore
   {
   public:
-    explicit AcknowledgementQueueStore(SqliteDatabase& db);
+    explicit AcknowledgementQueueStore(Database& db);
 
     // Returns the new row's id. Throws Error(BadInput) without a recipient
     // or Original-Message-ID.
@@ -81,6 +81,6 @@ namespace DicomMail
     static int64_t BackoffDelay(unsigned int retryDelay, unsigned int attempts);
 
   private:
-    SqliteDatabase& db_;
+    Database& db_;
   };
 }

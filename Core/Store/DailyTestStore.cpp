@@ -3,7 +3,7 @@
 
 #include "Core/Common/Error.h"
 #include "Core/Store/QaRecordSql.h"
-#include "Core/Store/SqliteStatement.h"
+#include "Core/Store/Statement.h"
 #include "Core/Store/StoreSchema.h"
 
 namespace DicomMail
@@ -32,7 +32,7 @@ namespace DicomMail
       return text == "due" ? DailyTestAlert::Due : text == "sent" ? DailyTestAlert::Sent : DailyTestAlert::None;
     }
 
-    DailyTest ReadRow(SqliteStatement& row)
+    DailyTest ReadRow(Statement& row)
     {
       DailyTest t;
       t.setId = row.ColumnText(0);
@@ -79,7 +79,7 @@ namespace DicomMail
     throw Error(ErrorKind::BadInput, "unknown daily test state \"" + text + "\"");
   }
 
-  DailyTestStore::DailyTestStore(SqliteDatabase& db) :
+  DailyTestStore::DailyTestStore(Database& db) :
     db_(db)
   {
     StoreSchema::Migrate(db_);
@@ -91,7 +91,7 @@ namespace DicomMail
     {
       throw Error(ErrorKind::BadInput, "a daily test needs its transfer, partner and day");
     }
-    SqliteStatement insert(db_, std::string("INSERT INTO qa_daily_tests (") + kColumns +
+    Statement insert(db_, std::string("INSERT INTO qa_daily_tests (") + kColumns +
                            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     insert.BindText(1, t.setId)
       .BindText(2, t.partner)
@@ -122,7 +122,7 @@ namespace DicomMail
 
   std::vector<DailyTest> DailyTestStore::ListRunning()
   {
-    SqliteStatement select(db_, std::string("SELECT ") + kColumns +
+    Statement select(db_, std::string("SELECT ") + kColumns +
                            " FROM qa_daily_tests WHERE state = 'running' ORDER BY deadline_ms");
     return QaRecordSql::ReadAll<DailyTest>(select, ReadRow);
   }
@@ -130,7 +130,7 @@ namespace DicomMail
   std::map<std::string, std::string> DailyTestStore::LastScheduledDays()
   {
     std::map<std::string, std::string> days;
-    SqliteStatement select(db_, "SELECT partner, MAX(test_day) FROM qa_daily_tests WHERE trigger = 'schedule' "
+    Statement select(db_, "SELECT partner, MAX(test_day) FROM qa_daily_tests WHERE trigger = 'schedule' "
                                 "GROUP BY partner");
     while (select.Step())
     {
@@ -141,7 +141,7 @@ namespace DicomMail
 
   bool DailyTestStore::Pass(const std::string& setId, int64_t acknowledgedMs, int64_t receiverCompletedMs)
   {
-    SqliteStatement update(db_, "UPDATE qa_daily_tests SET state = 'passed', acknowledged_ms = ?2, "
+    Statement update(db_, "UPDATE qa_daily_tests SET state = 'passed', acknowledged_ms = ?2, "
                                 "receiver_completed_ms = ?3, reason = '' WHERE set_id = ?1 AND state = 'running'");
     update.BindText(1, setId).BindInt64(2, acknowledgedMs).BindInt64(3, receiverCompletedMs);
     return update.Run() > 0;
@@ -149,7 +149,7 @@ namespace DicomMail
 
   bool DailyTestStore::Fail(const std::string& setId, const std::string& reason, bool raiseAlert)
   {
-    SqliteStatement update(db_, "UPDATE qa_daily_tests SET state = 'failed', reason = ?2, alert = ?3 "
+    Statement update(db_, "UPDATE qa_daily_tests SET state = 'failed', reason = ?2, alert = ?3 "
                                 "WHERE set_id = ?1 AND state = 'running'");
     update.BindText(1, setId).BindText(2, reason).BindText(3, raiseAlert ? "due" : "");
     return update.Run() > 0;
@@ -157,14 +157,14 @@ namespace DicomMail
 
   std::vector<DailyTest> DailyTestStore::ListAlertsDue()
   {
-    SqliteStatement select(db_, std::string("SELECT ") + kColumns +
+    Statement select(db_, std::string("SELECT ") + kColumns +
                            " FROM qa_daily_tests WHERE alert = 'due' ORDER BY started_ms");
     return QaRecordSql::ReadAll<DailyTest>(select, ReadRow);
   }
 
   void DailyTestStore::MarkAlertSent(const std::string& setId)
   {
-    SqliteStatement update(db_, "UPDATE qa_daily_tests SET alert = 'sent' WHERE set_id = ?");
+    Statement update(db_, "UPDATE qa_daily_tests SET alert = 'sent' WHERE set_id = ?");
     update.BindText(1, setId);
     update.Run();
   }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "Core/Store/SqliteDatabase.h"
+#include "Core/Store/Database.h"
 
 #include <cstdint>
 #include <map>
@@ -54,7 +54,7 @@ namespace DicomMail
   class DailyTestStore
   {
   public:
-    explicit DailyTestStore(SqliteDatabase& db);
+    explicit DailyTestStore(Database& db);
 
     void Add(const DailyTest& test);
 
@@ -77,6 +77,6 @@ namespace DicomMail
     void MarkAlertSent(const std::string& setId);
 
   private:
-    SqliteDatabase& db_;
+    Database& db_;
   };
 }

@@ -3,8 +3,8 @@
 
 #include "Core/Common/Error.h"
 #include "Core/Store/AcknowledgementQueueStore.h"
-#include "Core/Store/SqliteStatement.h"
-#include "Core/Store/SqliteTransaction.h"
+#include "Core/Store/Statement.h"
+#include "Core/Store/Transaction.h"
 #include "Core/Store/StoreSchema.h"
 #include "Core/Store/UtcTime.h"
 
@@ -19,7 +19,7 @@ namespace DicomMail
     // Orthanc's job error can be long; the page needs only its gist.
     const size_t kMaxErrorLength = 500;
 
-    ForwardRecord ReadRow(SqliteStatement& row)
+    ForwardRecord ReadRow(Statement& row)
     {
       ForwardRecord r;
       r.id = row.ColumnInt64(0);
@@ -38,7 +38,7 @@ namespace DicomMail
       return r;
     }
 
-    void RequireUpdated(SqliteStatement& update, int64_t id)
+    void RequireUpdated(Statement& update, int64_t id)
     {
       if (update.Run() == 0)
       {
@@ -47,7 +47,7 @@ namespace DicomMail
     }
   }
 
-  ForwardStore::ForwardStore(SqliteDatabase& db) :
+  ForwardStore::ForwardStore(Database& db) :
     db_(db)
   {
     StoreSchema::Migrate(db_);
@@ -60,9 +60,9 @@ namespace DicomMail
     {
       throw Error(ErrorKind::BadInput, "A forward needs a transfer and a modality");
     }
-    SqliteStatement insert(db_, "INSERT OR IGNORE INTO forwards (set_id, modality, state, queued_at, attempts, "
+    Statement insert(db_, "INSERT INTO forwards (set_id, modality, state, queued_at, attempts, "
                            "next_attempt_at, last_error, last_attempt_at, job_id, instances, forwarded_at, deleted) "
-                           "VALUES (?, ?, ?, ?, 0, ?, '', '', '', 0, '', 0)");
+                           "VALUES (?, ?, ?, ?, 0, ?, '', '', '', 0, '', 0) ON CONFLICT DO NOTHING");
     insert.BindText(1, setId)
       .BindText(2, modality)
       .BindText(3, ToString(ForwardState::Queued))
@@ -73,7 +73,7 @@ namespace DicomMail
 
   bool ForwardStore::Get(const std::string& setId, ForwardRecord& out)
   {
-    SqliteStatement select(db_, std::string("SELECT ") + kColumns + " FROM forwards WHERE set_id = ?");
+    Statement select(db_, std::string("SELECT ") + kColumns + " FROM forwards WHERE set_id = ?");
     select.BindText(1, setId);
     if (!select.Step())
     {
@@ -85,7 +85,7 @@ namespace DicomMail
 
   std::vector<ForwardRecord> ForwardStore::ListUnfinished()
   {
-    SqliteStatement select(db_, std::string("SELECT ") + kColumns + " FROM forwards WHERE state <> ? ORDER BY id");
+    Statement select(db_, std::string("SELECT ") + kColumns + " FROM forwards WHERE state <> ? ORDER BY id");
     select.BindText(1, ToString(ForwardState::Forwarded));
     std::vector<ForwardRecord> result;
     while (select.Step())
@@ -99,7 +99,7 @@ namespace DicomMail
                                  const std::string& now)
   {
     UtcTime::Check(now, "start of a forward", false);
-    SqliteStatement update(db_, "UPDATE forwards SET state = ?, job_id = ?, instances = ?, last_attempt_at = ? "
+    Statement update(db_, "UPDATE forwards SET state = ?, job_id = ?, instances = ?, last_attempt_at = ? "
                            "WHERE id = ?");
     update.BindText(1, ToString(ForwardState::Forwarding))
       .BindText(2, jobId)
@@ -113,8 +113,8 @@ namespace DicomMail
                                           unsigned int retryDelay)
   {
     UtcTime::Check(now, "time of a failed forward", false);
-    SqliteTransaction transaction(db_);
-    SqliteStatement select(db_, "SELECT attempts FROM forwards WHERE id = ?");
+    Transaction transaction(db_);
+    Statement select(db_, "SELECT attempts FROM forwards WHERE id = ?");
     select.BindInt64(1, id);
     if (!select.Step())
     {
@@ -125,7 +125,7 @@ namespace DicomMail
     // tried about hourly, never given up on.
     const std::string next = UtcTime::FromUnix(
       UtcTime::ToUnix(now) + AcknowledgementQueueStore::BackoffDelay(retryDelay, attempts));
-    SqliteStatement update(db_, "UPDATE forwards SET state = ?, attempts = ?, next_attempt_at = ?, last_error = ?, "
+    Statement update(db_, "UPDATE forwards SET state = ?, attempts = ?, next_attempt_at = ?, last_error = ?, "
                            "last_attempt_at = ? WHERE id = ?");
     update.BindText(1, ToString(ForwardState::Retrying))
       .BindInt64(2, attempts)
@@ -141,8 +141,8 @@ namespace DicomMail
   void ForwardStore::MarkForwarded(int64_t id, unsigned int instances, const std::string& now, bool deleted)
   {
     UtcTime::Check(now, "time of a forward", false);
-    SqliteTransaction transaction(db_);
-    SqliteStatement update(db_, "UPDATE forwards SET state = ?, instances = ?, forwarded_at = ?, deleted = ?, "
+    Transaction transaction(db_);
+    Statement update(db_, "UPDATE forwards SET state = ?, instances = ?, forwarded_at = ?, deleted = ?, "
                            "last_error = '' WHERE id = ?");
     update.BindText(1, ToString(ForwardState::Forwarded))
       .BindInt64(2, instances)
@@ -150,7 +150,7 @@ namespace DicomMail
       .BindInt64(4, deleted ? 1 : 0)
       .BindInt64(5, id);
     RequireUpdated(update, id);
-    SqliteStatement drop(db_, "DELETE FROM forward_instances WHERE set_id = (SELECT set_id FROM forwards WHERE id = ?)");
+    Statement drop(db_, "DELETE FROM forward_instances WHERE set_id = (SELECT set_id FROM forwards WHERE id = ?)");
     drop.BindInt64(1, id);
     drop.Run();
     transaction.Commit();
@@ -159,7 +159,7 @@ namespace DicomMail
   bool ForwardStore::RetryNow(const std::string& setId, const std::string& now)
   {
     UtcTime::Check(now, "time of a retry", false);
-    SqliteStatement update(db_, "UPDATE forwards SET next_attempt_at = ? WHERE set_id = ? AND state IN (?, ?)");
+    Statement update(db_, "UPDATE forwards SET next_attempt_at = ? WHERE set_id = ? AND state IN (?, ?)");
     update.BindText(1, now)
       .BindText(2, setId)
       .BindText(3, ToString(ForwardState::Queued))
@@ -172,7 +172,7 @@ namespace DicomMail
     ForwardQueueSummary summary;
     std::unique_lock<std::recursive_mutex> lock = db_.Lock();   // one consistent view
     {
-      SqliteStatement counts(db_, "SELECT COUNT(*), COALESCE(SUM(state = ?), 0), MIN(queued_at) FROM forwards "
+      Statement counts(db_, "SELECT COUNT(*), COUNT(CASE WHEN state = ? THEN 1 END), MIN(queued_at) FROM forwards "
                              "WHERE state <> ?");
       counts.BindText(1, ToString(ForwardState::Retrying)).BindText(2, ToString(ForwardState::Forwarded));
       counts.Step();
@@ -180,7 +180,7 @@ namespace DicomMail
       summary.failing = counts.ColumnUint64(1);
       summary.oldestWaiting = counts.ColumnText(2);
     }
-    SqliteStatement latest(db_, "SELECT last_error FROM forwards WHERE state = ? "
+    Statement latest(db_, "SELECT last_error FROM forwards WHERE state = ? "
                            "ORDER BY last_attempt_at DESC, id DESC LIMIT 1");
     latest.BindText(1, ToString(ForwardState::Retrying));
     if (latest.Step())
@@ -192,14 +192,14 @@ namespace DicomMail
 
   void ForwardStore::RecordInstance(const std::string& setId, const std::string& instanceId)
   {
-    SqliteStatement insert(db_, "INSERT OR IGNORE INTO forward_instances (set_id, instance_id) VALUES (?, ?)");
+    Statement insert(db_, "INSERT INTO forward_instances (set_id, instance_id) VALUES (?, ?) ON CONFLICT DO NOTHING");
     insert.BindText(1, setId).BindText(2, instanceId);
     insert.Run();
   }
 
   std::vector<std::string> ForwardStore::ListInstances(const std::string& setId)
   {
-    SqliteStatement select(db_, "SELECT instance_id FROM forward_instances WHERE set_id = ? ORDER BY instance_id");
+    Statement select(db_, "SELECT instance_id FROM forward_instances WHERE set_id = ? ORDER BY instance_id");
     select.BindText(1, setId);
     std::vector<std::string> result;
     while (select.Step())
@@ -213,7 +213,7 @@ namespace DicomMail
                                                           const std::vector<std::string>& instanceIds)
   {
     std::vector<std::string> result;
-    SqliteStatement select(db_, "SELECT 1 FROM forward_instances WHERE instance_id = ? AND set_id <> ? LIMIT 1");
+    Statement select(db_, "SELECT 1 FROM forward_instances WHERE instance_id = ? AND set_id <> ? LIMIT 1");
     for (const std::string& instance : instanceIds)
     {
       select.Reset();

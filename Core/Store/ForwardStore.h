@@ -2,7 +2,7 @@
 #pragma once
 
 #include "Core/Forwarding/ForwardState.h"
-#include "Core/Store/SqliteDatabase.h"
+#include "Core/Store/Database.h"
 
 #include <cstdint>
 #include <string>
@@ -47,7 +47,7 @@ namespace DicomMail
   class ForwardStore
   {
   public:
-    explicit ForwardStore(SqliteDatabase& db);
+    explicit ForwardStore(Database& db);
 
     // False (nothing changed) when the transfer was queued before: a
     // transfer is forwarded once.
@@ -89,6 +89,6 @@ namespace DicomMail
     std::vector<std::string> SharedWithOthers(const std::string& setId, const std::vector<std::string>& instanceIds);
 
   private:
-    SqliteDatabase& db_;
+    Database& db_;
   };
 }

@@ -2,7 +2,7 @@
 #include "Core/Store/ImageQualityConfirmationStore.h"
 
 #include "Core/Common/Error.h"
-#include "Core/Store/SqliteStatement.h"
+#include "Core/Store/Statement.h"
 #include "Core/Store/StoreSchema.h"
 
 namespace DicomMail
@@ -13,7 +13,7 @@ namespace DicomMail
       "set_id, partner, confirmed_by, confirmed_ms, reported_ms, report_error, attempts, next_attempt_ms";
     const char kReportedColumns[] = "set_id, partner, signer, confirmed_by, confirmed_ms, received_ms";
 
-    GivenImageQualityConfirmation ReadGiven(SqliteStatement& row)
+    GivenImageQualityConfirmation ReadGiven(Statement& row)
     {
       GivenImageQualityConfirmation c;
       c.setId = row.ColumnText(0);
@@ -36,7 +36,7 @@ namespace DicomMail
     }
   }
 
-  ImageQualityConfirmationStore::ImageQualityConfirmationStore(SqliteDatabase& db) :
+  ImageQualityConfirmationStore::ImageQualityConfirmationStore(Database& db) :
     db_(db)
   {
     StoreSchema::Migrate(db_);
@@ -45,7 +45,7 @@ namespace DicomMail
   bool ImageQualityConfirmationStore::AddGiven(const GivenImageQualityConfirmation& c)
   {
     RequireFacts(c.setId, c.partner, c.confirmedBy);
-    SqliteStatement insert(db_, std::string("INSERT OR IGNORE INTO qa_image_quality_given (") + kGivenColumns +
+    Statement insert(db_, std::string("INSERT OR IGNORE INTO qa_image_quality_given (") + kGivenColumns +
                            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     insert.BindText(1, c.setId)
       .BindText(2, c.partner)
@@ -60,7 +60,7 @@ namespace DicomMail
 
   bool ImageQualityConfirmationStore::GetGiven(const std::string& setId, GivenImageQualityConfirmation& out)
   {
-    SqliteStatement select(db_, std::string("SELECT ") + kGivenColumns +
+    Statement select(db_, std::string("SELECT ") + kGivenColumns +
                            " FROM qa_image_quality_given WHERE set_id = ?");
     select.BindText(1, setId);
     if (!select.Step())
@@ -73,7 +73,7 @@ namespace DicomMail
 
   void ImageQualityConfirmationStore::MarkReported(const std::string& setId, int64_t reportedMs)
   {
-    SqliteStatement update(db_, "UPDATE qa_image_quality_given SET reported_ms = ?, report_error = '' "
+    Statement update(db_, "UPDATE qa_image_quality_given SET reported_ms = ?, report_error = '' "
                            "WHERE set_id = ?");
     update.BindInt64(1, reportedMs).BindText(2, setId);
     update.Run();
@@ -82,7 +82,7 @@ namespace DicomMail
   void ImageQualityConfirmationStore::MarkReportFailed(const std::string& setId, const std::string& error,
                                                        int64_t nextAttemptMs)
   {
-    SqliteStatement update(db_, "UPDATE qa_image_quality_given SET report_error = ?, attempts = attempts + 1, "
+    Statement update(db_, "UPDATE qa_image_quality_given SET report_error = ?, attempts = attempts + 1, "
                            "next_attempt_ms = ? WHERE set_id = ? AND reported_ms = 0");
     update.BindText(1, error.substr(0, 1000)).BindInt64(2, nextAttemptMs).BindText(3, setId);
     update.Run();
@@ -92,7 +92,7 @@ namespace DicomMail
                                                                                     unsigned int maxAttempts,
                                                                                     unsigned int limit)
   {
-    SqliteStatement select(db_, std::string("SELECT ") + kGivenColumns +
+    Statement select(db_, std::string("SELECT ") + kGivenColumns +
                            " FROM qa_image_quality_given WHERE reported_ms = 0 AND next_attempt_ms <= ? "
                            "AND attempts < ? ORDER BY confirmed_ms LIMIT ?");
     select.BindInt64(1, nowMs).BindInt64(2, maxAttempts).BindInt64(3, limit);
@@ -107,7 +107,7 @@ namespace DicomMail
   bool ImageQualityConfirmationStore::AddReported(const ReportedImageQualityConfirmation& c)
   {
     RequireFacts(c.setId, c.partner, c.confirmedBy);
-    SqliteStatement insert(db_, std::string("INSERT OR IGNORE INTO qa_image_quality_reported (") +
+    Statement insert(db_, std::string("INSERT OR IGNORE INTO qa_image_quality_reported (") +
                            kReportedColumns + ") VALUES (?, ?, ?, ?, ?, ?)");
     insert.BindText(1, c.setId)
       .BindText(2, c.partner)
@@ -120,7 +120,7 @@ namespace DicomMail
 
   bool ImageQualityConfirmationStore::GetReported(const std::string& setId, ReportedImageQualityConfirmation& out)
   {
-    SqliteStatement select(db_, std::string("SELECT ") + kReportedColumns +
+    Statement select(db_, std::string("SELECT ") + kReportedColumns +
                            " FROM qa_image_quality_reported WHERE set_id = ?");
     select.BindText(1, setId);
     if (!select.Step())

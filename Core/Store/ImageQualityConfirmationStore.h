@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "Core/Store/SqliteDatabase.h"
+#include "Core/Store/Database.h"
 
 #include <cstdint>
 #include <string>
@@ -42,7 +42,7 @@ namespace DicomMail
   class ImageQualityConfirmationStore
   {
   public:
-    explicit ImageQualityConfirmationStore(SqliteDatabase& db);
+    explicit ImageQualityConfirmationStore(Database& db);
 
     // False when the test already has one (left as it was).
     bool AddGiven(const GivenImageQualityConfirmation& confirmation);
@@ -57,6 +57,6 @@ namespace DicomMail
     bool GetReported(const std::string& setId, ReportedImageQualityConfirmation& out);
 
   private:
-    SqliteDatabase& db_;
+    Database& db_;
   };
 }

@@ -2,8 +2,8 @@
 #include "Core/Store/InboxStore.h"
 
 #include "Core/Common/Error.h"
-#include "Core/Store/SqliteStatement.h"
-#include "Core/Store/SqliteTransaction.h"
+#include "Core/Store/Statement.h"
+#include "Core/Store/Transaction.h"
 #include "Core/Store/StateSql.h"
 #include "Core/Store/StoreSchema.h"
 #include "Core/Store/UtcTime.h"
@@ -21,19 +21,21 @@ namespace DicomMail
       "instances_imported, instances_failed, instances_already_stored, first_received, "
       "completed_at, sender_date, last_import_at, bytes, state, reasons, qa_test, completed_ms";
 
-    const char kMailColumns[] =
-      "id, set_id, part, total, message_id, account, mailbox_uid, state, reason, received_at, "
+    // Without "id": inserts leave it to the database.
+    const char kNewMailColumns[] =
+      "set_id, part, total, message_id, account, mailbox_uid, state, reason, received_at, "
       "processed_at, disposition, bytes, stored_path, mdn_sent, from_name, claimed_set_id, acknowledgement, found_in";
+    const std::string kMailColumns = std::string("id, ") + kNewMailColumns;
 
     const char kFragmentColumns[] =
       "partial_id, number, total, account, server_id, set_id, set_part, received_at, path, message_id, bytes";
 
-    unsigned int ColumnCount(SqliteStatement& row, int column)
+    unsigned int ColumnCount(Statement& row, int column)
     {
       return static_cast<unsigned int>(row.ColumnUint64(column));
     }
 
-    InboxTransfer ReadTransfer(SqliteStatement& row)
+    InboxTransfer ReadTransfer(Statement& row)
     {
       InboxTransfer t;
       t.setId = row.ColumnText(0);
@@ -57,7 +59,7 @@ namespace DicomMail
       return t;
     }
 
-    InboxMail ReadMail(SqliteStatement& row)
+    InboxMail ReadMail(Statement& row)
     {
       InboxMail m;
       m.id = row.ColumnInt64(0);
@@ -82,7 +84,7 @@ namespace DicomMail
       return m;
     }
 
-    FragmentRecord ReadFragment(SqliteStatement& row)
+    FragmentRecord ReadFragment(Statement& row)
     {
       FragmentRecord f;
       f.partialId = row.ColumnText(0);
@@ -100,7 +102,7 @@ namespace DicomMail
     }
 
     // Parameter order follows kMailColumns; ?1 (id) is bound by the caller.
-    void BindMailFields(SqliteStatement& s, const InboxMail& m)
+    void BindMailFields(Statement& s, const InboxMail& m)
     {
       s.BindText(2, m.setId)
         .BindInt64(3, m.part)
@@ -129,7 +131,7 @@ namespace DicomMail
     }
   }
 
-  InboxStore::InboxStore(SqliteDatabase& db) :
+  InboxStore::InboxStore(Database& db) :
     db_(db)
   {
     StoreSchema::Migrate(db_);
@@ -150,7 +152,7 @@ namespace DicomMail
 
     // An UPSERT rather than INSERT OR REPLACE: the row keeps its rowid, which
     // orders transfers received within the same second.
-    SqliteStatement upsert(db_, std::string("INSERT INTO inbox_transfers (") + kTransferColumns +
+    Statement upsert(db_, std::string("INSERT INTO inbox_transfers (") + kTransferColumns +
       ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18) "
       "ON CONFLICT (set_id) DO UPDATE SET partner = ?2, sender_address = ?3, signer_fingerprint = ?4, "
       "mails_expected = ?5, mails_received = ?6, instances_imported = ?7, instances_failed = ?8, "
@@ -179,7 +181,7 @@ namespace DicomMail
 
   bool InboxStore::GetTransfer(const std::string& setId, InboxTransfer& out)
   {
-    SqliteStatement select(db_, std::string("SELECT ") + kTransferColumns +
+    Statement select(db_, std::string("SELECT ") + kTransferColumns +
                            " FROM inbox_transfers WHERE set_id = ?");
     select.BindText(1, setId);
     if (!select.Step())
@@ -194,7 +196,7 @@ namespace DicomMail
                                                        const TransferFilter& filter)
   {
     const TransferFilterClause where(filter, "first_received");
-    SqliteStatement select(db_, std::string("SELECT ") + kTransferColumns +
+    Statement select(db_, std::string("SELECT ") + kTransferColumns +
                            " FROM inbox_transfers" + where.GetSql() +
                            " ORDER BY first_received DESC, rowid DESC LIMIT ? OFFSET ?");
     const int next = where.Bind(select, 1);
@@ -216,21 +218,21 @@ namespace DicomMail
 
   uint64_t InboxStore::CountTransfers()
   {
-    SqliteStatement count(db_, "SELECT COUNT(*) FROM inbox_transfers");
+    Statement count(db_, "SELECT COUNT(*) FROM inbox_transfers");
     count.Step();
     return count.ColumnUint64(0);
   }
 
   void InboxStore::RecordStudy(const std::string& setId, const std::string& orthancStudyId)
   {
-    SqliteStatement insert(db_, "INSERT OR IGNORE INTO inbox_studies (set_id, study_id) VALUES (?, ?)");
+    Statement insert(db_, "INSERT INTO inbox_studies (set_id, study_id) VALUES (?, ?) ON CONFLICT DO NOTHING");
     insert.BindText(1, setId).BindText(2, orthancStudyId);
     insert.Run();
   }
 
   std::vector<std::string> InboxStore::ListStudies(const std::string& setId)
   {
-    SqliteStatement select(db_, "SELECT study_id FROM inbox_studies WHERE set_id = ? ORDER BY study_id");
+    Statement select(db_, "SELECT study_id FROM inbox_studies WHERE set_id = ? ORDER BY study_id");
     select.BindText(1, setId);
     std::vector<std::string> result;
     while (select.Step())
@@ -244,7 +246,7 @@ namespace DicomMail
 
   bool InboxStore::HasProcessed(const std::string& setId, unsigned int part)
   {
-    SqliteStatement select(db_, "SELECT 1 FROM inbox_mails WHERE set_id = ? AND part = ? AND state IN (" +
+    Statement select(db_, "SELECT 1 FROM inbox_mails WHERE set_id = ? AND part = ? AND state IN (" +
                            StateSql::List(AllInboxMailStates(), InboxStates::IsImported) + ") LIMIT 1");
     select.BindText(1, setId).BindInt64(2, part);
     return select.Step();
@@ -253,7 +255,7 @@ namespace DicomMail
   int64_t InboxStore::RecordMailAndTransfer(const InboxMail& mail, const InboxTransfer* transfer,
                                             const QueuedAcknowledgement* acknowledgement)
   {
-    SqliteTransaction transaction(db_);
+    Transaction transaction(db_);
     int64_t id = mail.id;
     if (id == 0)
     {
@@ -285,8 +287,8 @@ namespace DicomMail
     {
       record.receivedAt = UtcTime::Now();
     }
-    SqliteStatement insert(db_, std::string("INSERT INTO inbox_mails (") + kMailColumns +
-                           ") VALUES (NULL, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
+    Statement insert(db_, std::string("INSERT INTO inbox_mails (") + kNewMailColumns +
+                           ") VALUES (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
                            " ?18, ?19) RETURNING id");
     BindMailFields(insert, record);
     if (!insert.Step())
@@ -298,7 +300,7 @@ namespace DicomMail
     if (record.setId.empty())
     {
       // The oldest beyond the limit go; the index on (set_id, part) finds them.
-      SqliteStatement prune(db_,
+      Statement prune(db_,
         "DELETE FROM inbox_mails WHERE set_id = '' AND id < "
         "(SELECT id FROM inbox_mails WHERE set_id = '' ORDER BY id DESC LIMIT 1 OFFSET ?1)");
       prune.BindInt64(1, static_cast<int64_t>(unauthenticatedMailLimit_) - 1);
@@ -315,7 +317,7 @@ namespace DicomMail
   void InboxStore::UpdateMail(const InboxMail& mail)
   {
     CheckMail(mail);
-    SqliteStatement update(db_,
+    Statement update(db_,
       "UPDATE inbox_mails SET set_id = ?2, part = ?3, total = ?4, message_id = ?5, account = ?6, "
       "mailbox_uid = ?7, state = ?8, reason = ?9, received_at = ?10, processed_at = ?11, "
       "disposition = ?12, bytes = ?13, stored_path = ?14, mdn_sent = ?15, from_name = ?16, "
@@ -330,7 +332,7 @@ namespace DicomMail
 
   bool InboxStore::GetMail(int64_t id, InboxMail& out)
   {
-    SqliteStatement select(db_, std::string("SELECT ") + kMailColumns + " FROM inbox_mails WHERE id = ?");
+    Statement select(db_, std::string("SELECT ") + kMailColumns + " FROM inbox_mails WHERE id = ?");
     select.BindInt64(1, id);
     if (!select.Step())
     {
@@ -342,7 +344,7 @@ namespace DicomMail
 
   std::vector<InboxMail> InboxStore::ListMails(const std::string& setId)
   {
-    SqliteStatement select(db_, std::string("SELECT ") + kMailColumns +
+    Statement select(db_, std::string("SELECT ") + kMailColumns +
                            " FROM inbox_mails WHERE set_id = ? ORDER BY part, id");
     select.BindText(1, setId);
     std::vector<InboxMail> result;
@@ -370,7 +372,7 @@ namespace DicomMail
 
   std::vector<InboxMail> InboxStore::SelectMails(const std::string& stateText, unsigned int limit)
   {
-    SqliteStatement select(db_, std::string("SELECT ") + kMailColumns +
+    Statement select(db_, std::string("SELECT ") + kMailColumns +
                            " FROM inbox_mails WHERE (?1 = '' OR state = ?1) ORDER BY received_at DESC, id DESC"
                            " LIMIT ?2");
     select.BindText(1, stateText).BindInt64(2, limit);
@@ -386,7 +388,7 @@ namespace DicomMail
 
   void InboxStore::MarkSeen(const std::string& account, const std::string& serverId, const std::string& outcome)
   {
-    SqliteStatement upsert(db_,
+    Statement upsert(db_,
       "INSERT INTO seen_messages (account, server_id, outcome, seen_at) VALUES (?1, ?2, ?3, ?4) "
       "ON CONFLICT (account, server_id) DO UPDATE SET outcome = ?3, seen_at = ?4");
     upsert.BindText(1, account).BindText(2, serverId).BindText(3, outcome).BindText(4, UtcTime::Now());
@@ -401,7 +403,7 @@ namespace DicomMail
 
   bool InboxStore::GetSeenOutcome(const std::string& account, const std::string& serverId, std::string& outcome)
   {
-    SqliteStatement select(db_, "SELECT outcome FROM seen_messages WHERE account = ? AND server_id = ?");
+    Statement select(db_, "SELECT outcome FROM seen_messages WHERE account = ? AND server_id = ?");
     select.BindText(1, account).BindText(2, serverId);
     if (!select.Step())
     {
@@ -413,11 +415,11 @@ namespace DicomMail
 
   unsigned int InboxStore::ForgetSeenExcept(const std::string& account, const std::set<std::string>& stillOnServer)
   {
-    SqliteTransaction transaction(db_);
+    Transaction transaction(db_);
 
     std::vector<std::string> gone;
     {
-      SqliteStatement select(db_, "SELECT server_id FROM seen_messages WHERE account = ?");
+      Statement select(db_, "SELECT server_id FROM seen_messages WHERE account = ?");
       select.BindText(1, account);
       while (select.Step())
       {
@@ -429,7 +431,7 @@ namespace DicomMail
       }
     }
 
-    SqliteStatement remove(db_, "DELETE FROM seen_messages WHERE account = ? AND server_id = ?");
+    Statement remove(db_, "DELETE FROM seen_messages WHERE account = ? AND server_id = ?");
     for (const std::string& serverId : gone)
     {
       remove.Reset();
@@ -453,8 +455,8 @@ namespace DicomMail
     }
     UtcTime::Check(fragment.receivedAt, "reception time of a fragment", true);
 
-    SqliteStatement insert(db_, std::string("INSERT OR IGNORE INTO fragments (") + kFragmentColumns +
-                           ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    Statement insert(db_, std::string("INSERT INTO fragments (") + kFragmentColumns +
+                           ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
     insert.BindText(1, fragment.partialId)
       .BindInt64(2, fragment.number)
       .BindInt64(3, fragment.total)
@@ -471,7 +473,7 @@ namespace DicomMail
 
   std::vector<FragmentRecord> InboxStore::ListFragments(const std::string& partialId)
   {
-    SqliteStatement select(db_, std::string("SELECT ") + kFragmentColumns +
+    Statement select(db_, std::string("SELECT ") + kFragmentColumns +
                            " FROM fragments WHERE partial_id = ? ORDER BY number");
     select.BindText(1, partialId);
     std::vector<FragmentRecord> result;
@@ -484,7 +486,7 @@ namespace DicomMail
 
   unsigned int InboxStore::RemoveFragments(const std::string& partialId)
   {
-    SqliteStatement remove(db_, "DELETE FROM fragments WHERE partial_id = ?");
+    Statement remove(db_, "DELETE FROM fragments WHERE partial_id = ?");
     remove.BindText(1, partialId);
     return static_cast<unsigned int>(remove.Run());
   }
@@ -493,7 +495,7 @@ namespace DicomMail
   {
     UtcTime::Check(time, "time limit", false);
     // (partial_id, number) is the primary key, so COUNT(*) counts distinct numbers.
-    SqliteStatement select(db_,
+    Statement select(db_,
       "SELECT partial_id FROM fragments GROUP BY partial_id "
       "HAVING MIN(received_at) < ? AND (MAX(total) = 0 OR COUNT(*) < MAX(total)) "
       "ORDER BY MIN(received_at), partial_id");

@@ -2,7 +2,7 @@
 #pragma once
 
 #include "Core/Store/AcknowledgementQueueStore.h"
-#include "Core/Store/SqliteDatabase.h"
+#include "Core/Store/Database.h"
 #include "Core/Store/TransferFilter.h"
 #include "Core/Transfer/InboxState.h"
 
@@ -94,12 +94,12 @@ namespace DicomMail
   class InboxStore
   {
   public:
-    explicit InboxStore(SqliteDatabase& db);
+    explicit InboxStore(Database& db);
 
     // ---- Transfers ----------------------------------------------------------
 
     // Inserts, or replaces the transfer with the same set id. For a
-    // read-modify-write, hold a SqliteTransaction around Get and Put.
+    // read-modify-write, hold a Transaction around Get and Put.
     void PutTransfer(const InboxTransfer& transfer);
 
     bool GetTransfer(const std::string& setId, InboxTransfer& out);
@@ -192,7 +192,7 @@ namespace DicomMail
 
     // The connection, for stores whose rows share the inbox's transactions
     // (AcknowledgementQueueStore).
-    SqliteDatabase& GetDatabase()
+    Database& GetDatabase()
     {
       return db_;
     }
@@ -201,7 +201,7 @@ namespace DicomMail
     // "stateText" is a state's text, "" for all.
     std::vector<InboxMail> SelectMails(const std::string& stateText, unsigned int limit);
 
-    SqliteDatabase& db_;
+    Database& db_;
     unsigned int unauthenticatedMailLimit_ = 10000;
   };
 }

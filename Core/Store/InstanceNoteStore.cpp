@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "Core/Store/InstanceNoteStore.h"
 
-#include "Core/Store/SqliteStatement.h"
-#include "Core/Store/SqliteTransaction.h"
+#include "Core/Store/Statement.h"
+#include "Core/Store/Transaction.h"
 #include "Core/Store/StoreSchema.h"
 
 namespace DicomMail
 {
-  InstanceNoteStore::InstanceNoteStore(SqliteDatabase& db) :
+  InstanceNoteStore::InstanceNoteStore(Database& db) :
     db_(db)
   {
     StoreSchema::Migrate(db_);
@@ -15,11 +15,11 @@ namespace DicomMail
 
   void InstanceNoteStore::Record(const std::string& setId, unsigned int part, const Counts& counts)
   {
-    SqliteTransaction transaction(db_);
-    SqliteStatement remove(db_, "DELETE FROM outbox_instance_notes WHERE set_id = ? AND part = ?");
+    Transaction transaction(db_);
+    Statement remove(db_, "DELETE FROM outbox_instance_notes WHERE set_id = ? AND part = ?");
     remove.BindText(1, setId).BindInt64(2, part);
     remove.Run();
-    SqliteStatement insert(db_, "INSERT INTO outbox_instance_notes (set_id, part, note, count) VALUES (?, ?, ?, ?)");
+    Statement insert(db_, "INSERT INTO outbox_instance_notes (set_id, part, note, count) VALUES (?, ?, ?, ?)");
     for (const auto& item : counts)
     {
       insert.Reset();
@@ -31,7 +31,7 @@ namespace DicomMail
 
   InstanceNoteStore::Counts InstanceNoteStore::Get(const std::string& setId)
   {
-    SqliteStatement select(db_, "SELECT note, SUM(count) FROM outbox_instance_notes WHERE set_id = ? "
+    Statement select(db_, "SELECT note, SUM(count) FROM outbox_instance_notes WHERE set_id = ? "
                            "GROUP BY note ORDER BY note");
     select.BindText(1, setId);
     Counts result;

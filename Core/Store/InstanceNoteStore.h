@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "Core/Store/SqliteDatabase.h"
+#include "Core/Store/Database.h"
 
 #include <cstdint>
 #include <map>
@@ -17,7 +17,7 @@ namespace DicomMail
   public:
     using Counts = std::map<std::string, uint64_t>;
 
-    explicit InstanceNoteStore(SqliteDatabase& db);
+    explicit InstanceNoteStore(Database& db);
 
     // The counts of one mail as it was composed last: a mail composed again
     // (resent) replaces them rather than adding up. The transfer must exist.
@@ -27,6 +27,6 @@ namespace DicomMail
     Counts Get(const std::string& setId);
 
   private:
-    SqliteDatabase& db_;
+    Database& db_;
   };
 }

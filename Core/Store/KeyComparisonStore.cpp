@@ -2,13 +2,13 @@
 #include "Core/Store/KeyComparisonStore.h"
 
 #include "Core/Common/Error.h"
-#include "Core/Store/SqliteStatement.h"
+#include "Core/Store/Statement.h"
 #include "Core/Store/StoreSchema.h"
 #include "Core/Store/UtcTime.h"
 
 namespace DicomMail
 {
-  KeyComparisonStore::KeyComparisonStore(SqliteDatabase& db) :
+  KeyComparisonStore::KeyComparisonStore(Database& db) :
     db_(db)
   {
     StoreSchema::Migrate(db_);
@@ -21,8 +21,10 @@ namespace DicomMail
       throw Error(ErrorKind::BadInput, "a key comparison needs the fingerprint, who compared it and how");
     }
     UtcTime::Check(comparison.comparedAt, "comparison time", true);
-    SqliteStatement insert(db_, "INSERT OR REPLACE INTO key_comparisons (fingerprint, compared_by, method, "
-                                "compared_at) VALUES (?, ?, ?, ?)");
+    Statement insert(db_, "INSERT INTO key_comparisons (fingerprint, compared_by, method, "
+                                "compared_at) VALUES (?, ?, ?, ?) ON CONFLICT (fingerprint) DO UPDATE SET "
+                                "compared_by = excluded.compared_by, method = excluded.method, "
+                                "compared_at = excluded.compared_at");
     insert.BindText(1, comparison.fingerprint).BindText(2, comparison.comparedBy).BindText(3, comparison.method)
       .BindText(4, comparison.comparedAt.empty() ? UtcTime::Now() : comparison.comparedAt);
     insert.Run();
@@ -30,7 +32,7 @@ namespace DicomMail
 
   bool KeyComparisonStore::Get(const std::string& fingerprint, KeyComparison& out)
   {
-    SqliteStatement select(db_, "SELECT fingerprint, compared_by, method, compared_at FROM key_comparisons "
+    Statement select(db_, "SELECT fingerprint, compared_by, method, compared_at FROM key_comparisons "
                                 "WHERE fingerprint = ?");
     select.BindText(1, fingerprint);
     if (!select.Step())

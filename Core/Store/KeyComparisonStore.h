@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "Core/Store/SqliteDatabase.h"
+#include "Core/Store/Database.h"
 
 #include <string>
 
@@ -20,7 +20,7 @@ namespace DicomMail
   class KeyComparisonStore
   {
   public:
-    explicit KeyComparisonStore(SqliteDatabase& db);
+    explicit KeyComparisonStore(Database& db);
 
     // Replaces an earlier record of the same key. Throws Error(BadInput) for
     // an empty name or fingerprint, or a malformed time.
@@ -29,6 +29,6 @@ namespace DicomMail
     bool Get(const std::string& fingerprint, KeyComparison& out);
 
   private:
-    SqliteDatabase& db_;
+    Database& db_;
   };
 }

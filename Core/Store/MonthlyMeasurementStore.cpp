@@ -3,7 +3,7 @@
 
 #include "Core/Common/Error.h"
 #include "Core/Store/QaRecordSql.h"
-#include "Core/Store/SqliteStatement.h"
+#include "Core/Store/Statement.h"
 #include "Core/Store/StoreSchema.h"
 
 namespace DicomMail
@@ -14,7 +14,7 @@ namespace DicomMail
       "set_id, partner, month, trigger, test_data, instances_expected, instances_arrived, dicom_bytes, wire_bytes, "
       "started_ms, deadline_ms, acknowledged_ms, receiver_completed_ms, state, reason";
 
-    MonthlyMeasurement ReadRow(SqliteStatement& row)
+    MonthlyMeasurement ReadRow(Statement& row)
     {
       MonthlyMeasurement m;
       m.setId = row.ColumnText(0);
@@ -56,7 +56,7 @@ namespace DicomMail
     return MegabytesPerSecond(wireBytes, TransferMs());
   }
 
-  MonthlyMeasurementStore::MonthlyMeasurementStore(SqliteDatabase& db) :
+  MonthlyMeasurementStore::MonthlyMeasurementStore(Database& db) :
     db_(db)
   {
     StoreSchema::Migrate(db_);
@@ -68,7 +68,7 @@ namespace DicomMail
     {
       throw Error(ErrorKind::BadInput, "a monthly measurement needs its transfer, partner and month");
     }
-    SqliteStatement insert(db_, std::string("INSERT INTO qa_monthly_measurements (") + kColumns +
+    Statement insert(db_, std::string("INSERT INTO qa_monthly_measurements (") + kColumns +
                            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     insert.BindText(1, m.setId)
       .BindText(2, m.partner)
@@ -102,7 +102,7 @@ namespace DicomMail
   std::vector<MonthlyMeasurement> MonthlyMeasurementStore::ListBetween(const std::string& partner, int64_t fromMs,
                                                                        int64_t toMs)
   {
-    SqliteStatement select(db_, std::string("SELECT ") + kColumns + " FROM qa_monthly_measurements "
+    Statement select(db_, std::string("SELECT ") + kColumns + " FROM qa_monthly_measurements "
                            "WHERE partner = ? AND started_ms >= ? AND started_ms < ? ORDER BY started_ms, rowid");
     select.BindText(1, partner).BindInt64(2, fromMs).BindInt64(3, toMs);
     return QaRecordSql::ReadAll<MonthlyMeasurement>(select, ReadRow);
@@ -110,7 +110,7 @@ namespace DicomMail
 
   std::vector<MonthlyMeasurement> MonthlyMeasurementStore::ListRunning()
   {
-    SqliteStatement select(db_, std::string("SELECT ") + kColumns +
+    Statement select(db_, std::string("SELECT ") + kColumns +
                            " FROM qa_monthly_measurements WHERE state = 'running' ORDER BY deadline_ms");
     return QaRecordSql::ReadAll<MonthlyMeasurement>(select, ReadRow);
   }
@@ -118,7 +118,7 @@ namespace DicomMail
   std::map<std::string, std::string> MonthlyMeasurementStore::LastScheduledMonths()
   {
     std::map<std::string, std::string> months;
-    SqliteStatement select(db_, "SELECT partner, MAX(month) FROM qa_monthly_measurements "
+    Statement select(db_, "SELECT partner, MAX(month) FROM qa_monthly_measurements "
                                 "WHERE trigger = 'schedule' GROUP BY partner");
     while (select.Step())
     {
@@ -131,7 +131,7 @@ namespace DicomMail
                                          int64_t receiverCompletedMs, unsigned int instancesArrived,
                                          uint64_t wireBytes)
   {
-    SqliteStatement update(db_, "UPDATE qa_monthly_measurements SET state = CASE WHEN ?4 = instances_expected "
+    Statement update(db_, "UPDATE qa_monthly_measurements SET state = CASE WHEN ?4 = instances_expected "
                                 "THEN 'passed' ELSE 'failed' END, acknowledged_ms = ?2, receiver_completed_ms = ?3, "
                                 "instances_arrived = ?4, wire_bytes = ?5, reason = CASE WHEN ?4 = instances_expected "
                                 "THEN '' ELSE 'incomplete: not every instance was confirmed' END "
@@ -143,7 +143,7 @@ namespace DicomMail
 
   bool MonthlyMeasurementStore::Fail(const std::string& setId, const std::string& reason)
   {
-    SqliteStatement update(db_, "UPDATE qa_monthly_measurements SET state = 'failed', reason = ?2 "
+    Statement update(db_, "UPDATE qa_monthly_measurements SET state = 'failed', reason = ?2 "
                                 "WHERE set_id = ?1 AND state = 'running'");
     update.BindText(1, setId).BindText(2, reason);
     return update.Run() > 0;

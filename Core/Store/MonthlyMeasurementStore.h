@@ -2,7 +2,7 @@
 #pragma once
 
 #include "Core/Store/DailyTestStore.h"
-#include "Core/Store/SqliteDatabase.h"
+#include "Core/Store/Database.h"
 
 #include <cstdint>
 #include <map>
@@ -43,7 +43,7 @@ namespace DicomMail
   class MonthlyMeasurementStore
   {
   public:
-    explicit MonthlyMeasurementStore(SqliteDatabase& db);
+    explicit MonthlyMeasurementStore(Database& db);
 
     void Add(const MonthlyMeasurement& measurement);
     bool Get(const std::string& setId, MonthlyMeasurement& out);
@@ -63,6 +63,6 @@ namespace DicomMail
     bool Fail(const std::string& setId, const std::string& reason);
 
   private:
-    SqliteDatabase& db_;
+    Database& db_;
   };
 }

@@ -3,8 +3,8 @@
 
 #include "Core/Common/Error.h"
 #include "Core/Store/AcknowledgementQueueStore.h"
-#include "Core/Store/SqliteStatement.h"
-#include "Core/Store/SqliteTransaction.h"
+#include "Core/Store/Statement.h"
+#include "Core/Store/Transaction.h"
 #include "Core/Store/StoreSchema.h"
 #include "Core/Store/UtcTime.h"
 #include "Core/Transfer/InboxState.h"
@@ -14,8 +14,10 @@ namespace DicomMail
 {
   namespace
   {
-    const char kColumns[] =
-      "id, set_id, kind, recipients, state, created_at, attempts, next_attempt_at, last_error, sent_at";
+    // Without "id": inserts leave it to the database.
+    const char kNewColumns[] =
+      "set_id, kind, recipients, state, created_at, attempts, next_attempt_at, last_error, sent_at";
+    const std::string kColumns = std::string("id, ") + kNewColumns;
 
     // An SMTP reply can be long; the log needs only its gist.
     const size_t kMaxErrorLength = 500;
@@ -29,7 +31,7 @@ namespace DicomMail
       return text == "failed" ? NoticeState::Failed : NoticeState::Pending;
     }
 
-    QueuedNotice ReadRow(SqliteStatement& row)
+    QueuedNotice ReadRow(Statement& row)
     {
       QueuedNotice n;
       n.id = row.ColumnInt64(0);
@@ -45,7 +47,7 @@ namespace DicomMail
       return n;
     }
 
-    std::vector<QueuedNotice> ReadAll(SqliteStatement& select)
+    std::vector<QueuedNotice> ReadAll(Statement& select)
     {
       std::vector<QueuedNotice> result;
       while (select.Step())
@@ -70,7 +72,7 @@ namespace DicomMail
     throw Error(ErrorKind::Internal, "Unknown notice state");
   }
 
-  NoticeStore::NoticeStore(SqliteDatabase& db) :
+  NoticeStore::NoticeStore(Database& db) :
     db_(db)
   {
     StoreSchema::Migrate(db_);
@@ -84,8 +86,8 @@ namespace DicomMail
     {
       throw Error(ErrorKind::BadInput, "A notice needs a transfer and a recipient");
     }
-    SqliteStatement insert(db_, std::string("INSERT OR IGNORE INTO notices (") + kColumns +
-                           ") VALUES (NULL, ?, ?, ?, ?, ?, 0, ?, '', '')");
+    Statement insert(db_, std::string("INSERT INTO notices (") + kNewColumns +
+                           ") VALUES (?, ?, ?, ?, ?, 0, ?, '', '') ON CONFLICT DO NOTHING");
     insert.BindText(1, setId)
       .BindText(2, ToString(kind))
       .BindStringList(3, recipients)
@@ -98,7 +100,7 @@ namespace DicomMail
   std::vector<QueuedNotice> NoticeStore::ListDue(const std::string& now, unsigned int limit)
   {
     UtcTime::Check(now, "current time", false);
-    SqliteStatement select(db_, std::string("SELECT ") + kColumns + " FROM notices "
+    Statement select(db_, std::string("SELECT ") + kColumns + " FROM notices "
                            "WHERE state = ? AND next_attempt_at <= ? ORDER BY id LIMIT ?");
     select.BindText(1, ToString(NoticeState::Pending)).BindText(2, now).BindInt64(3, limit);
     return ReadAll(select);
@@ -106,7 +108,7 @@ namespace DicomMail
 
   std::vector<QueuedNotice> NoticeStore::ListForTransfer(const std::string& setId)
   {
-    SqliteStatement select(db_, std::string("SELECT ") + kColumns + " FROM notices WHERE set_id = ? ORDER BY id");
+    Statement select(db_, std::string("SELECT ") + kColumns + " FROM notices WHERE set_id = ? ORDER BY id");
     select.BindText(1, setId);
     return ReadAll(select);
   }
@@ -114,7 +116,7 @@ namespace DicomMail
   void NoticeStore::MarkSent(int64_t id, const std::string& now)
   {
     UtcTime::Check(now, "sending time of a notice", false);
-    SqliteStatement update(db_, "UPDATE notices SET state = ?, sent_at = ? WHERE id = ?");
+    Statement update(db_, "UPDATE notices SET state = ?, sent_at = ? WHERE id = ?");
     update.BindText(1, ToString(NoticeState::Sent)).BindText(2, now).BindInt64(3, id);
     if (update.Run() == 0)
     {
@@ -126,8 +128,8 @@ namespace DicomMail
                                          unsigned int retryDelay, unsigned int maxAttempts)
   {
     UtcTime::Check(now, "time of a failed notice", false);
-    SqliteTransaction transaction(db_);
-    SqliteStatement select(db_, "SELECT attempts FROM notices WHERE id = ?");
+    Transaction transaction(db_);
+    Statement select(db_, "SELECT attempts FROM notices WHERE id = ?");
     select.BindInt64(1, id);
     if (!select.Step())
     {
@@ -139,7 +141,7 @@ namespace DicomMail
     // The same back-off as acknowledgements: Smtp.RetryDelay, doubling.
     const std::string next = UtcTime::FromUnix(UtcTime::ToUnix(now) +
                                                AcknowledgementQueueStore::BackoffDelay(retryDelay, attempts));
-    SqliteStatement update(db_, "UPDATE notices SET attempts = ?, state = ?, next_attempt_at = ?, last_error = ? "
+    Statement update(db_, "UPDATE notices SET attempts = ?, state = ?, next_attempt_at = ?, last_error = ? "
                            "WHERE id = ?");
     update.BindInt64(1, attempts)
       .BindText(2, ToString(state))
@@ -173,7 +175,7 @@ namespace DicomMail
     {
       placeholders += (i == 0 ? "?" : ", ?");
     }
-    SqliteStatement select(db_, std::string("SELECT set_id FROM ") + table + " t WHERE " + timeColumn + " >= ? "
+    Statement select(db_, std::string("SELECT set_id FROM ") + table + " t WHERE " + timeColumn + " >= ? "
                            "AND state IN (" + placeholders + ") AND NOT EXISTS (SELECT 1 FROM notices n "
                            "WHERE n.set_id = t.set_id AND n.kind = ?) ORDER BY " + timeColumn + ", set_id");
     int index = 1;
@@ -193,14 +195,14 @@ namespace DicomMail
 
   std::string NoticeStore::GetScannedUntil()
   {
-    SqliteStatement select(db_, "SELECT scanned_until FROM notice_scan WHERE id = 1");
+    Statement select(db_, "SELECT scanned_until FROM notice_scan WHERE id = 1");
     return select.Step() ? select.ColumnText(0) : std::string();
   }
 
   void NoticeStore::SetScannedUntil(const std::string& time)
   {
     UtcTime::Check(time, "end of the notice scan", false);
-    SqliteStatement upsert(db_, "INSERT INTO notice_scan (id, scanned_until) VALUES (1, ?) "
+    Statement upsert(db_, "INSERT INTO notice_scan (id, scanned_until) VALUES (1, ?) "
                            "ON CONFLICT (id) DO UPDATE SET scanned_until = excluded.scanned_until");
     upsert.BindText(1, time);
     upsert.Run();

@@ -2,7 +2,7 @@
 #pragma once
 
 #include "Core/Notices/NoticeSettings.h"
-#include "Core/Store/SqliteDatabase.h"
+#include "Core/Store/Database.h"
 
 #include <cstdint>
 #include <string>
@@ -44,7 +44,7 @@ namespace DicomMail
   class NoticeStore
   {
   public:
-    explicit NoticeStore(SqliteDatabase& db);
+    explicit NoticeStore(Database& db);
 
     // Records that transfer "setId" gets a notice of "kind" to "recipients";
     // false (and nothing changed) when one was decided before.
@@ -81,6 +81,6 @@ namespace DicomMail
                                                const std::vector<std::string>& states, NoticeKind kind,
                                                const std::string& since);
 
-    SqliteDatabase& db_;
+    Database& db_;
   };
 }

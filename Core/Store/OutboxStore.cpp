@@ -4,8 +4,8 @@
 #include "Core/Common/Error.h"
 #include "Core/Common/Trim.h"
 #include "Core/Store/OutboxStateSql.h"
-#include "Core/Store/SqliteStatement.h"
-#include "Core/Store/SqliteTransaction.h"
+#include "Core/Store/Statement.h"
+#include "Core/Store/Transaction.h"
 #include "Core/Store/StoreSchema.h"
 #include "Core/Store/UtcTime.h"
 #include "Core/Transfer/StateText.h"
@@ -39,7 +39,7 @@ namespace DicomMail
       return "mail " + std::to_string(part) + " of transfer " + setId;
     }
 
-    void BindTransferFields(SqliteStatement& s, const OutboxTransfer& t)
+    void BindTransferFields(Statement& s, const OutboxTransfer& t)
     {
       // Parameter order follows kTransferColumns.
       s.BindText(1, t.setId)
@@ -60,7 +60,7 @@ namespace DicomMail
         .BindInt64(16, t.qaTest ? (t.qaMonthly ? 2 : 1) : 0);
     }
 
-    OutboxTransfer ReadTransfer(SqliteStatement& row)
+    OutboxTransfer ReadTransfer(Statement& row)
     {
       OutboxTransfer t;
       t.setId = row.ColumnText(0);
@@ -83,7 +83,7 @@ namespace DicomMail
       return t;
     }
 
-    OutboxMail ReadMail(SqliteStatement& row)
+    OutboxMail ReadMail(Statement& row)
     {
       OutboxMail m;
       m.setId = row.ColumnText(0);
@@ -131,7 +131,7 @@ namespace DicomMail
     }
   }
 
-  OutboxStore::OutboxStore(SqliteDatabase& db) :
+  OutboxStore::OutboxStore(Database& db) :
     db_(db)
   {
     StoreSchema::Migrate(db_);
@@ -151,10 +151,10 @@ namespace DicomMail
       }
     }
 
-    SqliteTransaction transaction(db_);
+    Transaction transaction(db_);
 
     {
-      SqliteStatement exists(db_, "SELECT 1 FROM outbox_transfers WHERE set_id = ?");
+      Statement exists(db_, "SELECT 1 FROM outbox_transfers WHERE set_id = ?");
       exists.BindText(1, transfer.setId);
       if (exists.Step())
       {
@@ -167,12 +167,12 @@ namespace DicomMail
     {
       record.created = UtcTime::Now();
     }
-    SqliteStatement insertTransfer(db_, std::string("INSERT INTO outbox_transfers (") + kTransferColumns +
+    Statement insertTransfer(db_, std::string("INSERT INTO outbox_transfers (") + kTransferColumns +
                                    ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     BindTransferFields(insertTransfer, record);
     insertTransfer.Run();
 
-    SqliteStatement insertMail(db_, std::string("INSERT INTO outbox_mails (") + kMailColumns +
+    Statement insertMail(db_, std::string("INSERT INTO outbox_mails (") + kMailColumns +
                                ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     for (const OutboxMail& mail : mails)
     {
@@ -208,7 +208,7 @@ namespace DicomMail
     });
     if (!from.empty())
     {
-      SqliteStatement update(db_,
+      Statement update(db_,
         "UPDATE outbox_transfers SET state = ?2, reason = ?3, "
         "finished = CASE WHEN finished = '' AND ?4 THEN ?5 ELSE finished END "
         "WHERE set_id = ?1 AND state IN (" + from + ")");
@@ -222,7 +222,7 @@ namespace DicomMail
         return true;
       }
     }
-    SqliteStatement exists(db_, "SELECT 1 FROM outbox_transfers WHERE set_id = ?");
+    Statement exists(db_, "SELECT 1 FROM outbox_transfers WHERE set_id = ?");
     exists.BindText(1, setId);
     if (!exists.Step())
     {
@@ -233,7 +233,7 @@ namespace DicomMail
 
   void OutboxStore::SetJobId(const std::string& setId, const std::string& jobId)
   {
-    SqliteStatement update(db_, "UPDATE outbox_transfers SET job_id = ?2 WHERE set_id = ?1");
+    Statement update(db_, "UPDATE outbox_transfers SET job_id = ?2 WHERE set_id = ?1");
     update.BindText(1, setId).BindText(2, jobId);
     if (update.Run() == 0)
     {
@@ -243,20 +243,20 @@ namespace DicomMail
 
   bool OutboxStore::RemoveTransfer(const std::string& setId)
   {
-    SqliteStatement remove(db_, "DELETE FROM outbox_transfers WHERE set_id = ?");
+    Statement remove(db_, "DELETE FROM outbox_transfers WHERE set_id = ?");
     remove.BindText(1, setId);
     return remove.Run() > 0;  // the mails go by ON DELETE CASCADE
   }
 
   void OutboxStore::SetSendingReason(const std::string& setId, unsigned int part, const std::string& reason)
   {
-    SqliteTransaction transaction(db_);
+    Transaction transaction(db_);
     const std::string sending = ToString(TransferState::Sending);
-    SqliteStatement transfer(db_, "UPDATE outbox_transfers SET reason = ?2 WHERE set_id = ?1 AND state = ?3");
+    Statement transfer(db_, "UPDATE outbox_transfers SET reason = ?2 WHERE set_id = ?1 AND state = ?3");
     transfer.BindText(1, setId).BindText(2, reason).BindText(3, sending);
     if (transfer.Run() > 0)
     {
-      SqliteStatement mail(db_, "UPDATE outbox_mails SET reason = ?3 WHERE set_id = ?1 AND part = ?2 AND state = ?4");
+      Statement mail(db_, "UPDATE outbox_mails SET reason = ?3 WHERE set_id = ?1 AND part = ?2 AND state = ?4");
       mail.BindText(1, setId).BindInt64(2, part).BindText(3, reason).BindText(4, ToString(MailState::Sending));
       mail.Run();
     }
@@ -266,7 +266,7 @@ namespace DicomMail
   void OutboxStore::SetMailState(const std::string& setId, unsigned int part, MailState state,
                                  const std::string& reason)
   {
-    SqliteStatement update(db_, "UPDATE outbox_mails SET state = ?3, reason = ?4 WHERE set_id = ?1 AND part = ?2");
+    Statement update(db_, "UPDATE outbox_mails SET state = ?3, reason = ?4 WHERE set_id = ?1 AND part = ?2");
     update.BindText(1, setId).BindInt64(2, part).BindText(3, ToString(state)).BindText(4, reason);
     if (update.Run() == 0)
     {
@@ -276,7 +276,7 @@ namespace DicomMail
 
   unsigned int OutboxStore::MarkMailSending(const std::string& setId, unsigned int part)
   {
-    SqliteTransaction transaction(db_);
+    Transaction transaction(db_);
     SetMailState(setId, part, MailState::Sending, "");
     const unsigned int attempts = IncrementAttempts(setId, part);
     transaction.Commit();
@@ -286,9 +286,9 @@ namespace DicomMail
   void OutboxStore::MarkMailSent(const std::string& setId, unsigned int part, const std::string& messageId,
                                  uint64_t bytes, uint64_t durationMs, unsigned int fragments)
   {
-    SqliteTransaction transaction(db_);
+    Transaction transaction(db_);
 
-    SqliteStatement update(db_,
+    Statement update(db_,
       "UPDATE outbox_mails SET state = ?8, message_id = ?3, bytes = ?4, duration_ms = ?5, "
       "sent_at = ?6, fragments = ?7, reason = '', ack_disposition = '', ack_at = '' "
       "WHERE set_id = ?1 AND part = ?2");
@@ -305,7 +305,7 @@ namespace DicomMail
       throw Error(ErrorKind::NotFound, "Unknown " + MailName(setId, part));
     }
 
-    SqliteStatement add(db_, "UPDATE outbox_transfers SET bytes_sent = bytes_sent + ?2 WHERE set_id = ?1");
+    Statement add(db_, "UPDATE outbox_transfers SET bytes_sent = bytes_sent + ?2 WHERE set_id = ?1");
     add.BindText(1, setId).BindUint64(2, bytes);
     add.Run();
 
@@ -319,7 +319,7 @@ namespace DicomMail
     UtcTime::Check(when, "acknowledgement time of " + MailName(setId, part), false);
     const MailState state = OutboxStates::ForDisposition(disposition);
 
-    SqliteStatement update(db_,
+    Statement update(db_,
       "UPDATE outbox_mails SET state = ?3, ack_disposition = ?4, ack_at = ?5, receiver_completed_ms = ?6 "
       "WHERE set_id = ?1 AND part = ?2");
     update.BindText(1, setId)
@@ -337,7 +337,7 @@ namespace DicomMail
 
   unsigned int OutboxStore::IncrementAttempts(const std::string& setId, unsigned int part)
   {
-    SqliteStatement update(db_,
+    Statement update(db_,
       "UPDATE outbox_mails SET attempts = attempts + 1 WHERE set_id = ?1 AND part = ?2 RETURNING attempts");
     update.BindText(1, setId).BindInt64(2, part);
     if (!update.Step())
@@ -353,7 +353,7 @@ namespace DicomMail
   {
     auto lock = db_.Lock();  // the transfer and its mails as one snapshot
 
-    SqliteStatement selectTransfer(db_, std::string("SELECT ") + kTransferColumns +
+    Statement selectTransfer(db_, std::string("SELECT ") + kTransferColumns +
                                    " FROM outbox_transfers WHERE set_id = ?");
     selectTransfer.BindText(1, setId);
     if (!selectTransfer.Step())
@@ -362,7 +362,7 @@ namespace DicomMail
     }
     out = ReadTransfer(selectTransfer);
 
-    SqliteStatement selectMails(db_, std::string("SELECT ") + kMailColumns +
+    Statement selectMails(db_, std::string("SELECT ") + kMailColumns +
                                 " FROM outbox_mails WHERE set_id = ? ORDER BY part");
     selectMails.BindText(1, setId);
     mails.clear();
@@ -378,7 +378,7 @@ namespace DicomMail
   {
     // rowid breaks ties between transfers created within the same second.
     const TransferFilterClause where(filter, "created");
-    SqliteStatement select(db_, std::string("SELECT ") + kTransferColumns +
+    Statement select(db_, std::string("SELECT ") + kTransferColumns +
                            " FROM outbox_transfers" + where.GetSql() +
                            " ORDER BY created DESC, rowid DESC LIMIT ? OFFSET ?");
     const int next = where.Bind(select, 1);
@@ -400,7 +400,7 @@ namespace DicomMail
 
   uint64_t OutboxStore::CountTransfers()
   {
-    SqliteStatement count(db_, "SELECT COUNT(*) FROM outbox_transfers");
+    Statement count(db_, "SELECT COUNT(*) FROM outbox_transfers");
     count.Step();
     return count.ColumnUint64(0);
   }
@@ -408,7 +408,7 @@ namespace DicomMail
   std::vector<OutboxMail> OutboxStore::ListMailsAwaitingAck(const std::string& olderThan)
   {
     UtcTime::Check(olderThan, "time limit", false);
-    SqliteStatement select(db_,
+    Statement select(db_,
       "SELECT m.set_id, m.part, m.message_id, m.state, m.instances, m.bytes, m.attempts, m.sent_at, "
       "m.duration_ms, m.ack_disposition, m.ack_at, m.reason, m.fragments, m.sop_uids, m.receiver_completed_ms, m.compress "
       "FROM outbox_mails m JOIN outbox_transfers t ON t.set_id = m.set_id "
@@ -434,7 +434,7 @@ namespace DicomMail
     {
       return false;  // mails not sent yet have an empty message id
     }
-    SqliteStatement select(db_, std::string("SELECT ") + kMailColumns +
+    Statement select(db_, std::string("SELECT ") + kMailColumns +
                            " FROM outbox_mails WHERE message_id = ? LIMIT 1");
     select.BindText(1, id);
     if (!select.Step())

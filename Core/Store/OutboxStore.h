@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "Core/Store/SqliteDatabase.h"
+#include "Core/Store/Database.h"
 #include "Core/Store/TransferFilter.h"
 #include "Core/Transfer/TransferState.h"
 
@@ -63,7 +63,7 @@ namespace DicomMail
   class OutboxStore
   {
   public:
-    explicit OutboxStore(SqliteDatabase& db);
+    explicit OutboxStore(Database& db);
 
     // The transfer and all its mails, atomically. Each mail's setId is taken
     // from the transfer. Throws BadInput if the set id already exists.
@@ -129,6 +129,6 @@ namespace DicomMail
     bool FindMailByMessageId(const std::string& messageId, OutboxMail& out);
 
   private:
-    SqliteDatabase& db_;
+    Database& db_;
   };
 }

@@ -2,14 +2,14 @@
 #include "Core/Store/PartnerCapabilityStore.h"
 
 #include "Core/Common/Error.h"
-#include "Core/Store/SqliteStatement.h"
-#include "Core/Store/SqliteTransaction.h"
+#include "Core/Store/Statement.h"
+#include "Core/Store/Transaction.h"
 #include "Core/Store/StoreSchema.h"
 #include "Core/Store/UtcTime.h"
 
 namespace DicomMail
 {
-  PartnerCapabilityStore::PartnerCapabilityStore(SqliteDatabase& db) :
+  PartnerCapabilityStore::PartnerCapabilityStore(Database& db) :
     db_(db)
   {
     StoreSchema::Migrate(db_);
@@ -28,14 +28,16 @@ namespace DicomMail
       return;
     }
     UtcTime::Check(now, "the time learned", false);
-    SqliteTransaction transaction(db_);
+    Transaction transaction(db_);
     const PartnerCapability known = Get(partner);
     if (known.readsBinaryParts && known.signerFingerprint == signerFingerprint)
     {
       return;   // nothing new: "since" stays the first time it was said
     }
-    SqliteStatement insert(db_, "INSERT OR REPLACE INTO partner_capabilities "
-                           "(partner, signer_fingerprint, binary_parts_since) VALUES (?, ?, ?)");
+    Statement insert(db_, "INSERT INTO partner_capabilities "
+                           "(partner, signer_fingerprint, binary_parts_since) VALUES (?, ?, ?) "
+                           "ON CONFLICT (partner) DO UPDATE SET signer_fingerprint = excluded.signer_fingerprint, "
+                           "binary_parts_since = excluded.binary_parts_since");
     insert.BindText(1, partner).BindText(2, signerFingerprint).BindText(3, now);
     insert.Run();
     transaction.Commit();
@@ -43,7 +45,7 @@ namespace DicomMail
 
   PartnerCapability PartnerCapabilityStore::Get(const std::string& partner)
   {
-    SqliteStatement select(db_, "SELECT signer_fingerprint, binary_parts_since FROM partner_capabilities "
+    Statement select(db_, "SELECT signer_fingerprint, binary_parts_since FROM partner_capabilities "
                            "WHERE partner = ?");
     select.BindText(1, partner);
     PartnerCapability result;
@@ -58,7 +60,7 @@ namespace DicomMail
 
   void PartnerCapabilityStore::Forget(const std::string& partner)
   {
-    SqliteStatement remove(db_, "DELETE FROM partner_capabilities WHERE partner = ?");
+    Statement remove(db_, "DELETE FROM partner_capabilities WHERE partner = ?");
     remove.BindText(1, partner);
     remove.Run();
   }

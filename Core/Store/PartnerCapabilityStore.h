@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "Core/Store/SqliteDatabase.h"
+#include "Core/Store/Database.h"
 
 #include <string>
 
@@ -21,7 +21,7 @@ namespace DicomMail
   class PartnerCapabilityStore
   {
   public:
-    explicit PartnerCapabilityStore(SqliteDatabase& db);
+    explicit PartnerCapabilityStore(Database& db);
 
     // Records what one verified acknowledgement said. Saying binary-parts
     // keeps the first "since" while the signer stays the same; not saying it
@@ -36,6 +36,6 @@ namespace DicomMail
     void Forget(const std::string& partner);
 
   private:
-    SqliteDatabase& db_;
+    Database& db_;
   };
 }

@@ -2,7 +2,7 @@
 #include "Core/Store/PartnerStore.h"
 
 #include "Core/Common/Error.h"
-#include "Core/Store/SqliteStatement.h"
+#include "Core/Store/Statement.h"
 #include "Core/Store/StoreSchema.h"
 
 namespace DicomMail
@@ -13,7 +13,7 @@ namespace DicomMail
       "name, addresses, fingerprint, max_mail_size, acknowledgements, compression, display_name, notices, "
       "transfer_syntax, pseudonymise";
 
-    PartnerRecord ReadPartner(SqliteStatement& row)
+    PartnerRecord ReadPartner(Statement& row)
     {
       PartnerRecord record;
       record.name = row.ColumnText(0);
@@ -30,7 +30,7 @@ namespace DicomMail
     }
   }
 
-  PartnerStore::PartnerStore(SqliteDatabase& db) :
+  PartnerStore::PartnerStore(Database& db) :
     db_(db)
   {
     StoreSchema::Migrate(db_);
@@ -38,7 +38,7 @@ namespace DicomMail
 
   std::vector<PartnerRecord> PartnerStore::List()
   {
-    SqliteStatement select(db_, std::string("SELECT ") + kColumns + " FROM partners ORDER BY name");
+    Statement select(db_, std::string("SELECT ") + kColumns + " FROM partners ORDER BY name");
     std::vector<PartnerRecord> result;
     while (select.Step())
     {
@@ -49,7 +49,7 @@ namespace DicomMail
 
   bool PartnerStore::Get(const std::string& name, PartnerRecord& out)
   {
-    SqliteStatement select(db_, std::string("SELECT ") + kColumns + " FROM partners WHERE name = ?");
+    Statement select(db_, std::string("SELECT ") + kColumns + " FROM partners WHERE name = ?");
     select.BindText(1, name);
     if (!select.Step())
     {
@@ -65,8 +65,13 @@ namespace DicomMail
     {
       throw Error(ErrorKind::BadInput, "A partner needs a name");
     }
-    SqliteStatement insert(db_, std::string("INSERT OR REPLACE INTO partners (") + kColumns +
-                           ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    Statement insert(db_, std::string("INSERT INTO partners (") + kColumns +
+                           ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET "
+                           "addresses = excluded.addresses, fingerprint = excluded.fingerprint, "
+                           "max_mail_size = excluded.max_mail_size, acknowledgements = excluded.acknowledgements, "
+                           "compression = excluded.compression, display_name = excluded.display_name, "
+                           "notices = excluded.notices, transfer_syntax = excluded.transfer_syntax, "
+                           "pseudonymise = excluded.pseudonymise");
     insert.BindText(1, record.name)
       .BindStringList(2, record.addresses)
       .BindText(3, record.fingerprint)
@@ -82,7 +87,7 @@ namespace DicomMail
 
   bool PartnerStore::Remove(const std::string& name)
   {
-    SqliteStatement remove(db_, "DELETE FROM partners WHERE name = ?");
+    Statement remove(db_, "DELETE FROM partners WHERE name = ?");
     remove.BindText(1, name);
     return remove.Run() > 0;
   }

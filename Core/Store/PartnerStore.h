@@ -2,7 +2,7 @@
 #pragma once
 
 #include "Core/Notices/NoticeSettings.h"
-#include "Core/Store/SqliteDatabase.h"
+#include "Core/Store/Database.h"
 
 #include <cstdint>
 #include <string>
@@ -29,7 +29,7 @@ namespace DicomMail
   class PartnerStore
   {
   public:
-    explicit PartnerStore(SqliteDatabase& db);
+    explicit PartnerStore(Database& db);
 
     // Sorted by name.
     std::vector<PartnerRecord> List();
@@ -44,6 +44,6 @@ namespace DicomMail
     bool Remove(const std::string& name);
 
   private:
-    SqliteDatabase& db_;
+    Database& db_;
   };
 }

@@ -2,8 +2,8 @@
 #include "Core/Store/PseudonymStore.h"
 
 #include "Core/Pseudonymisation/PseudonymUids.h"
-#include "Core/Store/SqliteStatement.h"
-#include "Core/Store/SqliteTransaction.h"
+#include "Core/Store/Statement.h"
+#include "Core/Store/Transaction.h"
 #include "Core/Store/StoreSchema.h"
 #include "Core/Store/UtcTime.h"
 
@@ -13,7 +13,7 @@ namespace DicomMail
   {
     const char kColumns[] = "partner, patient_id, pseudonym, secret, created";
 
-    PseudonymRecord ReadRecord(SqliteStatement& row)
+    PseudonymRecord ReadRecord(Statement& row)
     {
       PseudonymRecord record;
       record.partner = row.ColumnText(0);
@@ -25,7 +25,7 @@ namespace DicomMail
     }
   }
 
-  PseudonymStore::PseudonymStore(SqliteDatabase& db) :
+  PseudonymStore::PseudonymStore(Database& db) :
     db_(db)
   {
     StoreSchema::Migrate(db_);
@@ -33,8 +33,8 @@ namespace DicomMail
 
   PseudonymRecord PseudonymStore::GetOrCreate(const std::string& partner, const std::string& patientId)
   {
-    SqliteTransaction transaction(db_);
-    SqliteStatement select(db_, std::string("SELECT ") + kColumns +
+    Transaction transaction(db_);
+    Statement select(db_, std::string("SELECT ") + kColumns +
                            " FROM pseudonyms WHERE partner = ? AND patient_id = ?");
     select.BindText(1, partner).BindText(2, patientId);
     if (select.Step())
@@ -47,7 +47,7 @@ namespace DicomMail
     record.pseudonym = PseudonymUids::NewPseudonym();
     record.secret = PseudonymUids::NewSecret();
     record.created = UtcTime::Now();
-    SqliteStatement insert(db_, std::string("INSERT INTO pseudonyms (") + kColumns + ") VALUES (?, ?, ?, ?, ?)");
+    Statement insert(db_, std::string("INSERT INTO pseudonyms (") + kColumns + ") VALUES (?, ?, ?, ?, ?)");
     insert.BindText(1, record.partner).BindText(2, record.patientId).BindText(3, record.pseudonym)
       .BindText(4, record.secret).BindText(5, record.created);
     insert.Run();
@@ -57,8 +57,8 @@ namespace DicomMail
 
   void PseudonymStore::RecordStudy(const std::string& pseudonym, const PseudonymStudy& study)
   {
-    SqliteStatement insert(db_, "INSERT OR IGNORE INTO pseudonym_studies "
-                           "(pseudonym, original_study_uid, study_uid, set_id) VALUES (?, ?, ?, ?)");
+    Statement insert(db_, "INSERT INTO pseudonym_studies "
+                           "(pseudonym, original_study_uid, study_uid, set_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING");
     insert.BindText(1, pseudonym).BindText(2, study.originalStudyUid).BindText(3, study.studyUid)
       .BindText(4, study.setId);
     insert.Run();
@@ -67,7 +67,7 @@ namespace DicomMail
   bool PseudonymStore::Find(const std::string& pseudonym, PseudonymRecord& record,
                             std::vector<PseudonymStudy>& studies)
   {
-    SqliteStatement select(db_, std::string("SELECT ") + kColumns + " FROM pseudonyms WHERE pseudonym = ?");
+    Statement select(db_, std::string("SELECT ") + kColumns + " FROM pseudonyms WHERE pseudonym = ?");
     select.BindText(1, pseudonym);
     if (!select.Step())
     {
@@ -75,7 +75,7 @@ namespace DicomMail
     }
     record = ReadRecord(select);
     studies.clear();
-    SqliteStatement list(db_, "SELECT original_study_uid, study_uid, set_id FROM pseudonym_studies "
+    Statement list(db_, "SELECT original_study_uid, study_uid, set_id FROM pseudonym_studies "
                          "WHERE pseudonym = ? ORDER BY original_study_uid");
     list.BindText(1, pseudonym);
     while (list.Step())

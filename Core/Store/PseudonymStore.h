@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "Core/Store/SqliteDatabase.h"
+#include "Core/Store/Database.h"
 
 #include <string>
 #include <vector>
@@ -29,7 +29,7 @@ namespace DicomMail
   class PseudonymStore
   {
   public:
-    explicit PseudonymStore(SqliteDatabase& db);
+    explicit PseudonymStore(Database& db);
 
     // The partner's pseudonym for the patient, made on first use.
     PseudonymRecord GetOrCreate(const std::string& partner, const std::string& patientId);
@@ -40,6 +40,6 @@ namespace DicomMail
     bool Find(const std::string& pseudonym, PseudonymRecord& record, std::vector<PseudonymStudy>& studies);
 
   private:
-    SqliteDatabase& db_;
+    Database& db_;
   };
 }

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "Core/Store/SqliteDatabase.h"
-#include "Core/Store/SqliteStatement.h"
+#include "Core/Store/Database.h"
+#include "Core/Store/Statement.h"
 
 #include <string>
 #include <vector>
@@ -14,7 +14,7 @@ namespace DicomMail
   namespace QaRecordSql
   {
     template <typename Row, typename Reader>
-    std::vector<Row> ReadAll(SqliteStatement& select, Reader read)
+    std::vector<Row> ReadAll(Statement& select, Reader read)
     {
       std::vector<Row> rows;
       while (select.Step())
@@ -25,10 +25,10 @@ namespace DicomMail
     }
 
     template <typename Row, typename Reader>
-    bool GetBySetId(SqliteDatabase& db, const std::string& columns, const std::string& table,
+    bool GetBySetId(Database& db, const std::string& columns, const std::string& table,
                     const std::string& setId, Row& out, Reader read)
     {
-      SqliteStatement select(db, "SELECT " + columns + " FROM " + table + " WHERE set_id = ?");
+      Statement select(db, "SELECT " + columns + " FROM " + table + " WHERE set_id = ?");
       select.BindText(1, setId);
       if (!select.Step())
       {
@@ -40,10 +40,10 @@ namespace DicomMail
 
     // Newest first; "partner" "" for all.
     template <typename Row, typename Reader>
-    std::vector<Row> ListNewest(SqliteDatabase& db, const std::string& columns, const std::string& table,
+    std::vector<Row> ListNewest(Database& db, const std::string& columns, const std::string& table,
                                 const std::string& partner, unsigned int limit, Reader read)
     {
-      SqliteStatement select(db, "SELECT " + columns + " FROM " + table + " " +
+      Statement select(db, "SELECT " + columns + " FROM " + table + " " +
                              (partner.empty() ? "" : "WHERE partner = ?2 ") +
                              "ORDER BY started_ms DESC, rowid DESC LIMIT ?1");
       select.BindInt64(1, limit);

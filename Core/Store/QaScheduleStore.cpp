@@ -2,7 +2,7 @@
 #include "Core/Store/QaScheduleStore.h"
 
 #include "Core/Common/Error.h"
-#include "Core/Store/SqliteStatement.h"
+#include "Core/Store/Statement.h"
 #include "Core/Store/StoreSchema.h"
 
 #include <json/reader.h>
@@ -12,7 +12,7 @@
 
 namespace DicomMail
 {
-  QaScheduleStore::QaScheduleStore(SqliteDatabase& db) :
+  QaScheduleStore::QaScheduleStore(Database& db) :
     db_(db)
   {
     StoreSchema::Migrate(db_);
@@ -25,14 +25,15 @@ namespace DicomMail
     stored.removeMember("ReadOnly");   // never true here
     Json::StreamWriterBuilder writer;
     writer["indentation"] = "";
-    SqliteStatement insert(db_, "INSERT OR REPLACE INTO qa_schedules (partner, schedule) VALUES (?, ?)");
+    Statement insert(db_, "INSERT INTO qa_schedules (partner, schedule) VALUES (?, ?) "
+                           "ON CONFLICT (partner) DO UPDATE SET schedule = excluded.schedule");
     insert.BindText(1, schedule.partner).BindText(2, Json::writeString(writer, stored));
     insert.Run();
   }
 
   bool QaScheduleStore::Remove(const std::string& partner)
   {
-    SqliteStatement remove(db_, "DELETE FROM qa_schedules WHERE partner = ?");
+    Statement remove(db_, "DELETE FROM qa_schedules WHERE partner = ?");
     remove.BindText(1, partner);
     return remove.Run() > 0;
   }
@@ -40,7 +41,7 @@ namespace DicomMail
   std::vector<QaSchedule> QaScheduleStore::List()
   {
     std::vector<QaSchedule> schedules;
-    SqliteStatement select(db_, "SELECT partner, schedule FROM qa_schedules ORDER BY partner");
+    Statement select(db_, "SELECT partner, schedule FROM qa_schedules ORDER BY partner");
     Json::CharReaderBuilder builder;
     std::unique_ptr<Json::CharReader> reader(builder.newCharReader());
     while (select.Step())

@@ -2,7 +2,7 @@
 #pragma once
 
 #include "Core/QualityAssurance/QaSchedule.h"
-#include "Core/Store/SqliteDatabase.h"
+#include "Core/Store/Database.h"
 
 #include <string>
 #include <vector>
@@ -15,7 +15,7 @@ namespace DicomMail
   class QaScheduleStore
   {
   public:
-    explicit QaScheduleStore(SqliteDatabase& db);
+    explicit QaScheduleStore(Database& db);
 
     void Put(const QaSchedule& schedule);
 
@@ -24,6 +24,6 @@ namespace DicomMail
     std::vector<QaSchedule> List();
 
   private:
-    SqliteDatabase& db_;
+    Database& db_;
   };
 }

@@ -3,14 +3,14 @@
 
 #include "Core/Common/Error.h"
 #include "Core/Store/OutboxStateSql.h"
-#include "Core/Store/SqliteStatement.h"
-#include "Core/Store/SqliteTransaction.h"
+#include "Core/Store/Statement.h"
+#include "Core/Store/Transaction.h"
 #include "Core/Store/StoreSchema.h"
 #include "Core/Store/UtcTime.h"
 
 namespace DicomMail
 {
-  RoutingStore::RoutingStore(SqliteDatabase& db) :
+  RoutingStore::RoutingStore(Database& db) :
     db_(db)
   {
     StoreSchema::Migrate(db_);
@@ -26,8 +26,8 @@ namespace DicomMail
     }
     const std::string now = UtcTime::Now();
 
-    SqliteTransaction transaction(db_);
-    SqliteStatement insert(db_,
+    Transaction transaction(db_);
+    Statement insert(db_,
       "INSERT INTO routing_sent (rule, partner, study_uid, instance_id, sent_at, set_id) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
       "ON CONFLICT (partner, study_uid, instance_id) DO UPDATE "
@@ -45,7 +45,7 @@ namespace DicomMail
 
   std::set<std::string> RoutingStore::GetSentInstances(const std::string& partner, const std::string& studyUid)
   {
-    SqliteStatement select(db_, "SELECT instance_id FROM routing_sent WHERE partner = ? AND study_uid = ? "
+    Statement select(db_, "SELECT instance_id FROM routing_sent WHERE partner = ? AND study_uid = ? "
                            "AND NOT " + TransferOf("routing_sent.set_id", OutboxStates::IsResendable));
     select.BindText(1, partner).BindText(2, studyUid);
     std::set<std::string> result;
@@ -62,7 +62,7 @@ namespace DicomMail
     {
       throw Error(ErrorKind::BadInput, "Routing records need a partner and a study");
     }
-    SqliteStatement upsert(db_,
+    Statement upsert(db_,
       "INSERT INTO routing_received (study_uid, partner, received_at) VALUES (?1, ?2, ?3) "
       "ON CONFLICT (study_uid, partner) DO UPDATE SET received_at = ?3");
     upsert.BindText(1, studyUid).BindText(2, partner).BindText(3, UtcTime::Now());
@@ -73,7 +73,7 @@ namespace DicomMail
   {
     // rowid breaks ties within one second; an upsert keeps the row's rowid,
     // so a repeated arrival counts by its time only.
-    SqliteStatement select(db_,
+    Statement select(db_,
       "SELECT partner FROM routing_received WHERE study_uid = ? "
       "ORDER BY received_at DESC, rowid DESC LIMIT 1");
     select.BindText(1, studyUid);
@@ -82,7 +82,7 @@ namespace DicomMail
 
   std::set<std::string> RoutingStore::GetSenders(const std::string& studyUid)
   {
-    SqliteStatement select(db_, "SELECT partner FROM routing_received WHERE study_uid = ?");
+    Statement select(db_, "SELECT partner FROM routing_received WHERE study_uid = ?");
     select.BindText(1, studyUid);
     std::set<std::string> result;
     while (select.Step())
@@ -94,7 +94,7 @@ namespace DicomMail
 
   bool RoutingStore::WasReceivedFrom(const std::string& studyUid, const std::string& partner)
   {
-    SqliteStatement select(db_, "SELECT 1 FROM routing_received WHERE study_uid = ? AND partner = ?");
+    Statement select(db_, "SELECT 1 FROM routing_received WHERE study_uid = ? AND partner = ?");
     select.BindText(1, studyUid).BindText(2, partner);
     return select.Step();
   }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "Core/Store/SqliteDatabase.h"
+#include "Core/Store/Database.h"
 
 #include <set>
 #include <string>
@@ -15,7 +15,7 @@ namespace DicomMail
   class RoutingStore
   {
   public:
-    explicit RoutingStore(SqliteDatabase& db);
+    explicit RoutingStore(Database& db);
 
     // "setId" is the outbox transfer that carries them. Instances already
     // recorded for this partner and study are kept as they were (with the
@@ -39,6 +39,6 @@ namespace DicomMail
     bool WasReceivedFrom(const std::string& studyUid, const std::string& partner);
 
   private:
-    SqliteDatabase& db_;
+    Database& db_;
   };
 }

@@ -2,7 +2,9 @@
 #include "Core/Store/SqliteDatabase.h"
 
 #include "Core/Common/Error.h"
-#include "Core/Store/SqliteStatement.h"
+#include "Core/Store/DatabaseErrors.h"
+#include "Core/Store/SqliteStatementBackend.h"
+#include "Core/Store/Statement.h"
 
 #include <cerrno>
 #include <chrono>
@@ -32,9 +34,8 @@ namespace DicomMail
   }
 
   SqliteDatabase::SqliteDatabase(const std::string& path) :
-    path_(path),
-    db_(nullptr),
-    transactionDepth_(0)
+    Database(path, SqlDialect(DatabaseEngine::SQLite)),
+    db_(nullptr)
   {
     if (path.empty())
     {
@@ -79,10 +80,10 @@ namespace DicomMail
       {
         // journal_mode answers with the mode in force: "wal" unless the file
         // system cannot do it (e.g. some network file systems).
-        SqliteStatement journal(*this, "PRAGMA journal_mode=WAL");
+        Statement journal(*this, "PRAGMA journal_mode=WAL");
         if (!journal.Step() || journal.ColumnText(0) != "wal")
         {
-          throw Error(ErrorKind::Storage, "Cannot switch database " + path_ + " to WAL journal mode");
+          throw Error(ErrorKind::Storage, "Cannot switch database " + GetPath() + " to WAL journal mode");
         }
         journal.Finalize();
         return;
@@ -108,7 +109,22 @@ namespace DicomMail
 
   void SqliteDatabase::Fail(const std::string& context)
   {
-    throw Error(ErrorKind::Storage, context + " in database " + path_ + ": " + sqlite3_errmsg(db_));
+    const std::string message = context + " in database " + GetPath() + ": " + sqlite3_errmsg(db_);
+    const int code = sqlite3_extended_errcode(db_);
+    if (code == SQLITE_CONSTRAINT_UNIQUE || code == SQLITE_CONSTRAINT_PRIMARYKEY)
+    {
+      throw UniqueViolation(message);
+    }
+    if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED)
+    {
+      throw DatabaseBusy(message);
+    }
+    throw Error(ErrorKind::Storage, message);
+  }
+
+  std::unique_ptr<StatementBackend> SqliteDatabase::Prepare(const std::string& sql)
+  {
+    return std::make_unique<SqliteStatementBackend>(*this, sql);
   }
 
   void SqliteDatabase::Execute(const std::string& sql)
@@ -119,14 +135,14 @@ namespace DicomMail
     {
       const std::string text = (message != nullptr ? message : sqlite3_errmsg(db_));
       sqlite3_free(message);
-      throw Error(ErrorKind::Storage, "SQL error in database " + path_ + ": " + text);
+      throw Error(ErrorKind::Storage, "SQL error in database " + GetPath() + ": " + text);
     }
   }
 
   int SqliteDatabase::GetUserVersion()
   {
     auto lock = Lock();
-    SqliteStatement statement(*this, "PRAGMA user_version");
+    Statement statement(*this, "PRAGMA user_version");
     if (!statement.Step())
     {
       Fail("Cannot read the schema version");
@@ -138,15 +154,5 @@ namespace DicomMail
   {
     // A pragma takes no bound parameter; the value is an int, so no injection.
     Execute("PRAGMA user_version=" + std::to_string(version));
-  }
-
-  int64_t SqliteDatabase::GetLastInsertRowId()
-  {
-    return sqlite3_last_insert_rowid(db_);
-  }
-
-  int SqliteDatabase::GetChanges()
-  {
-    return sqlite3_changes(db_);
   }
 }

@@ -2,7 +2,7 @@
 #include "Core/Store/StoreSchema.h"
 
 #include "Core/Common/Error.h"
-#include "Core/Store/SqliteTransaction.h"
+#include "Core/Store/Transaction.h"
 
 namespace DicomMail
 {
@@ -441,16 +441,17 @@ namespace DicomMail
       return kLatest;
     }
 
-    void Migrate(SqliteDatabase& db)
+    void Migrate(Database& db)
     {
       if (db.GetUserVersion() == kLatest)
       {
         return;  // the usual case: no need for the write lock
       }
 
-      // Reading the version inside the write transaction: two connections
-      // opening a new file at once cannot both create the tables.
-      SqliteTransaction transaction(db);
+      // Reading the version inside the write transaction, under the schema
+      // lock: two connections (or two nodes) opening a new database at once
+      // cannot both create the tables.
+      Transaction transaction(db);
       const int current = db.GetUserVersion();
       if (current == kLatest)
       {
@@ -464,7 +465,7 @@ namespace DicomMail
       }
       for (int version = current; version < kLatest; version++)
       {
-        db.Execute(kMigrations[version]);
+        db.Execute(db.Dialect().Schema(kMigrations[version]));
       }
       db.SetUserVersion(kLatest);
       transaction.Commit();

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "Core/Store/TransferFilter.h"
 
-#include "Core/Store/SqliteStatement.h"
+#include "Core/Store/Statement.h"
 #include "Core/Store/UtcTime.h"
 
 namespace DicomMail
@@ -48,7 +48,7 @@ namespace DicomMail
     }
   }
 
-  int TransferFilterClause::Bind(SqliteStatement& statement, int first) const
+  int TransferFilterClause::Bind(Statement& statement, int first) const
   {
     int i = first;
     for (const std::string* value : { &filter_.partner, &filter_.state, &filter_.from, &filter_.to })

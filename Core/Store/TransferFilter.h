@@ -5,7 +5,7 @@
 
 namespace DicomMail
 {
-  class SqliteStatement;
+  class Statement;
 
   // What a list of transfers (outbox or inbox) is narrowed to; an empty field
   // does not filter. Only patient-free values: partner id, state, set id.
@@ -37,7 +37,7 @@ namespace DicomMail
     }
 
     // Binds the values from parameter "first" on; returns the next free index.
-    int Bind(SqliteStatement& statement, int first) const;
+    int Bind(Statement& statement, int first) const;
 
   private:
     TransferFilter filter_;

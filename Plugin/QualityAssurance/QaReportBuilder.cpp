@@ -4,6 +4,7 @@
 #include "Core/Common/Error.h"
 #include "Core/QualityAssurance/QaClock.h"
 #include "Core/QualityAssurance/QaTestSeries.h"
+#include "Core/Store/ImageQualityConfirmationStore.h"
 #include "Core/Store/UtcTime.h"
 #include "Core/Store/UtcMillis.h"
 #include "Plugin/PluginContext.h"
@@ -175,11 +176,22 @@ namespace DicomMail
                      wholeYear);
     }
 
-    std::vector<QaReportImageQuality> ImageQualityConfirmations(const std::vector<MonthlyMeasurement>&,
+    std::vector<QaReportImageQuality> ImageQualityConfirmations(const std::vector<MonthlyMeasurement>& measurements,
                                                                 bool& recorded)
     {
-      recorded = false;   // to wire: ImageQualityConfirmationStore::GetReported(setId) per measurement
-      return {};
+      // Only what the partner reported in a verified mail for a test we sent.
+      ImageQualityConfirmationStore store(PluginContext::Get().GetInbox().GetDatabase());
+      std::vector<QaReportImageQuality> result;
+      for (const MonthlyMeasurement& m : measurements)
+      {
+        ReportedImageQualityConfirmation reported;
+        if (store.GetReported(m.setId, reported))
+        {
+          result.push_back(QaReportImageQuality{ reported.setId, reported.confirmedBy, reported.confirmedMs });
+        }
+      }
+      recorded = true;
+      return result;
     }
 
     QaReport Build(const std::string& partner, int year)

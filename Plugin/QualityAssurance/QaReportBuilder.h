@@ -20,10 +20,9 @@ namespace DicomMail
 
     QaReport Build(const std::string& partner, int year);
 
-    // The hook for the image-quality confirmations the receiving partner
-    // reports back (kept by the web page's side of #17,
-    // ImageQualityConfirmationStore::GetReported): until that record is in
-    // this build, "recorded" is false and nothing is listed.
+    // The image-quality confirmations the receiving partner reported back
+    // for these measurements (ImageQualityConfirmationStore::GetReported);
+    // "recorded" says this site keeps that record.
     std::vector<QaReportImageQuality> ImageQualityConfirmations(const std::vector<MonthlyMeasurement>& measurements,
                                                                 bool& recorded);
   }

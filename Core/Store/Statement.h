@@ -1,42 +1,41 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "Core/Store/SqliteDatabase.h"
+#include "Core/Store/Database.h"
 
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
 
-struct sqlite3_stmt;
-
 namespace DicomMail
 {
-  // One prepared statement (RAII). It holds the connection's lock for its
-  // whole life, so stepping through rows is never interleaved with another
-  // thread's statements. Parameters and columns are numbered as SQLite does:
-  // parameters from 1, columns from 0.
+  // One prepared statement (RAII), on either engine. It holds the
+  // connection's lock for its whole life, so stepping through rows is never
+  // interleaved with another thread's statements. Parameters are written "?"
+  // or "?N" and numbered from 1; columns from 0.
   //
   // String lists are stored as JSON arrays of strings (TEXT columns), so a
   // record's vector survives a round trip without an extra table.
-  class SqliteStatement
+  class Statement
   {
   public:
-    SqliteStatement(SqliteDatabase& db, const std::string& sql);
-    ~SqliteStatement();
-    SqliteStatement(const SqliteStatement&) = delete;
-    SqliteStatement& operator=(const SqliteStatement&) = delete;
+    Statement(Database& db, const std::string& sql);
+    ~Statement();
+    Statement(const Statement&) = delete;
+    Statement& operator=(const Statement&) = delete;
 
-    SqliteStatement& BindText(int index, const std::string& value);
-    SqliteStatement& BindInt64(int index, int64_t value);
-    SqliteStatement& BindUint64(int index, uint64_t value);  // throws BadInput above INT64_MAX
-    SqliteStatement& BindBool(int index, bool value);
-    SqliteStatement& BindNull(int index);
-    SqliteStatement& BindStringList(int index, const std::vector<std::string>& values);
+    Statement& BindText(int index, const std::string& value);
+    Statement& BindInt64(int index, int64_t value);
+    Statement& BindUint64(int index, uint64_t value);  // throws BadInput above INT64_MAX
+    Statement& BindBool(int index, bool value);        // stored as the integer 0 or 1
+    Statement& BindNull(int index);
+    Statement& BindStringList(int index, const std::vector<std::string>& values);
 
     // True when a row is available, false when the statement is done. Errors
-    // (constraint violations, "database is locked" after the busy timeout)
-    // throw Error(Storage).
+    // throw Error(Storage); a unique violation throws UniqueViolation, a
+    // busy database or a serialization failure DatabaseBusy.
     bool Step();
 
     // Steps a statement that returns no rows (INSERT, UPDATE, DELETE); returns
@@ -58,11 +57,9 @@ namespace DicomMail
     std::vector<std::string> ColumnStringList(int column);  // [] for NULL or ""
 
   private:
-    void CheckBind(int code, int index);
-
-    SqliteDatabase& db_;
+    Database& db_;
     std::unique_lock<std::recursive_mutex> lock_;
     std::string sql_;
-    sqlite3_stmt* statement_;
+    std::unique_ptr<StatementBackend> backend_;
   };
 }

@@ -1,18 +1,18 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "Core/Store/SqliteTransaction.h"
+#include "Core/Store/Transaction.h"
 
 #include "Core/Common/Error.h"
 
 namespace DicomMail
 {
-  SqliteTransaction::SqliteTransaction(SqliteDatabase& db) :
+  Transaction::Transaction(Database& db) :
     db_(db),
     lock_(db.Lock()),
     done_(false)
   {
     if (db_.transactionDepth_ == 0)
     {
-      db_.Execute("BEGIN IMMEDIATE");
+      db_.Execute(db_.Dialect().Begin());
     }
     else
     {
@@ -22,7 +22,7 @@ namespace DicomMail
     db_.transactionDepth_++;
   }
 
-  SqliteTransaction::~SqliteTransaction()
+  Transaction::~Transaction()
   {
     if (!done_)
     {
@@ -34,25 +34,26 @@ namespace DicomMail
         }
         else
         {
-          db_.Execute("ROLLBACK TO " + savepoint_ + "; RELEASE " + savepoint_);
+          db_.Execute("ROLLBACK TO SAVEPOINT " + savepoint_ + "; RELEASE SAVEPOINT " + savepoint_);
         }
       }
       catch (const Error&)
       {
-        // SQLite may already have rolled back by itself (e.g. after a full
-        // disk); nothing more can be done from a destructor.
+        // The engine may already have rolled back by itself (e.g. after a
+        // full disk, or a lost connection); nothing more can be done from a
+        // destructor.
       }
       db_.transactionDepth_--;
     }
   }
 
-  void SqliteTransaction::Commit()
+  void Transaction::Commit()
   {
     if (done_)
     {
       throw Error(ErrorKind::Internal, "Transaction committed twice in database " + db_.GetPath());
     }
-    db_.Execute(savepoint_.empty() ? "COMMIT" : "RELEASE " + savepoint_);
+    db_.Execute(savepoint_.empty() ? "COMMIT" : "RELEASE SAVEPOINT " + savepoint_);
     done_ = true;
     db_.transactionDepth_--;
   }
