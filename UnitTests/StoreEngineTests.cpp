@@ -5,6 +5,7 @@
 #include "Core/Config/Configuration.h"
 #include "Core/Store/DatabaseErrors.h"
 #include "Core/Store/InboxStore.h"
+#include "Core/Store/MailboxLease.h"
 #include "Core/Store/PostgresPlaceholders.h"
 #include "Core/Store/SqlDialect.h"
 #include "Core/Store/Statement.h"
@@ -16,7 +17,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <fstream>
+#include <thread>
 
 using namespace DicomMail;
 
@@ -253,3 +256,43 @@ TEST_P(StoreEngine, GappedParametersOfTheInboxWork)
 }
 
 INSTANTIATE_STORE_ENGINES(StoreEngine);
+
+class StoreMailboxLease : public StoreEngineTest
+{
+};
+
+TEST_P(StoreMailboxLease, OneHolderPerMailboxUntilItsConnectionGoes)
+{
+  auto nodeA = std::make_unique<MailboxLease>(Open());
+  MailboxLease nodeB(Open());
+  EXPECT_TRUE(nodeA->TryAcquire("inbox"));
+  EXPECT_TRUE(nodeA->TryAcquire("inbox"));   // already ours
+  if (GetParam() == DatabaseEngine::SQLite)
+  {
+    EXPECT_TRUE(nodeB.TryAcquire("inbox"));   // one node per file: always ours
+    return;
+  }
+  EXPECT_FALSE(nodeB.TryAcquire("inbox"));
+  EXPECT_TRUE(nodeB.TryAcquire("other"));    // another mailbox is free
+
+  nodeA->Release("inbox");
+  EXPECT_TRUE(nodeB.TryAcquire("inbox"));
+  EXPECT_FALSE(nodeA->TryAcquire("inbox"));
+  nodeB.Release("inbox");
+  EXPECT_TRUE(nodeA->TryAcquire("inbox"));
+
+  nodeA.reset();   // the node dies: its connection, and with it the lock, goes
+  // The server ends the session a moment after the client hung up.
+  bool taken = false;
+  for (int attempt = 0; attempt < 500 && !taken; attempt++)
+  {
+    taken = nodeB.TryAcquire("inbox");
+    if (!taken)
+    {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
+  EXPECT_TRUE(taken);
+}
+
+INSTANTIATE_STORE_ENGINES(StoreMailboxLease);

@@ -11,17 +11,19 @@ namespace DicomMail
 {
   std::string TestPostgresConnectionString()
   {
+    // ctest's fixture starts it in the build directory; another one may be
+    // named in the environment.
     const char* dir = getenv("DICOM_MAIL_TEST_POSTGRES_DIR");
     if (dir == nullptr || *dir == '\0')
     {
-      throw std::runtime_error("DICOM_MAIL_TEST_POSTGRES_DIR is not set: start a cluster with "
-                               "Resources/test-postgres.sh start DIR and export it (ctest does both)");
+      dir = DICOM_MAIL_TEST_POSTGRES_DIR;
     }
     std::ifstream file(std::string(dir) + "/conninfo");
     std::string conninfo;
     if (!std::getline(file, conninfo) || conninfo.empty())
     {
-      throw std::runtime_error(std::string(dir) + "/conninfo is missing: is the test cluster running?");
+      throw std::runtime_error(std::string(dir) + "/conninfo is missing: start the test cluster with "
+                               "Resources/test-postgres.sh start " + dir + " (ctest does)");
     }
     return conninfo;
   }

@@ -18,8 +18,9 @@ namespace DicomMail
   // this one, instantiated with INSTANTIATE_STORE_ENGINES). Each test starts
   // on an empty database: a SQLite file of its own, or the PostgreSQL test
   // database with its tables dropped. The PostgreSQL cluster is the one
-  // Resources/test-postgres.sh started into $DICOM_MAIL_TEST_POSTGRES_DIR
-  // (ctest's "Postgres" fixture); without it the PostgreSQL tests fail.
+  // Resources/test-postgres.sh started into build/postgres (a setup test of
+  // ctest's fixture) or $DICOM_MAIL_TEST_POSTGRES_DIR; without it the
+  // PostgreSQL tests fail.
   class StoreEngineTest : public ::testing::TestWithParam<DatabaseEngine>
   {
   protected:
