@@ -45,8 +45,9 @@ namespace DicomMail
   bool ImageQualityConfirmationStore::AddGiven(const GivenImageQualityConfirmation& c)
   {
     RequireFacts(c.setId, c.partner, c.confirmedBy);
-    Statement insert(db_, std::string("INSERT OR IGNORE INTO qa_image_quality_given (") + kGivenColumns +
-                           ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    // The first confirmation stands (SQL both engines accept, #18).
+    Statement insert(db_, std::string("INSERT INTO qa_image_quality_given (") + kGivenColumns +
+                           ") VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
     insert.BindText(1, c.setId)
       .BindText(2, c.partner)
       .BindText(3, c.confirmedBy)
@@ -107,8 +108,8 @@ namespace DicomMail
   bool ImageQualityConfirmationStore::AddReported(const ReportedImageQualityConfirmation& c)
   {
     RequireFacts(c.setId, c.partner, c.confirmedBy);
-    Statement insert(db_, std::string("INSERT OR IGNORE INTO qa_image_quality_reported (") +
-                           kReportedColumns + ") VALUES (?, ?, ?, ?, ?, ?)");
+    Statement insert(db_, std::string("INSERT INTO qa_image_quality_reported (") +
+                           kReportedColumns + ") VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
     insert.BindText(1, c.setId)
       .BindText(2, c.partner)
       .BindText(3, c.signerFingerprint)
