@@ -8,6 +8,7 @@
 #include "Core/Sending/ReadyMail.h"
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -61,6 +62,12 @@ namespace DicomMail
                                      OpenPgpContext& crypto, IInstanceSource& source, bool compress = true) const;
 
   private:
+    // Our public key for the mails' key part, exported by the first Build().
+    std::string OwnPublicKey(OpenPgpContext& crypto) const;
+
     TransferMailPlan plan_;
+    mutable std::mutex keyMutex_;
+    mutable bool keyExported_ = false;
+    mutable std::string publicKey_;
   };
 }
