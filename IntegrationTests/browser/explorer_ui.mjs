@@ -279,8 +279,17 @@ async function injectTransfersInFlight(page) {
   let step = 0;
   const start = new Date(Date.now() - 20000).toISOString().replace(/\.\d{3}Z$/, 'Z');
   await page.route(/\/dicom-mail\/(outbox|inbox)\?/, async (route) => {
-    const response = await route.fetch();
-    const list = await response.json();
+    let response;
+    let list;
+    try {
+      response = await route.fetch();
+      list = await response.json();
+    } catch (error) {
+      // The page refreshes its lists by itself; one still in flight when the
+      // phase moves on (reload, close) has nobody waiting for it, and its
+      // rejection must not end the script ("Response has been disposed").
+      return;
+    }
     const url = route.request().url();
     if (!/[?&](partner|state|setid|from|to)=/.test(url) && /[?&]since=0\b/.test(url)) {
       step = Math.min(step + 1, 4);
@@ -296,7 +305,7 @@ async function injectTransfersInFlight(page) {
           FirstReceived: start, Reasons: [], Studies: [] });
       }
     }
-    await route.fulfill({ response, json: list });
+    await route.fulfill({ response, json: list }).catch(() => {});   // same: the page may be gone
   });
 }
 
