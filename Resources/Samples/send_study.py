@@ -13,11 +13,16 @@ import sys
 import time
 
 import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
 
 
 def send_study(url, study, partner, auth=None, timeout=600):
     session = requests.Session()
     session.auth = auth
+    # Orthanc closes an idle keep-alive connection after a short time; a poll that reuses it just as it closes gets
+    # "connection aborted". Reading a job or the outbox is idempotent, so such GETs are retried; the POST is not.
+    session.mount(url, HTTPAdapter(max_retries=Retry(total=3, backoff_factor=0.5, allowed_methods=frozenset(["GET"]))))
     # Answers at once with the job id: the mail goes out in Orthanc's job engine.
     r = session.post(url + "/dicom-mail/send", json={"Resources": [study], "Partner": partner}, timeout=60)
     r.raise_for_status()
