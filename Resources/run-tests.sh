@@ -21,5 +21,5 @@ echo "=== Fuzzing (libFuzzer, ${DICOM_MAIL_FUZZ_SECONDS:-45} s per target) ==="
 echo "=== Integration tests (pytest) ==="
 # Debian's python3 carries pytest, pydicom and numpy; a python3 earlier on
 # PATH (pyenv, venv) may not.
-/usr/bin/python3 -m pytest -p no:cacheprovider -v "$top/IntegrationTests" "$@" || status=1
+/usr/bin/python3 -m pytest -p no:cacheprovider -v --durations=15 "$top/IntegrationTests" "$@" || status=1
 exit $status
