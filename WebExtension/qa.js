@@ -171,6 +171,14 @@
     [csv, print].forEach(function (a) { a.hidden = !chosen.partner; });
     csv.href = base + '.csv' + query;
     print.href = base + '.html' + query;
+    // The printable report's own SVG, drawn by the server: one drawing for both.
+    var plot = document.querySelector('#qa-plot img');
+    plot.hidden = !chosen.partner;
+    plot.alt = app.T('qa.plot.alt', { year: chosen.year });
+    if (chosen.partner && plot.getAttribute('src') !== base + '.svg' + query)
+    {
+      plot.src = base + '.svg' + query;
+    }
   }
 
   // From the report (GET /qa/report/{partner}?year=), when the server has

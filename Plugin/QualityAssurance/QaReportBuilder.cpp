@@ -195,6 +195,14 @@ namespace DicomMail
       return result;
     }
 
+    std::string TransferPlot(const std::string& partner, int year)
+    {
+      ScheduleOf(partner);   // a partner without a schedule has no report: NotFound, as there
+      return QaReportRender::TransferPlotSvg(MonthlyMeasurementStore(PluginContext::Get().GetInbox().GetDatabase())
+                                               .ListBetween(partner, MonthStartMs(year, 1), MonthStartMs(year, 13)),
+                                             year);
+    }
+
     QaReport Build(const std::string& partner, int year)
     {
       PluginContext& context = PluginContext::Get();

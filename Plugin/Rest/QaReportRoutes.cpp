@@ -251,6 +251,15 @@ namespace DicomMail
                         "text/html; charset=utf-8");
       }
     }
+
+    // The plot the QA page shows (an <img>: drawn here, nothing from elsewhere).
+    void ReportPlot(RestCall& call)
+    {
+      if (IsGet(call))
+      {
+        call.AnswerText(QaReportBuilder::TransferPlot(call.GetGroup(0), YearArgument(call)), "image/svg+xml");
+      }
+    }
   }
 
   void RegisterQaReportRoutes()
@@ -261,6 +270,7 @@ namespace DicomMail
     // The two file shapes before the JSON one, whose group would take "x.csv".
     RegisterRoute<ReportCsv>("/dicom-mail/qa/report/([^/]+)\\.csv");
     RegisterRoute<ReportHtml>("/dicom-mail/qa/report/([^/]+)\\.html");
+    RegisterRoute<ReportPlot>("/dicom-mail/qa/report/([^/]+)\\.svg");
     RegisterRoute<Report>("/dicom-mail/qa/report/([^/]+)");
   }
 }
