@@ -104,7 +104,8 @@ def test_monthly_measurement_confirmed_in_the_browser_makes_the_report(stack, qa
     assert plot.text.startswith("<svg") and plot.text.count('class="time"') == 1
     assert hospital.get("/dicom-mail/qa/report/nobody.svg?year=%d" % year, raw=True).status_code == 404
 
-    shown = run_browser("qa-monthly", hospital, artifacts, partner="referrer", month=month, locale="de-DE")
+    shown = run_browser("qa-monthly", hospital, artifacts, partner="referrer", month=month, name=NAME,
+                        locale="de-DE")
     assert shown["Month"][0] == month
     assert os.path.getsize(shot) > 1000
 

@@ -13,7 +13,8 @@
 //                                 --compared-by NAME [--retry-set-id SETID]
 //   node explorer_ui.mjs qa-confirm  --base URL --artifacts DIR --set-id SETID --name NAME
 //   node explorer_ui.mjs qa-calendar --base URL --artifacts DIR --partner NAME --day YYYY-MM-DD [--locale de-DE]
-//   node explorer_ui.mjs qa-monthly  --base URL --artifacts DIR --partner NAME --month YYYY-MM [--locale de-DE]
+//   node explorer_ui.mjs qa-monthly  --base URL --artifacts DIR --partner NAME --month YYYY-MM --name NAME
+//                                    [--locale de-DE]
 //   node explorer_ui.mjs qa-failing  --base URL --artifacts DIR --partner NAME --day YYYY-MM-DD
 //
 // --locale (default en-US) is the browser's language; the page follows it.
@@ -640,12 +641,14 @@ async function qaReportColumns(page, options, partner, month) {
 async function qaMonthlyPhase(page, options) {
   const partner = need(options, 'partner');
   const month = need(options, 'month');
+  const name = need(options, 'name');
   await openQa(page, options);
   await page.waitForFunction((m) => {
     const row = document.querySelector(`#qa-months tr[data-month="${m}"]`);
     return row && row.cells[8].textContent.length > 0;
   }, month);
   const figures = await page.locator(`#qa-months tr[data-month="${month}"] td`).allTextContents();
+  check(figures[8].includes(name), `the month's measurement does not name who confirmed its images: ${figures[8]}`);
   const plot = page.locator('#qa-plot img');
   const year = month.substring(0, 4);
   check((await plot.getAttribute('src')) === `../qa/report/${partner}.svg?year=${year}`,
