@@ -13,6 +13,11 @@
 #include "Core/Mime/Base64Decoder.h"
 #include "Core/Mime/Base64Encoder.h"
 #include "Core/Mime/MimeHeaders.h"
+#include "Core/QualityAssurance/RealTransfers.h"
+#include "Core/Store/OutboxStore.h"
+#include "Core/Store/RealTransferStore.h"
+#include "Core/Store/SqliteDatabase.h"
+#include "Core/Store/UtcTime.h"
 
 #include <chrono>
 #include <cstdio>
@@ -22,6 +27,8 @@
 #include <random>
 #include <sstream>
 #include <string>
+
+#include <unistd.h>
 
 using namespace DicomMail;
 
@@ -104,6 +111,53 @@ namespace
     }
   }
 
+  // The QA report's real transfers (#17) of a busy link: a year of sent
+  // transfers, read with one query and summed up per month.
+  void QaReportRealTransfers()
+  {
+    const std::filesystem::path directory =
+      std::filesystem::temp_directory_path() / ("dicom-mail-bench-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(directory);
+    const unsigned int transfers = 20000;
+    {
+      SqliteDatabase db((directory / "store.db").string());
+      OutboxStore outbox(db);
+      const int64_t yearStart = UtcTime::ToUnix("2026-01-01T00:00:00Z");
+      for (unsigned int i = 0; i < transfers; i++)
+      {
+        OutboxTransfer t;
+        t.setId = "bench." + std::to_string(i);
+        t.partner = "tele";
+        t.recipient = "tele@example.org";
+        const int64_t created = yearStart + static_cast<int64_t>(i) * (365 * 86400 / transfers);
+        t.created = UtcTime::FromUnix(created);
+        t.state = TransferState::Acknowledged;
+        t.totalBytes = 50000000;
+        t.totalMails = 3;
+        std::vector<OutboxMail> mails(3);
+        for (unsigned int part = 1; part <= 3; part++)
+        {
+          mails[part - 1].part = part;
+          mails[part - 1].state = MailState::Acknowledged;
+          mails[part - 1].receiverCompletedMs = created * 1000 + 5000 + (i % 100) * 100 + part * 1000;
+        }
+        outbox.CreateTransfer(t, mails);
+      }
+      RealTransferStore store(db);
+      Stopwatch queryTime;
+      const std::vector<RealTransferSample> samples = store.Sent("tele", "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z");
+      const double querySeconds = queryTime.Seconds();
+      SystemQaClock clock;
+      Stopwatch figureTime;
+      const std::vector<RealTransferFigures> months = RealTransfers::PerMonth(samples, 2026, clock);
+      const double figureSeconds = figureTime.Seconds();
+      std::printf("QA report, real transfers: %zu sent transfers of a year (3 mails each) read in %.3f s, "
+                  "per-month median and 95th percentile in %.4f s; June: %u transfers, median %.0f ms, p95 %.0f ms\n",
+                  samples.size(), querySeconds, figureSeconds, months[5].transfers, months[5].medianMs, months[5].p95Ms);
+    }
+    std::filesystem::remove_all(directory);
+  }
+
   template <typename Result>
   void SlowestCorpusInput(const std::string& target, const std::function<Result(const uint8_t*, size_t)>& run)
   {
@@ -141,6 +195,7 @@ int main()
 {
   Base64Throughput();
   FoldedHeaderUnfolding();
+  QaReportRealTransfers();
   std::printf("fuzz corpora (every input through the fuzz target's code):\n");
   SlowestCorpusInput<unsigned int>("FuzzMimeParser", Fuzzing::RunMimeParserTarget);
   SlowestCorpusInput<uint64_t>("FuzzPartialReassembler", Fuzzing::RunPartialReassemblerTarget);

@@ -665,6 +665,14 @@
         problems.push(T('explorer.expiringKeys', { count: status.ExpiringKeys.length,
           fingerprints: $.map(status.ExpiringKeys, GroupFingerprint).join('; ') }));
       }
+      // A link whose last daily QA test failed (DIN 6868-159, #17).
+      $.each((status.QualityAssurance && status.QualityAssurance.Partners) || {}, function (partner, qa)
+      {
+        if (qa.Failing && qa.LastDailyTest)
+        {
+          problems.push(T('explorer.qaDailyTest', { partner: partner, day: qa.LastDailyTest.Day }));
+        }
+      });
       $.each(problems, function (i, text)
       {
         target.append($('<div>').addClass('dm-warn').text('DICOM-Mail: ' + text));

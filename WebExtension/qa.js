@@ -171,6 +171,14 @@
     [csv, print].forEach(function (a) { a.hidden = !chosen.partner; });
     csv.href = base + '.csv' + query;
     print.href = base + '.html' + query;
+    // The printable report's own SVG, drawn by the server: one drawing for both.
+    var plot = document.querySelector('#qa-plot img');
+    plot.hidden = !chosen.partner;
+    plot.alt = app.T('qa.plot.alt', { year: chosen.year });
+    if (chosen.partner && plot.getAttribute('src') !== base + '.svg' + query)
+    {
+      plot.src = base + '.svg' + query;
+    }
   }
 
   // From the report (GET /qa/report/{partner}?year=), when the server has
@@ -181,6 +189,9 @@
       .filter(function (a) { return a.Period === month; })[0];
     var measurement = ((report && report.MonthlyMeasurements) || [])
       .filter(function (x) { return x.Month === month; }).pop();
+    // The partner's radiologist's confirmation of that measurement, as reported back.
+    var confirmation = measurement && ((report.ImageQuality && report.ImageQuality.Confirmations) || [])
+      .filter(function (c) { return c.SetId === measurement.SetId; })[0];
     return {
       availability: availability && typeof availability.DayShare === 'number' ?
         app.El('span', { className: availability.MeetsTarget ? '' : 'qa-below-target',
@@ -189,7 +200,8 @@
         app.T('qa.measurement', { time: app.Number(measurement.TransferMs / 1000, 3),
                                   dicom: app.Number(measurement.DicomMBps || 0, 2),
                                   wire: app.Number(measurement.WireMBps || 0, 2),
-                                  complete: app.T(measurement.Complete ? 'qa.complete' : 'qa.incomplete') }) : ''
+                                  complete: app.T(measurement.Complete ? 'qa.complete' : 'qa.incomplete') }) +
+        (confirmation ? app.T('qa.measurementConfirmed', { name: confirmation.ConfirmedBy }) : '') : ''
     };
   }
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "Core/QualityAssurance/Availability.h"
+#include "Core/QualityAssurance/RealTransfers.h"
 #include "Core/Store/DailyTestStore.h"
 #include "Core/Store/MonthlyMeasurementStore.h"
 
@@ -48,6 +49,10 @@ namespace DicomMail
     AvailabilityFigures wholeYear;
     bool imageQualityRecorded = false;             // false: that record is not kept here (yet)
     std::vector<QaReportImageQuality> imageQuality;
+    // The real transfers with the partner as context, January to December
+    // (speed: DICOM bytes sent, mail bytes received).
+    std::vector<RealTransferFigures> sentTransfers;
+    std::vector<RealTransferFigures> receivedTransfers;
   };
 
   // The report in its three shapes besides JSON. Every text from a record

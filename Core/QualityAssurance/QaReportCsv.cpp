@@ -41,6 +41,23 @@ namespace DicomMail
                    a.days == 0 ? "" : Percent(a.DayShare()), Fixed(a.hours, 1), Fixed(a.workingHours, 1),
                    a.hours <= 0 ? "" : Percent(a.HourShare()), a.MeetsTarget() ? "yes" : "no" });
       }
+
+      void RealTransferRows(std::string& out, const char* direction, const std::vector<RealTransferFigures>& months)
+      {
+        using namespace QaReportText;
+        for (const RealTransferFigures& f : months)
+        {
+          if (f.transfers == 0)
+          {
+            continue;
+          }
+          const bool timed = f.timed > 0;
+          Row(out, { "real", direction, f.month, std::to_string(f.transfers), std::to_string(f.complete),
+                     std::to_string(f.timed), timed ? Fixed(f.medianMs, 0) : "", timed ? Fixed(f.p95Ms, 0) : "",
+                     timed ? Fixed(f.medianMBps, 3) : "", timed ? Fixed(f.p95MBps, 3) : "", std::to_string(f.mails),
+                     std::to_string(f.mailsArrived) });
+        }
+      }
     }
 
     std::string Csv(const QaReport& r)
@@ -84,6 +101,11 @@ namespace DicomMail
         AvailabilityRow(out, a);
       }
       AvailabilityRow(out, r.wholeYear);
+      // Speed: DICOM bytes of what we sent, mail bytes of what we received.
+      Row(out, { "real-header", "direction", "month", "transfers", "complete", "timed", "median ms", "p95 ms",
+                 "median MB/s", "p95 MB/s", "mails", "mails arrived" });
+      RealTransferRows(out, "sent", r.sentTransfers);
+      RealTransferRows(out, "received", r.receivedTransfers);
       return out;
     }
   }

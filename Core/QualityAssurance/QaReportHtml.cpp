@@ -98,6 +98,27 @@ namespace DicomMail
           Cell(a.hours <= 0 ? "-" : Percent(a.HourShare()) + " %") +
           Cell(a.MeetsTarget() ? "ja / yes" : "nein / no", a.MeetsTarget() ? "passed" : "failed") + "</tr>\n";
       }
+
+      // One row per month with transfers in that direction.
+      std::string RealTransferRows(const char* direction, const std::vector<RealTransferFigures>& months)
+      {
+        using namespace QaReportText;
+        std::string rows;
+        for (const RealTransferFigures& f : months)
+        {
+          if (f.transfers == 0)
+          {
+            continue;
+          }
+          const bool timed = f.timed > 0;
+          rows += "<tr>" + Cell(direction) + Cell(f.month) + Cell(std::to_string(f.transfers)) +
+            Cell(std::to_string(f.complete) + " (" + Percent(f.CompleteShare()) + " %)") +
+            Cell(std::to_string(f.mailsArrived) + " / " + std::to_string(f.mails)) + Cell(std::to_string(f.timed)) +
+            Cell(timed ? Fixed(f.medianMs / 1000.0, 3) : "-") + Cell(timed ? Fixed(f.p95Ms / 1000.0, 3) : "-") +
+            Cell(timed ? Fixed(f.medianMBps, 3) : "-") + Cell(timed ? Fixed(f.p95MBps, 3) : "-") + "</tr>\n";
+        }
+        return rows;
+      }
     }
 
     std::string Html(const QaReport& r)
@@ -159,6 +180,18 @@ namespace DicomMail
           Cell(std::to_string(m.instancesArrived) + " / " + std::to_string(m.instancesExpected)) + Cell(quality) +
           Cell(m.reason) + "</tr>\n";
       }
+      html += "</table>\n";
+
+      html += Heading("Reale Übertragungen (Median, 95. Perzentil)", "real transfers (median, 95th percentile)");
+      html += "<p>Zeit vom Start des Sendens bis zum Abschluss beim Empfänger (empfangen: ab dem Date-Header des "
+        "Absenders, ganze Sekunden); MB/s gesendet: DICOM, empfangen: Mail. <span class=\"en\">Time from the start of "
+        "the send to the receiver's completion (received: from the sender's Date header, whole seconds); MB/s "
+        "sent: DICOM, received: mail bytes.</span></p>\n";
+      html += "<table class=\"real\">" + HeaderRow({ "Richtung / direction", "Monat / month", "Übertragungen / transfers",
+                                                   "vollständig / complete", "Mails", "gemessen / timed",
+                                                   "Median s", "95 % s", "Median MB/s", "95 % MB/s" });
+      html += RealTransferRows("gesendet / sent", r.sentTransfers);
+      html += RealTransferRows("empfangen / received", r.receivedTransfers);
       html += "</table>\n";
 
       html += Heading("Täglicher Funktionstest", "daily function test");

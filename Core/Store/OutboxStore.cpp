@@ -7,6 +7,7 @@
 #include "Core/Store/Statement.h"
 #include "Core/Store/Transaction.h"
 #include "Core/Store/StoreSchema.h"
+#include "Core/Store/UtcMillis.h"
 #include "Core/Store/UtcTime.h"
 #include "Core/Transfer/StateText.h"
 
@@ -163,13 +164,16 @@ namespace DicomMail
     }
 
     OutboxTransfer record = transfer;
+    // The start in ms as well, for the QA report (#17); a given "created" stands.
+    const int64_t createdMs = record.created.empty() ? UtcMillis::Now() : UtcTime::ToUnix(record.created) * 1000;
     if (record.created.empty())
     {
-      record.created = UtcTime::Now();
+      record.created = UtcTime::FromUnix(createdMs / 1000);
     }
     Statement insertTransfer(db_, std::string("INSERT INTO outbox_transfers (") + kTransferColumns +
-                                   ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                                   ", created_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     BindTransferFields(insertTransfer, record);
+    insertTransfer.BindInt64(17, createdMs);
     insertTransfer.Run();
 
     Statement insertMail(db_, std::string("INSERT INTO outbox_mails (") + kMailColumns +

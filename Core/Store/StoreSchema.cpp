@@ -431,6 +431,13 @@ namespace DicomMail
           received_ms  INTEGER NOT NULL
         );
         )SQL",
+
+        // Version 18 (#17): when a sent transfer began, in ms, so the QA
+        // report times real transfers as closely as its tests ("created"
+        // has whole seconds); 0 in the records from before.
+        R"SQL(
+        ALTER TABLE outbox_transfers ADD COLUMN created_ms INTEGER NOT NULL DEFAULT 0;
+        )SQL",
       };
 
       const int kLatest = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));

@@ -13,6 +13,9 @@
 //                                 --compared-by NAME [--retry-set-id SETID]
 //   node explorer_ui.mjs qa-confirm  --base URL --artifacts DIR --set-id SETID --name NAME
 //   node explorer_ui.mjs qa-calendar --base URL --artifacts DIR --partner NAME --day YYYY-MM-DD [--locale de-DE]
+//   node explorer_ui.mjs qa-monthly  --base URL --artifacts DIR --partner NAME --month YYYY-MM --name NAME
+//                                    [--locale de-DE]
+//   node explorer_ui.mjs qa-failing  --base URL --artifacts DIR --partner NAME --day YYYY-MM-DD
 //
 // --locale (default en-US) is the browser's language; the page follows it.
 // Exit code 0 when every check passed; otherwise 1 with the reason on stderr
@@ -632,8 +635,59 @@ async function qaReportColumns(page, options, partner, month) {
   return figures.slice(7);
 }
 
+// The sender after a monthly measurement: its month's row shows it (from
+// the report), and the page shows the report's own plot of transfer time
+// and speed, drawn by the server, loaded from the server under test.
+async function qaMonthlyPhase(page, options) {
+  const partner = need(options, 'partner');
+  const month = need(options, 'month');
+  const name = need(options, 'name');
+  await openQa(page, options);
+  await page.waitForFunction((m) => {
+    const row = document.querySelector(`#qa-months tr[data-month="${m}"]`);
+    return row && row.cells[8].textContent.length > 0;
+  }, month);
+  const figures = await page.locator(`#qa-months tr[data-month="${month}"] td`).allTextContents();
+  check(figures[8].includes(name), `the month's measurement does not name who confirmed its images: ${figures[8]}`);
+  const plot = page.locator('#qa-plot img');
+  const year = month.substring(0, 4);
+  check((await plot.getAttribute('src')) === `../qa/report/${partner}.svg?year=${year}`,
+        `the plot is ${await plot.getAttribute('src')}`);
+  await page.waitForFunction(() => {
+    const img = document.querySelector('#qa-plot img');
+    return img && img.complete && img.naturalWidth > 0;
+  });
+  check((await plot.evaluate((img) => img.naturalWidth)) >= 600, 'the plot was not drawn');
+  check((await plot.getAttribute('alt')).includes(year), 'the plot has no text for those who cannot see it');
+  await page.locator('#qa-plot').scrollIntoViewIfNeeded();
+  await accessibility(page, 'QA section with the plot');
+  await shotQa(page, options, 'app-qa-monthly.png');
+  return { Month: figures };
+}
+
+// A link whose last daily test failed: the DICOM-Mail page warns, and so
+// does the Orthanc Explorer's home page.
+async function qaFailingPhase(page, options) {
+  const partner = need(options, 'partner');
+  const day = need(options, 'day');
+  await openPage(page, options);
+  const warning = page.locator('#warnings [data-warning="qa-daily-test"]');
+  await warning.waitFor();
+  const shown = await warning.textContent();
+  check(shown.includes(partner) && shown.includes(day), `the page's warning does not name partner and day: ${shown}`);
+  await page.goto(`${options.base}/app/explorer.html`);
+  const home = page.locator('#dicom-mail-home-warnings .dm-warn');
+  await home.first().waitFor();
+  const texts = await home.allTextContents();
+  check(texts.some((t) => t.includes(partner) && t.includes(day)),
+        `the Explorer's home page does not warn of the failed test: ${texts}`);
+  return { Page: shown, Explorer: texts };
+}
+
 PHASES['qa-confirm'] = qaConfirmPhase;
 PHASES['qa-calendar'] = qaCalendarPhase;
+PHASES['qa-monthly'] = qaMonthlyPhase;
+PHASES['qa-failing'] = qaFailingPhase;
 
 // ------------------------------------------------------------------------ main
 

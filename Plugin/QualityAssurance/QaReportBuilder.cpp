@@ -5,6 +5,7 @@
 #include "Core/QualityAssurance/QaClock.h"
 #include "Core/QualityAssurance/QaTestSeries.h"
 #include "Core/Store/ImageQualityConfirmationStore.h"
+#include "Core/Store/RealTransferStore.h"
 #include "Core/Store/UtcTime.h"
 #include "Core/Store/UtcMillis.h"
 #include "Plugin/PluginContext.h"
@@ -194,6 +195,14 @@ namespace DicomMail
       return result;
     }
 
+    std::string TransferPlot(const std::string& partner, int year)
+    {
+      ScheduleOf(partner);   // a partner without a schedule has no report: NotFound, as there
+      return QaReportRender::TransferPlotSvg(MonthlyMeasurementStore(PluginContext::Get().GetInbox().GetDatabase())
+                                               .ListBetween(partner, MonthStartMs(year, 1), MonthStartMs(year, 13)),
+                                             year);
+    }
+
     QaReport Build(const std::string& partner, int year)
     {
       PluginContext& context = PluginContext::Get();
@@ -227,6 +236,12 @@ namespace DicomMail
       report.months = Compute(schedule, year, Evidence(partner, from, to, report.dailyTests, report.measurements),
                               report.wholeYear);
       report.imageQuality = ImageQualityConfirmations(report.measurements, report.imageQualityRecorded);
+      RealTransferStore real(context.GetInbox().GetDatabase());
+      const std::string fromText = UtcTime::FromUnix(from / 1000);
+      const std::string toText = UtcTime::FromUnix(to / 1000);
+      const SystemQaClock clock;
+      report.sentTransfers = RealTransfers::PerMonth(real.Sent(partner, fromText, toText), year, clock);
+      report.receivedTransfers = RealTransfers::PerMonth(real.Received(partner, fromText, toText), year, clock);
       return report;
     }
   }

@@ -20,6 +20,10 @@ namespace DicomMail
 
     QaReport Build(const std::string& partner, int year);
 
+    // The report's plot of transfer time and speed alone (an SVG document),
+    // for the QA page: the same drawing, from the measurements only.
+    std::string TransferPlot(const std::string& partner, int year);
+
     // The image-quality confirmations the receiving partner reported back
     // for these measurements (ImageQualityConfirmationStore::GetReported);
     // "recorded" says this site keeps that record.

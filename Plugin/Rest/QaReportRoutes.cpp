@@ -149,6 +149,29 @@ namespace DicomMail
       call.AnswerJson(v);
     }
 
+    Json::Value RealTransfersJson(const std::vector<RealTransferFigures>& months)
+    {
+      Json::Value v = Json::arrayValue;
+      for (const RealTransferFigures& f : months)
+      {
+        const bool timed = f.timed > 0;
+        Json::Value m;
+        m["Month"] = f.month;
+        m["Transfers"] = f.transfers;
+        m["Complete"] = f.complete;
+        m["CompleteShare"] = f.transfers == 0 ? Json::Value() : Json::Value(f.CompleteShare());
+        m["Mails"] = static_cast<Json::UInt64>(f.mails);
+        m["MailsArrived"] = static_cast<Json::UInt64>(f.mailsArrived);
+        m["Timed"] = f.timed;
+        m["MedianMs"] = timed ? Json::Value(f.medianMs) : Json::Value();
+        m["P95Ms"] = timed ? Json::Value(f.p95Ms) : Json::Value();
+        m["MedianMBps"] = timed ? Json::Value(f.medianMBps) : Json::Value();
+        m["P95MBps"] = timed ? Json::Value(f.p95MBps) : Json::Value();
+        v.append(m);
+      }
+      return v;
+    }
+
     Json::Value ReportJson(const QaReport& r)
     {
       Json::Value v;
@@ -197,6 +220,9 @@ namespace DicomMail
         one["Confirmed"] = MsOrNull(c.confirmedMs);
         v["ImageQuality"]["Confirmations"].append(one);
       }
+      // Speed: of the DICOM data sent, of the mails received.
+      v["RealTransfers"]["Sent"] = RealTransfersJson(r.sentTransfers);
+      v["RealTransfers"]["Received"] = RealTransfersJson(r.receivedTransfers);
       return v;
     }
 
@@ -225,6 +251,15 @@ namespace DicomMail
                         "text/html; charset=utf-8");
       }
     }
+
+    // The plot the QA page shows (an <img>: drawn here, nothing from elsewhere).
+    void ReportPlot(RestCall& call)
+    {
+      if (IsGet(call))
+      {
+        call.AnswerText(QaReportBuilder::TransferPlot(call.GetGroup(0), YearArgument(call)), "image/svg+xml");
+      }
+    }
   }
 
   void RegisterQaReportRoutes()
@@ -235,6 +270,7 @@ namespace DicomMail
     // The two file shapes before the JSON one, whose group would take "x.csv".
     RegisterRoute<ReportCsv>("/dicom-mail/qa/report/([^/]+)\\.csv");
     RegisterRoute<ReportHtml>("/dicom-mail/qa/report/([^/]+)\\.html");
+    RegisterRoute<ReportPlot>("/dicom-mail/qa/report/([^/]+)\\.svg");
     RegisterRoute<Report>("/dicom-mail/qa/report/([^/]+)");
   }
 }

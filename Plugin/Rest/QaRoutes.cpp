@@ -7,6 +7,7 @@
 #include "Core/Common/Error.h"
 #include "Core/Store/DailyTestStore.h"
 #include "Core/Store/InboxStore.h"
+#include "Core/Store/MonthlyMeasurementStore.h"
 #include "Core/Store/QaScheduleStore.h"
 #include "Core/QualityAssurance/QaClock.h"
 #include "Core/Store/UtcMillis.h"
@@ -216,12 +217,34 @@ namespace DicomMail
     }
   }
 
+  namespace
+  {
+    // The status's short word on a partner's last monthly measurement.
+    Json::Value LastMeasurementJson(const std::vector<MonthlyMeasurement>& last)
+    {
+      if (last.empty())
+      {
+        return Json::Value();
+      }
+      const MonthlyMeasurement& m = last.front();
+      Json::Value v;
+      v["SetId"] = m.setId;
+      v["Month"] = m.month;
+      v["State"] = ToString(m.state);
+      v["Started"] = MsOrNull(m.startedMs);
+      v["TransferMs"] = m.TransferMs() > 0 ? Json::Value(static_cast<Json::Int64>(m.TransferMs())) : Json::Value();
+      v["Reason"] = m.reason;
+      return v;
+    }
+  }
+
   Json::Value QaStatus()
   {
     Json::Value v;
     v["ReceivedTests"] = ToString(PluginContext::Get().GetConfiguration().qualityAssurance.receivedTests);
     v["Partners"] = Json::objectValue;
     DailyTestStore tests = Tests();
+    MonthlyMeasurementStore measurements(PluginContext::Get().GetInbox().GetDatabase());
     unsigned int failing = 0;
     for (const QaSchedule& schedule : DailyTests::ListSchedules())
     {
@@ -229,6 +252,7 @@ namespace DicomMail
       Json::Value p;
       p["Teleradiology"] = schedule.teleradiology;
       p["LastDailyTest"] = last.empty() ? Json::Value() : ToJson(last.front());
+      p["LastMonthlyMeasurement"] = LastMeasurementJson(measurements.List(schedule.partner, 1));
       const bool failed = !last.empty() && last.front().state == DailyTestState::Failed;
       p["Failing"] = failed;
       failing += failed ? 1 : 0;
