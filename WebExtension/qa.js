@@ -192,7 +192,15 @@
     // The partner's radiologist's confirmation of that measurement, as reported back.
     var confirmation = measurement && ((report.ImageQuality && report.ImageQuality.Confirmations) || [])
       .filter(function (c) { return c.SetId === measurement.SetId; })[0];
+    // The site's own transfers to the partner that month, as context.
+    var sent = ((report && report.RealTransfers && report.RealTransfers.Sent) || [])
+      .filter(function (x) { return x.Month === month; })[0];
     return {
+      real: !sent || !sent.Transfers ? '' : sent.Timed > 0 ?
+        app.T('qa.realTransfers', { count: sent.Transfers, complete: sent.Complete,
+                                    median: app.Number(sent.MedianMs / 1000, 1), p95: app.Number(sent.P95Ms / 1000, 1),
+                                    speed: app.Number(sent.MedianMBps, 2) }) :
+        app.T('qa.realTransfersUntimed', { count: sent.Transfers, complete: sent.Complete }),
       availability: availability && typeof availability.DayShare === 'number' ?
         app.El('span', { className: availability.MeetsTarget ? '' : 'qa-below-target',
                          text: app.T('qa.percent', { n: app.Number(availability.DayShare * 100, 1) }) }) : '',
@@ -216,7 +224,8 @@
         app.Td(m.month), app.Td(m.tests, 'num'), app.Td(m.passed, 'num'), app.Td(m.failed, 'num'),
         app.Td(time === null ? '' : app.T('qa.seconds', { n: app.Number(time / 1000, 3) }), 'num'),
         app.Td(speed === null ? '' : app.T('qa.megabytesPerSecond', { n: app.Number(speed, 2) }), 'num'),
-        app.Td(m.confirmed, 'num'), app.Td(fromReport.availability, 'num'), app.Td(fromReport.measurement)
+        app.Td(m.confirmed, 'num'), app.Td(fromReport.availability, 'num'), app.Td(fromReport.measurement),
+        app.Td(fromReport.real)
       ]);
     });
     app.Replace(document.querySelector('#qa-months tbody'), rows);

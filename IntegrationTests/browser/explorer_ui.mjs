@@ -649,6 +649,8 @@ async function qaMonthlyPhase(page, options) {
   }, month);
   const figures = await page.locator(`#qa-months tr[data-month="${month}"] td`).allTextContents();
   check(figures[8].includes(name), `the month's measurement does not name who confirmed its images: ${figures[8]}`);
+  check(/^1 \(1 /.test(figures[9]) && /MB\/s/.test(figures[9]),
+        `the month's real transfer (one, complete, timed) is not shown: ${figures[9]}`);
   const plot = page.locator('#qa-plot img');
   const year = month.substring(0, 4);
   check((await plot.getAttribute('src')) === `../qa/report/${partner}.svg?year=${year}`,
