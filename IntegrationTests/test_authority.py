@@ -32,12 +32,14 @@ def sq(*args, out=None):
 class SqKey:
     """A key made by sq: secret key, public certificate, sq's revocation certificate, fingerprint."""
 
-    def __init__(self, directory, name, address):
+    def __init__(self, directory, name, address, expires=None):
         self.userid = "%s <%s>" % (name, address)
         base = os.path.join(directory, address.replace("@", "_"))
         self.secret = base + ".key"
         self.revocation = base + ".rev"
-        sq("key", "generate", "--userid", self.userid, "--export", self.secret, "--rev-cert", self.revocation)
+        expiry = ["--expires", expires] if expires else []   # ISO 8601 (sq dates a new key a minute back)
+        sq("key", "generate", "--userid", self.userid, "--export", self.secret, "--rev-cert", self.revocation,
+           *expiry)
         self.public = sq("key", "extract-cert", self.secret).decode()
         inspected = sq("inspect", self.secret).decode()
         self.fingerprint = [line.split(":", 1)[1].strip() for line in inspected.splitlines()

@@ -8,6 +8,7 @@
 #include "Core/Partners/PartEncodingChoice.h"
 #include "Core/Transfer/TransferSyntax.h"
 #include "Plugin/Instances/InstanceTranscoder.h"
+#include "Plugin/Keys/SiteKeyRotation.h"
 #include "Plugin/OrthancApi.h"
 
 #include <ctime>
@@ -51,7 +52,10 @@ namespace DicomMail
     routing_(*database_),
     keyComparisons_(*database_),
     partnerStore_(*database_),
+    rotations_(*database_),
     partners_(configuration.partners, partnerStore_, configuration.maxMailSize, configuration.allowLossyTranscoding),
+    rotationAcceptor_(partners_, rotations_, [this] { return GetSiteFingerprint(); },
+                      configuration.siteKey.previousKeySeconds),
     capabilities_(*database_),
     forwards_(*database_),
     instanceNotes_(*database_),
@@ -59,6 +63,7 @@ namespace DicomMail
   {
     // Every context of the plugin works on this one home.
     GpgmeLibrary::SetDefaultHome(home_.GetPath());
+    partners_.SetRotations(&rotations_);
     inbox_.SetUnauthenticatedMailLimit(configuration_.limits.maxUnauthenticatedRecords);
     if (configuration_.smtpConfigured)
     {
@@ -102,6 +107,13 @@ namespace DicomMail
 
   std::string PluginContext::GenerateSiteKey()
   {
+    const std::string fpr = CreateSiteKey();
+    UseSiteKey(fpr);
+    return fpr;
+  }
+
+  std::string PluginContext::CreateSiteKey()
+  {
     std::unique_ptr<OpenPgpContext> crypto = NewCrypto();
     const std::string userId = MailboxFormatter::FormatUserId(configuration_.siteName, configuration_.siteAddress);
     const std::string fpr = crypto->GenerateSiteKey(userId, configuration_.keyAlgorithm,
@@ -111,13 +123,12 @@ namespace DicomMail
       crypto->SetExpiry(fpr, SiteKeyRenewal::NewLifetime(configuration_.siteKey.validityDays));
     }
     OrthancApi::LogWarning("created the site key " + fpr + " (" + configuration_.keyAlgorithm + ")");
-    std::lock_guard<std::mutex> lock(mutex_);
-    siteFingerprint_ = fpr;
     return fpr;
   }
 
   void PluginContext::RenewSiteKeyIfDue()
   {
+    SiteKeyRotation::RetireDue();   // a rotation's overlap is measured in seconds in tests
     const std::string fpr = GetSiteFingerprint();
     if (fpr.empty() || configuration_.siteKey.validityDays == 0)
     {
@@ -147,6 +158,12 @@ namespace DicomMail
     {
       OrthancApi::LogError(std::string("cannot renew the site key ") + fpr + ": " + e.what());
     }
+  }
+
+  void PluginContext::UseSiteKey(const std::string& fingerprint)
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    siteFingerprint_ = fingerprint;
   }
 
   std::unique_ptr<OpenPgpContext> PluginContext::NewCrypto() const

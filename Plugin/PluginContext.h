@@ -5,11 +5,13 @@
 #include "Core/Config/Configuration.h"
 #include "Core/Crypto/GnupgHome.h"
 #include "Core/Crypto/OpenPgpContext.h"
+#include "Core/Partners/KeyRotationAcceptor.h"
 #include "Core/Partners/PartnerDirectory.h"
 #include "Core/Store/ForwardStore.h"
 #include "Core/Store/InboxStore.h"
 #include "Core/Store/InstanceNoteStore.h"
 #include "Core/Store/KeyComparisonStore.h"
+#include "Core/Store/KeyRotationStore.h"
 #include "Core/Store/OpenDatabase.h"
 #include "Core/Store/OutboxStore.h"
 #include "Core/Store/PartnerCapabilityStore.h"
@@ -56,9 +58,27 @@ namespace DicomMail
     // It expires after SiteKey.ValidityDays.
     std::string GenerateSiteKey();
 
+    // Creates a site key like GenerateSiteKey but keeps signing with the
+    // one in use (a rotation announces it first, #22).
+    std::string CreateSiteKey();
+
     // Moves the site key's expiry out when SiteKey.RenewAheadDays is
     // reached (#22); looks at most once an hour, never throws.
     void RenewSiteKeyIfDue();
+
+    // From now on sign with "fingerprint" (a rotated site key, #22).
+    void UseSiteKey(const std::string& fingerprint);
+
+    // Our and our partners' key rotations (#22).
+    KeyRotationStore& GetKeyRotations()
+    {
+      return rotations_;
+    }
+
+    KeyRotationAcceptor& GetKeyRotationAcceptor()
+    {
+      return rotationAcceptor_;
+    }
 
     OutboxStore& GetOutbox()
     {
@@ -134,7 +154,9 @@ namespace DicomMail
     RoutingStore routing_;
     KeyComparisonStore keyComparisons_;
     PartnerStore partnerStore_;
+    KeyRotationStore rotations_;
     PartnerDirectory partners_;
+    KeyRotationAcceptor rotationAcceptor_;
     PartnerCapabilityStore capabilities_;
     ForwardStore forwards_;
     InstanceNoteStore instanceNotes_;

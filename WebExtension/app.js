@@ -1664,6 +1664,28 @@
     }
   }
 
+  // A new site key, announced to the partners by the current one (#22).
+  function RotateSiteKey(event)
+  {
+    event.preventDefault();
+    var form = event.target;
+    var error = form.querySelector('.form-error');
+    ShowError(error, '');
+    if (!window.confirm(T('keys.confirmRotate')))
+    {
+      return;
+    }
+    Api('POST', '/site-key/rotate', {}).then(function (r)
+    {
+      Notice(T('keys.rotated', { fingerprint: r.Fingerprint, announced: $Array(r.Announced).length,
+                                 missed: $Array(r.NotAnnounced).length, until: r.PreviousKeyUntil }));
+      return Refresh();
+    }, function (e)
+    {
+      ShowError(error, T('keys.rotateFailed', { message: e.message }));
+    });
+  }
+
   // Authorities the site trusts to certify partners (#22).
   function RenderAuthorities(authorities)
   {
@@ -1989,6 +2011,7 @@
     document.getElementById('partner-form').addEventListener('submit', SavePartner);
     document.getElementById('key-form').addEventListener('submit', ImportKey);
     document.getElementById('authority-form').addEventListener('submit', TrustAuthority);
+    document.getElementById('rotate-form').addEventListener('submit', RotateSiteKey);
     document.getElementById('add-partner').addEventListener('click', function () { OpenWizard(null, null); });
     document.querySelector('#partner-dialog button.next').addEventListener('click', WizardNext);
     document.querySelector('#partner-dialog input[name=KeyFile]').addEventListener('change', ReadKeyFile);

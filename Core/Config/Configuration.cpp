@@ -442,6 +442,13 @@ namespace DicomMail
         siteKey.GetInteger("ValidityDays", config.siteKey.validityDays, 0, 36500));
       config.siteKey.renewAheadDays = static_cast<unsigned int>(
         siteKey.GetInteger("RenewAheadDays", config.siteKey.renewAheadDays, 1, 36500));
+      config.siteKey.previousKeySeconds = static_cast<uint64_t>(
+        siteKey.GetInteger("PreviousKeyDays", 14, 0, 36500)) * 86400;
+      if (siteKey.Has("PreviousKeySeconds"))
+      {
+        config.siteKey.previousKeySeconds = static_cast<uint64_t>(
+          siteKey.GetInteger("PreviousKeySeconds", 0, 0, int64_t(36500) * 86400));
+      }
       siteKey.CheckNoUnknownKeys();
       if (config.siteKey.validityDays != 0 && config.siteKey.renewAheadDays >= config.siteKey.validityDays)
       {

@@ -60,6 +60,10 @@ namespace DicomMail
     std::string displayName;              // any UTF-8, for people and the To header; default: the id
     std::vector<std::string> addresses;   // the first one is where mail is sent
     std::string fingerprint;              // 40 hex digits, upper case
+    // After the partner rotated its key (#22): the key it replaced, whose
+    // signatures still count until previousUntilMs (ms since the epoch).
+    std::string previousFingerprint;
+    int64_t previousUntilMs = 0;
     uint64_t maxMailSize = 0;             // 0: the site's default
     bool acknowledgements = true;
     bool compression = true;
@@ -118,6 +122,10 @@ namespace DicomMail
     {
       unsigned int validityDays = 730;
       unsigned int renewAheadDays = 60;
+      // After a rotation (#22): how long the previous key keeps decrypting
+      // (ours) or verifying (a partner's) before it is retired; in seconds,
+      // PreviousKeySeconds overrides it (tests).
+      uint64_t previousKeySeconds = 14 * 86400;
     } siteKey;
     unsigned int compressionLevel = 1;
     // Content-Transfer-Encoding of the application/dicom parts inside the

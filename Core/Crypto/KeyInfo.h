@@ -30,6 +30,9 @@ namespace DicomMail
     bool exportable = true;
     bool expired = false;
     bool invalid = false;
+    // gpg checked the signature and found it good ("!" of --check-sigs);
+    // false when it could not check it (signer's key absent) or found it bad.
+    bool verified = false;
     // A trust signature (depth > 0) makes the signed key a certifying
     // authority, "trustScope" the regular expression limiting it (gpg's).
     int trustDepth = 0;

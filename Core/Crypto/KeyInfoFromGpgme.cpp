@@ -98,6 +98,7 @@ namespace DicomMail
         c.exportable = sig->exportable;
         c.expired = sig->expired;
         c.invalid = sig->invalid;
+        c.verified = gpgme_err_code(sig->status) == GPG_ERR_NO_ERROR;
         c.trustDepth = sig->trust_depth;
         c.trustValue = sig->trust_value;
         c.trustScope = Text(sig->trust_scope);

@@ -115,6 +115,16 @@ namespace DicomMail
                     const std::string& siteFingerprint,
                     bool exportable = false);
 
+    // ---- Key rotation (OpenPgpKeyInspection.cpp, #22) ----
+
+    // The key "candidateFingerprint" of "candidateKey" (binary or armored,
+    // public) as a keyring that holds it and this home's key
+    // "vouchingFingerprint" lists it: its certifications checked by gpg.
+    // Worked out in a scratch home, so an announced key never enters this
+    // one before it is judged. Error(NotFound) if the candidate is absent.
+    KeyInfo InspectCandidateKey(const std::string& candidateKey, const std::string& candidateFingerprint,
+                                const std::string& vouchingFingerprint);
+
     // ---- Authorities and revocation (OpenPgpAuthorities.cpp) ----
 
     // Makes "authorityFingerprint" a certifying authority: a local trust
@@ -216,6 +226,9 @@ namespace DicomMail
     std::string GenerateKey(const std::string& userId, const std::string& algorithm,
                             const std::string& passphrase);
     void SetKeylistMode(gpgme_keylist_mode_t mode);
+    // Where a scratch home may go: beside this home when the path stays
+    // short enough for gpg-agent's socket, else /tmp.
+    std::string ScratchParent() const;
     void ResetOperationState();
     GpgOperationWatchdog Watch();
     void RefreshTrustDatabase();

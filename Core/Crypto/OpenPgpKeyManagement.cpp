@@ -584,10 +584,7 @@ namespace DicomMail
     // this home's agent, and the key does not become ultimately trusted here
     // (gpg trusts keys it generates ultimately, and an ultimately trusted
     // partner key would make every key it certifies valid for the site).
-    const std::string& sitePath = home_.GetPath();
-    const std::string scratchParent =
-      (sitePath.size() + 11 <= GnupgHome::kMaxPathLength) ? sitePath : std::string("/tmp");
-    TemporaryGnupgHome scratch(scratchParent, home_.GetOptions());
+    TemporaryGnupgHome scratch(ScratchParent(), home_.GetOptions());
     OpenPgpContext maker(scratch.GetHome());
 
     IssuedKeyPair pair;

@@ -6,6 +6,7 @@
 #include "Core/Mime/MailboxFormatter.h"
 #include "Core/Notices/NoticeSettings.h"
 #include "Core/Partners/TransferSyntaxChoice.h"
+#include "Core/Store/UtcMillis.h"
 
 #include <strings.h>
 
@@ -30,6 +31,7 @@ namespace DicomMail
                                      uint64_t defaultMaxMailSize, bool allowLossyTranscoding) :
     configured_(configured),
     store_(store),
+    rotations_(nullptr),
     defaultMaxMailSize_(defaultMaxMailSize),
     allowLossyTranscoding_(allowLossyTranscoding)
   {
@@ -68,6 +70,22 @@ namespace DicomMail
     return p;
   }
 
+  void PartnerDirectory::ApplyRotations(PartnerSettings& partner, const std::vector<KeyRotation>& rotations)
+  {
+    std::vector<KeyRotation> own;
+    for (const KeyRotation& r : rotations)
+    {
+      if (r.owner == partner.name)
+      {
+        own.push_back(r);
+      }
+    }
+    KeyRotation previous;
+    partner.fingerprint = KeyRotationStore::Resolve(own, partner.fingerprint, previous);
+    partner.previousFingerprint = previous.oldFingerprint;
+    partner.previousUntilMs = previous.untilMs;
+  }
+
   std::vector<PartnerSettings> PartnerDirectory::List() const
   {
     std::vector<PartnerSettings> result = configured_;
@@ -75,26 +93,39 @@ namespace DicomMail
     {
       result.push_back(FromRecord(record));
     }
+    if (rotations_ != nullptr)
+    {
+      const std::vector<KeyRotation> all = rotations_->ListAll();
+      for (PartnerSettings& partner : result)
+      {
+        ApplyRotations(partner, all);
+      }
+    }
     return result;
   }
 
   bool PartnerDirectory::Lookup(const std::string& name, PartnerSettings& partner) const
   {
+    bool found = false;
     for (const PartnerSettings& p : configured_)
     {
       if (p.name == name)
       {
         partner = p;
-        return true;
+        found = true;
       }
     }
     PartnerRecord record;
-    if (store_.Get(name, record))
+    if (!found && store_.Get(name, record))
     {
       partner = FromRecord(record);
-      return true;
+      found = true;
     }
-    return false;
+    if (found && rotations_ != nullptr)
+    {
+      ApplyRotations(partner, rotations_->List(name));
+    }
+    return found;
   }
 
   bool PartnerDirectory::LookupByAddress(const std::string& address, PartnerSettings& partner) const
@@ -275,6 +306,10 @@ namespace DicomMail
                     "\" comes from the configuration file and is read-only");
       }
     }
+    if (rotations_ != nullptr)
+    {
+      rotations_->Forget(name);
+    }
     return store_.Remove(name);
   }
 
@@ -311,6 +346,12 @@ namespace DicomMail
       v["Addresses"].append(a);
     }
     v["Fingerprint"] = partner.fingerprint.empty() ? Json::Value() : Json::Value(partner.fingerprint);
+    if (!partner.previousFingerprint.empty())
+    {
+      // The key the partner rotated away from, verifying until then (#22).
+      v["PreviousFingerprint"] = partner.previousFingerprint;
+      v["PreviousFingerprintUntil"] = UtcMillis::Format(partner.previousUntilMs);
+    }
     v["MaxMailSize"] = static_cast<Json::UInt64>(partner.maxMailSize);
     v["Acknowledgements"] = partner.acknowledgements;
     v["Compression"] = partner.compression;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "Core/Config/Configuration.h"
+#include "Core/Store/KeyRotationStore.h"
 #include "Core/Store/PartnerStore.h"
 
 #include <json/value.h>
@@ -18,6 +19,13 @@ namespace DicomMail
   public:
     PartnerDirectory(const std::vector<PartnerSettings>& configured, PartnerStore& store,
                      uint64_t defaultMaxMailSize, bool allowLossyTranscoding = false);
+
+    // A partner's accepted key rotations (#22) then decide its fingerprint
+    // (the newest key) and its previous one; without, the records alone.
+    void SetRotations(KeyRotationStore* rotations)
+    {
+      rotations_ = rotations;
+    }
 
     std::vector<PartnerSettings> List() const;
     bool Lookup(const std::string& name, PartnerSettings& partner) const;
@@ -52,9 +60,11 @@ namespace DicomMail
 
   private:
     static PartnerSettings FromRecord(const PartnerRecord& record);
+    static void ApplyRotations(PartnerSettings& partner, const std::vector<KeyRotation>& rotations);
 
     std::vector<PartnerSettings> configured_;
     PartnerStore& store_;
+    KeyRotationStore* rotations_;
     uint64_t defaultMaxMailSize_;
     bool allowLossyTranscoding_;
   };

@@ -355,6 +355,11 @@ namespace DicomMail
       CompleteQaConfirmation(session, sources, result, summary);
       return;
     }
+    if (result.authenticated && result.keyAnnouncement.present)
+    {
+      CompleteKeyAnnouncement(session, sources, result, summary);   // #22
+      return;
+    }
 
     // Only now, on authenticated numbers: dedupe, import, record, answer.
     if (IsDuplicate(session, result, summary))
@@ -564,6 +569,24 @@ namespace DicomMail
       Log("refused a mail from partner " + result.partner + ": " + problem);
       Finish(session, sources, IMailboxSession::Destination::Rejected, kOutcomeRejected);
     }
+  }
+
+  void InboxPoller::CompleteKeyAnnouncement(IMailboxSession& session, const std::vector<ServerMessage>& sources,
+                                            const ProcessResult& result, PollSummary& summary)
+  {
+    // Taken (or refused) and recorded before the mail leaves the inbox; no MDN.
+    const std::string problem = d_.rotations == nullptr ? "key announcements are not taken here" :
+      d_.rotations->Accept(*d_.crypto, result.partner, result.signerFingerprint, result.keyAnnouncement,
+                           UtcMillis::Now());
+    InboxMail record = MailRecordFor(result, sources.front().serverId, "");
+    record.state = problem.empty() ? InboxMailState::Imported : InboxMailState::Rejected;
+    record.reason = problem.empty() ? "key announcement: now using the key " + result.keyAnnouncement.newFingerprint :
+      "key announcement refused: " + problem;
+    d_.inbox->RecordMail(record);
+    Log("partner " + result.partner + ": " + record.reason);   // fingerprints only
+    (problem.empty() ? summary.imported : summary.rejected)++;
+    Finish(session, sources, problem.empty() ? IMailboxSession::Destination::Processed :
+           IMailboxSession::Destination::Rejected, problem.empty() ? kOutcomeProcessed : kOutcomeRejected);
   }
 
   std::string InboxPoller::RecordQaConfirmation(const ProcessResult& result, InboxMail record)

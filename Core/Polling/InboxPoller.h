@@ -3,6 +3,7 @@
 
 #include "Core/Config/Configuration.h"
 #include "Core/Crypto/OpenPgpContext.h"
+#include "Core/Partners/KeyRotationAcceptor.h"
 #include "Core/Polling/IMailboxSession.h"
 #include "Core/Polling/IPollEvents.h"
 #include "Core/Receiving/DicomMailProcessor.h"
@@ -64,6 +65,7 @@ namespace DicomMail
       AcknowledgementQueueStore* acknowledgements = nullptr;
       PartnerCapabilityStore* capabilities = nullptr;   // null: learn nothing from acknowledgements
       ForwardStore* forwards = nullptr;                 // null: queue no forward to the PACS
+      KeyRotationAcceptor* rotations = nullptr;         // null: key announcements are refused (#22)
       OpenPgpContext* crypto = nullptr;
       ITrustPolicy* trust = nullptr;
       IInstanceImporter* importer = nullptr;
@@ -125,6 +127,8 @@ namespace DicomMail
                            const std::string& path, const ProcessResult& result, PollSummary& summary);
     // An authenticated image-quality confirmation (#17): recorded on our
     // QA transfer, or refused when it names none we sent to that partner.
+    void CompleteKeyAnnouncement(IMailboxSession& session, const std::vector<ServerMessage>& sources,
+                                 const ProcessResult& result, PollSummary& summary);
     void CompleteQaConfirmation(IMailboxSession& session, const std::vector<ServerMessage>& sources,
                                 const ProcessResult& result, PollSummary& summary);
     // Records it and the mail; "" or why it was refused.

@@ -1,14 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "Core/QualityAssurance/ConfirmationMailComposer.h"
 
-#include "Core/Common/Error.h"
-#include "Core/Common/MailDate.h"
-#include "Core/Mime/EncodedWords.h"
-#include "Core/Mime/MailboxFormatter.h"
-#include "Core/Mime/MimeIdentifiers.h"
-#include "Core/Sending/EncryptedMailWriter.h"
-
-#include <ctime>
+#include "Core/Sending/EncryptedControlMail.h"
 
 namespace DicomMail
 {
@@ -20,26 +13,7 @@ namespace DicomMail
                                                        OpenPgpContext& crypto,
                                                        const std::string& path)
   {
-    if (addressing.toAddresses.empty())
-    {
-      throw Error(ErrorKind::BadInput, "a QA confirmation mail needs a recipient");
-    }
-    const std::string& from = addressing.fromAddress;
-    const size_t at = from.rfind('@');
-    ComposedSignedMail result;
-    result.path = path;
-    result.messageId = MimeIdentifiers::GenerateMessageId(at == std::string::npos ? "localhost" : from.substr(at + 1));
-
-    MimeHeaders headers;
-    headers.Add("From", MailboxFormatter::FormatMailbox(addressing.fromName, addressing.fromAddress));
-    headers.Add("To", MailboxFormatter::FormatMailbox(addressing.toName, addressing.toAddresses.front()));
-    headers.Add("Date", MailDate::Format(time(nullptr)));
-    headers.Add("Message-ID", result.messageId);
-    headers.Add("Subject", EncodedWords::Encode(addressing.subject.empty() ? kSubject : addressing.subject));
-    headers.Add("MIME-Version", "1.0");
-
     StringSource entity(ImageQualityConfirmations::ComposeEntity(confirmation));
-    result.size = EncryptedMailWriter::Write(headers, entity, crypto, protection, path);
-    return result;
+    return EncryptedControlMail::Compose(entity, kSubject, addressing, protection, crypto, path);
   }
 }

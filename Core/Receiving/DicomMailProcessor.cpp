@@ -130,7 +130,7 @@ namespace DicomMail
     try
     {
       Run(mailPath, result);
-      readyToImport_ = !result.qaConfirmation.present;
+      readyToImport_ = !result.qaConfirmation.present && !result.keyAnnouncement.present;
     }
     catch (const Stop& stop)
     {
@@ -693,7 +693,8 @@ namespace DicomMail
 
     CheckSetHeaders(*collector_, facts.set, entity.cipherSha256, result);
     // Signed and encrypted, so its headers count; nothing to import.
-    if (ImageQualityConfirmations::Read(collector_->GetTopHeaders(), result.qaConfirmation))
+    if (ImageQualityConfirmations::Read(collector_->GetTopHeaders(), result.qaConfirmation) ||
+        KeyAnnouncementMail::Read(collector_->GetTopHeaders(), collector_->GetKeyPart(), result.keyAnnouncement))
     {
       result.outcome = ProcessOutcome::Imported;
       result.disposition = ToDisposition(result.outcome);

@@ -18,5 +18,12 @@ namespace DicomMail
     virtual bool ExpectedSigner(const std::string& fromAddress,
                                 std::string& partnerName,
                                 std::string& fingerprint) = 0;
+
+    // The key the partner rotated away from whose signatures still count
+    // now (#22), "" when none.
+    virtual std::string PreviousSigner(const std::string& /* partnerName */)
+    {
+      return "";
+    }
   };
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "Core/Acknowledgement/AcknowledgementDisposition.h"
+#include "Core/Partners/KeyAnnouncementMail.h"
 #include "Core/QualityAssurance/ImageQualityConfirmation.h"
 #include "Core/Receiving/ProcessOutcome.h"
 
@@ -73,6 +74,10 @@ namespace DicomMail
     // What became of the signer's key part (#22, KeyTravel::MergeOutcome):
     // "" when the mail carried none. Fingerprints only, for the log.
     std::string keyUpdate;
+
+    // An authenticated key announcement (#22): no transfer either; the
+    // poller hands it to the KeyRotationAcceptor and sends no MDN.
+    KeyAnnouncement keyAnnouncement;
 
     std::vector<std::string> importedSopInstanceUids;   // from the manifest, stored or already stored
     bool hasManifest = false;

@@ -124,9 +124,12 @@ namespace DicomMail
       return result;
     }
 
+    // During the overlap after the partner's key rotation, its previous
+    // key's signatures count as well (mail already on its way).
+    const std::string previous = trust.PreviousSigner(partner);
     for (const SignatureCheck& s : signatures)
     {
-      if (IsBy(s, result.expectedFingerprint))
+      if (IsBy(s, result.expectedFingerprint) || (!previous.empty() && IsBy(s, previous)))
       {
         if (s.valid)
         {

@@ -438,6 +438,21 @@ namespace DicomMail
         R"SQL(
         ALTER TABLE outbox_transfers ADD COLUMN created_ms INTEGER NOT NULL DEFAULT 0;
         )SQL",
+
+        // Version 19: key rotations (#22). owner '' is our own site key,
+        // else the partner's name. The old key counts until until_ms; ours
+        // is retired (its secret part deleted) at retired_ms, 0 for not yet.
+        R"SQL(
+        CREATE TABLE key_rotations (
+          owner           TEXT NOT NULL,
+          old_fingerprint TEXT NOT NULL,
+          new_fingerprint TEXT NOT NULL,
+          rotated_ms      INTEGER NOT NULL,
+          until_ms        INTEGER NOT NULL,
+          retired_ms      INTEGER NOT NULL,
+          PRIMARY KEY (owner, old_fingerprint)
+        );
+        )SQL",
       };
 
       const int kLatest = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));

@@ -3,6 +3,7 @@
 
 #include "Core/Partners/PartnerDirectory.h"
 #include "Core/Receiving/ITrustPolicy.h"
+#include "Core/Store/UtcMillis.h"
 
 namespace DicomMail
 {
@@ -26,6 +27,17 @@ namespace DicomMail
       partnerName = partner.name;
       fingerprint = partner.fingerprint;
       return true;
+    }
+
+    std::string PreviousSigner(const std::string& partnerName) override
+    {
+      PartnerSettings partner;
+      if (!partners_.Lookup(partnerName, partner) || partner.previousFingerprint.empty() ||
+          partner.previousUntilMs <= UtcMillis::Now())
+      {
+        return "";
+      }
+      return partner.previousFingerprint;
     }
 
   private:

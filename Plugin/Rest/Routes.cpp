@@ -9,6 +9,7 @@ namespace DicomMail
     RegisterKeyBundleRoutes();
     RegisterKeyRoutes();
     RegisterAuthorityRoutes();
+    RegisterSiteKeyRoutes();
     RegisterPartnerRoutes();
     RegisterSendRoutes();
     RegisterInboxRoutes();

@@ -10,6 +10,7 @@ namespace DicomMail
   void RegisterKeyBundleRoutes();   // before RegisterKeyRoutes: its /keys/{id} would take "bulk"
   void RegisterKeyRoutes();
   void RegisterAuthorityRoutes();   // /authorities, /site-key/revocation-certificate (#22)
+  void RegisterSiteKeyRoutes();     // /site-key/rotate, /site-key/rotations (#22)
   void RegisterPartnerRoutes();
   void RegisterSendRoutes();
   void RegisterInboxRoutes();

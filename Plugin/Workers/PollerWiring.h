@@ -32,6 +32,7 @@ namespace DicomMail
       dependencies_.acknowledgements = &acknowledgements_;
       dependencies_.capabilities = &capabilities_;
       dependencies_.forwards = &context_.GetForwards();
+      dependencies_.rotations = &context_.GetKeyRotationAcceptor();
       dependencies_.crypto = crypto_.get();
       dependencies_.trust = &trust_;
       dependencies_.importer = &importer_;
