@@ -82,6 +82,26 @@ def test_status_names_both_nodes_and_the_mailbox_holder(site):
     assert other.post("/dicom-mail/fetch", {})[0].get("Polled") is False
 
 
+def instance_count(nodes):
+    """The instances in the shared index, asked of whichever node answers (the other may be down)."""
+    for node in nodes:
+        try:
+            return len(sop_uids(node))
+        except Exception:   # noqa: BLE001 - killed or starting: ask the other
+            continue
+    return None
+
+
+def answering_holder(nodes):
+    """The holder of the mailbox as a node that answers says it."""
+    for node in nodes:
+        try:
+            return holder(node)
+        except Exception:   # noqa: BLE001 - killed or starting: ask the other
+            continue
+    return None
+
+
 class Killer(threading.Thread):
     """Kills the node that polls with SIGKILL at random moments, measures how long the other one takes to take
     the mailbox over (its status names itself as the holder), and restarts the killed one."""
@@ -96,8 +116,8 @@ class Killer(threading.Thread):
 
     def run(self):
         try:
-            while not self.done.wait(self.random.uniform(3, 9)):
-                polling = holder(next(n for n in self.nodes if n.is_running()))
+            while not self.done.wait(self.random.uniform(1, 5)):
+                polling = answering_holder(self.nodes)
                 victim = next((n for n in self.nodes if n.name == polling), None)
                 if victim is None:
                     continue
@@ -136,9 +156,7 @@ def test_a_node_killed_at_random_moments_loses_no_mail_and_doubles_none(site, tm
         sent_ids = [m["MessageId"].strip("<>") for s in set_ids
                     for m in hospital.get("/dicom-mail/outbox/" + s)["Mails"]]
 
-        def live():
-            return next(n for n in nodes if n.is_running())
-        wait_for(lambda: len(sop_uids(live())) == expected_instances, 600, "every instance in Orthanc")
+        wait_for(lambda: instance_count(nodes) == expected_instances, 600, "every instance in Orthanc")
         wait_for(lambda: len(acknowledged_message_ids(stack)) >= len(sent_ids), 300, "an acknowledgement per mail")
     finally:
         killer.done.set()
@@ -157,7 +175,12 @@ def test_a_node_killed_at_random_moments_loses_no_mail_and_doubles_none(site, tm
 
     records = received_parts(nodes[0], set(set_ids))
     assert sorted(key for key, _ in records) == sorted((s, 1) for s in set_ids), records
-    assert all(state == "imported" for _, state in records), records
+    # A node killed after Orthanc stored a mail's instances but before it recorded the mail: its successor imports
+    # the mail again, Orthanc keeps the instances once and the record says so.
+    mails = [m for m in nodes[0].get("/dicom-mail/mails?limit=100000") if m["SetId"] in set(set_ids)]
+    again = [m for m in mails if m["State"] == "warning" and "already stored" in (m.get("Reason") or "")]
+    odd = [(m["SetId"], m["State"], m.get("Reason")) for m in mails if m["State"] != "imported" and m not in again]
+    assert not odd, odd
 
     acknowledged = acknowledged_message_ids(stack)
     assert sorted(acknowledged) == sorted(sent_ids), "not exactly one acknowledgement per mail"
@@ -166,7 +189,7 @@ def test_a_node_killed_at_random_moments_loses_no_mail_and_doubles_none(site, tm
     assert stack.count(REFERRER, "Processed") == len(sent_ids)
     assert pg.psql("dicom_mail", "SELECT count(*) FROM acknowledgement_queue WHERE sent_at = ''") == "0"
 
-    print("%d studies, %d mails, %d kills in %.0f s; take-over of polling after a SIGKILL: %s s" % (
-        STUDIES, len(sent_ids), len(killer.takeovers), elapsed,
+    print("%d studies, %d mails, %d kills in %.0f s, %d mails imported again after a kill; take-over of polling "
+          "after a SIGKILL: %s s" % (STUDIES, len(sent_ids), len(killer.takeovers), elapsed, len(again),
         ", ".join("%.1f" % t for t in killer.takeovers)))
     assert killer.takeovers, "no node was killed while the mail came in"
