@@ -22,6 +22,20 @@ namespace
   const int64_t kNow = 1800000000000;   // 2027-01-15
   const int64_t kDead = kNow - ClusterView::kMissedHeartbeats * ClusterView::kHeartbeatIntervalMs - 1;
 
+  // The server ends a session a moment after its connection went: try for a while.
+  bool AcquireWithinSeconds(MailboxLease& lease, const std::string& mailbox, int seconds)
+  {
+    for (int attempt = 0; attempt < seconds * 100; attempt++)
+    {
+      if (lease.TryAcquire(mailbox))
+      {
+        return true;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return false;
+  }
+
   class ClusterStoreTest : public StoreEngineTest
   {
   protected:
@@ -165,15 +179,7 @@ TEST_P(StoreMailboxLeaseLoss, ALeaseLostWithItsConnectionIsNotOursAfterTheReconn
   ASSERT_TRUE(terminate.Step());
   terminate.Finalize();
 
-  bool taken = false;
-  for (int attempt = 0; attempt < 500 && !taken; attempt++)
-  {
-    taken = nodeB.TryAcquire("inbox");
-    if (!taken)
-    {
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-  }
+  const bool taken = AcquireWithinSeconds(nodeB, "inbox", 5);
   ASSERT_TRUE(taken);
   // nodeA's engine re-connects by itself; the new session holds nothing.
   bool ours = true;
@@ -190,3 +196,32 @@ TEST_P(StoreMailboxLeaseLoss, ALeaseLostWithItsConnectionIsNotOursAfterTheReconn
 }
 
 INSTANTIATE_STORE_ENGINES(StoreMailboxLeaseLoss);
+
+TEST_P(StoreMailboxLeaseLoss, TheSessionOfADeadHolderIsEndedAndItsMailboxTakenOver)
+{
+  std::unique_ptr<Database> db = Open();
+  ClusterStore cluster(*db);
+  const NodeIdentity a = NodeIdentity::Start("a");
+  const NodeIdentity b = NodeIdentity::Start("b");
+  MailboxLease nodeA(Open());
+  MailboxLease nodeB(Open());
+  ASSERT_TRUE(nodeA.TryAcquire("inbox"));
+  cluster.SetHolder("inbox", a, kNow);
+  cluster.Heartbeat(a, kNow);
+  EXPECT_FALSE(ClusterView::HolderIsDead(b, cluster.ListNodes(), cluster.ListHolders(), "inbox", kNow));
+  EXPECT_FALSE(ClusterView::HolderIsDead(a, cluster.ListNodes(), cluster.ListHolders(), "inbox", kDead));
+  EXPECT_FALSE(ClusterView::HolderIsDead(b, cluster.ListNodes(), cluster.ListHolders(), "spare", kNow));
+  // a's heartbeat stops, its session stays (the server has not noticed).
+  const int64_t later = kNow + ClusterView::kMissedHeartbeats * ClusterView::kHeartbeatIntervalMs + 1;
+  ASSERT_TRUE(ClusterView::HolderIsDead(b, cluster.ListNodes(), cluster.ListHolders(), "inbox", later));
+  if (GetParam() == DatabaseEngine::SQLite)
+  {
+    EXPECT_FALSE(nodeB.Evict("inbox"));   // one node: nothing to end
+    return;
+  }
+  EXPECT_FALSE(nodeB.TryAcquire("inbox"));
+  EXPECT_TRUE(nodeB.Evict("inbox"));
+  const bool taken = AcquireWithinSeconds(nodeB, "inbox", 5);
+  EXPECT_TRUE(taken);
+  EXPECT_FALSE(nodeB.Evict("inbox"));   // never its own session
+}

@@ -33,6 +33,19 @@ namespace DicomMail
       }
     }
 
+    bool HolderIsDead(const NodeIdentity& self, const std::vector<ClusterNodeRecord>& nodes,
+                      const std::vector<MailboxHolderRecord>& holders, const std::string& mailbox, int64_t nowMs)
+    {
+      for (const MailboxHolderRecord& h : holders)
+      {
+        if (h.mailbox == mailbox)
+        {
+          return h.incarnation != self.incarnation && FindLive(nodes, h.node, h.incarnation, nowMs) == nullptr;
+        }
+      }
+      return false;   // nobody recorded: nobody to evict
+    }
+
     Json::Value ToJson(const NodeIdentity& self, const std::vector<ClusterNodeRecord>& nodes,
                        const std::vector<MailboxHolderRecord>& holders, const std::vector<std::string>& mailboxes,
                        int64_t nowMs)

@@ -28,6 +28,11 @@ namespace DicomMail
 
     bool IsLive(const ClusterNodeRecord& node, int64_t nowMs);
 
+    // Whether the mailbox's recorded holder is a node other than "self"
+    // that stopped beating (its lease may outlive it: see MailboxLease::Evict).
+    bool HolderIsDead(const NodeIdentity& self, const std::vector<ClusterNodeRecord>& nodes,
+                      const std::vector<MailboxHolderRecord>& holders, const std::string& mailbox, int64_t nowMs);
+
     // The "Cluster" member of GET /dicom-mail/status: this node, the live
     // nodes, and per mailbox the live node polling it (null: none now).
     Json::Value ToJson(const NodeIdentity& self, const std::vector<ClusterNodeRecord>& nodes,

@@ -60,4 +60,19 @@ namespace DicomMail
       release.Step();
     }
   }
+
+  bool MailboxLease::Evict(const std::string& mailbox)
+  {
+    auto lock = session_->Lock();
+    if (session_->Dialect().GetEngine() == DatabaseEngine::SQLite)
+    {
+      return false;
+    }
+    Statement evict(*session_, std::string(
+      "SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND "
+      "granted AND classid = ") + kNamespace + " AND objid = hashtext(?)::oid AND objsubid = 2 AND "
+      "pid <> pg_backend_pid()) AS ended");
+    evict.BindText(1, mailbox);
+    return evict.Step() && evict.ColumnInt64(0) > 0;
+  }
 }

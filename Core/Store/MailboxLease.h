@@ -28,6 +28,12 @@ namespace DicomMail
 
     void Release(const std::string& mailbox);
 
+    // Ends the database session that holds the mailbox's lock, whoever it
+    // is: for a holder known dead whose connection the server has not
+    // noticed gone (its machine stopped, its network was cut; TCP may take
+    // hours to tell). Returns whether a session was ended. Nothing on SQLite.
+    bool Evict(const std::string& mailbox);
+
   private:
     std::unique_ptr<Database> session_;
     std::set<std::string> held_;

@@ -45,7 +45,16 @@ namespace DicomMail
 
   bool ClusterMembership::TryPoll(const std::string& mailbox)
   {
-    const bool ours = lease_->TryAcquire(mailbox);
+    bool ours = lease_->TryAcquire(mailbox);
+    if (!ours && ClusterView::HolderIsDead(identity_, heartbeatStore_.ListNodes(), heartbeatStore_.ListHolders(),
+                                           mailbox, UtcMillis::Now()) && lease_->Evict(mailbox))
+    {
+      // Its node stopped beating but the server still keeps its session
+      // (a machine gone without closing its connections).
+      LogWarning("node \"" + identity_.name + "\" ended the database session of the dead holder of mailbox \"" +
+                 mailbox + "\"");
+      ours = lease_->TryAcquire(mailbox);
+    }
     std::lock_guard<std::mutex> lock(mutex_);
     const bool was = polling_.count(mailbox) > 0;
     if (ours && !was)
