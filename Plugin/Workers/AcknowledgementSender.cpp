@@ -36,15 +36,18 @@ namespace DicomMail
     public:
       AcknowledgementClaim(MailClaimStore& claims, int64_t id) :
         claims_(claims),
-        key_(std::to_string(id))
+        key_(std::to_string(id)),
+        shared_(PluginContext::Get().GetConfiguration().database.engine == DatabaseEngine::PostgreSQL)
       {
         const int64_t now = UtcMillis::Now();
-        ours_ = claims_.Claim(kClaimSpace, key_, PluginContext::Get().GetNode(), now, ClusterView::LiveSince(now));
+        // SQLite: one node, nobody to share the queue with.
+        ours_ = !shared_ || claims_.Claim(kClaimSpace, key_, PluginContext::Get().GetNode(), now,
+                                          ClusterView::LiveSince(now));
       }
 
       ~AcknowledgementClaim()
       {
-        if (ours_)
+        if (ours_ && shared_)
         {
           try
           {
@@ -66,6 +69,7 @@ namespace DicomMail
       static constexpr const char* kClaimSpace = "#acknowledgements";
       MailClaimStore& claims_;
       std::string key_;
+      bool shared_;
       bool ours_ = false;
     };
   }

@@ -25,6 +25,7 @@ namespace DicomMail
 
   ClusterMembership::ClusterMembership() :
     identity_(PluginContext::Get().GetNode()),
+    shared_(PluginContext::Get().GetConfiguration().database.engine == DatabaseEngine::PostgreSQL),
     heartbeatDb_(OpenDatabase(PluginContext::Get().GetConfiguration().database)),
     heartbeatStore_(*heartbeatDb_),
     heartbeat_(heartbeatStore_, identity_, LogWarning),
@@ -32,7 +33,7 @@ namespace DicomMail
     claims_(PluginContext::Get().GetInbox().GetDatabase())
   {
     const Configuration& configuration = PluginContext::Get().GetConfiguration();
-    imapClaimOwner_ = configuration.database.engine == DatabaseEngine::PostgreSQL ?
+    imapClaimOwner_ = shared_ ?
       heartbeatStore_.SharedClaimOwner() : ImapClaimOwner::Load(configuration.stateDirectory);
     heartbeat_.Start();
     OrthancApi::LogInfo("this node is \"" + identity_.name + "\"");

@@ -42,6 +42,13 @@ namespace DicomMail
     // The worker stops: the mailbox is free for another node at once.
     void StopPolling(const std::string& mailbox);
 
+    // Whether other nodes may share the records (PostgreSQL). On SQLite the
+    // site has one node and claims would only cost writes.
+    bool IsShared() const
+    {
+      return shared_;
+    }
+
     // For the InboxPoller (Dependencies::claimMail, releaseMail).
     bool ClaimMail(const std::string& mailbox, const std::string& serverId);
     void ReleaseMail(const std::string& mailbox, const std::string& serverId);
@@ -60,6 +67,7 @@ namespace DicomMail
 
   private:
     NodeIdentity identity_;
+    bool shared_;
     std::unique_ptr<Database> heartbeatDb_;
     ClusterStore heartbeatStore_;
     ClusterHeartbeat heartbeat_;

@@ -102,9 +102,12 @@ namespace DicomMail
     PollerWiring wiring(settings_.name, events_);
     InboxPoller::Dependencies& d = wiring.GetDependencies();
     d.stopRequested = [this] { return ShouldStopPolling(); };
-    const std::string mailbox = settings_.name;
-    d.claimMail = [this, mailbox](const std::string& serverId) { return cluster_.ClaimMail(mailbox, serverId); };
-    d.releaseMail = [this, mailbox](const std::string& serverId) { cluster_.ReleaseMail(mailbox, serverId); };
+    if (cluster_.IsShared())
+    {
+      const std::string mailbox = settings_.name;
+      d.claimMail = [this, mailbox](const std::string& serverId) { return cluster_.ClaimMail(mailbox, serverId); };
+      d.releaseMail = [this, mailbox](const std::string& serverId) { cluster_.ReleaseMail(mailbox, serverId); };
+    }
     InboxPoller poller(d);
 
     const std::string scheme = account.url.substr(0, account.url.find(':'));
@@ -188,7 +191,10 @@ namespace DicomMail
         {
           leaseCheckedAt_ = std::chrono::steady_clock::now();
           const PollSummary s = PollOnce();
-          cluster_.ForgetAbandonedClaims();
+          if (cluster_.IsShared())
+          {
+            cluster_.ForgetAbandonedClaims();
+          }
           context.GetStatusBoard().ReportSuccess(settings_.name);
           summary["Fetched"] = s.fetched;
           summary["Imported"] = s.imported;
