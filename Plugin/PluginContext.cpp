@@ -68,7 +68,58 @@ namespace DicomMail
     {
       statusBoard_.Declare(account.name, "incoming", account.server.url);
     }
+    JoinSharedKeys();
+  }
+
+  void PluginContext::JoinSharedKeys()
+  {
+    if (!configuration_.keySync)
+    {
+      LoadSiteKey();
+      return;
+    }
+    keyMaterial_.reset(new KeyMaterialStore(*database_));
+    const Configuration* configuration = &configuration_;
+    keySync_.reset(new KeyMaterialSync(home_, *keyMaterial_, [configuration](const std::string&) {
+      return configuration->ReadPassphrase();
+    }));
+    try
+    {
+      // Another node's site key first, so that this one does not make its own.
+      keySync_->Follow();
+    }
+    catch (const std::exception& e)
+    {
+      OrthancApi::LogError(std::string("cannot take the shared keys in at start-up: ") + e.what());
+    }
     LoadSiteKey();
+    try
+    {
+      if (keyMaterial_->GetGeneration() == 0)
+      {
+        keySync_->PublishAll();   // the first node brings its keys in
+      }
+    }
+    catch (const std::exception& e)
+    {
+      OrthancApi::LogError(std::string("cannot share this node's keys: ") + e.what());
+    }
+  }
+
+  void PluginContext::PublishKeys(const std::vector<std::string>& fingerprints)
+  {
+    if (!keySync_ || fingerprints.empty())
+    {
+      return;
+    }
+    try
+    {
+      keySync_->Publish(fingerprints);
+    }
+    catch (const std::exception& e)
+    {
+      OrthancApi::LogError(std::string("cannot share a key change with the other nodes: ") + e.what());
+    }
   }
 
   void PluginContext::LoadSiteKey()
@@ -111,6 +162,7 @@ namespace DicomMail
       crypto->SetExpiry(fpr, SiteKeyRenewal::NewLifetime(configuration_.siteKey.validityDays));
     }
     OrthancApi::LogWarning("created the site key " + fpr + " (" + configuration_.keyAlgorithm + ")");
+    PublishKeys({ fpr });
     std::lock_guard<std::mutex> lock(mutex_);
     siteFingerprint_ = fpr;
     return fpr;
@@ -139,6 +191,7 @@ namespace DicomMail
         return;
       }
       crypto->SetExpiry(fpr, SiteKeyRenewal::NewLifetime(configuration_.siteKey.validityDays));
+      PublishKeys({ fpr });
       // The renewed key leaves with the next mail and acknowledgement (KeyTravel).
       OrthancApi::LogWarning("renewed the site key " + fpr + " for " +
                              std::to_string(configuration_.siteKey.validityDays) + " days");

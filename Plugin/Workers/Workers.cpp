@@ -9,6 +9,7 @@
 #include "Plugin/Receiving/PartnerTrustPolicy.h"
 #include "Plugin/Workers/AcknowledgementTracker.h"
 #include "Plugin/Workers/ForwardWorker.h"
+#include "Plugin/Workers/KeySyncWorker.h"
 #include "Plugin/Workers/MailboxWorker.h"
 #include "Plugin/Workers/NoticeWorker.h"
 #include "Plugin/Workers/PollerWiring.h"
@@ -29,6 +30,7 @@ namespace DicomMail
       std::vector<std::unique_ptr<MailboxWorker> > mailboxes_;
       std::unique_ptr<NoticeWorker> notices_;   // only with an SMTP account to send them
       std::unique_ptr<QaWorker> qa_;
+      std::unique_ptr<KeySyncWorker> keySync_;   // with KeySync only
     }
 
     void Start()
@@ -42,6 +44,11 @@ namespace DicomMail
       tracker_->Start();
       forwarder_.reset(new ForwardWorker);
       forwarder_->Start();
+      if (KeyMaterialSync* sync = PluginContext::Get().GetKeySync())
+      {
+        keySync_.reset(new KeySyncWorker(*sync));
+        keySync_->Start();
+      }
       for (const IncomingAccountSettings& account : PluginContext::Get().GetConfiguration().incoming)
       {
         mailboxes_.emplace_back(new MailboxWorker(account, *tracker_));
@@ -68,6 +75,7 @@ namespace DicomMail
         qa_->Stop();
         qa_.reset();
       }
+      keySync_.reset();   // stops it
       for (auto& worker : mailboxes_)
       {
         worker->Stop();
