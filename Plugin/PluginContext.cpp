@@ -74,7 +74,58 @@ namespace DicomMail
     {
       statusBoard_.Declare(account.name, "incoming", account.server.url);
     }
+    JoinSharedKeys();
+  }
+
+  void PluginContext::JoinSharedKeys()
+  {
+    if (!configuration_.keySync)
+    {
+      LoadSiteKey();
+      return;
+    }
+    keyMaterial_.reset(new KeyMaterialStore(*database_));
+    const Configuration* configuration = &configuration_;
+    keySync_.reset(new KeyMaterialSync(home_, *keyMaterial_, [configuration](const std::string&) {
+      return configuration->ReadPassphrase();
+    }));
+    try
+    {
+      // Another node's site key first, so that this one does not make its own.
+      keySync_->Follow();
+    }
+    catch (const std::exception& e)
+    {
+      OrthancApi::LogError(std::string("cannot take the shared keys in at start-up: ") + e.what());
+    }
     LoadSiteKey();
+    try
+    {
+      if (keyMaterial_->GetGeneration() == 0)
+      {
+        keySync_->PublishAll();   // the first node brings its keys in
+      }
+    }
+    catch (const std::exception& e)
+    {
+      OrthancApi::LogError(std::string("cannot share this node's keys: ") + e.what());
+    }
+  }
+
+  void PluginContext::PublishKeys(const std::vector<std::string>& fingerprints)
+  {
+    if (!keySync_ || fingerprints.empty())
+    {
+      return;
+    }
+    try
+    {
+      keySync_->Publish(fingerprints);
+    }
+    catch (const std::exception& e)
+    {
+      OrthancApi::LogError(std::string("cannot share a key change with the other nodes: ") + e.what());
+    }
   }
 
   void PluginContext::LoadSiteKey()
@@ -124,7 +175,36 @@ namespace DicomMail
       crypto->SetExpiry(fpr, SiteKeyRenewal::NewLifetime(configuration_.siteKey.validityDays));
     }
     OrthancApi::LogWarning("created the site key " + fpr + " (" + configuration_.keyAlgorithm + ")");
+    PublishKeys({ fpr });
     return fpr;
+  }
+
+  void PluginContext::AdoptRotatedSiteKey()
+  {
+    try
+    {
+      std::string current = GetSiteFingerprint();
+      const std::string before = current;
+      std::unique_ptr<OpenPgpContext> crypto = NewCrypto();
+      for (const KeyRotation& rotation : rotations_.List(KeyRotationStore::kSite))   // oldest first: follows a chain
+      {
+        KeyInfo key;
+        if (rotation.oldFingerprint == current && crypto->FindKeyState(rotation.newFingerprint, key) &&
+            key.hasSecret)
+        {
+          current = rotation.newFingerprint;
+        }
+      }
+      if (current != before)
+      {
+        UseSiteKey(current);
+        OrthancApi::LogWarning("signing with the site key " + current + ", rotated on another node");
+      }
+    }
+    catch (const std::exception& e)
+    {
+      OrthancApi::LogError(std::string("cannot look for a site key rotated on another node: ") + e.what());
+    }
   }
 
   void PluginContext::RenewSiteKeyIfDue()
@@ -151,6 +231,7 @@ namespace DicomMail
         return;
       }
       crypto->SetExpiry(fpr, SiteKeyRenewal::NewLifetime(configuration_.siteKey.validityDays));
+      PublishKeys({ fpr });
       // The renewed key leaves with the next mail and acknowledgement (KeyTravel).
       OrthancApi::LogWarning("renewed the site key " + fpr + " for " +
                              std::to_string(configuration_.siteKey.validityDays) + " days");

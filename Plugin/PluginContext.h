@@ -5,6 +5,7 @@
 #include "Core/Common/StatusBoard.h"
 #include "Core/Config/Configuration.h"
 #include "Core/Crypto/GnupgHome.h"
+#include "Core/Crypto/KeyMaterialSync.h"
 #include "Core/Crypto/OpenPgpContext.h"
 #include "Core/Partners/KeyRotationAcceptor.h"
 #include "Core/Partners/PartnerDirectory.h"
@@ -61,6 +62,18 @@ namespace DicomMail
     // Fingerprint of the site key, or empty when there is none yet.
     std::string GetSiteFingerprint() const;
 
+    // After a local change of these keys: shares their new state with the
+    // other nodes (KeySync, #18). Nothing when the sync is off; never
+    // throws (the local change stands, a failure is logged and the key's
+    // next change publishes it again).
+    void PublishKeys(const std::vector<std::string>& fingerprints);
+
+    // The sync of the home with the shared keys, nullptr when off.
+    KeyMaterialSync* GetKeySync()
+    {
+      return keySync_.get();
+    }
+
     // Creates the site key (replacing the fingerprint in use); returns it.
     // It expires after SiteKey.ValidityDays.
     std::string GenerateSiteKey();
@@ -75,6 +88,10 @@ namespace DicomMail
 
     // From now on sign with "fingerprint" (a rotated site key, #22).
     void UseSiteKey(const std::string& fingerprint);
+
+    // Signs with the key another node rotated ours to (#18, #22), once its
+    // secret part is here; never throws.
+    void AdoptRotatedSiteKey();
 
     // Our and our partners' key rotations (#22).
     KeyRotationStore& GetKeyRotations()
@@ -151,6 +168,7 @@ namespace DicomMail
     explicit PluginContext(const Configuration& configuration);
 
     void LoadSiteKey();
+    void JoinSharedKeys();
 
     Configuration configuration_;
     NodeIdentity node_;   // a new incarnation at every start
@@ -169,6 +187,8 @@ namespace DicomMail
     ForwardStore forwards_;
     InstanceNoteStore instanceNotes_;
     PseudonymStore pseudonyms_;
+    std::unique_ptr<KeyMaterialStore> keyMaterial_;   // with KeySync only
+    std::unique_ptr<KeyMaterialSync> keySync_;
     std::map<std::string, bool> encodable_;   // transfer syntax -> Orthanc can encode it (probed once)
     mutable std::mutex mutex_;
     std::string siteFingerprint_;

@@ -303,6 +303,9 @@ namespace DicomMail
       reader.Fail("WorkingDirectory", "must be an absolute path");
     }
     config.database = ReadDatabaseSettings(reader, config.stateDirectory);
+    // Keys on every node (#18): one node on SQLite needs no sharing.
+    config.keySync = reader.GetBool("KeySync", config.database.engine == DatabaseEngine::PostgreSQL);
+    config.keySyncInterval = static_cast<unsigned int>(reader.GetInteger("KeySyncInterval", 30, 1, 3600));
 
     config.keyAlgorithm = reader.GetString("KeyAlgorithm", config.keyAlgorithm);
     if (config.keyAlgorithm != "ed25519" && config.keyAlgorithm != "rsa3072")

@@ -113,6 +113,10 @@ namespace DicomMail
     std::string workingDirectory;   // default: stateDirectory + "/work"
     DatabaseSettings database;      // SQLite file default: stateDirectory + "/dicom-mail.db"
     std::string nodeName;           // this Orthanc among several on one database (#18); "": host:HttpPort
+    // The GnuPG home follows the keys in the database (KeySync; default on
+    // with PostgreSQL), looking every keySyncInterval seconds.
+    bool keySync = false;
+    unsigned int keySyncInterval = 30;
     std::string keyAlgorithm = "ed25519";
     std::string passphraseFile;     // site key passphrase; empty: unprotected key
     bool generateSiteKey = true;    // on first start

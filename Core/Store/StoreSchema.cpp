@@ -485,6 +485,29 @@ namespace DicomMail
           claim_owner  TEXT NOT NULL
         );
         )SQL",
+
+        // Version 21 (#18, keys on every node): the keyring every node's
+        // GnuPG home follows. One row per primary key: the public key with
+        // its local certifications, our own secret keys as gpg exports them
+        // (still protected by the site passphrase), the key's ownertrust
+        // line; "generation" is the counter's value when the row last
+        // changed, so a node reads only what is newer than what it has.
+        R"SQL(
+        CREATE TABLE key_material (
+          fingerprint TEXT PRIMARY KEY,
+          public_key  TEXT NOT NULL,
+          secret_key  TEXT NOT NULL,
+          ownertrust  TEXT NOT NULL,
+          deleted     INTEGER NOT NULL,
+          generation  INTEGER NOT NULL
+        );
+        CREATE INDEX key_material_by_generation ON key_material (generation);
+        CREATE TABLE key_material_counter (
+          name       TEXT PRIMARY KEY,
+          generation INTEGER NOT NULL
+        );
+        INSERT INTO key_material_counter (name, generation) VALUES ('keys', 0);
+        )SQL",
       };
 
       const int kLatest = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));

@@ -139,6 +139,14 @@ namespace DicomMail
       // Exportable: the certification travels with the new key to partners.
       crypto->CertifyKey(fresh, old, true);
       TakeOverCertifications(*crypto, old, fresh, outcome);
+      // The other nodes (#18) take the new key, its certification and the
+      // certifications it took over before they see the rotation's record.
+      std::vector<std::string> changed;
+      for (const KeyInfo& key : crypto->ListKeys(false))
+      {
+        changed.push_back(key.fingerprint);
+      }
+      context.PublishKeys(changed);
       AnnounceToPartners(*crypto, old, fresh, outcome);
 
       const int64_t now = UtcMillis::Now();
@@ -165,7 +173,18 @@ namespace DicomMail
       try
       {
         PluginContext& context = PluginContext::Get();
-        const std::vector<KeyRotation> due = context.GetKeyRotations().ListDueForRetirement(UtcMillis::Now());
+        // Every past rotation, not only the unretired ones: on several nodes
+        // (#18) the first node marks a rotation retired, and each other node
+        // still deletes its own copy of the old secret part here.
+        const int64_t now = UtcMillis::Now();
+        std::vector<KeyRotation> due;
+        for (const KeyRotation& rotation : context.GetKeyRotations().List(KeyRotationStore::kSite))
+        {
+          if (rotation.untilMs <= now)
+          {
+            due.push_back(rotation);
+          }
+        }
         if (due.empty())
         {
           return;
@@ -175,14 +194,22 @@ namespace DicomMail
         for (const KeyRotation& rotation : due)
         {
           KeyInfo key;
-          if (crypto->FindKeyState(rotation.oldFingerprint, key) && key.hasSecret &&
-              rotation.oldFingerprint != context.GetSiteFingerprint())
+          const bool deleted = crypto->FindKeyState(rotation.oldFingerprint, key) && key.hasSecret &&
+                               rotation.oldFingerprint != context.GetSiteFingerprint();
+          if (deleted)
           {
             crypto->DeleteSecretKeyOnly(rotation.oldFingerprint);
+            context.PublishKeys({ rotation.oldFingerprint });
           }
-          context.GetKeyRotations().MarkRetired(rotation.oldFingerprint, UtcMillis::Now());
-          OrthancApi::LogWarning("retired the previous site key " + rotation.oldFingerprint +
-                                 ": its secret part is deleted; mail still encrypted to it is refused");
+          if (rotation.retiredMs == 0)
+          {
+            context.GetKeyRotations().MarkRetired(rotation.oldFingerprint, UtcMillis::Now());
+          }
+          if (deleted || rotation.retiredMs == 0)
+          {
+            OrthancApi::LogWarning("retired the previous site key " + rotation.oldFingerprint +
+                                   ": its secret part is deleted; mail still encrypted to it is refused");
+          }
         }
       }
       catch (const std::exception& e)

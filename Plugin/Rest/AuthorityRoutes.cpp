@@ -118,6 +118,7 @@ namespace DicomMail
                                OpenPgpContext::ImportPolicy::PublicOnly, "the authority's key");
           }
           crypto->TrustAuthority(fpr, domain, site);
+          context.PublishKeys({ fpr });
           if (!FindAuthority(*crypto, fpr, authority))
           {
             throw Error(ErrorKind::Crypto, "gpg signed the key " + fpr + " but it is not listed as an authority");
@@ -134,6 +135,7 @@ namespace DicomMail
             throw Error(ErrorKind::NotFound, "the key " + fpr + " is not a certifying authority here");
           }
           crypto->DeleteKey(fpr, false);
+          context.PublishKeys({ fpr });
           call.AnswerJson(Json::objectValue);
           break;
 

@@ -69,6 +69,7 @@ namespace DicomMail
 
       // Proposals for the keys of the bundle that are in the keyring now, once each.
       std::vector<KeyInfo> keys;
+      std::vector<std::string> changed;
       for (const BundleKeyOutcome& outcome : imported.keys)
       {
         const KeyInfo* key = states->Find(outcome.fingerprint);
@@ -76,8 +77,10 @@ namespace DicomMail
             outcome.status != BundleKeyOutcome::Status::Duplicate)
         {
           keys.push_back(*key);
+          changed.push_back(key->fingerprint);
         }
       }
+      context.PublishKeys(changed);
       std::map<std::string, PartnerProposal> proposals;
       for (const PartnerProposal& p : ProposePartners(keys, context.GetPartners().List()))
       {

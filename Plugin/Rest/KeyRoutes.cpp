@@ -87,6 +87,7 @@ namespace DicomMail
       {
         const ImportResult imported = crypto->ImportKeys(PostedKey(call), OpenPgpContext::ImportPolicy::PublicOnly,
                                                          "the posted key");
+        PluginContext::Get().PublishKeys(imported.fingerprints);
         Json::Value result;
         result["Considered"] = imported.considered;
         result["Imported"] = imported.imported;
@@ -138,6 +139,7 @@ namespace DicomMail
       }
       std::unique_ptr<OpenPgpContext> crypto = context.NewCrypto();
       const IssuedKeyPair pair = crypto->IssueKeyPair(name, address, passphrase, algorithm, RequireSiteKey());
+      context.PublishKeys({ pair.fingerprint });
 
       Json::Value result = ToJson(crypto->GetKey(pair.fingerprint));
       result["PublicKey"] = pair.publicKeyArmored;
@@ -190,6 +192,7 @@ namespace DicomMail
         }
         crypto->GetKey(fpr);   // 404 for an unknown key
         crypto->DeleteKey(fpr, false);
+        context.PublishKeys({ fpr });
         call.AnswerJson(Json::objectValue);
       }
       else
@@ -242,7 +245,9 @@ namespace DicomMail
       const std::string certificate = MediaTypeOf(call.GetHeader("content-type")) == "application/json" ?
         RequestValues::GetRequiredString(call.GetJsonBody(), "RevocationCertificate") : call.GetBody();
       std::unique_ptr<OpenPgpContext> crypto = context.NewCrypto();
-      call.AnswerJson(ToJson(crypto->ImportRevocation(certificate, fpr)));
+      const KeyInfo revoked = crypto->ImportRevocation(certificate, fpr);
+      context.PublishKeys({ fpr });
+      call.AnswerJson(ToJson(revoked));
     }
 
     void KeyAction(RestCall& call)
@@ -286,6 +291,7 @@ namespace DicomMail
       }
       std::unique_ptr<OpenPgpContext> crypto = context.NewCrypto();
       crypto->CertifyKey(fpr, site, exportable);
+      context.PublishKeys({ fpr });
       if (!comparison.comparedBy.empty())
       {
         context.GetKeyComparisons().Record(comparison);

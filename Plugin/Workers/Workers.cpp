@@ -10,6 +10,7 @@
 #include "Plugin/Workers/AcknowledgementTracker.h"
 #include "Plugin/Workers/ClusterMembership.h"
 #include "Plugin/Workers/ForwardWorker.h"
+#include "Plugin/Workers/KeySyncWorker.h"
 #include "Plugin/Workers/MailboxWorker.h"
 #include "Plugin/Workers/NoticeWorker.h"
 #include "Plugin/Workers/PollerWiring.h"
@@ -31,6 +32,7 @@ namespace DicomMail
       std::vector<std::unique_ptr<MailboxWorker> > mailboxes_;
       std::unique_ptr<NoticeWorker> notices_;   // only with an SMTP account to send them
       std::unique_ptr<QaWorker> qa_;
+      std::unique_ptr<KeySyncWorker> keySync_;   // with KeySync only
     }
 
     void Start()
@@ -45,6 +47,11 @@ namespace DicomMail
       forwarder_.reset(new ForwardWorker);
       forwarder_->Start();
       cluster_.reset(new ClusterMembership);
+      if (KeyMaterialSync* sync = PluginContext::Get().GetKeySync())
+      {
+        keySync_.reset(new KeySyncWorker(*sync));
+        keySync_->Start();
+      }
       for (const IncomingAccountSettings& account : PluginContext::Get().GetConfiguration().incoming)
       {
         mailboxes_.emplace_back(new MailboxWorker(account, *tracker_, *cluster_));
@@ -71,6 +78,7 @@ namespace DicomMail
         qa_->Stop();
         qa_.reset();
       }
+      keySync_.reset();   // stops it
       for (auto& worker : mailboxes_)
       {
         worker->Stop();
