@@ -342,6 +342,7 @@ class Bench:
         self.keys = {}   # site -> fingerprint
         self.gpg_homes = {}
         self.results = {"dicom_mail": [], "pipeline": []}
+        self.receive_profiled = {}
 
     # ------------------------------------------------------------------------------------------------ set-up
 
@@ -571,7 +572,9 @@ class Bench:
                 raise RuntimeError("send job %s: %s" % (job_id, json.dumps(job)[:2000]))
             time.sleep(self.args.rest_poll)
         t_job = time.monotonic()
+        receive_perf = None
         if self.args.receive_after_send:
+            receive_perf = self.start_perf(self.receive_perf_path("dicom-mail"), call_graph=False)
             fetcher.start()
 
         transfer = None
@@ -585,6 +588,8 @@ class Bench:
                 raise RuntimeError("receiving %s: %s; fetch errors: %s" % (set_id, transfer, fetch_errors[-3:]))
             time.sleep(self.args.rest_poll)
         t_done = time.monotonic()
+        self.stop_perf(receive_perf)
+        self.receive_profile("dicom-mail", receive_perf)
         machine_busy = machine_busy_seconds() - machine_before
         fetch_stop.set()
         t_first = first.finish(t0)
@@ -679,6 +684,7 @@ class Bench:
             "tar -x -C %(out)s"
         ) % {"imap": imap, "uid": uids[0], "ca": stack.ca, "user": recipient, "pw": stack.password(recipient),
              "home": self.gpg_homes["referrer"], "out": out_dir}
+        receive_perf = self.start_perf(self.receive_perf_path("pipeline"), call_graph=False)
         run(["bash", "-c", receive])
         t_decrypted = time.monotonic()
         names = sorted(n for n in os.listdir(out_dir) if n.endswith(".dcm"))
@@ -686,6 +692,8 @@ class Bench:
             raise RuntimeError("the pipeline unpacked %d files, expected %d" % (len(names), len(self.study_files)))
         self.post_files(referrer.url + "/instances", [os.path.join(out_dir, n) for n in names])
         t_done = time.monotonic()
+        self.stop_perf(receive_perf)
+        self.receive_profile("pipeline", receive_perf)
         machine_busy = machine_busy_seconds() - machine_before
         t_first = first.finish(t0)
         self.stop_perf(perf)
@@ -726,13 +734,37 @@ class Bench:
 
     # ------------------------------------------------------------------------------------------------ perf
 
-    def start_perf(self, path):
+    def start_perf(self, path, call_graph=True):
         if not path:
             return None
         # cpu-clock: the virtual machines here expose no hardware counters.
-        return subprocess.Popen(["perf", "record", "-e", "cpu-clock", "-a", "-g", "-F", str(self.args.perf_frequency),
-                                 "-o", path],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        process = subprocess.Popen(["perf", "record", "-e", "cpu-clock", "-a"] + (["-g"] if call_graph else []) +
+                                   ["-F", str(self.args.perf_frequency), "-o", path],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        process.path = path
+        return process
+
+    def receive_perf_path(self, contender):
+        """--perf-receive: the receive phase of the first repetition only, with --receive-after-send."""
+        if not self.args.perf_receive or self.receive_profiled.get(contender):
+            return None
+        if contender == "dicom-mail" and not self.args.receive_after_send:
+            return None
+        self.receive_profiled[contender] = True
+        return "%s-%s-receive.data" % (self.args.perf_receive, contender)
+
+    def receive_profile(self, contender, process):
+        """Prints where the receive time went (receive_profile.py): the receiver, its gpg, Dovecot, the tools."""
+        if process is None:
+            return
+        referrer = self.servers["referrer"]
+        command = [sys.executable, os.path.join(HERE, "receive_profile.py"), process.path,
+                   "--orthanc", str(referrer.pid), "--frequency", str(self.args.perf_frequency),
+                   "--dovecot", str(pid_with_cmdline("dovecot", self.mail_dir)),
+                   "--agent", str(pid_with_cmdline("gpg-agent", os.path.join(self.root, "referrer", "g"))),
+                   "--tools", str(os.getpid())]
+        log("receive profile, %s (load average %s):\n%s" % (contender, load_average(),
+                                                            run(command).stdout.decode()))
 
     def stop_perf(self, process):
         if process is None:
@@ -887,6 +919,21 @@ def print_report(bench, s):
     print()
 
 
+def pid_with_cmdline(*needles):
+    """The first process whose command line holds every one of "needles"; 0 if none."""
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open("/proc/%s/cmdline" % entry, "rb") as f:
+                line = f.read().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if all(n in line for n in needles):
+            return int(entry)
+    return 0
+
+
 def load_average():
     with open("/proc/loadavg") as f:
         return " ".join(f.read().split()[:3])
@@ -935,6 +982,9 @@ def main():
                         help="system-wide `perf record -g` of the first repetition: PREFIX-dicom-mail.data, "
                              "PREFIX-pipeline.data")
     parser.add_argument("--perf-frequency", type=int, default=499)
+    parser.add_argument("--perf-receive", metavar="PREFIX",
+                        help="with --receive-after-send: perf record -a of the first repetition's receive phase of "
+                             "each contender (PREFIX-*-receive.data) and where its CPU went (receive_profile.py)")
     args = parser.parse_args()
 
     if os.geteuid() != 0:

@@ -5,6 +5,7 @@
 #include "ConfigTestSupport.h"
 
 #include <gtest/gtest.h>
+#include <thread>
 #include <json/reader.h>
 #include <json/writer.h>
 
@@ -96,6 +97,19 @@ TEST(Configuration, GpgTimeout)
   EXPECT_EQ(30u, Configuration::Parse(Parse(R"({"GpgTimeout": 30})")).gpgTimeout);
   EXPECT_NE(std::string::npos, ErrorOf(R"({"GpgTimeout": 0})").find("DicomMail.GpgTimeout"));
   EXPECT_NE(std::string::npos, ErrorOf(R"({"GpgTimeout": "fast"})").find("DicomMail.GpgTimeout"));
+}
+
+// #15: two mails decrypted at once where there are two cores, or as set.
+TEST(Configuration, ReceiveDecryptWorkers)
+{
+  const Configuration automatic = Configuration::Parse(Json::Value());
+  EXPECT_EQ(0u, automatic.receiveDecryptWorkers);
+  EXPECT_EQ(std::thread::hardware_concurrency() >= 2 ? 2u : 1u, automatic.DecryptWorkers());
+  const Configuration three = Configuration::Parse(Parse(R"({"ReceiveDecryptWorkers": 3})"));
+  EXPECT_EQ(3u, three.DecryptWorkers());
+  EXPECT_EQ(3, three.ToPublicJson()["ReceiveDecryptWorkers"].asInt());
+  EXPECT_EQ(1u, Configuration::Parse(Parse(R"({"ReceiveDecryptWorkers": 1})")).DecryptWorkers());
+  EXPECT_NE(std::string::npos, ErrorOf(R"({"ReceiveDecryptWorkers": 9})").find("DicomMail.ReceiveDecryptWorkers"));
 }
 
 TEST(Configuration, ReceiveBoundsAndKeptMail)

@@ -11,6 +11,7 @@
 #include "Core/Store/OutboxStore.h"
 #include "Core/Store/SqliteDatabase.h"
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <functional>
@@ -170,6 +171,49 @@ namespace
     bool releasedWhileAsked_ = false;
   };
 
+  // The fixture's trust policy, counting how many mails are judged at once;
+  // the first question waits (at most a minute, against a hang) until a
+  // second one comes, which only a second decryption at the same time can ask.
+  class RendezvousTrustPolicy : public ITrustPolicy
+  {
+  public:
+    explicit RendezvousTrustPolicy(ITrustPolicy& inner) : inner_(inner) {}
+
+    bool ExpectedSigner(const std::string& fromAddress, std::string& partnerName, std::string& fingerprint) override
+    {
+      {
+        std::unique_lock<std::mutex> lock(mutex_);
+        inside_++;
+        most_ = std::max(most_, inside_);
+        met_ = met_ || inside_ >= 2;
+        arrived_.notify_all();
+        if (!first_)
+        {
+          first_ = true;
+          arrived_.wait_for(lock, std::chrono::minutes(1), [this] { return met_; });
+        }
+      }
+      const bool known = inner_.ExpectedSigner(fromAddress, partnerName, fingerprint);
+      std::lock_guard<std::mutex> lock(mutex_);
+      inside_--;
+      return known;
+    }
+
+    // Whether two were judged at once, and the most at once.
+    std::pair<bool, unsigned int> Seen()
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      return std::make_pair(met_, most_);
+    }
+
+  private:
+    ITrustPolicy& inner_;
+    std::mutex mutex_;
+    std::condition_variable arrived_;
+    unsigned int inside_ = 0, most_ = 0;
+    bool first_ = false, met_ = false;
+  };
+
   class PollingInboxPoller : public ::testing::Test
   {
   protected:
@@ -193,7 +237,7 @@ namespace
       mr_ = ReadFile(kMrSmall);
     }
 
-    PollSummary Poll(ITrustPolicy* trust = nullptr)
+    PollSummary Poll(ITrustPolicy* trust = nullptr, unsigned int decryptWorkers = 1)
     {
       InboxPoller::Dependencies d;
       d.account = "inbox";
@@ -204,6 +248,10 @@ namespace
       d.acknowledgements = queue_.get();
       d.forwards = forwards_.get();
       d.crypto = sites_->referrer.crypto.get();
+      d.decryptWorkers = decryptWorkers;
+      d.newCrypto = [this] {
+        return std::unique_ptr<OpenPgpContext>(new OpenPgpContext(sites_->referrer.home->GetHome()));
+      };
       d.trust = trust != nullptr ? trust : &trust_;
       d.importer = &importer_;
       d.events = &events_;
@@ -607,6 +655,31 @@ TEST_F(PollingInboxPoller, TheNextMailIsFetchedWhileTheOneBeforeIsDecrypted)
   EXPECT_EQ((std::vector<std::string>{ first, second }), moved);
   EXPECT_TRUE(movedUnrecorded.empty()) << movedUnrecorded.front();
   EXPECT_EQ(2u, importer_.records.size());
+}
+
+// #15: with two decrypt workers, two mails are decrypted and judged at once
+// (each by its own gpg and OpenPGP context), never more than two, and they
+// are still imported, recorded and moved in their order.
+TEST_F(PollingInboxPoller, TwoMailsAreDecryptedAtOnceAndHandledInTheirOrder)
+{
+  std::vector<std::string> ids;
+  for (int part = 1; part <= 4; part++)
+  {
+    const std::string p = std::to_string(part);
+    ids.push_back(session_.Add(Signed(OuterHeaders(kHospital, "set.w", p, "4", "<w-" + p + "@site-a.test>"),
+                                      Entity("set.w", p, "4", part % 2 == 1 ? ct_ : mr_))));
+  }
+  RendezvousTrustPolicy trust(trust_);
+  std::vector<std::string> moved;
+  session_.onFinish = [&](const ServerMessage& m) { moved.push_back(m.serverId); };
+  const PollSummary summary = Poll(&trust, 2);
+  EXPECT_TRUE(trust.Seen().first) << "no two mails were judged at the same time";
+  EXPECT_EQ(2u, trust.Seen().second) << "more mails were in decryption at once than there are workers";
+  EXPECT_EQ(4u, summary.imported);
+  EXPECT_EQ(ids, moved);
+  ASSERT_EQ(4u, importer_.records.size());
+  const std::vector<InboxMail> mails = inbox_->ListMails("set.w");
+  ASSERT_EQ(4u, mails.size());
 }
 
 // A mail that came as message/partial fragments keeps its group's state

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cctype>
 #include <set>
+#include <thread>
 
 namespace DicomMail
 {
@@ -346,6 +347,7 @@ namespace DicomMail
     config.gpgTimeout = static_cast<unsigned int>(reader.GetInteger("GpgTimeout", 600, 1, 86400));
     config.incompleteTimeout = static_cast<unsigned int>(
       reader.GetInteger("IncompleteTimeout", 86400, 1, 365 * 86400));
+    config.receiveDecryptWorkers = static_cast<unsigned int>(reader.GetInteger("ReceiveDecryptWorkers", 0, 0, 8));
 
     if (reader.Has("Smtp"))
     {
@@ -524,6 +526,15 @@ namespace DicomMail
     return content;
   }
 
+  unsigned int Configuration::DecryptWorkers() const
+  {
+    if (receiveDecryptWorkers != 0)
+    {
+      return receiveDecryptWorkers;
+    }
+    return std::thread::hardware_concurrency() >= 2 ? 2 : 1;
+  }
+
   Json::Value Configuration::ToPublicJson() const
   {
     Json::Value result = Json::objectValue;
@@ -536,6 +547,7 @@ namespace DicomMail
     result["MaxMailSize"] = static_cast<Json::UInt64>(maxMailSize);
     result["AcknowledgementTimeout"] = acknowledgementTimeout;
     result["GpgTimeout"] = gpgTimeout;
+    result["ReceiveDecryptWorkers"] = DecryptWorkers();
     result["CompressionLevel"] = compressionLevel;
     result["AllowLossyTranscoding"] = allowLossyTranscoding;
     result["DicomPartEncoding"] = binaryDicomParts ? "binary" : "base64";

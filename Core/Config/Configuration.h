@@ -153,6 +153,7 @@ namespace DicomMail
     unsigned int maxResends = 3;
     unsigned int gpgTimeout = 600;                // seconds a gpg may go without progress
     unsigned int incompleteTimeout = 86400;       // seconds before fragments are reported
+    unsigned int receiveDecryptWorkers = 0;       // mails decrypted at once; 0: DecryptWorkers() decides
     SmtpSettings smtp;
     bool smtpConfigured = false;
     std::vector<IncomingAccountSettings> incoming;
@@ -183,6 +184,12 @@ namespace DicomMail
     {
       return smtpConfigured || !incoming.empty();
     }
+
+    // How many received mails are decrypted at once (#15): as configured,
+    // else two on a machine of two or more cores (gpg is single-threaded
+    // and, for one mail, waits for the fetch or the import half the time),
+    // else one.
+    unsigned int DecryptWorkers() const;
 
     // The configuration as the status route shows it: no secrets.
     Json::Value ToPublicJson() const;

@@ -58,6 +58,12 @@ namespace DicomMail
     // passphrase fail with Error(Crypto).
     void SetPassphraseProvider(PassphraseProvider provider);
 
+    // The GnuPG home's directory: names the keyring in caches of callers.
+    const std::string& GetHomePath() const
+    {
+      return home_.GetPath();
+    }
+
     // ---- Key management (OpenPgpKeyManagement.cpp) ----
 
     // "ed25519": Ed25519 sign/certify primary key plus a Cv25519 encryption

@@ -60,6 +60,7 @@ namespace DicomMail
   }
 
   InboxPoller::InboxPoller(const Dependencies& dependencies) :
+    prepared_(new OrderedStage<PendingPrepare>(dependencies.newCrypto ? dependencies.decryptWorkers : 1)),
     d_(dependencies)
   {
   }
@@ -87,20 +88,11 @@ namespace DicomMail
     ServerMessage message;
     std::unique_ptr<TempFile> file;   // the fetched mail
     ProcessResult result;
-    std::string error;   // what the thread threw
-    std::thread thread;
-
-    ~PendingPrepare()
-    {
-      if (thread.joinable())
-      {
-        thread.join();
-      }
-    }
   };
 
-  // Joins a pending decryption first (it may hold the last reference to
-  // its mail's file), then a pending import.
+  // Joins the pending decryptions first (they may hold the last reference
+  // to their mails' files and use the lanes' contexts), then a pending
+  // import.
   InboxPoller::~InboxPoller()
   {
     prepared_.reset();
@@ -142,7 +134,7 @@ namespace DicomMail
       // The import finishes (the destructor joins) but is not recorded: the
       // mail stays on the server and the next poll finds its instances
       // already stored.
-      prepared_.reset();   // its mail stays on the server, untouched
+      prepared_->Clear();   // their mails stay on the server, untouched
       pending_.reset();
       throw;
     }
@@ -207,12 +199,12 @@ namespace DicomMail
       }
       summary.fetched++;
       const MailClassification facts = MailClassifier(d_.configuration->limits).Classify(file->GetPath());
-      CompletePendingPrepare(session, summary);
       if (facts.kind == MailKind::DicomMail)
       {
-        StartPrepare(message, std::move(file), facts);
+        StartPrepare(session, message, std::move(file), facts, summary);
         continue;
       }
+      CompletePendingPrepare(session, summary);
       HandleMessage(session, message, file->GetPath(), facts, listing, summary);
     }
     CompletePendingPrepare(session, summary);
@@ -454,51 +446,66 @@ namespace DicomMail
     pending_ = std::move(pending);
   }
 
-  void InboxPoller::StartPrepare(const ServerMessage& message, std::unique_ptr<TempFile> file,
-                                 const MailClassification& /* clear headers, decide nothing */)
+  void InboxPoller::StartPrepare(IMailboxSession& session, const ServerMessage& message,
+                                 std::unique_ptr<TempFile> file,
+                                 const MailClassification& /* clear headers, decide nothing */,
+                                 PollSummary& summary)
   {
+    if (prepared_->IsFull())
+    {
+      CompleteOldestPrepare(session, summary);   // bounded: files and gpg processes
+    }
     // Only the processor's own work runs on the thread: gpg, the trust
     // policy's look-ups, temporary files. The mailbox session, the records
     // and the acknowledgements stay on the polling thread, in mail order.
     std::unique_ptr<PendingPrepare> prepare(new PendingPrepare);
-    prepare->processor.reset(NewProcessor());
+    prepare->processor.reset(new DicomMailProcessor(CryptoOfLane(prepared_->NextLane()), *d_.trust, *d_.importer,
+                                                    d_.configuration->workingDirectory, d_.configuration->limits));
     prepare->message = message;
     prepare->file = std::move(file);
-    PendingPrepare* p = prepare.get();
-    prepare->thread = std::thread([p] {
-      try
-      {
-        p->result = p->processor->Prepare(p->file->GetPath());
-      }
-      catch (const std::exception& e)
-      {
-        p->error = e.what();
-      }
-      catch (...)
-      {
-        p->error = "unexpected error";
-      }
+    prepared_->Start(std::move(prepare), [](PendingPrepare& p) {
+      p.result = p.processor->Prepare(p.file->GetPath());
     });
-    prepared_ = std::move(prepare);
   }
 
-  void InboxPoller::CompletePendingPrepare(IMailboxSession& session, PollSummary& summary)
+  OpenPgpContext& InboxPoller::CryptoOfLane(size_t lane)
   {
-    if (!prepared_)
+    if (lane == 0)
+    {
+      return *d_.crypto;
+    }
+    while (laneCrypto_.size() < lane)
+    {
+      laneCrypto_.push_back(d_.newCrypto());   // created once a second mail is decrypted at once
+    }
+    return *laneCrypto_[lane - 1];
+  }
+
+  void InboxPoller::CompleteOldestPrepare(IMailboxSession& session, PollSummary& summary)
+  {
+    std::string error;
+    std::unique_ptr<PendingPrepare> done = prepared_->TakeOldest(error);
+    if (!done)
     {
       return;
     }
-    std::unique_ptr<PendingPrepare> done(std::move(prepared_));
-    done->thread.join();
-    if (!done->error.empty())
+    if (!error.empty())
     {
       // Prepare() turns every failure into a result; this is a bug or
       // memory: the mail stays on the server for the next poll.
-      Log("cannot process a mail now, will retry: " + done->error);
+      Log("cannot process a mail now, will retry: " + error);
       return;
     }
     HandlePreparedMail(session, {done->message}, done->file->GetPath(), std::move(done->processor), done->result,
                        summary);
+  }
+
+  void InboxPoller::CompletePendingPrepare(IMailboxSession& session, PollSummary& summary)
+  {
+    while (!prepared_->IsEmpty())
+    {
+      CompleteOldestPrepare(session, summary);
+    }
   }
 
   void InboxPoller::CompletePendingImport(IMailboxSession& session, PollSummary& summary)

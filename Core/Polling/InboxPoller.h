@@ -6,6 +6,7 @@
 #include "Core/Partners/KeyRotationAcceptor.h"
 #include "Core/Polling/IMailboxSession.h"
 #include "Core/Polling/IPollEvents.h"
+#include "Core/Polling/OrderedStage.h"
 #include "Core/Receiving/DicomMailProcessor.h"
 #include "Core/Receiving/IInstanceImporter.h"
 #include "Core/Receiving/ITrustPolicy.h"
@@ -67,6 +68,11 @@ namespace DicomMail
       ForwardStore* forwards = nullptr;                 // null: queue no forward to the PACS
       KeyRotationAcceptor* rotations = nullptr;         // null: key announcements are refused (#22)
       OpenPgpContext* crypto = nullptr;
+      // Mails decrypted at once (#15), each by its own gpg; the second and
+      // later get their OpenPGP context from "newCrypto" (none: one at a
+      // time). See Configuration::DecryptWorkers().
+      unsigned int decryptWorkers = 1;
+      std::function<std::unique_ptr<OpenPgpContext>()> newCrypto;
       ITrustPolicy* trust = nullptr;
       IInstanceImporter* importer = nullptr;
       IPollEvents* events = nullptr;
@@ -116,13 +122,17 @@ namespace DicomMail
                             const std::string& path, std::unique_ptr<DicomMailProcessor> processor,
                             const ProcessResult& result, PollSummary& summary);
     // A fetched DICOM-Mail's decryption and checks run on their own thread
-    // while the next mail is fetched; it is completed (deduped, imported,
-    // recorded, moved) before anything else is handled, so mails are still
-    // handled in their order, and before the poll ends.
+    // while the next mail is fetched, up to decryptWorkers mails at once;
+    // they are completed (deduped, imported, recorded, moved) in their
+    // order, the oldest first when a new one would exceed that number, all
+    // before anything else is handled and before the poll ends.
     struct PendingPrepare;
-    void StartPrepare(const ServerMessage& message, std::unique_ptr<TempFile> file,
-                      const MailClassification& facts);
+    void StartPrepare(IMailboxSession& session, const ServerMessage& message, std::unique_ptr<TempFile> file,
+                      const MailClassification& facts, PollSummary& summary);
+    void CompleteOldestPrepare(IMailboxSession& session, PollSummary& summary);
     void CompletePendingPrepare(IMailboxSession& session, PollSummary& summary);
+    // The OpenPGP context of a decryption lane (OrderedStage).
+    OpenPgpContext& CryptoOfLane(size_t lane);
     // Whether an authenticated mail repeats a part already imported.
     bool IsDuplicate(IMailboxSession& session, const ProcessResult& result, PollSummary& summary);
     void AnswerDuplicate(IMailboxSession& session, const std::vector<ServerMessage>& sources,
@@ -187,7 +197,8 @@ namespace DicomMail
                      InboxMail& record) const;
 
     std::unique_ptr<PendingImport> pending_;
-    std::unique_ptr<PendingPrepare> prepared_;
+    std::unique_ptr<OrderedStage<PendingPrepare> > prepared_;
+    std::vector<std::unique_ptr<OpenPgpContext> > laneCrypto_;   // lanes 1 and up
 
     Dependencies d_;
   };

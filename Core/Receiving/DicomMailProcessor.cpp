@@ -16,6 +16,7 @@
 #include "Core/Receiving/DicomEntityCollector.h"
 #include "Core/Receiving/EncryptedEnvelopeReader.h"
 #include "Core/Receiving/MailClassifier.h"
+#include "Core/Receiving/MergedKeyParts.h"
 #include "Core/Receiving/PlaintextRouter.h"
 #include "Core/Receiving/ReceiveMimeLimits.h"
 #include "Core/Receiving/SignedPartSplitter.h"
@@ -332,7 +333,22 @@ namespace DicomMail
     }
     else if (!collector.GetKeyPart().empty())
     {
-      result.keyUpdate = KeyTravel::Merge(crypto_, collector.GetKeyPart(), result.signerFingerprint).Describe();
+      // Every mail of a transfer carries the same key: merged once (#15).
+      MergedKeyParts& merged = MergedKeyParts::Shared();
+      const std::string& keyPart = collector.GetKeyPart();
+      if (merged.WasMerged(crypto_.GetHomePath(), result.signerFingerprint, keyPart))
+      {
+        KeyTravel::MergeOutcome again;
+        again.merged = true;   // the same bytes as before: nothing new, as gpg would say
+        result.keyUpdate = again.Describe();
+        return;
+      }
+      const KeyTravel::MergeOutcome outcome = KeyTravel::Merge(crypto_, keyPart, result.signerFingerprint);
+      if (outcome.merged && outcome.refusedFingerprints.empty())
+      {
+        merged.Remember(crypto_.GetHomePath(), result.signerFingerprint, keyPart);
+      }
+      result.keyUpdate = outcome.Describe();
     }
   }
 

@@ -34,6 +34,8 @@ namespace DicomMail
       dependencies_.forwards = &context_.GetForwards();
       dependencies_.rotations = &context_.GetKeyRotationAcceptor();
       dependencies_.crypto = crypto_.get();
+      dependencies_.decryptWorkers = context_.GetConfiguration().DecryptWorkers();
+      dependencies_.newCrypto = [this] { return context_.NewCrypto(); };
       dependencies_.trust = &trust_;
       dependencies_.importer = &importer_;
       dependencies_.events = &events;
