@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Entry points of the DICOM-Mail plugin for Orthanc.
 
+#include "Core/Cluster/NodeIdentity.h"
 #include "Core/Common/Error.h"
 #include "Core/Common/Files.h"
 #include "Core/Crypto/GpgEngineWrapper.h"
@@ -36,7 +37,11 @@ namespace
       throw Error(ErrorKind::Configuration, "cannot read the Orthanc configuration");
     }
     const Json::Value full = OrthancApi::ParseJson(text.ToString());
-    const Configuration config = Configuration::Parse(full.isMember("DicomMail") ? full["DicomMail"] : Json::Value());
+    Configuration config = Configuration::Parse(full.isMember("DicomMail") ? full["DicomMail"] : Json::Value());
+    if (config.nodeName.empty())
+    {
+      config.nodeName = NodeIdentity::DefaultName(full.isMember("HttpPort") ? full["HttpPort"].asUInt() : 8042);
+    }
     // Modalities kept in Orthanc's database may be added over REST later:
     // only entries of the file can be checked now.
     if (!full["DicomModalitiesInDatabase"].asBool())

@@ -44,6 +44,7 @@ namespace DicomMail
 
   PluginContext::PluginContext(const Configuration& configuration) :
     configuration_(configuration),
+    node_(NodeIdentity::Start(configuration.nodeName)),
     home_(configuration.gnupgHome, HomeOptions(configuration)),
     database_(OpenDatabase(configuration.database)),
     outbox_(*database_),

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "Core/Cluster/NodeIdentity.h"
 #include "Core/Common/StatusBoard.h"
 #include "Core/Config/Configuration.h"
 #include "Core/Crypto/GnupgHome.h"
@@ -38,6 +39,12 @@ namespace DicomMail
     const Configuration& GetConfiguration() const
     {
       return configuration_;
+    }
+
+    // This Orthanc among the nodes sharing the database (#18).
+    const NodeIdentity& GetNode() const
+    {
+      return node_;
     }
 
     StatusBoard& GetStatusBoard()
@@ -126,6 +133,7 @@ namespace DicomMail
     void LoadSiteKey();
 
     Configuration configuration_;
+    NodeIdentity node_;   // a new incarnation at every start
     StatusBoard statusBoard_;
     GnupgHome home_;
     std::unique_ptr<Database> database_;

@@ -10,6 +10,8 @@ packages=(
   libgtest-dev libsqlite3-dev libgcrypt20-dev
   # the PostgreSQL engine of the records (#18): libpq, and a server for its tests
   libpq-dev postgresql
+  # several Orthancs on one PostgreSQL index, for the scale-out tests (#18)
+  orthanc-postgresql
   # the Debian package (Resources/package.sh): dpkg-shlibdeps, and Debian's checker
   dpkg-dev lintian
   # run time: Orthanc and GnuPG; the viewer the demo links received studies to

@@ -74,8 +74,14 @@ namespace
       destinations_[message.serverId] = destination;
     }
 
+    void Leave(const ServerMessage& message) override
+    {
+      left.push_back(message.serverId);
+    }
+
     std::function<void(const ServerMessage&)> onFetch;
     std::function<void(const ServerMessage&)> onFinish;
+    std::vector<std::string> left;   // another node's to handle (#18)
 
     void Commit() override
     {
@@ -201,6 +207,8 @@ namespace
       d.trust = trust != nullptr ? trust : &trust_;
       d.importer = &importer_;
       d.events = &events_;
+      d.claimMail = claimMail_;
+      d.releaseMail = releaseMail_;
       InboxPoller poller(d);
       return poller.Poll(session_);
     }
@@ -321,7 +329,33 @@ namespace
     RecordingEvents events_;
     FakeMailboxSession session_;
     std::string ct_, mr_;
+    std::function<bool(const std::string&)> claimMail_;     // #18; empty: alone
+    std::function<void(const std::string&)> releaseMail_;
   };
+}
+
+TEST_F(PollingInboxPoller, AMailClaimedByAnotherNodeIsLeftToItAndOursAreReleasedOnceMoved)
+{
+  const std::string theirs = session_.Add(Signed(OuterHeaders(kHospital, "set.t", "1", "1", "<t-1@site-a.test>"),
+                                                 Entity("set.t", "1", "1", ct_)));
+  const std::string ours = session_.Add(Signed(OuterHeaders(kHospital, "set.o", "1", "1", "<o-1@site-a.test>"),
+                                               Entity("set.o", "1", "1", mr_)));
+  std::vector<std::string> fetched, released;
+  session_.onFetch = [&](const ServerMessage& m) { fetched.push_back(m.serverId); };
+  claimMail_ = [&](const std::string& serverId) { return serverId != theirs; };
+  releaseMail_ = [&](const std::string& serverId) {
+    EXPECT_EQ("Processed", session_.WhereIs(serverId));   // released only once it left the mailbox
+    released.push_back(serverId);
+  };
+  const PollSummary summary = Poll();
+  EXPECT_EQ(1u, summary.imported);
+  EXPECT_EQ(std::vector<std::string>{ours}, fetched);
+  EXPECT_EQ("", session_.WhereIs(theirs));
+  EXPECT_EQ(std::vector<std::string>{theirs}, session_.left);
+  EXPECT_EQ(std::vector<std::string>{ours}, released);
+  EXPECT_TRUE(inbox_->ListMails("set.t").empty());
+  ASSERT_EQ(1u, Queued().size());   // one answer, to ours
+  EXPECT_EQ("<o-1@site-a.test>", Queued()[0].content.originalMessageId);
 }
 
 TEST_F(PollingInboxPoller, DuplicateIsDecidedOnTheSignedNumbers)

@@ -283,6 +283,7 @@ namespace DicomMail
       reader.Fail("SiteAddress", "not a mail address: \"" + config.siteAddress + "\"");
     }
     config.siteName = ReadDisplayName(reader, "SiteName", config.siteName);
+    config.nodeName = reader.GetString("NodeName", "");
 
     config.stateDirectory = reader.GetString("StateDirectory", config.stateDirectory);
     config.gnupgHome = reader.GetString("GnupgHome", config.stateDirectory + "/gnupg");

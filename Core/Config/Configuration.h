@@ -108,6 +108,7 @@ namespace DicomMail
     std::string gnupgHome;          // default: stateDirectory + "/gnupg"
     std::string workingDirectory;   // default: stateDirectory + "/work"
     DatabaseSettings database;      // SQLite file default: stateDirectory + "/dicom-mail.db"
+    std::string nodeName;           // this Orthanc among several on one database (#18); "": host:HttpPort
     std::string keyAlgorithm = "ed25519";
     std::string passphraseFile;     // site key passphrase; empty: unprotected key
     bool generateSiteKey = true;    // on first start

@@ -40,6 +40,11 @@ namespace DicomMail
     virtual std::vector<ServerMessage> ListCandidates() = 0;
     virtual void Fetch(const ServerMessage& message, ByteSink& sink) = 0;
     virtual void Finish(const ServerMessage& message, Destination destination) = 0;
+    // Another node of this site works on the message (#18): this session
+    // neither finishes it nor gives it back.
+    virtual void Leave(const ServerMessage& /* message */)
+    {
+    }
     // Makes the Finish() calls take effect (POP3 deletes at QUIT).
     virtual void Commit() = 0;
     // POP3 has no folders: rejected mail is only safe once copied locally.

@@ -41,6 +41,12 @@ namespace DicomMail
     owned_[folderKey].erase(claimId);
   }
 
+  void ImapClaimLedger::LookAgain()
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    looked_.clear();
+  }
+
   bool ImapClaimLedger::IsFirstLook(const std::string& folderKey)
   {
     std::lock_guard<std::mutex> lock(mutex_);

@@ -34,6 +34,11 @@ namespace DicomMail
     // adopt what this site claimed before it was killed.
     bool IsFirstLook(const std::string& folderKey);
 
+    // The next look at every folder is a first one again: this node has
+    // just taken a mailbox over from another node of the site (#18), whose
+    // claims, made under the owner id the site's nodes share, are ours now.
+    void LookAgain();
+
     // Given the claims of others now in the folder: those seen for longer
     // than the timeout. Claims no longer there are forgotten.
     std::vector<std::string> FindStale(const std::string& folderKey, const std::set<std::string>& foreignClaims,

@@ -257,6 +257,13 @@ namespace DicomMail
     ledger_.Release(folderKey_, message.serverId);
   }
 
+  void ImapMailboxSession::Leave(const ServerMessage& message)
+  {
+    // Not given back at Commit(): that would move it from under the node
+    // that imports it. It stays claimed, ours to look at again next poll.
+    held_.erase(message.uid);
+  }
+
   void ImapMailboxSession::ReleaseUnfinished(bool markNotOurs)
   {
     if (held_.empty())

@@ -40,6 +40,7 @@ namespace DicomMail
     std::vector<ServerMessage> ListCandidates() override;
     void Fetch(const ServerMessage& message, ByteSink& sink) override;
     void Finish(const ServerMessage& message, Destination destination) override;
+    void Leave(const ServerMessage& message) override;
     // Gives back what the poll did not finish. A mail fetched, not finished
     // and neither a fragment nor DICOM-Mail is not ours (the classifier said
     // "other", e.g. a person's multipart/mixed mail): it is marked so that

@@ -167,6 +167,11 @@ namespace DicomMail
       {
         break;
       }
+      if (d_.claimMail && !d_.claimMail(message.serverId))
+      {
+        session.Leave(message);   // another node's to import, acknowledge and move
+        continue;
+      }
       std::string outcome;
       if (d_.inbox->GetSeenOutcome(d_.account, message.serverId, outcome) && !IsCompleteFragmentGroup(outcome))
       {
@@ -230,12 +235,22 @@ namespace DicomMail
     if (outcome == kOutcomeProcessed)
     {
       session.Finish(message, IMailboxSession::Destination::Processed);
+      ReleaseClaim(message);
     }
     else if (outcome == kOutcomeRejected || outcome == kOutcomeQuarantined)
     {
       session.Finish(message, IMailboxSession::Destination::Rejected);
+      ReleaseClaim(message);
     }
     // Fragments wait for their siblings; other outcomes stay where they are.
+  }
+
+  void InboxPoller::ReleaseClaim(const ServerMessage& message)
+  {
+    if (d_.releaseMail)
+    {
+      d_.releaseMail(message.serverId);
+    }
   }
 
   void InboxPoller::Finish(IMailboxSession& session, const std::vector<ServerMessage>& sources,
@@ -250,6 +265,7 @@ namespace DicomMail
     for (const ServerMessage& m : sources)
     {
       session.Finish(m, destination);
+      ReleaseClaim(m);
     }
   }
 

@@ -73,6 +73,12 @@ namespace DicomMail
       // An authenticated mail was found in a polled folder other than the
       // first (folder, set id, partner); may be empty.
       std::function<void(const std::string&, const std::string&, const std::string&)> foundInSpamFolder;
+      // Several nodes on one database (#18): claims a mail (its server id)
+      // before it is fetched; false: another live node works on it, so this
+      // poll leaves it alone. The claim is released once the mail has left
+      // the server. Both empty: this node is alone.
+      std::function<bool(const std::string&)> claimMail;
+      std::function<void(const std::string&)> releaseMail;
     };
 
     explicit InboxPoller(const Dependencies& dependencies);
@@ -146,6 +152,8 @@ namespace DicomMail
     void Finish(IMailboxSession& session, const std::vector<ServerMessage>& sources,
                 IMailboxSession::Destination destination, const std::string& outcome);
     void FinishAgain(IMailboxSession& session, const ServerMessage& message, const std::string& outcome);
+    // The mail has left the server: its cluster claim (#18) goes.
+    void ReleaseClaim(const ServerMessage& message);
     bool IsCompleteFragmentGroup(const std::string& outcome) const;
 
     // A copy in the bounded kept-mail archive; "" and "notKept" saying why

@@ -20,17 +20,33 @@ namespace DicomMail
   bool MailboxLease::TryAcquire(const std::string& mailbox)
   {
     auto lock = session_->Lock();
-    if (session_->Dialect().GetEngine() == DatabaseEngine::SQLite || held_.count(mailbox) > 0)
+    if (session_->Dialect().GetEngine() == DatabaseEngine::SQLite)
     {
       return true;
     }
-    Statement acquire(*session_, std::string("SELECT pg_try_advisory_lock(") + kNamespace + ", hashtext(?))");
-    acquire.BindText(1, mailbox);
-    if (acquire.Step() && acquire.ColumnBool(0))
+    // Asked every time, also for a lock we took: the engine re-connects a
+    // broken connection by itself, and the new session holds nothing. So
+    // "ours" is what the server says this session holds (pg_locks), else a
+    // new try.
+    try
     {
-      held_.insert(mailbox);
-      return true;
+      Statement acquire(*session_, std::string(
+        "SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND "
+        "pid = pg_backend_pid() AND granted AND classid = ") + kNamespace + " AND objid = hashtext(?1)::oid "
+        "AND objsubid = 2) THEN true ELSE pg_try_advisory_lock(" + kNamespace + ", hashtext(?1)) END");
+      acquire.BindText(1, mailbox);
+      if (acquire.Step() && acquire.ColumnBool(0))
+      {
+        held_.insert(mailbox);
+        return true;
+      }
     }
+    catch (...)
+    {
+      held_.erase(mailbox);   // the server is out of reach: so is whatever we held
+      throw;
+    }
+    held_.erase(mailbox);
     return false;
   }
 
@@ -43,5 +59,20 @@ namespace DicomMail
       release.BindText(1, mailbox);
       release.Step();
     }
+  }
+
+  bool MailboxLease::Evict(const std::string& mailbox)
+  {
+    auto lock = session_->Lock();
+    if (session_->Dialect().GetEngine() == DatabaseEngine::SQLite)
+    {
+      return false;
+    }
+    Statement evict(*session_, std::string(
+      "SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND "
+      "granted AND classid = ") + kNamespace + " AND objid = hashtext(?)::oid AND objsubid = 2 AND "
+      "pid <> pg_backend_pid()) AS ended");
+    evict.BindText(1, mailbox);
+    return evict.Step() && evict.ColumnInt64(0) > 0;
   }
 }

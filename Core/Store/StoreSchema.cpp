@@ -432,7 +432,39 @@ namespace DicomMail
         );
         )SQL",
 
-        // Version 18 (#18, sending on several nodes): who works what. The
+        // Version 18 (#18): several nodes on one database. Each node's
+        // heartbeat (its incarnation changes at every start, so a restarted
+        // node never passes for its dead predecessor); which node polls each
+        // mailbox, for the status; and the claim of each mail a node works
+        // on, which decides who imports and acknowledges it.
+        R"SQL(
+        CREATE TABLE cluster_nodes (
+          name         TEXT PRIMARY KEY,
+          incarnation  TEXT NOT NULL,
+          started_ms   INTEGER NOT NULL,
+          heartbeat_ms INTEGER NOT NULL
+        );
+        CREATE TABLE mailbox_holders (
+          mailbox      TEXT PRIMARY KEY,
+          node         TEXT NOT NULL,
+          incarnation  TEXT NOT NULL,
+          since_ms     INTEGER NOT NULL
+        );
+        CREATE TABLE mail_claims (
+          mailbox      TEXT NOT NULL,
+          mail_key     TEXT NOT NULL,
+          node         TEXT NOT NULL,
+          incarnation  TEXT NOT NULL,
+          claimed_ms   INTEGER NOT NULL,
+          PRIMARY KEY (mailbox, mail_key)
+        );
+        CREATE TABLE cluster_identity (
+          id           INTEGER PRIMARY KEY,
+          claim_owner  TEXT NOT NULL
+        );
+        )SQL",
+
+        // Version 19 (#18, sending on several nodes): who works what. The
         // queues' rows (mails awaiting an acknowledgement, our MDNs,
         // forwards, notices) are claimed by one node until claimed_until
         // (seconds since the epoch, 0: free). A transfer that needs a send

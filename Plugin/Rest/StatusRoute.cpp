@@ -6,6 +6,7 @@
 #include "Plugin/PluginContext.h"
 #include "Plugin/Rest/ForwardJson.h"
 #include "Plugin/Rest/KeyJson.h"
+#include "Plugin/Workers/Workers.h"
 
 namespace DicomMail
 {
@@ -55,6 +56,7 @@ namespace DicomMail
       status["SentAcknowledgements"] = static_cast<Json::UInt64>(acknowledgements.sent);
       status["Forwarding"] = ForwardingStatus();
       status["QualityAssurance"] = QaStatus();
+      status["Cluster"] = Workers::ClusterStatus();
 
       // Keys that expire soon, so the admin renews them before sending stops.
       status["ExpiringKeys"] = Json::arrayValue;

@@ -2,10 +2,13 @@
 #include "Plugin/Workers/AcknowledgementSender.h"
 
 #include "Core/Acknowledgement/AcknowledgementComposer.h"
+#include "Core/Cluster/ClusterView.h"
 #include "Core/Common/Error.h"
 #include "Core/Common/Files.h"
 #include "Core/Crypto/OpenPgpContext.h"
 #include "Core/Sending/SendingLeases.h"
+#include "Core/Store/MailClaimStore.h"
+#include "Core/Store/UtcMillis.h"
 #include "Core/Store/UtcTime.h"
 #include "Plugin/OrthancApi.h"
 #include "Plugin/PluginContext.h"
@@ -27,6 +30,50 @@ namespace DicomMail
     {
       return static_cast<int64_t>(time(nullptr));
     }
+
+    // The claim of one queued MDN (#18), released when its send is over
+    // (sent, failed, or stopped), so that any node may retry a failed one.
+    class AcknowledgementClaim
+    {
+    public:
+      AcknowledgementClaim(MailClaimStore& claims, int64_t id) :
+        claims_(claims),
+        key_(std::to_string(id)),
+        shared_(PluginContext::Get().GetConfiguration().database.engine == DatabaseEngine::PostgreSQL)
+      {
+        const int64_t now = UtcMillis::Now();
+        // SQLite: one node, nobody to share the queue with.
+        ours_ = !shared_ || claims_.Claim(kClaimSpace, key_, PluginContext::Get().GetNode(), now,
+                                          ClusterView::LiveSince(now));
+      }
+
+      ~AcknowledgementClaim()
+      {
+        if (ours_ && shared_)
+        {
+          try
+          {
+            claims_.Release(kClaimSpace, key_, PluginContext::Get().GetNode());
+          }
+          catch (...)
+          {
+            // Ours until this node's heartbeat stops; then another node's.
+          }
+        }
+      }
+
+      bool IsOurs() const
+      {
+        return ours_;
+      }
+
+    private:
+      static constexpr const char* kClaimSpace = "#acknowledgements";
+      MailClaimStore& claims_;
+      std::string key_;
+      bool shared_;
+      bool ours_ = false;
+    };
   }
 
   AcknowledgementSender::~AcknowledgementSender()
@@ -84,6 +131,7 @@ namespace DicomMail
 
   int64_t AcknowledgementSender::SendDue(AcknowledgementQueueStore& queue, int64_t& pausedUntil)
   {
+    MailClaimStore claims(PluginContext::Get().GetInbox().GetDatabase());
     const unsigned int retryDelay = PluginContext::Get().GetConfiguration().smtp.retryDelay;
     for (;;)
     {
@@ -95,8 +143,18 @@ namespace DicomMail
       {
         break;
       }
+      bool claimedAny = false;
       for (const QueuedAcknowledgement& acknowledgement : due)
       {
+        // Several nodes work through one queue (#18): each MDN is sent by
+        // the node that claims it, and by another only once that one died.
+        const AcknowledgementClaim claim(claims, acknowledgement.id);
+        QueuedAcknowledgement current;
+        if (!claim.IsOurs() || !queue.Get(acknowledgement.id, current) || !current.sentAt.empty())
+        {
+          continue;   // another node's, or sent by it since we listed it
+        }
+        claimedAny = true;
         std::string error;
         bool serverTrouble = false;
         if (SendOne(acknowledgement, error, serverTrouble))
@@ -117,6 +175,10 @@ namespace DicomMail
           pausedUntil = UtcTime::ToUnix(retry);
           return pausedUntil;
         }
+      }
+      if (!claimedAny)
+      {
+        break;   // the rest is another node's: look again at the next scan
       }
     }
     const std::string next = queue.GetNextAttemptAt();

@@ -2,7 +2,6 @@
 #include "Plugin/Workers/MailboxWorker.h"
 
 #include "Core/Common/Error.h"
-#include "Core/Polling/ImapClaimOwner.h"
 #include "Core/Polling/ImapMailboxSession.h"
 #include "Core/Polling/Pop3MailboxSession.h"
 #include "Plugin/OrthancApi.h"
@@ -16,9 +15,11 @@
 
 namespace DicomMail
 {
-  MailboxWorker::MailboxWorker(const IncomingAccountSettings& settings, IPollEvents& events) :
+  MailboxWorker::MailboxWorker(const IncomingAccountSettings& settings, IPollEvents& events,
+                               ClusterMembership& cluster) :
     settings_(settings),
-    events_(events)
+    events_(events),
+    cluster_(cluster)
   {
   }
 
@@ -44,6 +45,32 @@ namespace DicomMail
     if (thread_.joinable())
     {
       thread_.join();
+      cluster_.StopPolling(settings_.name);
+    }
+  }
+
+  bool MailboxWorker::ShouldStopPolling()
+  {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (stop_)
+      {
+        return true;
+      }
+    }
+    const auto now = std::chrono::steady_clock::now();
+    if (now - leaseCheckedAt_ < std::chrono::seconds(1))
+    {
+      return false;
+    }
+    leaseCheckedAt_ = now;
+    try
+    {
+      return !cluster_.TryPoll(settings_.name);
+    }
+    catch (const std::exception&)
+    {
+      return true;   // cannot tell: another node may poll already
     }
   }
 
@@ -74,10 +101,13 @@ namespace DicomMail
 
     PollerWiring wiring(settings_.name, events_);
     InboxPoller::Dependencies& d = wiring.GetDependencies();
-    d.stopRequested = [this] {
-      std::lock_guard<std::mutex> lock(mutex_);
-      return stop_;
-    };
+    d.stopRequested = [this] { return ShouldStopPolling(); };
+    if (cluster_.IsShared())
+    {
+      const std::string mailbox = settings_.name;
+      d.claimMail = [this, mailbox](const std::string& serverId) { return cluster_.ClaimMail(mailbox, serverId); };
+      d.releaseMail = [this, mailbox](const std::string& serverId) { cluster_.ReleaseMail(mailbox, serverId); };
+    }
     InboxPoller poller(d);
 
     const std::string scheme = account.url.substr(0, account.url.find(':'));
@@ -86,8 +116,7 @@ namespace DicomMail
       Pop3MailboxSession session(account, progress);
       return poller.Poll(session);
     }
-    ImapMailboxSession session(account, settings_, progress,
-                               ImapClaimOwner::Load(context.GetConfiguration().stateDirectory));
+    ImapMailboxSession session(account, settings_, progress, cluster_.GetImapClaimOwner());
     const PollSummary summary = poller.Poll(session);
     ReadQuota(session);
     KeepProcessedFolder(account, progress);
@@ -155,25 +184,38 @@ namespace DicomMail
         polling_ = true;
       }
       Json::Value summary;
+      summary["Account"] = settings_.name;
       try
       {
-        const PollSummary s = PollOnce();
+        if (cluster_.TryPoll(settings_.name))
+        {
+          leaseCheckedAt_ = std::chrono::steady_clock::now();
+          const PollSummary s = PollOnce();
+          if (cluster_.IsShared())
+          {
+            cluster_.ForgetAbandonedClaims();
+          }
+          context.GetStatusBoard().ReportSuccess(settings_.name);
+          summary["Fetched"] = s.fetched;
+          summary["Imported"] = s.imported;
+          summary["Rejected"] = s.rejected;
+          summary["Quarantined"] = s.quarantined;
+          summary["Acknowledgements"] = s.acknowledgements;
+          summary["Fragments"] = s.fragments;
+          summary["Duplicates"] = s.duplicates;
+        }
+        else
+        {
+          // Another node of the site polls this mailbox (#18); we look
+          // again next interval, and take over once its lease is gone.
+          summary["Polled"] = false;
+        }
         context.RenewSiteKeyIfDue();   // here because this thread wakes regularly anyway
-        context.GetStatusBoard().ReportSuccess(settings_.name);
-        summary["Account"] = settings_.name;
-        summary["Fetched"] = s.fetched;
-        summary["Imported"] = s.imported;
-        summary["Rejected"] = s.rejected;
-        summary["Quarantined"] = s.quarantined;
-        summary["Acknowledgements"] = s.acknowledgements;
-        summary["Fragments"] = s.fragments;
-        summary["Duplicates"] = s.duplicates;
       }
       catch (const std::exception& e)
       {
         context.GetStatusBoard().ReportError(settings_.name, e.what());
         OrthancApi::LogWarning("polling mailbox \"" + settings_.name + "\" failed: " + e.what());
-        summary["Account"] = settings_.name;
         summary["Error"] = e.what();
       }
 

@@ -6,7 +6,9 @@
 #include "Core/Polling/InboxPoller.h"
 #include "Core/Polling/ProcessedFolderHousekeeping.h"
 #include "Core/Polling/QuotaWarning.h"
+#include "Plugin/Workers/ClusterMembership.h"
 
+#include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -16,10 +18,12 @@ namespace DicomMail
   // One thread per incoming account: polls every PollInterval seconds, or
   // at once when woken (POST /dicom-mail/fetch). Stop() interrupts a
   // transfer in progress within about a second, so Orthanc stops quickly.
+  // With several nodes on one database (#18) it polls only while this node
+  // holds the mailbox's lease, and claims each mail before it fetches it.
   class MailboxWorker
   {
   public:
-    MailboxWorker(const IncomingAccountSettings& settings, IPollEvents& events);
+    MailboxWorker(const IncomingAccountSettings& settings, IPollEvents& events, ClusterMembership& cluster);
     ~MailboxWorker();
 
     void Start();
@@ -37,12 +41,17 @@ namespace DicomMail
   private:
     void Run();
     PollSummary PollOnce();
+    // Whether the poll in progress should end: a stop, or the lease lost
+    // (asked at most once a second).
+    bool ShouldStopPolling();
     // After an IMAP poll; neither fails the poll (logged instead).
     void ReadQuota(ImapMailboxSession& session);
     void KeepProcessedFolder(const MailAccount& account, const TransferProgress& progress);
 
     IncomingAccountSettings settings_;
     IPollEvents& events_;
+    ClusterMembership& cluster_;
+    std::chrono::steady_clock::time_point leaseCheckedAt_;   // the polling thread's
     std::mutex mutex_;
     std::condition_variable wake_;
     std::condition_variable polled_;

@@ -8,6 +8,7 @@
 #include "Plugin/Receiving/OrthancInstanceImporter.h"
 #include "Plugin/Receiving/PartnerTrustPolicy.h"
 #include "Plugin/Workers/AcknowledgementTracker.h"
+#include "Plugin/Workers/ClusterMembership.h"
 #include "Plugin/Workers/ForwardWorker.h"
 #include "Plugin/Workers/MailboxWorker.h"
 #include "Plugin/Workers/NoticeWorker.h"
@@ -26,6 +27,7 @@ namespace DicomMail
       std::mutex mutex_;
       std::unique_ptr<AcknowledgementTracker> tracker_;
       std::unique_ptr<ForwardWorker> forwarder_;
+      std::unique_ptr<ClusterMembership> cluster_;   // outlives the mailbox workers
       std::vector<std::unique_ptr<MailboxWorker> > mailboxes_;
       std::unique_ptr<NoticeWorker> notices_;   // only with an SMTP account to send them
       std::unique_ptr<QaWorker> qa_;
@@ -42,9 +44,10 @@ namespace DicomMail
       tracker_->Start();
       forwarder_.reset(new ForwardWorker);
       forwarder_->Start();
+      cluster_.reset(new ClusterMembership);
       for (const IncomingAccountSettings& account : PluginContext::Get().GetConfiguration().incoming)
       {
-        mailboxes_.emplace_back(new MailboxWorker(account, *tracker_));
+        mailboxes_.emplace_back(new MailboxWorker(account, *tracker_, *cluster_));
         mailboxes_.back()->Start();
       }
       if (PluginContext::Get().GetConfiguration().smtpConfigured)
@@ -73,6 +76,7 @@ namespace DicomMail
         worker->Stop();
       }
       mailboxes_.clear();
+      cluster_.reset();   // leaves the cluster: the other nodes see it gone at once
       forwarder_.reset();   // stops it; a running C-STORE job is Orthanc's, followed at the next start
       if (notices_)
       {
@@ -115,6 +119,21 @@ namespace DicomMail
       }
       tracker->CheckOverdue();
       return result;
+    }
+
+    Json::Value ClusterStatus()
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (!cluster_)
+      {
+        return Json::Value();
+      }
+      std::vector<std::string> names;
+      for (auto& worker : mailboxes_)
+      {
+        names.push_back(worker->GetName());
+      }
+      return cluster_->ToJson(names);
     }
 
     void WakeForwarder()

@@ -19,6 +19,10 @@ namespace DicomMail
     // Polls every account now and waits for the results.
     Json::Value PollNow(unsigned int timeoutSeconds);
 
+    // This node, the other live nodes of the site and who polls each
+    // mailbox (#18); null while the workers are not running.
+    Json::Value ClusterStatus();
+
     // A forward to the PACS became due: the forwarder looks now.
     void WakeForwarder();
 
