@@ -11,9 +11,9 @@ namespace DicomMail
   // This node, as it claims sending work in the shared records (#18).
   namespace SendingNode
   {
-    // Host name and Orthanc's HTTP port: stable across restarts, so a node
-    // that comes back resumes its own send jobs, and distinct between the
-    // Orthancs of one site (one host may run several).
+    // The configured NodeName (see PluginContext::GetNode): stable across
+    // restarts, so a node that comes back resumes its own send jobs, and
+    // distinct between the Orthancs of one site.
     const std::string& Name();
 
     // This node's claim, from now for "leaseSeconds".
