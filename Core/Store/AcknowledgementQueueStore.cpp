@@ -121,6 +121,16 @@ namespace DicomMail
     return ReadAll(select);
   }
 
+  std::vector<QueuedAcknowledgement> AcknowledgementQueueStore::ClaimDue(const ClaimTerms& terms, unsigned int limit)
+  {
+    Statement claim(db_, RowClaim::Sql(db_.Dialect(), RowClaim::Queue(
+      "acknowledgement_queue", "c.sent_at = '' AND c.next_attempt_at <= ?5", kColumns)));
+    claim.BindText(RowClaim::Bind(claim, terms, limit), UtcTime::FromUnix(terms.now));
+    std::vector<QueuedAcknowledgement> result = ReadAll(claim);
+    RowClaim::SortById(result);
+    return result;
+  }
+
   std::vector<QueuedAcknowledgement> AcknowledgementQueueStore::ListPending(unsigned int limit)
   {
     Statement select(db_, std::string("SELECT ") + kColumns + " FROM acknowledgement_queue "
@@ -159,7 +169,7 @@ namespace DicomMail
     const unsigned int attempts = a.attempts + 1;
     const std::string next = UtcTime::FromUnix(UtcTime::ToUnix(now) + BackoffDelay(retryDelay, attempts));
     Statement update(db_, "UPDATE acknowledgement_queue SET attempts = ?, next_attempt_at = ?, "
-                           "last_error = ?, last_attempt_at = ? WHERE id = ?");
+                           "last_error = ?, last_attempt_at = ?, claimed_until = 0 WHERE id = ?");
     update.BindInt64(1, attempts)
       .BindText(2, next)
       .BindText(3, error.substr(0, kMaxErrorLength))

@@ -3,6 +3,7 @@
 
 #include "Core/Acknowledgement/AcknowledgementBuilder.h"
 #include "Core/Store/Database.h"
+#include "Core/Store/RowClaim.h"
 
 #include <cstdint>
 #include <string>
@@ -58,6 +59,12 @@ namespace DicomMail
     // Pending ones whose next attempt is due at "now", oldest first.
     std::vector<QueuedAcknowledgement> ListDue(const std::string& now, unsigned int limit);
 
+    // ListDue() at terms.now, claimed for terms.node until terms.until
+    // (#18): another node's ClaimDue() passes over them meanwhile, so each
+    // is sent by one node; this node takes its own claims again. Oldest
+    // first.
+    std::vector<QueuedAcknowledgement> ClaimDue(const ClaimTerms& terms, unsigned int limit);
+
     // Every pending one, oldest first.
     std::vector<QueuedAcknowledgement> ListPending(unsigned int limit);
 
@@ -66,7 +73,8 @@ namespace DicomMail
     void MarkSent(int64_t id, const std::string& now);
 
     // Counts a failed attempt and schedules the next one after
-    // BackoffDelay(); returns when that is.
+    // BackoffDelay(), for whichever node is free then (the claim ends);
+    // returns when that is.
     std::string RecordFailure(int64_t id, const std::string& error, const std::string& now,
                               unsigned int retryDelay);
 

@@ -95,6 +95,31 @@ namespace DicomMail
     return result;
   }
 
+  bool ForwardStore::Claim(int64_t id, const ClaimTerms& terms, bool& fromOtherNode)
+  {
+    // Read and write in one transaction: on PostgreSQL it holds the write
+    // lock of every node (SqlDialect::Begin).
+    Transaction transaction(db_);
+    Statement select(db_, "SELECT claimed_by, claimed_until FROM forwards WHERE id = ?");
+    select.BindInt64(1, id);
+    if (!select.Step())
+    {
+      throw Error(ErrorKind::NotFound, "Unknown forward " + std::to_string(id));
+    }
+    const std::string holder = select.ColumnText(0);
+    if (holder != terms.node && select.ColumnInt64(1) > terms.now)
+    {
+      return false;
+    }
+    select.Finalize();
+    fromOtherNode = !holder.empty() && holder != terms.node;
+    Statement update(db_, "UPDATE forwards SET claimed_by = ?, claimed_until = ? WHERE id = ?");
+    update.BindText(1, terms.node).BindInt64(2, terms.until).BindInt64(3, id);
+    update.Run();
+    transaction.Commit();
+    return true;
+  }
+
   void ForwardStore::MarkStarted(int64_t id, const std::string& jobId, unsigned int instances,
                                  const std::string& now)
   {

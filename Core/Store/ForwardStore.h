@@ -3,6 +3,7 @@
 
 #include "Core/Forwarding/ForwardState.h"
 #include "Core/Store/Database.h"
+#include "Core/Store/RowClaim.h"
 
 #include <cstdint>
 #include <string>
@@ -57,6 +58,14 @@ namespace DicomMail
 
     // Every forward not yet forwarded, in queue order.
     std::vector<ForwardRecord> ListUnfinished();
+
+    // Claims forward "id" for terms.node until terms.until, or renews this
+    // node's claim (#18): one node works each modality's head, and the
+    // others leave it alone until the claim lapses (the node died). False
+    // when another node's claim holds. "fromOtherNode": the claim was
+    // another node's, so a C-STORE job it started ran there, unknown to this
+    // Orthanc.
+    bool Claim(int64_t id, const ClaimTerms& terms, bool& fromOtherNode);
 
     // Orthanc accepted the C-STORE job "jobId" for "instances" instances.
     void MarkStarted(int64_t id, const std::string& jobId, unsigned int instances, const std::string& now);

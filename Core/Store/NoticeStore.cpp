@@ -106,6 +106,17 @@ namespace DicomMail
     return ReadAll(select);
   }
 
+  std::vector<QueuedNotice> NoticeStore::ClaimDue(const ClaimTerms& terms, unsigned int limit)
+  {
+    Statement claim(db_, RowClaim::Sql(db_.Dialect(), RowClaim::Queue(
+      "notices", "c.state = ?5 AND c.next_attempt_at <= ?6", kColumns)));
+    const int next = RowClaim::Bind(claim, terms, limit);
+    claim.BindText(next, ToString(NoticeState::Pending)).BindText(next + 1, UtcTime::FromUnix(terms.now));
+    std::vector<QueuedNotice> result = ReadAll(claim);
+    RowClaim::SortById(result);
+    return result;
+  }
+
   std::vector<QueuedNotice> NoticeStore::ListForTransfer(const std::string& setId)
   {
     Statement select(db_, std::string("SELECT ") + kColumns + " FROM notices WHERE set_id = ? ORDER BY id");
@@ -141,8 +152,8 @@ namespace DicomMail
     // The same back-off as acknowledgements: Smtp.RetryDelay, doubling.
     const std::string next = UtcTime::FromUnix(UtcTime::ToUnix(now) +
                                                AcknowledgementQueueStore::BackoffDelay(retryDelay, attempts));
-    Statement update(db_, "UPDATE notices SET attempts = ?, state = ?, next_attempt_at = ?, last_error = ? "
-                           "WHERE id = ?");
+    Statement update(db_, "UPDATE notices SET attempts = ?, state = ?, next_attempt_at = ?, last_error = ?, "
+                           "claimed_until = 0 WHERE id = ?");
     update.BindInt64(1, attempts)
       .BindText(2, ToString(state))
       .BindText(3, next)

@@ -3,6 +3,7 @@
 
 #include "Core/Notices/NoticeSettings.h"
 #include "Core/Store/Database.h"
+#include "Core/Store/RowClaim.h"
 
 #include <cstdint>
 #include <string>
@@ -53,6 +54,11 @@ namespace DicomMail
 
     // Pending ones due at "now", oldest first.
     std::vector<QueuedNotice> ListDue(const std::string& now, unsigned int limit);
+
+    // ListDue() at terms.now, claimed for terms.node until terms.until
+    // (#18): each notice is sent by one node; this node takes its own
+    // claims again. Oldest first.
+    std::vector<QueuedNotice> ClaimDue(const ClaimTerms& terms, unsigned int limit);
 
     // Every notice of one transfer (at most one per kind).
     std::vector<QueuedNotice> ListForTransfer(const std::string& setId);

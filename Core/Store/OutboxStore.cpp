@@ -11,7 +11,10 @@
 #include "Core/Store/UtcTime.h"
 #include "Core/Transfer/StateText.h"
 
+#include <algorithm>
+#include <regex>
 #include <set>
+#include <tuple>
 
 namespace DicomMail
 {
@@ -19,7 +22,8 @@ namespace DicomMail
   {
     const char kTransferColumns[] =
       "set_id, partner, recipient, study_uids, resources, created, finished, state, reason, "
-      "total_instances, total_mails, bytes_sent, job_id, ack_requested, total_bytes, qa_test";
+      "total_instances, total_mails, bytes_sent, job_id, ack_requested, total_bytes, qa_test, "
+      "claimed_by, claimed_until, send_run";
 
     const char kMailColumns[] =
       "set_id, part, message_id, state, instances, bytes, attempts, sent_at, duration_ms, "
@@ -58,7 +62,10 @@ namespace DicomMail
         .BindText(13, t.jobId)
         .BindBool(14, t.acknowledgementsRequested)
         .BindUint64(15, t.totalBytes)
-        .BindInt64(16, t.qaTest ? (t.qaMonthly ? 2 : 1) : 0);
+        .BindInt64(16, t.qaTest ? (t.qaMonthly ? 2 : 1) : 0)
+        .BindText(17, t.claimedBy)
+        .BindInt64(18, t.claimedUntil)
+        .BindInt64(19, t.sendRun);
     }
 
     OutboxTransfer ReadTransfer(Statement& row)
@@ -81,6 +88,9 @@ namespace DicomMail
       t.totalBytes = row.ColumnUint64(14);
       t.qaTest = row.ColumnInt64(15) != 0;
       t.qaMonthly = row.ColumnInt64(15) == 2;
+      t.claimedBy = row.ColumnText(16);
+      t.claimedUntil = row.ColumnInt64(17);
+      t.sendRun = row.ColumnInt64(18);
       return t;
     }
 
@@ -104,6 +114,33 @@ namespace DicomMail
       m.receiverCompletedMs = row.ColumnInt64(14);
       m.compress = row.ColumnBool(15);
       return m;
+    }
+
+    // "a, b" as "c.a, c.b": columns of one table of a join.
+    std::string Qualified(const std::string& columns, const std::string& prefix)
+    {
+      return prefix + std::regex_replace(columns, std::regex(", "), ", " + prefix);
+    }
+
+    // The mails that wait for an acknowledgement past their time, as "c"
+    // joined to their transfer "t": sent before ?first, of a transfer that
+    // asked for acknowledgements and is neither failed nor canceled.
+    std::string AwaitingAck(int first)
+    {
+      const std::string p = "?" + std::to_string(first);
+      const std::string q = "?" + std::to_string(first + 1);
+      const std::string r = "?" + std::to_string(first + 2);
+      const std::string u = "?" + std::to_string(first + 3);
+      return "c.state = " + q + " AND c.sent_at < " + p + " AND t.ack_requested = 1 AND t.state NOT IN (" +
+        r + ", " + u + ")";
+    }
+
+    void BindAwaitingAck(Statement& s, int first, const std::string& olderThan)
+    {
+      s.BindText(first, olderThan)
+        .BindText(first + 1, ToString(MailState::Sent))
+        .BindText(first + 2, ToString(TransferState::Failed))
+        .BindText(first + 3, ToString(TransferState::Canceled));
     }
 
     void CheckTransfer(const OutboxTransfer& t)
@@ -171,9 +208,9 @@ namespace DicomMail
       record.created = UtcTime::FromUnix(createdMs / 1000);
     }
     Statement insertTransfer(db_, std::string("INSERT INTO outbox_transfers (") + kTransferColumns +
-                                   ", created_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                                   ", created_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     BindTransferFields(insertTransfer, record);
-    insertTransfer.BindInt64(17, createdMs);
+    insertTransfer.BindInt64(20, createdMs);
     insertTransfer.Run();
 
     Statement insertMail(db_, std::string("INSERT INTO outbox_mails (") + kMailColumns +
@@ -412,23 +449,110 @@ namespace DicomMail
   std::vector<OutboxMail> OutboxStore::ListMailsAwaitingAck(const std::string& olderThan)
   {
     UtcTime::Check(olderThan, "time limit", false);
-    Statement select(db_,
-      "SELECT m.set_id, m.part, m.message_id, m.state, m.instances, m.bytes, m.attempts, m.sent_at, "
-      "m.duration_ms, m.ack_disposition, m.ack_at, m.reason, m.fragments, m.sop_uids, m.receiver_completed_ms, m.compress "
-      "FROM outbox_mails m JOIN outbox_transfers t ON t.set_id = m.set_id "
-      "WHERE m.state = ?2 AND m.sent_at < ?1 AND t.ack_requested = 1 "
-      "AND t.state NOT IN (?3, ?4) "
-      "ORDER BY m.sent_at, m.set_id, m.part");
-    select.BindText(1, olderThan)
-      .BindText(2, ToString(MailState::Sent))
-      .BindText(3, ToString(TransferState::Failed))
-      .BindText(4, ToString(TransferState::Canceled));
+    Statement select(db_, "SELECT " + Qualified(kMailColumns, "c.") +
+      " FROM outbox_mails c JOIN outbox_transfers t ON t.set_id = c.set_id WHERE " + AwaitingAck(1) +
+      " ORDER BY c.sent_at, c.set_id, c.part");
+    BindAwaitingAck(select, 1, olderThan);
     std::vector<OutboxMail> result;
     while (select.Step())
     {
       result.push_back(ReadMail(select));
     }
     return result;
+  }
+
+  std::vector<OutboxMail> OutboxStore::ClaimMailsAwaitingAck(const std::string& olderThan, const ClaimTerms& terms,
+                                                             unsigned int limit)
+  {
+    UtcTime::Check(olderThan, "time limit", false);
+    RowClaim::Query query;
+    query.table = "outbox_mails";
+    query.key = "rowid";
+    query.from = "outbox_mails c JOIN outbox_transfers t ON t.set_id = c.set_id";
+    query.due = AwaitingAck(5);
+    query.order = "c.sent_at, c.set_id, c.part";
+    query.returning = kMailColumns;
+    Statement claim(db_, RowClaim::Sql(db_.Dialect(), query));
+    BindAwaitingAck(claim, RowClaim::Bind(claim, terms, limit), olderThan);
+    std::vector<OutboxMail> result;
+    while (claim.Step())
+    {
+      result.push_back(ReadMail(claim));
+    }
+    // RETURNING keeps no order: oldest first, as listed.
+    std::sort(result.begin(), result.end(), [](const OutboxMail& a, const OutboxMail& b) {
+      return std::tie(a.sentAt, a.setId, a.part) < std::tie(b.sentAt, b.setId, b.part);
+    });
+    return result;
+  }
+
+  int64_t OutboxStore::BeginRun(const std::string& setId, const ClaimTerms& terms)
+  {
+    Statement begin(db_, "UPDATE outbox_transfers SET send_run = send_run + 1, claimed_by = ?2, claimed_until = ?3 "
+                          "WHERE set_id = ?1 RETURNING send_run");
+    begin.BindText(1, setId).BindText(2, terms.node).BindInt64(3, terms.until);
+    if (!begin.Step())
+    {
+      throw Error(ErrorKind::NotFound, "Unknown transfer " + setId);
+    }
+    const int64_t run = begin.ColumnInt64(0);
+    begin.Run();   // let the statement finish so that the change is applied
+    return run;
+  }
+
+  int64_t OutboxStore::BeginResend(const std::string& setId, const ClaimTerms& terms, const std::string& reason)
+  {
+    const std::string resendable = TransferStateList(OutboxStates::IsResendable);
+    Statement begin(db_, "UPDATE outbox_transfers SET send_run = send_run + 1, claimed_by = ?2, claimed_until = ?3, "
+                          "state = ?4, reason = ?5 WHERE set_id = ?1 AND state IN (" + resendable + ") "
+                          "RETURNING send_run");
+    begin.BindText(1, setId).BindText(2, terms.node).BindInt64(3, terms.until)
+      .BindText(4, ToString(TransferState::Sending)).BindText(5, reason);
+    if (!begin.Step())
+    {
+      return 0;
+    }
+    const int64_t run = begin.ColumnInt64(0);
+    begin.Run();
+    return run;
+  }
+
+  bool OutboxStore::HoldRun(const std::string& setId, int64_t run, const ClaimTerms& terms)
+  {
+    Statement hold(db_, "UPDATE outbox_transfers SET claimed_by = ?3, claimed_until = ?4 "
+                         "WHERE set_id = ?1 AND send_run = ?2");
+    hold.BindText(1, setId).BindInt64(2, run).BindText(3, terms.node).BindInt64(4, terms.until);
+    return hold.Run() > 0;
+  }
+
+  unsigned int OutboxStore::RenewClaims(const ClaimTerms& terms)
+  {
+    Statement renew(db_, "UPDATE outbox_transfers SET claimed_until = ?2 WHERE claimed_by = ?1 AND state IN (" +
+                          TransferStateList(OutboxStates::NeedsJob) + ")");
+    renew.BindText(1, terms.node).BindInt64(2, terms.until);
+    return static_cast<unsigned int>(renew.Run());
+  }
+
+  std::vector<std::pair<std::string, int64_t> > OutboxStore::ClaimOrphans(const ClaimTerms& terms,
+                                                                          unsigned int limit)
+  {
+    RowClaim::Query query;
+    query.table = "outbox_transfers";
+    query.key = "set_id";
+    query.from = "outbox_transfers c";
+    query.due = "c.claimed_by <> '' AND c.claimed_by <> ?1 AND c.state IN (" +
+      TransferStateList(OutboxStates::NeedsJob) + ")";
+    query.order = "c.created, c.rowid";
+    query.returning = "set_id, send_run";
+    query.alsoSet = "send_run = send_run + 1";
+    Statement claim(db_, RowClaim::Sql(db_.Dialect(), query));
+    RowClaim::Bind(claim, terms, limit);
+    std::vector<std::pair<std::string, int64_t> > runs;
+    while (claim.Step())
+    {
+      runs.emplace_back(claim.ColumnText(0), claim.ColumnInt64(1));
+    }
+    return runs;
   }
 
   bool OutboxStore::FindMailByMessageId(const std::string& messageId, OutboxMail& out)

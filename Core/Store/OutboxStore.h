@@ -2,6 +2,7 @@
 #pragma once
 
 #include "Core/Store/Database.h"
+#include "Core/Store/RowClaim.h"
 #include "Core/Store/TransferFilter.h"
 #include "Core/Transfer/TransferState.h"
 
@@ -32,6 +33,12 @@ namespace DicomMail
     uint64_t totalBytes = 0;                      // DICOM bytes of all instances; 0 in records before schema 7
     bool qaTest = false;                          // a daily QA test (#17): not a clinical transfer
     bool qaMonthly = false;                       // with qaTest: a monthly measurement (qa_test = 2)
+    // The node whose send job sends it while it waits for one (#18), its
+    // claim's end (seconds since the epoch) and the number of the run of
+    // jobs that holds it (1 for the first job, 0 in older records).
+    std::string claimedBy;
+    int64_t claimedUntil = 0;
+    int64_t sendRun = 0;
   };
 
   struct OutboxMail
@@ -124,6 +131,43 @@ namespace DicomMail
     // Mails in state "sent" since before "olderThan", of transfers that asked
     // for acknowledgements and were neither failed nor canceled; oldest first.
     std::vector<OutboxMail> ListMailsAwaitingAck(const std::string& olderThan);
+
+    // Those ListMailsAwaitingAck() returns, up to "limit", that no node
+    // claimed for a resend or whose claim lapsed, now claimed for
+    // terms.node until terms.until (#18): the resend of each starts on one
+    // node. A claim lasts until the resend job marked the mail, or the
+    // claimer died.
+    std::vector<OutboxMail> ClaimMailsAwaitingAck(const std::string& olderThan, const ClaimTerms& terms,
+                                                  unsigned int limit);
+
+    // ---- Which node sends a transfer (#18) ----------------------------------
+
+    // A send job is about to be submitted for the transfer on terms.node:
+    // the node claims it until terms.until and a new run begins, whose
+    // number the job keeps (SendJob). Returns that number.
+    int64_t BeginRun(const std::string& setId, const ClaimTerms& terms);
+
+    // BeginRun() for the Resend action: only if the transfer is resendable
+    // (OutboxStates::IsResendable), and it is "sending" with "reason" from
+    // then on, in one statement, so two nodes' clicks start one job.
+    // Returns the run's number, 0 when the transfer was not resendable.
+    int64_t BeginResend(const std::string& setId, const ClaimTerms& terms, const std::string& reason);
+
+    // The job of run "run" goes on on terms.node: its claim lasts until
+    // terms.until. False when a later run superseded it (another node took
+    // the transfer over, or a resend began).
+    bool HoldRun(const std::string& setId, int64_t run, const ClaimTerms& terms);
+
+    // Renews terms.node's claim on every transfer of it that waits for a
+    // send job (OutboxStates::NeedsJob): queued, running or paused jobs keep
+    // their transfers while the node lives. Returns how many.
+    unsigned int RenewClaims(const ClaimTerms& terms);
+
+    // Transfers waiting for a send job whose node's claim lapsed (it died),
+    // claimed in a new run for terms.node, up to "limit": set id and run
+    // number of each. A transfer with no claimer (recorded before #18) is
+    // left to its node.
+    std::vector<std::pair<std::string, int64_t> > ClaimOrphans(const ClaimTerms& terms, unsigned int limit);
 
     // Angle brackets around "messageId" are ignored, as in MarkMailSent().
     bool FindMailByMessageId(const std::string& messageId, OutboxMail& out);

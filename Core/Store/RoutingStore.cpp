@@ -16,38 +16,91 @@ namespace DicomMail
     StoreSchema::Migrate(db_);
   }
 
+  namespace
+  {
+    // A record the rule may write over: its transfer failed for good, or it
+    // is a claim that lapsed before its transfer was submitted (parameter
+    // "now": the time in seconds since the epoch).
+    std::string Replaceable(const std::string& now)
+    {
+      return "(" + TransferOf("routing_sent.set_id", OutboxStates::IsResendable) +
+        " OR (routing_sent.claimed_until > 0 AND routing_sent.claimed_until <= " + now + "))";
+    }
+
+    // Inserts or takes over the record of each instance; "claimed" gets
+    // those written.
+    std::vector<std::string> Record(Database& db, const std::string& ruleName, const std::string& partner,
+                                    const std::string& studyUid, const std::vector<std::string>& instanceIds,
+                                    const std::string& setId, int64_t claimedUntil)
+    {
+      if (partner.empty() || studyUid.empty())
+      {
+        throw Error(ErrorKind::BadInput, "Routing records need a partner and a study");
+      }
+      const std::string now = UtcTime::Now();
+      Transaction transaction(db);
+      Statement insert(db,
+        "INSERT INTO routing_sent (rule, partner, study_uid, instance_id, sent_at, set_id, claimed_until) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+        "ON CONFLICT (partner, study_uid, instance_id) DO UPDATE "
+        "SET rule = excluded.rule, sent_at = excluded.sent_at, set_id = excluded.set_id, "
+        "claimed_until = excluded.claimed_until WHERE " + Replaceable("?8") + " RETURNING instance_id");
+      std::vector<std::string> written;
+      for (const std::string& instanceId : instanceIds)
+      {
+        insert.Reset();
+        insert.BindText(1, ruleName).BindText(2, partner).BindText(3, studyUid)
+          .BindText(4, instanceId).BindText(5, now).BindText(6, setId).BindInt64(7, claimedUntil)
+          .BindInt64(8, UtcTime::ToUnix(now));
+        if (insert.Step())
+        {
+          written.push_back(instanceId);
+        }
+        insert.Run();   // let the statement finish
+      }
+      transaction.Commit();
+      return written;
+    }
+  }
+
   void RoutingStore::MarkSent(const std::string& ruleName, const std::string& partner,
                               const std::string& studyUid, const std::vector<std::string>& instanceIds,
                               const std::string& setId)
   {
-    if (partner.empty() || studyUid.empty())
-    {
-      throw Error(ErrorKind::BadInput, "Routing records need a partner and a study");
-    }
-    const std::string now = UtcTime::Now();
+    Record(db_, ruleName, partner, studyUid, instanceIds, setId, 0);
+  }
 
-    Transaction transaction(db_);
-    Statement insert(db_,
-      "INSERT INTO routing_sent (rule, partner, study_uid, instance_id, sent_at, set_id) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
-      "ON CONFLICT (partner, study_uid, instance_id) DO UPDATE "
-      "SET rule = excluded.rule, sent_at = excluded.sent_at, set_id = excluded.set_id "
-      "WHERE " + TransferOf("routing_sent.set_id", OutboxStates::IsResendable));
-    for (const std::string& instanceId : instanceIds)
+  std::vector<std::string> RoutingStore::Claim(const std::string& ruleName, const std::string& partner,
+                                               const std::string& studyUid,
+                                               const std::vector<std::string>& instanceIds,
+                                               const std::string& setId, const ClaimTerms& terms)
+  {
+    if (setId.empty())
     {
-      insert.Reset();
-      insert.BindText(1, ruleName).BindText(2, partner).BindText(3, studyUid)
-        .BindText(4, instanceId).BindText(5, now).BindText(6, setId);
-      insert.Run();
+      throw Error(ErrorKind::BadInput, "A routing claim needs the transfer's set id");
     }
-    transaction.Commit();
+    return Record(db_, ruleName, partner, studyUid, instanceIds, setId, terms.until);
+  }
+
+  void RoutingStore::ConfirmClaim(const std::string& setId)
+  {
+    Statement confirm(db_, "UPDATE routing_sent SET claimed_until = 0 WHERE set_id = ?");
+    confirm.BindText(1, setId);
+    confirm.Run();
+  }
+
+  void RoutingStore::ReleaseClaim(const std::string& setId)
+  {
+    Statement release(db_, "DELETE FROM routing_sent WHERE set_id = ? AND claimed_until > 0");
+    release.BindText(1, setId);
+    release.Run();
   }
 
   std::set<std::string> RoutingStore::GetSentInstances(const std::string& partner, const std::string& studyUid)
   {
-    Statement select(db_, "SELECT instance_id FROM routing_sent WHERE partner = ? AND study_uid = ? "
-                           "AND NOT " + TransferOf("routing_sent.set_id", OutboxStates::IsResendable));
-    select.BindText(1, partner).BindText(2, studyUid);
+    Statement select(db_, "SELECT instance_id FROM routing_sent WHERE partner = ?1 AND study_uid = ?2 "
+                           "AND NOT " + Replaceable("?3"));
+    select.BindText(1, partner).BindText(2, studyUid).BindInt64(3, UtcTime::ToUnix(UtcTime::Now()));
     std::set<std::string> result;
     while (select.Step())
     {

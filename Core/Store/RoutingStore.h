@@ -2,6 +2,7 @@
 #pragma once
 
 #include "Core/Store/Database.h"
+#include "Core/Store/RowClaim.h"
 
 #include <set>
 #include <string>
@@ -24,8 +25,24 @@ namespace DicomMail
     void MarkSent(const std::string& ruleName, const std::string& partner, const std::string& studyUid,
                   const std::vector<std::string>& instanceIds, const std::string& setId = "");
 
-    // What went to the partner: instances whose transfer failed for good
-    // (OutboxStates::IsResendable) do not count, so the rule sends them again.
+    // A rule claims the instances it is about to send as transfer "setId"
+    // (#18): each of "instanceIds" that is not yet sent to the partner for
+    // this study (as MarkSent() would take it over) nor claimed by a rule on
+    // any node, in one transaction. Returns those claimed: only they go in
+    // the transfer, so a rule that fires on two nodes at once sends each
+    // instance once. The claim holds until terms.until (a node that died
+    // before it submitted frees them) unless ConfirmClaim() makes it the
+    // record of what was sent; ReleaseClaim() drops it when the submission
+    // failed.
+    std::vector<std::string> Claim(const std::string& ruleName, const std::string& partner,
+                                   const std::string& studyUid, const std::vector<std::string>& instanceIds,
+                                   const std::string& setId, const ClaimTerms& terms);
+    void ConfirmClaim(const std::string& setId);
+    void ReleaseClaim(const std::string& setId);
+
+    // What went to the partner, or is claimed to go: instances whose
+    // transfer failed for good (OutboxStates::IsResendable) or whose claim
+    // lapsed do not count, so the rule sends them again.
     std::set<std::string> GetSentInstances(const std::string& partner, const std::string& studyUid);
 
     void RecordReceived(const std::string& studyUid, const std::string& partner);

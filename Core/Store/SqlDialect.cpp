@@ -18,6 +18,11 @@ namespace DicomMail
     return "BEGIN; SELECT pg_advisory_xact_lock(" + std::to_string(0x44434d4d61696c57LL) + ")";
   }
 
+  std::string SqlDialect::SkipLocked(const std::string& alias) const
+  {
+    return engine_ == DatabaseEngine::SQLite ? std::string() : " FOR UPDATE OF " + alias + " SKIP LOCKED";
+  }
+
   std::string SqlDialect::Schema(const std::string& ddl) const
   {
     if (engine_ == DatabaseEngine::SQLite)

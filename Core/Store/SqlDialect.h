@@ -41,6 +41,13 @@ namespace DicomMail
     // stores use to order rows inserted within the same second.
     std::string Schema(const std::string& ddl) const;
 
+    // Ends the SELECT that picks rows to claim (#18): on PostgreSQL it locks
+    // the rows of "alias" it picks and passes over those another node's
+    // claim holds at that moment, so two nodes claiming at once take
+    // different rows instead of waiting for each other. Nothing on SQLite,
+    // whose one writer at a time makes the claiming UPDATE atomic already.
+    std::string SkipLocked(const std::string& alias) const;
+
   private:
     DatabaseEngine engine_;
   };

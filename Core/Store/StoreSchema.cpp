@@ -508,6 +508,31 @@ namespace DicomMail
         );
         INSERT INTO key_material_counter (name, generation) VALUES ('keys', 0);
         )SQL",
+
+        // Version 22 (#18, sending on several nodes): who works what. The
+        // queues' rows (mails awaiting an acknowledgement, our MDNs,
+        // forwards, notices) are claimed by one node until claimed_until
+        // (seconds since the epoch, 0: free). A transfer that needs a send
+        // job belongs to the node whose job sends it (claimed_by, lease
+        // renewed while that node lives); send_run counts the jobs started
+        // for it, so a job of an earlier run, resumed by a node that came
+        // back, knows it was superseded. An auto-routing record with
+        // claimed_until > 0 is a rule's claim on the instance before its
+        // transfer exists.
+        R"SQL(
+        ALTER TABLE outbox_mails ADD COLUMN claimed_by TEXT NOT NULL DEFAULT '';
+        ALTER TABLE outbox_mails ADD COLUMN claimed_until INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE acknowledgement_queue ADD COLUMN claimed_by TEXT NOT NULL DEFAULT '';
+        ALTER TABLE acknowledgement_queue ADD COLUMN claimed_until INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE forwards ADD COLUMN claimed_by TEXT NOT NULL DEFAULT '';
+        ALTER TABLE forwards ADD COLUMN claimed_until INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE notices ADD COLUMN claimed_by TEXT NOT NULL DEFAULT '';
+        ALTER TABLE notices ADD COLUMN claimed_until INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE outbox_transfers ADD COLUMN claimed_by TEXT NOT NULL DEFAULT '';
+        ALTER TABLE outbox_transfers ADD COLUMN claimed_until INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE outbox_transfers ADD COLUMN send_run INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE routing_sent ADD COLUMN claimed_until INTEGER NOT NULL DEFAULT 0;
+        )SQL",
       };
 
       const int kLatest = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));

@@ -2,8 +2,10 @@
 #include "Plugin/Jobs/SendJob.h"
 
 #include "Core/Common/Error.h"
+#include "Core/Sending/SendingLeases.h"
 #include "Plugin/Instances/OrthancInstanceSource.h"
 #include "Plugin/PluginContext.h"
+#include "Plugin/Sending/SendingNode.h"
 
 #include <algorithm>
 
@@ -18,10 +20,11 @@ namespace DicomMail
     const std::chrono::milliseconds kPoll(100);
   }
 
-  SendJob::SendJob(const std::string& setId, const std::vector<unsigned int>& resendParts,
+  SendJob::SendJob(const std::string& setId, int64_t run, const std::vector<unsigned int>& resendParts,
                    const std::string& resendReason) :
     OrthancJob(kType),
     setId_(setId),
+    run_(run),
     resendParts_(resendParts),
     resendReason_(resendReason)
   {
@@ -41,6 +44,7 @@ namespace DicomMail
   {
     Json::Value serialized;
     serialized["SetId"] = setId_;
+    serialized["Run"] = static_cast<Json::Int64>(run_);
     if (!resendParts_.empty())
     {
       serialized["ResendReason"] = resendReason_;
@@ -66,7 +70,8 @@ namespace DicomMail
       {
         resendParts.push_back(part.asUInt());
       }
-      return OrthancJob::Create(new SendJob(value["SetId"].asString(), resendParts,
+      // A job saved before #18 has no run: 0, as its transfer's record.
+      return OrthancJob::Create(new SendJob(value["SetId"].asString(), value["Run"].asInt64(), resendParts,
                                             value["ResendReason"].asString()));
     }
     catch (const std::exception& e)
@@ -236,6 +241,10 @@ namespace DicomMail
         break;
     }
 
+    if (!HoldTransfer())
+    {
+      return Superseded();   // before a byte of this mail left
+    }
     PluginContext& context = PluginContext::Get();
     const Configuration& config = context.GetConfiguration();
     context.GetOutbox().MarkMailSending(setId_, mail->part);
@@ -341,12 +350,35 @@ namespace DicomMail
     return StepResult::Failure;
   }
 
+  bool SendJob::HoldTransfer()
+  {
+    return PluginContext::Get().GetOutbox().HoldRun(setId_, run_,
+                                                    SendingNode::Terms(SendingLeases::kTransferSeconds));
+  }
+
+  SendJob::StepResult SendJob::Superseded()
+  {
+    // The outbox is the later job's now: nothing of it is written here.
+    reason_ = "superseded: a later job sends this transfer (another node took it over, or a resend began)";
+    OrthancApi::LogWarning("transfer " + setId_ + ", job of run " + std::to_string(run_) + ": " + reason_);
+    line_.reset();
+    cryptos_.clear();
+    smtp_.reset();
+    started_ = false;
+    PublishContent();
+    return StepResult::Success;
+  }
+
   SendJob::StepResult SendJob::Step()
   {
     try
     {
       if (!started_)
       {
+        if (!HoldTransfer())
+        {
+          return Superseded();
+        }
         Start();
       }
       return upload_ ? PollUpload() : StartUpload();

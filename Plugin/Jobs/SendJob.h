@@ -18,10 +18,11 @@
 
 namespace DicomMail
 {
-  // Sends the mails of one outbox transfer. The outbox (SQLite) is the
-  // state: the job serializes only its SetId (and mails to resend), so after
-  // an Orthanc restart it resumes with the mails the SMTP server has not
-  // accepted yet.
+  // Sends the mails of one outbox transfer. The outbox is the state: the
+  // job serializes only its SetId and run (and mails to resend), so after an
+  // Orthanc restart it resumes with the mails the SMTP server has not
+  // accepted yet. It holds the transfer for its node while it runs (#18):
+  // another node resumes the transfer of a node that died.
   //
   // Step() never blocks: the production line builds mails on its threads
   // (TransferMailBuilder), a MailUpload sends one at a time on its own
@@ -33,11 +34,14 @@ namespace DicomMail
   public:
     static const char* const kType;
 
+    // "run": the run of jobs for the transfer this one belongs to
+    // (OutboxStore::BeginRun); a job whose run was superseded (another node
+    // took the transfer over, or a resend began) ends without sending (#18).
     // "resendParts": mails already sent that go again (no acknowledgement,
     // or a retryable negative one); the job marks them for sending with
     // "resendReason" when it starts.
-    explicit SendJob(const std::string& setId, const std::vector<unsigned int>& resendParts = {},
-                     const std::string& resendReason = "");
+    SendJob(const std::string& setId, int64_t run, const std::vector<unsigned int>& resendParts = {},
+            const std::string& resendReason = "");
     ~SendJob() override;
 
     // For OrthancPluginRegisterJobsUnserializer.
@@ -59,12 +63,15 @@ namespace DicomMail
     void RecordSent();
     void PublishContent();
     StepResult Fail(const std::string& reason);
+    bool HoldTransfer();
+    StepResult Superseded();
     void Halt();
 
     // Mails encrypted at once: gpg and our MIME/armor work use one core each.
     static const unsigned int kComposers = 2;
 
     std::string setId_;
+    int64_t run_;
     std::vector<unsigned int> resendParts_;
     std::string resendReason_;
     bool started_ = false;

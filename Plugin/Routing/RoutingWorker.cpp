@@ -3,9 +3,12 @@
 
 #include "Core/QualityAssurance/QaTestSeries.h"
 #include "Core/Routing/RoutingPlanner.h"
+#include "Core/Sending/SendingLeases.h"
+#include "Core/Transfer/SetId.h"
 #include "Plugin/OrthancApi.h"
 #include "Plugin/PluginContext.h"
 #include "Plugin/Routing/OrthancRoutingReader.h"
+#include "Plugin/Sending/SendingNode.h"
 #include "Plugin/Sending/TransferSubmitter.h"
 
 namespace DicomMail
@@ -103,21 +106,31 @@ namespace DicomMail
         OrthancApi::LogInfo(Describe(decision, study) + ": " + ToString(decision.outcome));
         continue;
       }
+      // Claimed before it is submitted (#18): a rule that fires for the
+      // study on two nodes at once sends each instance once.
       SendRequest request;
-      request.resources = decision.instanceIds;
+      request.setId = SetId::Generate();
+      request.resources = store.Claim(decision.ruleName, decision.partner, study.studyInstanceUid,
+                                      decision.instanceIds, request.setId,
+                                      SendingNode::Terms(SendingLeases::kRoutingSeconds));
+      if (request.resources.empty())
+      {
+        OrthancApi::LogInfo(Describe(decision, study) + ": sent or being sent by another node");
+        continue;
+      }
       request.partner = decision.partner;
       request.origin = "rule:" + decision.ruleName;
       try
       {
         const SendResponse response = SubmitTransfer(request);
-        store.MarkSent(decision.ruleName, decision.partner, study.studyInstanceUid, response.instanceIds,
-                       response.setId);
+        store.ConfirmClaim(response.setId);
         OrthancApi::LogWarning(Describe(decision, study) + ": sending " + std::to_string(response.instanceIds.size()) +
                                " instance(s) as transfer " + response.setId + ", job " + response.jobId);
       }
       catch (const std::exception& e)
       {
         // Not recorded as sent: the next stable event tries again.
+        store.ReleaseClaim(request.setId);
         OrthancApi::LogError(Describe(decision, study) + ": cannot send: " + e.what());
       }
     }

@@ -5,6 +5,7 @@
 #include "Core/Store/UtcTime.h"
 #include "Plugin/OrthancApi.h"
 #include "Plugin/PluginContext.h"
+#include "Plugin/Sending/SendingNode.h"
 
 #include <json/value.h>
 
@@ -50,7 +51,9 @@ namespace DicomMail
       {
         for (const OutboxTransfer& transfer : WaitingFor(outbox, state, startedAt))
         {
-          if (OutboxStates::NeedsJob(transfer.state) && !OrthancKnowsJob(transfer.jobId) &&
+          // Another node's (#18) is that node's job, or TransferTakeOver's.
+          const bool ours = transfer.claimedBy.empty() || transfer.claimedBy == SendingNode::Name();
+          if (ours && OutboxStates::NeedsJob(transfer.state) && !OrthancKnowsJob(transfer.jobId) &&
               outbox.SetTransferState(transfer.setId, TransferState::Failed,
                                       "interrupted: Orthanc stopped before it saved the send job; use Resend"))
           {

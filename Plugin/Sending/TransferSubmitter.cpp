@@ -3,6 +3,7 @@
 
 #include "Core/Common/Error.h"
 #include "Core/Partners/PartnerKeyCheck.h"
+#include "Core/Sending/SendingLeases.h"
 #include "Core/Sending/TranscodePolicy.h"
 #include "Core/Sending/TransferMailBuilder.h"
 #include "Core/Transfer/SetId.h"
@@ -11,6 +12,7 @@
 #include "Plugin/Instances/ResourceResolver.h"
 #include "Plugin/Jobs/SendJob.h"
 #include "Plugin/PluginContext.h"
+#include "Plugin/Sending/SendingNode.h"
 
 #include <mutex>
 
@@ -116,7 +118,7 @@ namespace DicomMail
     std::vector<bool> compress;
     const std::vector<PlannedMail> plan = PlanMails(partner, studies, compress);
     OutboxStore& outbox = PluginContext::Get().GetOutbox();
-    response.setId = SetId::Generate();
+    response.setId = request.setId.empty() ? SetId::Generate() : request.setId;
 
     OutboxTransfer transfer;
     transfer.setId = response.setId;
@@ -134,6 +136,11 @@ namespace DicomMail
     transfer.reason = "requested by " + request.origin;
     transfer.qaTest = request.qaTest;
     transfer.qaMonthly = request.qaTest && request.qaMonthly;
+    // This node sends it, in the first run of jobs (#18).
+    const ClaimTerms terms = SendingNode::Terms(SendingLeases::kTransferSeconds);
+    transfer.claimedBy = terms.node;
+    transfer.claimedUntil = terms.until;
+    transfer.sendRun = 1;
 
     std::vector<OutboxMail> mails;
     for (const PlannedMail& planned : plan)
@@ -152,7 +159,7 @@ namespace DicomMail
 
     try
     {
-      response.jobId = OrthancJob::Submit(new SendJob(response.setId), request.priority);
+      response.jobId = OrthancJob::Submit(new SendJob(response.setId, transfer.sendRun), request.priority);
     }
     catch (const std::exception& e)
     {
@@ -184,14 +191,20 @@ namespace DicomMail
                   ": only a failed transfer is sent again");
     }
     CheckPartner(transfer.partner);
-    // Not resendable any more from here on; the job keeps it so.
-    outbox.SetTransferState(setId, TransferState::Sending, "resend requested");
+    // Not resendable any more from here on, whichever node is asked next;
+    // the job keeps it so.
+    const int64_t run = outbox.BeginResend(setId, SendingNode::Terms(SendingLeases::kTransferSeconds),
+                                           "resend requested");
+    if (run == 0)
+    {
+      throw Error(ErrorKind::BadInput, "transfer " + setId + " is being sent again already");
+    }
     SendResponse response;
     response.setId = setId;
     response.studyInstanceUids = transfer.studyInstanceUids;
     try
     {
-      response.jobId = OrthancJob::Submit(new SendJob(setId), 0);
+      response.jobId = OrthancJob::Submit(new SendJob(setId, run), 0);
     }
     catch (const std::exception& e)
     {

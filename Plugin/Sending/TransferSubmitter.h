@@ -14,6 +14,7 @@ namespace DicomMail
     std::string origin = "rest";          // "rest", "lua", or "rule:<name>" (logged, kept in the outbox)
     bool qaTest = false;                  // a daily QA test (#17): marked inside the encrypted entity
     bool qaMonthly = false;               // with qaTest: the monthly measurement instead
+    std::string setId;                    // "" for a new one; a routing rule's claim names it before (#18)
   };
 
   struct SendResponse

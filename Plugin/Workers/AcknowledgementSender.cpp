@@ -6,11 +6,13 @@
 #include "Core/Common/Error.h"
 #include "Core/Common/Files.h"
 #include "Core/Crypto/OpenPgpContext.h"
+#include "Core/Sending/SendingLeases.h"
 #include "Core/Store/MailClaimStore.h"
 #include "Core/Store/UtcMillis.h"
 #include "Core/Store/UtcTime.h"
 #include "Plugin/OrthancApi.h"
 #include "Plugin/PluginContext.h"
+#include "Plugin/Sending/SendingNode.h"
 
 #include <algorithm>
 #include <chrono>
@@ -134,7 +136,9 @@ namespace DicomMail
     for (;;)
     {
       // In batches, so that ones queued meanwhile go out in the same pass.
-      const std::vector<QueuedAcknowledgement> due = queue.ListDue(UtcTime::Now(), kBatch);
+      // Claimed: each is sent by one node of the site (#18).
+      const std::vector<QueuedAcknowledgement> due =
+        queue.ClaimDue(SendingNode::Terms(SendingLeases::kQueueSeconds), kBatch);
       if (due.empty())
       {
         break;

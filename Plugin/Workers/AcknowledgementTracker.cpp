@@ -7,15 +7,24 @@
 #include "Core/Transport/SmtpSender.h"
 #include "Plugin/Jobs/SendJob.h"
 #include "Plugin/PluginContext.h"
+#include "Core/Sending/SendingLeases.h"
 #include "Plugin/Sending/InterruptedTransfers.h"
+#include "Plugin/Sending/SendingNode.h"
 #include "Plugin/QualityAssurance/DailyTests.h"
 #include "Plugin/QualityAssurance/MonthlyMeasurements.h"
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 
 namespace DicomMail
 {
+  namespace
+  {
+    // Resends started per look at the outbox; the rest wait for the next.
+    const unsigned int kResendBatch = 100;
+  }
+
   AcknowledgementTracker::~AcknowledgementTracker()
   {
     Stop();
@@ -26,6 +35,7 @@ namespace DicomMail
     stop_ = false;
     startedAt_ = UtcTime::Now();
     sender_.Start();
+    takeOver_.Start();
     thread_ = std::thread(&AcknowledgementTracker::Run, this);
   }
 
@@ -40,6 +50,7 @@ namespace DicomMail
     {
       thread_.join();
     }
+    takeOver_.Stop();
     sender_.Stop();
   }
 
@@ -66,7 +77,8 @@ namespace DicomMail
     }
   }
 
-  void AcknowledgementTracker::Resend(const std::string& setId, unsigned int part, const std::string& why)
+  void AcknowledgementTracker::Resend(const std::string& setId, const std::vector<unsigned int>& parts,
+                                      const std::string& why)
   {
     PluginContext& context = PluginContext::Get();
     OutboxStore& outbox = context.GetOutbox();
@@ -76,30 +88,38 @@ namespace DicomMail
     {
       return;
     }
+    std::vector<unsigned int> resend;
     for (const OutboxMail& mail : mails)
     {
-      if (mail.part != part)
+      if (std::find(parts.begin(), parts.end(), mail.part) == parts.end())
       {
         continue;
       }
       // attempts counts the sends so far: the first plus the resends.
       if (mail.attempts > context.GetConfiguration().maxResends)
       {
-        const std::string reason = "mail " + std::to_string(part) + " " + why + " after " +
+        const std::string reason = "mail " + std::to_string(mail.part) + " " + why + " after " +
           std::to_string(mail.attempts) + " attempts";
-        outbox.SetMailState(setId, part, MailState::Failed, reason);
+        outbox.SetMailState(setId, mail.part, MailState::Failed, reason);
         outbox.SetTransferState(setId, TransferState::Failed, reason);
         OrthancApi::LogWarning("transfer " + setId + " failed: " + reason);
         return;
       }
-      OrthancApi::LogWarning("transfer " + setId + ": resending mail " + std::to_string(part) + " (" + why + ")");
-      // The job marks the mail for sending when it starts: marking it here,
-      // before the job exists, would strand it if Orthanc stopped in between
-      // (a mail no longer "sent" is never found overdue again).
-      const std::string jobId = OrthancJob::Submit(new SendJob(setId, {part}, "resending: " + why), 0);
-      outbox.SetJobId(setId, jobId);
+      OrthancApi::LogWarning("transfer " + setId + ": resending mail " + std::to_string(mail.part) + " (" + why + ")");
+      resend.push_back(mail.part);
+    }
+    if (resend.empty())
+    {
       return;
     }
+    // The job marks the mails for sending when it starts: marking them here,
+    // before the job exists, would strand them if Orthanc stopped in between
+    // (a mail no longer "sent" is never found overdue again). One job for
+    // all of them, in a new run: a job of the run before is superseded
+    // (#18).
+    const int64_t run = outbox.BeginRun(setId, SendingNode::Terms(SendingLeases::kTransferSeconds));
+    const std::string jobId = OrthancJob::Submit(new SendJob(setId, run, resend, "resending: " + why), 0);
+    outbox.SetJobId(setId, jobId);
   }
 
   void AcknowledgementTracker::OnAcknowledgement(const std::string& setId, unsigned int part, Disposition disposition)
@@ -114,7 +134,7 @@ namespace DicomMail
           UpdateTransferState(setId);
           break;
         case Disposition::DeletedError:
-          Resend(setId, part, "was refused by the partner as damaged (deleted/error)");
+          Resend(setId, {part}, "was refused by the partner as damaged (deleted/error)");
           break;
         case Disposition::Deleted:
         {
@@ -138,9 +158,19 @@ namespace DicomMail
     PluginContext& context = PluginContext::Get();
     const int64_t limit = static_cast<int64_t>(time(nullptr)) - context.GetConfiguration().acknowledgementTimeout;
     std::lock_guard<std::mutex> lock(mutex_);
-    for (const OutboxMail& mail : context.GetOutbox().ListMailsAwaitingAck(UtcTime::FromUnix(limit)))
+    // Claimed, so that one node of the site resends each (#18); the claim
+    // lasts one timeout, time enough for the job to mark the mail, and
+    // lapses if this node dies first.
+    const ClaimTerms terms = SendingNode::Terms(context.GetConfiguration().acknowledgementTimeout);
+    std::map<std::string, std::vector<unsigned int> > overdue;   // per transfer: one job resends its mails
+    for (const OutboxMail& mail : context.GetOutbox().ClaimMailsAwaitingAck(UtcTime::FromUnix(limit), terms,
+                                                                            kResendBatch))
     {
-      Resend(mail.setId, mail.part, "got no acknowledgement within " +
+      overdue[mail.setId].push_back(mail.part);
+    }
+    for (const auto& transfer : overdue)
+    {
+      Resend(transfer.first, transfer.second, "got no acknowledgement within " +
              std::to_string(context.GetConfiguration().acknowledgementTimeout) + " s");
     }
   }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "Core/Polling/IPollEvents.h"
+#include "Plugin/Sending/TransferTakeOver.h"
 #include "Plugin/Workers/AcknowledgementSender.h"
 
 #include <memory>
@@ -11,6 +12,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace DicomMail
 {
@@ -18,7 +20,8 @@ namespace DicomMail
   // queue, see AcknowledgementSender), applies the partners' MDNs to the
   // outbox, and resends mails that got a retryable negative answer or none
   // within AcknowledgementTimeout, at most MaxResends times, before it
-  // declares the transfer failed.
+  // declares the transfer failed. With it runs the node's part in sending
+  // on several nodes (TransferTakeOver).
   class AcknowledgementTracker : public IPollEvents
   {
   public:
@@ -36,11 +39,12 @@ namespace DicomMail
 
   private:
     void Run();
-    void Resend(const std::string& setId, unsigned int part, const std::string& why);
+    void Resend(const std::string& setId, const std::vector<unsigned int>& parts, const std::string& why);
     void UpdateTransferState(const std::string& setId);
 
     std::mutex mutex_;   // also serializes outbox read-modify-writes
     AcknowledgementSender sender_;
+    TransferTakeOver takeOver_;
     std::condition_variable wake_;
     bool stop_ = false;
     std::string startedAt_;   // UtcTime of Start(): transfers from before may have lost their job

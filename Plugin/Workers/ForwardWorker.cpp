@@ -2,10 +2,12 @@
 #include "Plugin/Workers/ForwardWorker.h"
 
 #include "Core/Common/Error.h"
+#include "Core/Sending/SendingLeases.h"
 #include "Core/Store/UtcTime.h"
 #include "Plugin/Forwarding/OrthancDicomStore.h"
 #include "Plugin/OrthancApi.h"
 #include "Plugin/PluginContext.h"
+#include "Plugin/Sending/SendingNode.h"
 
 #include <algorithm>
 #include <chrono>
@@ -70,7 +72,14 @@ namespace DicomMail
     bool running = false;
     for (const ForwardStep& step : steps)
     {
-      if (step.kind == ForwardStep::Kind::Start)
+      // One node works each modality's head (#18); a job that ran on a node
+      // that died is unknown here: its forward starts again.
+      bool fromOtherNode = false;
+      if (!store.Claim(step.forward.id, SendingNode::Terms(SendingLeases::kForwardSeconds), fromOtherNode))
+      {
+        continue;
+      }
+      if (step.kind == ForwardStep::Kind::Start || fromOtherNode)
       {
         StartStore(store, step.forward);
       }

@@ -5,9 +5,11 @@
 #include "Core/Common/Files.h"
 #include "Core/Crypto/OpenPgpContext.h"
 #include "Core/Notices/NoticeComposer.h"
+#include "Core/Sending/SendingLeases.h"
 #include "Core/Store/UtcTime.h"
 #include "Plugin/OrthancApi.h"
 #include "Plugin/PluginContext.h"
+#include "Plugin/Sending/SendingNode.h"
 
 #include <chrono>
 
@@ -71,7 +73,8 @@ namespace DicomMail
   void NoticeWorker::SendDue(NoticeStore& store, NoticePlanner& planner)
   {
     const Configuration& config = PluginContext::Get().GetConfiguration();
-    for (const QueuedNotice& notice : store.ListDue(UtcTime::Now(), kBatch))
+    // Claimed: each is sent by one node of the site (#18).
+    for (const QueuedNotice& notice : store.ClaimDue(SendingNode::Terms(SendingLeases::kQueueSeconds), kBatch))
     {
       std::string error;
       if (SendOne(notice, planner, error))
