@@ -17,9 +17,15 @@ namespace DicomMail
     const int64_t kTransferSeconds = 30;
     const int64_t kRenewSeconds = 10;
 
-    // A batch of acknowledgements or notices being sent one by one over
-    // SMTP, each within the SMTP timeouts.
+    // A batch of notices being sent one by one over SMTP, each within the
+    // SMTP timeouts.
     const int64_t kQueueSeconds = 600;
+
+    // A batch of our MDNs. Short: each MDN is also claimed on its own
+    // (mail_claims, tied to the node's heartbeat), which alone decides who
+    // sends it; the batch's lease only spares the other nodes useless
+    // tries, and must not hold a dead node's MDNs for minutes.
+    const int64_t kAcknowledgementSeconds = 30;
 
     // A forward to the PACS, renewed at every look at its C-STORE job.
     const int64_t kForwardSeconds = 30;

@@ -138,7 +138,7 @@ namespace DicomMail
       // In batches, so that ones queued meanwhile go out in the same pass.
       // Claimed: each is sent by one node of the site (#18).
       const std::vector<QueuedAcknowledgement> due =
-        queue.ClaimDue(SendingNode::Terms(SendingLeases::kQueueSeconds), kBatch);
+        queue.ClaimDue(SendingNode::Terms(SendingLeases::kAcknowledgementSeconds), kBatch);
       if (due.empty())
       {
         break;
