@@ -121,7 +121,13 @@ namespace
       acknowledged.push_back(setId + "/" + std::to_string(part));
     }
 
+    void OnKeyChanged(const std::string& fingerprint) override
+    {
+      keysChanged.push_back(fingerprint);
+    }
+
     std::vector<std::string> acknowledged;
+    std::vector<std::string> keysChanged;
   };
 
   // The fixture's trust policy, whose first question waits (at most a
@@ -458,6 +464,22 @@ TEST_F(PollingInboxPoller, NoAcknowledgementWithoutAnAcceptedSignature)
   EXPECT_EQ("Rejected", session_.WhereIs(plain));
   EXPECT_TRUE(Queued().empty());
   EXPECT_TRUE(importer_.records.empty());
+}
+
+TEST_F(PollingInboxPoller, AKeyAMailChangedIsReportedSoTheOtherNodesFollow)
+{
+  // The hospital renewed its key; the renewed key rides in its next mails.
+  sites_->hospital.crypto->SetExpiry(sites_->hospital.fingerprint, 500u * 86400);
+  const TestPart keyPart{ "Content-Type: application/pgp-keys\r\n",
+                          sites_->hospital.crypto->ExportPublicKey(sites_->hospital.fingerprint) };
+  for (const std::string& setId : { "set.k1", "set.k2" })
+  {
+    session_.Add(Signed(OuterHeaders(kHospital, setId, "1", "1", "<" + std::string(setId) + "@site-a.test>"),
+                        MixedEntity(InnerSetHeaders(setId, "1", "1"), { DicomPart(ct_, "IM000001.dcm"), keyPart })));
+  }
+  EXPECT_EQ(2u, Poll().imported);
+  // Reported once, for the signer: the second mail's key brought nothing new.
+  EXPECT_EQ(std::vector<std::string>{ sites_->hospital.fingerprint }, events_.keysChanged);
 }
 
 TEST_F(PollingInboxPoller, AcknowledgementGoesToARegisteredAddressOfTheSigner)

@@ -131,7 +131,9 @@ namespace DicomMail
       result.valid = true;
       if (!result.report.publicKey.empty())
       {
-        result.keyUpdate = KeyTravel::Merge(crypto, result.report.publicKey, result.signerFingerprint).Describe();
+        const KeyTravel::MergeOutcome merged = KeyTravel::Merge(crypto, result.report.publicKey, result.signerFingerprint);
+        result.keyUpdate = merged.Describe();
+        result.keyChanged = merged.merged && merged.changed;
       }
       return result;
     }

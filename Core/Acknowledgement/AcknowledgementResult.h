@@ -19,5 +19,6 @@ namespace DicomMail
     std::string fromAddress;
     std::string messageId;          // of the acknowledgement itself
     std::string keyUpdate;          // what became of the signer's key part (#22), "" when none
+    bool keyChanged = false;        // and gpg found something new in it (#18: share it)
   };
 }

@@ -21,5 +21,13 @@ namespace DicomMail
 
     // A verified acknowledgement updated mail "part" of outbox transfer "setId".
     virtual void OnAcknowledgement(const std::string& setId, unsigned int part, Disposition disposition) = 0;
+
+    // A verified mail changed a partner's key in our GnuPG home (a renewed
+    // key merged, a rotation taken): the other nodes of the site should
+    // follow (#18). Most owners have nothing to do.
+    virtual void OnKeyChanged(const std::string& fingerprint)
+    {
+      (void) fingerprint;
+    }
   };
 }

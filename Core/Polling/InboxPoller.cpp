@@ -539,6 +539,10 @@ namespace DicomMail
     {
       Log("partner " + result.partner + ": " + result.keyUpdate);   // fingerprints only (#22)
     }
+    if (result.keyChanged && d_.events != nullptr)
+    {
+      d_.events->OnKeyChanged(result.signerFingerprint);
+    }
 
     std::string kept, notKept;
     if (result.outcome == ProcessOutcome::Quarantined ||
@@ -607,6 +611,10 @@ namespace DicomMail
       "key announcement refused: " + problem;
     d_.inbox->RecordMail(record);
     Log("partner " + result.partner + ": " + record.reason);   // fingerprints only
+    if (problem.empty() && d_.events != nullptr)
+    {
+      d_.events->OnKeyChanged(result.keyAnnouncement.newFingerprint);
+    }
     (problem.empty() ? summary.imported : summary.rejected)++;
     Finish(session, sources, problem.empty() ? IMailboxSession::Destination::Processed :
            IMailboxSession::Destination::Rejected, problem.empty() ? kOutcomeProcessed : kOutcomeRejected);
@@ -778,6 +786,10 @@ namespace DicomMail
     if (!ack.keyUpdate.empty())
     {
       Log("partner " + ack.partner + ": " + ack.keyUpdate);   // fingerprints only (#22)
+    }
+    if (ack.keyChanged && d_.events != nullptr)
+    {
+      d_.events->OnKeyChanged(ack.signerFingerprint);
     }
     InboxMail record;
     record.acknowledgement = true;

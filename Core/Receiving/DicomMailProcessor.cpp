@@ -349,6 +349,7 @@ namespace DicomMail
         merged.Remember(crypto_.GetHomePath(), result.signerFingerprint, keyPart);
       }
       result.keyUpdate = outcome.Describe();
+      result.keyChanged = outcome.merged && outcome.changed;
     }
   }
 

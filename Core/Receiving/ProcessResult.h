@@ -74,6 +74,7 @@ namespace DicomMail
     // What became of the signer's key part (#22, KeyTravel::MergeOutcome):
     // "" when the mail carried none. Fingerprints only, for the log.
     std::string keyUpdate;
+    bool keyChanged = false;   // the signer's key part brought gpg something new (#18: share it)
 
     // An authenticated key announcement (#22): no transfer either; the
     // poller hands it to the KeyRotationAcceptor and sends no MDN.

@@ -59,6 +59,13 @@ namespace DicomMail
     sender_.Wake();
   }
 
+  void AcknowledgementTracker::OnKeyChanged(const std::string& fingerprint)
+  {
+    // The poll's events come here; a key a mail changed is shared with the
+    // site's other nodes like one changed over REST (#18). Never throws.
+    PluginContext::Get().PublishKeys({ fingerprint });
+  }
+
   void AcknowledgementTracker::UpdateTransferState(const std::string& setId)
   {
     OutboxStore& outbox = PluginContext::Get().GetOutbox();

@@ -33,6 +33,7 @@ namespace DicomMail
 
     void OnAcknowledgementsQueued() override;
     void OnAcknowledgement(const std::string& setId, unsigned int part, Disposition disposition) override;
+    void OnKeyChanged(const std::string& fingerprint) override;
 
     // One pass over the outbox for overdue acknowledgements.
     void CheckOverdue();
