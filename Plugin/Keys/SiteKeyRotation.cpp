@@ -8,9 +8,9 @@
 #include "Core/Partners/KeyAnnouncementMail.h"
 #include "Core/Partners/PartnerKeyCheck.h"
 #include "Core/Store/UtcMillis.h"
-#include "Core/Transport/SmtpSender.h"
 #include "Plugin/OrthancApi.h"
 #include "Plugin/PluginContext.h"
+#include "Plugin/Sending/PartnerControlMail.h"
 
 #include <mutex>
 
@@ -64,22 +64,10 @@ namespace DicomMail
       {
         PluginContext& context = PluginContext::Get();
         const Configuration& config = context.GetConfiguration();
-        SignedMailAddressing addressing;
-        addressing.fromName = config.siteName;
-        addressing.fromAddress = config.siteAddress;
-        addressing.toName = partner.displayName;
-        addressing.toAddresses.push_back(partner.addresses.front());
-        MailProtection protection;
-        protection.recipientFingerprints.push_back(partner.fingerprint);
-        protection.signerFingerprint = old;   // the key the partner trusts
-        protection.compress = config.CompressesFor(partner);
+        const PartnerControlMail control = PartnerControlMail::To(partner, old);   // the key the partner trusts
         TempFile file(config.workingDirectory, ".key.eml");
-        const ComposedSignedMail mail = KeyAnnouncementMail::Compose(old, fresh, keys, addressing, protection,
-                                                                     crypto, file.GetPath());
-        SmtpSender smtp(context.GetSmtpAccount(), config.smtp.heloName);
-        FileSource source(file.GetPath());
-        const SmtpResult result = smtp.Send(config.siteAddress, addressing.toAddresses, source, mail.size);
-        return result.ok ? "" : result.message;
+        return control.Send(KeyAnnouncementMail::Compose(old, fresh, keys, control.addressing, control.protection,
+                                                         crypto, file.GetPath()));
       }
 
       void AnnounceToPartners(OpenPgpContext& crypto, const std::string& old, const std::string& fresh,

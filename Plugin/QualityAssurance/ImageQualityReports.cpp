@@ -5,9 +5,9 @@
 #include "Core/Common/Files.h"
 #include "Core/QualityAssurance/ConfirmationMailComposer.h"
 #include "Core/Store/UtcMillis.h"
-#include "Core/Transport/SmtpSender.h"
 #include "Plugin/OrthancApi.h"
 #include "Plugin/PluginContext.h"
+#include "Plugin/Sending/PartnerControlMail.h"
 
 #include <algorithm>
 #include <mutex>
@@ -46,25 +46,13 @@ namespace DicomMail
         confirmation.confirmedBy = given.confirmedBy;
         confirmation.confirmedAtMs = given.confirmedMs;
 
-        SignedMailAddressing addressing;
-        addressing.fromName = config.siteName;
-        addressing.fromAddress = config.siteAddress;
-        addressing.toName = partner.displayName;
-        addressing.toAddresses.push_back(partner.addresses.front());
-        MailProtection protection;
-        protection.recipientFingerprints.push_back(partner.fingerprint);
-        protection.signerFingerprint = context.GetSiteFingerprint();
-        protection.compress = config.CompressesFor(partner);
-        protection.encryptToSelf = config.encryptToSelf;
+        PartnerControlMail control = PartnerControlMail::To(partner, context.GetSiteFingerprint());
+        control.protection.encryptToSelf = config.encryptToSelf;
 
         std::unique_ptr<OpenPgpContext> crypto = context.NewCrypto();
         TempFile file(config.workingDirectory, ".qa.eml");
-        const ComposedSignedMail mail = ConfirmationMailComposer::Compose(confirmation, addressing, protection,
-                                                                          *crypto, file.GetPath());
-        SmtpSender smtp(context.GetSmtpAccount(), config.smtp.heloName);
-        FileSource source(file.GetPath());
-        const SmtpResult result = smtp.Send(config.siteAddress, addressing.toAddresses, source, mail.size);
-        return result.ok ? "" : result.message;
+        return control.Send(ConfirmationMailComposer::Compose(confirmation, control.addressing, control.protection,
+                                                              *crypto, file.GetPath()));
       }
 
       // Sends the report and records the outcome.
