@@ -30,9 +30,17 @@ ITEMS = [
     ("Orthanc: index (SQLite)", "orthanc", r"libsqlite"),
     ("Orthanc: own code (MD5, JSON, storage)", "orthanc", r"/Orthanc |Orthanc\b|libOrthanc|libjsoncpp|libboost"),
     ("libc: copies, allocation", "orthanc", r"libc\.so|libstdc\+\+|libm\.so"),
-    ("kernel: file writes (storage, part files)", "orthanc",
-     r"kernel.*(ext4|xfs|btrfs|iomap|generic_perform_write|filemap|copy_page_from_iter|_copy_from_user|jbd2)"),
-    ("kernel: pipes, sockets, page faults, other", "orthanc", r"kernel|\[unknown\]|vdso"),
+    # copy_folio_from_iter_atomic is the copy into the page cache of newer kernels; recently_deleted and
+    # find_get_block_common are ext4 creating and removing (part) files.
+    ("kernel: file writes (storage, part files, fetched mail)", "orthanc",
+     r"kernel.*(ext4|xfs|btrfs|iomap|generic_perform_write|filemap|copy_page_from_iter|copy_folio_from_iter"
+     r"|_copy_from_user|jbd2|recently_deleted|find_get_block|find_inode_bit|mpage_|__filemap)"),
+    ("kernel: page faults, page clearing, fork page tables", "orthanc",
+     r"kernel.*(clear_page|exc_page_fault|do_wp_page|copy_page_range|copy_mc_|handle_mm_fault|do_anonymous_page"
+     r"|unmap_page_range|zap_|vm_normal_page|free_pages_and_swap_cache|folio_)"),
+    ("kernel: scheduling and wake-ups (threads, waits on gpg's pipes)", "orthanc",
+     r"kernel.*(finish_task_switch|_raw_spin_unlock_irq|__schedule|futex|try_to_wake_up)"),
+    ("kernel: pipes, sockets, other", "orthanc", r"kernel|\[unknown\]|vdso"),
     ("Orthanc process: other", "orthanc", r""),
 ]
 

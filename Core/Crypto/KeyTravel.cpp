@@ -3,6 +3,7 @@
 
 #include "Core/Common/Error.h"
 #include "Core/Crypto/KeyPartRule.h"
+#include "Core/Crypto/OwnKeyExports.h"
 #include "Core/Mime/LineEnds.h"
 
 namespace DicomMail
@@ -15,7 +16,10 @@ namespace DicomMail
     }
     try
     {
-      return LineEnds::ToCrlf(crypto.ExportPublicKey(fingerprint, true));
+      // Once per keyring state, not once per mail (#15): see OwnKeyExports.
+      return OwnKeyExports::Shared().Get(crypto.GetHomePath(), fingerprint, [&crypto, &fingerprint]() {
+        return LineEnds::ToCrlf(crypto.ExportPublicKey(fingerprint, true));
+      });
     }
     catch (const Error&)
     {
