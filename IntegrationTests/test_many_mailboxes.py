@@ -16,8 +16,8 @@ import generate_study
 HOSPITAL = SITES["hospital"][2]
 REFERRER = SITES["referrer"][2]
 HUBS = ["hub%02d@hub.test" % n for n in range(1, 20)]
-LARGE_SLICES = 120          # 512 x 512 CT, about 63 MB
-LARGE_MAIL_SIZE = 1000000   # about 60 mails: a poll that lasts a while
+LARGE_SLICES = 160          # 512 x 512 CT, about 84 MB
+LARGE_MAIL_SIZE = 1000000   # one slice a mail: a poll that lasts a while
 POLLS_MEANWHILE = 2
 
 
