@@ -215,7 +215,13 @@ namespace DicomMail
     {
       return;
     }
-    std::lock_guard<std::mutex> lock(renewalMutex_);
+    // Mailbox workers call this after each poll: one checks, the others go
+    // on polling instead of waiting for it (#25).
+    std::unique_lock<std::mutex> lock(renewalMutex_, std::try_to_lock);
+    if (!lock.owns_lock())
+    {
+      return;
+    }
     const int64_t now = static_cast<int64_t>(time(nullptr));
     if (lastRenewalCheck_ != 0 && now - lastRenewalCheck_ < 3600)
     {

@@ -83,7 +83,8 @@ namespace DicomMail
     std::string CreateSiteKey();
 
     // Moves the site key's expiry out when SiteKey.RenewAheadDays is
-    // reached (#22); looks at most once an hour, never throws.
+    // reached (#22); looks at most once an hour, never throws, never waits
+    // for another thread that is looking (#25).
     void RenewSiteKeyIfDue();
 
     // From now on sign with "fingerprint" (a rotated site key, #22).

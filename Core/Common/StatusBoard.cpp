@@ -27,6 +27,7 @@ namespace DicomMail
     e.state = "ok";
     e.message.clear();
     e.lastContact = e.lastSuccess = time(nullptr);
+    EndPoll(e, e.lastContact);
   }
 
   void StatusBoard::ReportError(const std::string& account, const std::string& message)
@@ -36,6 +37,24 @@ namespace DicomMail
     e.state = "error";
     e.message = message;
     e.lastContact = time(nullptr);
+    EndPoll(e, e.lastContact);
+  }
+
+  void StatusBoard::ReportPollStarted(const std::string& account)
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    entries_[account].pollingSince = time(nullptr);
+  }
+
+  void StatusBoard::EndPoll(Entry& entry, time_t now)
+  {
+    if (entry.pollingSince == 0)
+    {
+      return;   // the SMTP account, or a result outside a poll
+    }
+    entry.polls++;
+    entry.lastPollSeconds = now >= entry.pollingSince ? now - entry.pollingSince : 0;
+    entry.pollingSince = 0;
   }
 
   void StatusBoard::ReportQuota(const std::string& account, bool offered, uint64_t usedBytes,
@@ -83,6 +102,14 @@ namespace DicomMail
       v["Message"] = item.second.message;
       v["LastContact"] = item.second.lastContact == 0 ? Json::Value() : Json::Value(FormatUtc(item.second.lastContact));
       v["LastSuccess"] = item.second.lastSuccess == 0 ? Json::Value() : Json::Value(FormatUtc(item.second.lastSuccess));
+      if (item.second.kind == "incoming")
+      {
+        v["PollingSince"] = item.second.pollingSince == 0 ? Json::Value() :
+          Json::Value(FormatUtc(item.second.pollingSince));
+        v["Polls"] = static_cast<Json::UInt64>(item.second.polls);
+        v["LastPollSeconds"] = item.second.lastPollSeconds < 0 ? Json::Value() :
+          Json::Value(static_cast<Json::Int64>(item.second.lastPollSeconds));
+      }
       if (!item.second.quota.isNull())
       {
         v["Quota"] = item.second.quota;

@@ -23,6 +23,11 @@ namespace DicomMail
     void Declare(const std::string& account, const std::string& kind, const std::string& url);
     void ReportSuccess(const std::string& account);
     void ReportError(const std::string& account, const std::string& message);
+    // A mailbox's poll began; the next success or error ends it. The entry
+    // then shows "PollingSince" (null between polls), "Polls" ended since
+    // the start and "LastPollSeconds", so that a mailbox busy with a long
+    // transfer is told from one that is not polled at all (#25).
+    void ReportPollStarted(const std::string& account);
     // The mailbox's quota as last read ("Quota" in the account's entry:
     // used, limit, percent, when read); offered false: the server has none.
     void ReportQuota(const std::string& account, bool offered, uint64_t usedBytes, uint64_t limitBytes,
@@ -43,9 +48,15 @@ namespace DicomMail
       std::string message;
       time_t lastContact = 0;
       time_t lastSuccess = 0;
+      time_t pollingSince = 0;    // 0: no poll in progress
+      uint64_t polls = 0;
+      int64_t lastPollSeconds = -1;   // -1: none ended yet
       Json::Value quota;          // null until read
       Json::Value foundInSpam;    // null until a finding
     };
+
+    // Under mutex_: a poll in progress ends with the account's result.
+    static void EndPoll(Entry& entry, time_t now);
 
     mutable std::mutex mutex_;
     std::map<std::string, Entry> entries_;

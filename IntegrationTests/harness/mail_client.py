@@ -56,14 +56,17 @@ class MailStack:
         self.pop3_port = self.env["MAILSTACK_POP3_PORT"]
         self.pop3s_port = self.env["MAILSTACK_POP3S_PORT"]
         self.users = dict(self.env["users"])
+        # Logged into by the test of many mailboxes only; clear_all() leaves them alone.
+        self.hub_users = dict(self.env.get("hub_users", {}))
 
     # ------------------------------------------------------------------------------------------------ basics
 
     def password(self, user):
         try:
-            return self.users[user]
+            return self.users[user] if user in self.users else self.hub_users[user]
         except KeyError:
-            raise MailboxError("unknown test user %r (known: %s)" % (user, ", ".join(sorted(self.users))))
+            raise MailboxError("unknown test user %r (known: %s)"
+                               % (user, ", ".join(sorted(self.users) + sorted(self.hub_users))))
 
     def ssl_context(self, cafile=None):
         context = ssl.create_default_context(cafile=cafile or self.ca)

@@ -20,7 +20,13 @@ USERS=(
   "outsider@elsewhere.test:outsider-pw"
   "smallbox@clinic.test:smallbox-pw:1M"
 )
-DOMAINS="hospital.test referrer.test clinic.test elsewhere.test"
+# Nineteen more mailboxes for a hub polling many (test_many_mailboxes.py), listed apart in env.json ("hub_users"):
+# the other tests' clean-up does not log into each of them.
+HUB_USERS=()
+for n in $(seq -w 1 19); do
+  HUB_USERS+=("hub$n@hub.test:hub$n-pw")
+done
+DOMAINS="hospital.test referrer.test clinic.test elsewhere.test hub.test"
 HARNESS="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=mail-server-settings.sh
 . "$HARNESS/mail-server-settings.sh"
@@ -215,7 +221,7 @@ write_users()
   local entry user pass domain local_part quota extra
   : >"$PASSWD.tmp"
   : >"$PF_CONF/vmailbox.tmp"
-  for entry in "${USERS[@]}"; do
+  for entry in "${USERS[@]}" "${HUB_USERS[@]}"; do
     IFS=: read -r user pass quota <<<"$entry"
     local_part="${user%@*}"
     domain="${user#*@}"
@@ -665,6 +671,17 @@ stop_services()
   fi
 }
 
+# The members of a JSON object "address": "password", one a line, for env.json.
+json_users()
+{
+  local entry sep="" user pass
+  for entry in "$@"; do
+    IFS=: read -r user pass _ <<<"$entry"
+    printf '%s    "%s": "%s"' "$sep" "$user" "$pass"
+    sep=$',\n'
+  done
+}
+
 write_env()
 {
   cat >"$DIR/env.sh.tmp" <<EOF
@@ -680,12 +697,9 @@ export MAILSTACK_POP3S_PORT=$POP3S_PORT
 EOF
   mv "$DIR/env.sh.tmp" "$DIR/env.sh"
 
-  local users="" entry sep="" user pass
-  for entry in "${USERS[@]}"; do
-    IFS=: read -r user pass _ <<<"$entry"
-    users+="$sep    \"$user\": \"$pass\""
-    sep=$',\n'
-  done
+  local users hub_users
+  users="$(json_users "${USERS[@]}")"
+  hub_users="$(json_users "${HUB_USERS[@]}")"
   cat >"$DIR/env.json.tmp" <<EOF
 {
   "MAILSTACK_DIR": "$DIR",
@@ -699,6 +713,9 @@ EOF
   "MAILSTACK_POP3S_PORT": $POP3S_PORT,
   "users": {
 $users
+  },
+  "hub_users": {
+$hub_users
   }
 }
 EOF

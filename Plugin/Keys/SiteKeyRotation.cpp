@@ -177,7 +177,16 @@ namespace DicomMail
         {
           return;
         }
-        std::lock_guard<std::mutex> lock(mutex_);
+        // Called by every mailbox's worker after each poll: a rotation in
+        // progress (announcing to every partner takes minutes in a network)
+        // or another worker's retirement is not waited for, or every
+        // mailbox would stop being polled meanwhile (#25). The next poll
+        // retires what is left.
+        std::unique_lock<std::mutex> lock(mutex_, std::try_to_lock);
+        if (!lock.owns_lock())
+        {
+          return;
+        }
         std::unique_ptr<OpenPgpContext> crypto = context.NewCrypto();
         for (const KeyRotation& rotation : due)
         {

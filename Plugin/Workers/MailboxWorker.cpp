@@ -19,7 +19,8 @@ namespace DicomMail
                                ClusterMembership& cluster) :
     settings_(settings),
     events_(events),
-    cluster_(cluster)
+    cluster_(cluster),
+    schedule_(std::chrono::seconds(settings.pollInterval))
   {
   }
 
@@ -36,12 +37,8 @@ namespace DicomMail
 
   void MailboxWorker::Stop()
   {
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      stop_ = true;
-    }
-    wake_.notify_all();
-    polled_.notify_all();
+    stop_ = true;
+    schedule_.Stop();
     if (thread_.joinable())
     {
       thread_.join();
@@ -51,12 +48,9 @@ namespace DicomMail
 
   bool MailboxWorker::ShouldStopPolling()
   {
+    if (stop_)
     {
-      std::lock_guard<std::mutex> lock(mutex_);
-      if (stop_)
-      {
-        return true;
-      }
+      return true;
     }
     const auto now = std::chrono::steady_clock::now();
     if (now - leaseCheckedAt_ < std::chrono::seconds(1))
@@ -74,20 +68,22 @@ namespace DicomMail
     }
   }
 
-  Json::Value MailboxWorker::PollNow(unsigned int timeoutSeconds)
+  uint64_t MailboxWorker::RequestPoll()
   {
-    std::unique_lock<std::mutex> lock(mutex_);
-    // Wait for a poll that starts after this request.
-    const uint64_t target = pollsDone_ + (polling_ ? 2 : 1);
-    wakeRequested_ = true;
-    wake_.notify_all();
-    if (!polled_.wait_for(lock, std::chrono::seconds(timeoutSeconds),
-                          [&] { return stop_ || pollsDone_ >= target; }))
+    return schedule_.Request();
+  }
+
+  Json::Value MailboxWorker::AwaitPoll(uint64_t ticket, PollSchedule::Clock::time_point deadline)
+  {
+    Json::Value summary;
+    if (!schedule_.Await(ticket, deadline, summary))
     {
-      throw Error(ErrorKind::Transport, "mailbox \"" + settings_.name + "\" did not finish a poll within " +
-                  std::to_string(timeoutSeconds) + " s");
+      // Busy with a long transfer, or stopping: the others' answers still count.
+      summary = Json::objectValue;
+      summary["Account"] = settings_.name;
+      summary["Error"] = "mailbox \"" + settings_.name + "\" did not finish a poll in time; it is still polling";
     }
-    return lastSummary_;
+    return summary;
   }
 
   PollSummary MailboxWorker::PollOnce()
@@ -95,7 +91,6 @@ namespace DicomMail
     PluginContext& context = PluginContext::Get();
     const MailAccount account = context.GetIncomingAccount(settings_);
     const TransferProgress progress = [this](uint64_t, uint64_t) {
-      std::lock_guard<std::mutex> lock(mutex_);
       return !stop_;
     };
 
@@ -179,10 +174,7 @@ namespace DicomMail
     PluginContext& context = PluginContext::Get();
     for (;;)
     {
-      {
-        std::lock_guard<std::mutex> lock(mutex_);
-        polling_ = true;
-      }
+      schedule_.BeginPoll();
       Json::Value summary;
       summary["Account"] = settings_.name;
       try
@@ -190,6 +182,7 @@ namespace DicomMail
         if (cluster_.TryPoll(settings_.name))
         {
           leaseCheckedAt_ = std::chrono::steady_clock::now();
+          context.GetStatusBoard().ReportPollStarted(settings_.name);   // ended by the success or error below
           const PollSummary s = PollOnce();
           if (cluster_.IsShared())
           {
@@ -210,7 +203,7 @@ namespace DicomMail
           // again next interval, and take over once its lease is gone.
           summary["Polled"] = false;
         }
-        context.RenewSiteKeyIfDue();   // here because this thread wakes regularly anyway
+        context.RenewSiteKeyIfDue();   // here because this thread wakes regularly anyway; never waits (#25)
       }
       catch (const std::exception& e)
       {
@@ -219,18 +212,8 @@ namespace DicomMail
         summary["Error"] = e.what();
       }
 
-      std::unique_lock<std::mutex> lock(mutex_);
-      pollsDone_++;
-      polling_ = false;
-      lastSummary_ = summary;
-      polled_.notify_all();
-      if (stop_)
-      {
-        return;
-      }
-      wake_.wait_for(lock, std::chrono::seconds(settings_.pollInterval), [this] { return stop_ || wakeRequested_; });
-      wakeRequested_ = false;
-      if (stop_)
+      schedule_.EndPoll(summary);
+      if (stop_ || !schedule_.WaitForNextPoll())
       {
         return;
       }

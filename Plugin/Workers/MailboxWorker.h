@@ -4,19 +4,20 @@
 #include "Core/Config/Configuration.h"
 #include "Core/Polling/ImapMailboxSession.h"
 #include "Core/Polling/InboxPoller.h"
+#include "Core/Polling/PollSchedule.h"
 #include "Core/Polling/ProcessedFolderHousekeeping.h"
 #include "Core/Polling/QuotaWarning.h"
 #include "Plugin/Workers/ClusterMembership.h"
 
+#include <atomic>
 #include <chrono>
-#include <condition_variable>
-#include <mutex>
 #include <thread>
 
 namespace DicomMail
 {
   // One thread per incoming account: polls every PollInterval seconds, or
-  // at once when woken (POST /dicom-mail/fetch). Stop() interrupts a
+  // at once when woken (POST /dicom-mail/fetch); nothing it waits for is
+  // held by another mailbox for longer than a mail (#25). Stop() interrupts a
   // transfer in progress within about a second, so Orthanc stops quickly.
   // With several nodes on one database (#18) it polls only while this node
   // holds the mailbox's lease, and claims each mail before it fetches it.
@@ -29,9 +30,13 @@ namespace DicomMail
     void Start();
     void Stop();
 
-    // Asks for a poll now and waits (at most timeoutSeconds) until one has
-    // completed; returns its summary as JSON.
-    Json::Value PollNow(unsigned int timeoutSeconds);
+    // Asks for a poll now (a ticket for AwaitPoll); does not wait, so that
+    // every mailbox can be asked before anyone waits for one.
+    uint64_t RequestPoll();
+
+    // The summary of the poll of "ticket" as JSON; an "Error" when it did
+    // not end before "deadline".
+    Json::Value AwaitPoll(uint64_t ticket, PollSchedule::Clock::time_point deadline);
 
     const std::string& GetName() const
     {
@@ -52,14 +57,8 @@ namespace DicomMail
     IPollEvents& events_;
     ClusterMembership& cluster_;
     std::chrono::steady_clock::time_point leaseCheckedAt_;   // the polling thread's
-    std::mutex mutex_;
-    std::condition_variable wake_;
-    std::condition_variable polled_;
-    bool stop_ = false;
-    bool wakeRequested_ = false;
-    bool polling_ = false;
-    uint64_t pollsDone_ = 0;
-    Json::Value lastSummary_;
+    std::atomic<bool> stop_{false};
+    PollSchedule schedule_;
     std::thread thread_;
     QuotaWarning quotaWarning_;                    // kept across polls: warn once per crossing
     ProcessedFolderHousekeeping housekeeping_;     // kept across polls: once a day

@@ -120,10 +120,18 @@ namespace DicomMail
       {
         throw Error(ErrorKind::Internal, "the mailbox pollers are not running");
       }
-      Json::Value result = Json::arrayValue;
+      // Every mailbox is asked before any is waited for: one busy with a
+      // long transfer must not hold up the others' polls (#25).
+      std::vector<uint64_t> tickets;
       for (MailboxWorker* worker : workers)
       {
-        result.append(worker->PollNow(timeoutSeconds));
+        tickets.push_back(worker->RequestPoll());
+      }
+      const auto deadline = PollSchedule::Clock::now() + std::chrono::seconds(timeoutSeconds);
+      Json::Value result = Json::arrayValue;
+      for (size_t i = 0; i < workers.size(); i++)
+      {
+        result.append(workers[i]->AwaitPoll(tickets[i], deadline));
       }
       tracker->CheckOverdue();
       return result;

@@ -16,7 +16,9 @@ namespace DicomMail
     void Stop();
     bool IsRunning();
 
-    // Polls every account now and waits for the results.
+    // Polls every account now, all at once, and waits (at most
+    // timeoutSeconds in all) for the results; an account still busy then
+    // answers an "Error".
     Json::Value PollNow(unsigned int timeoutSeconds);
 
     // This node, the other live nodes of the site and who polls each
