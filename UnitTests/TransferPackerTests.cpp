@@ -386,3 +386,195 @@ TEST(TransferPacker, ALargeSeriesStillSpansMailsAfterTheSmallOnes)
   }
   EXPECT_EQ((std::vector<size_t>{ 10, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9 }), all);   // each once, series whole
 }
+
+// #15, time to the first image: a small first mail, the rest as before.
+namespace
+{
+  std::vector<std::string> IdsOf(const PlannedMail& mail, const std::vector<PackerInstance>& input)
+  {
+    std::vector<std::string> ids;
+    for (size_t index : mail.instances)
+    {
+      ids.push_back(input[index].id);
+    }
+    return ids;
+  }
+
+  std::vector<PackerInstance> Series(const std::string& name, size_t count, uint64_t size)
+  {
+    std::vector<PackerInstance> series;
+    for (size_t i = 0; i < count; i++)
+    {
+      series.push_back(InSeries(name + std::to_string(i), size, "A", name));
+    }
+    return series;
+  }
+
+  std::vector<PackerInstance> Concat(std::initializer_list<std::vector<PackerInstance>> parts)
+  {
+    std::vector<PackerInstance> all;
+    for (const std::vector<PackerInstance>& part : parts)
+    {
+      all.insert(all.end(), part.begin(), part.end());
+    }
+    return all;
+  }
+
+  std::vector<size_t> Flatten(const std::vector<PlannedMail>& mails)
+  {
+    std::vector<size_t> all;
+    for (const PlannedMail& mail : mails)
+    {
+      all.insert(all.end(), mail.instances.begin(), mail.instances.end());
+    }
+    return all;
+  }
+
+  const uint64_t kLimit = 10000000;
+  const uint64_t kBudget = 1000000;
+}
+
+TEST(TransferPacker, FirstMailCarriesTheSmallWholeSeriesThatFitTheBudget)
+{
+  const std::vector<PackerInstance> input = Concat({
+    Series("ct", 40, 526000), Series("scout", 1, 100000), Series("reformat", 3, 100000) });
+  const TransferPacker packer(kLimit, EncodedSizeModel(), 1000, kBudget);
+  const std::vector<PlannedMail> mails = packer.Plan(input);
+  ASSERT_GE(mails.size(), 3u);
+  EXPECT_EQ((std::vector<std::string>{ "scout0", "reformat0", "reformat1", "reformat2" }), IdsOf(mails[0], input));
+  EXPECT_LE(mails[0].estimatedSize, kBudget);
+  EXPECT_EQ("ct0", input[mails[1].instances.front()].id);
+  // The rest is packed to the limit, as without the budget.
+  EXPECT_GT(packer.GetModel().EstimateMailSize(std::vector<uint64_t>(mails[1].instances.size() + 1, 526000)), kLimit);
+  EXPECT_LE(mails.size(), TransferPacker(kLimit).Plan(input).size() + 1);
+  EXPECT_EQ(Flatten(TransferPacker(kLimit).Plan(input)), Flatten(mails));
+}
+
+TEST(TransferPacker, FirstMailDoesNotCutTheNextSeries)
+{
+  // The scout fits, the reformat after it would only in part: it goes whole
+  // into the second mail.
+  const std::vector<PackerInstance> input = Concat({
+    Series("ct", 40, 526000), Series("scout", 1, 100000), Series("reformat", 5, 210000) });
+  const std::vector<PlannedMail> mails = TransferPacker(kLimit, EncodedSizeModel(), 1000, kBudget).Plan(input);
+  ASSERT_GE(mails.size(), 3u);
+  EXPECT_EQ((std::vector<std::string>{ "scout0" }), IdsOf(mails[0], input));
+  EXPECT_EQ("reformat0", input[mails[1].instances.front()].id);
+}
+
+TEST(TransferPacker, FirstMailTakesTheFirstInstancesOfALargeFirstSeries)
+{
+  const std::vector<PackerInstance> input = Series("ct", 500, 526000);
+  const TransferPacker packer(kLimit, EncodedSizeModel(), 1000, kBudget);
+  const std::vector<PlannedMail> mails = packer.Plan(input);
+  ASSERT_GE(mails.size(), 2u);
+  EXPECT_EQ((std::vector<size_t>{ 0 }), mails[0].instances);
+  EXPECT_LE(mails[0].estimatedSize, kBudget);
+  EXPECT_GT(packer.GetModel().EstimateMailSize({ 526000, 526000 }), kBudget);   // a second would not fit
+
+  // A larger budget takes as many as fit, and not one more.
+  const uint64_t budget = 3000000;
+  const std::vector<PlannedMail> larger = TransferPacker(kLimit, EncodedSizeModel(), 1000, budget).Plan(input);
+  const size_t n = larger[0].instances.size();
+  EXPECT_GT(n, 1u);
+  EXPECT_LE(larger[0].estimatedSize, budget);
+  EXPECT_GT(packer.GetModel().EstimateMailSize(std::vector<uint64_t>(n + 1, 526000)), budget);
+  CheckCoverage(larger, input.size());
+  const size_t without = TransferPacker(kLimit).Plan(input).size();
+  EXPECT_EQ(without + 1, mails.size());   // 526 KB slices fill the last mail: here it costs one
+  EXPECT_LE(larger.size(), without + 1);
+}
+
+TEST(TransferPacker, AnInstanceOverTheBudgetStillGoesFirstAndAlone)
+{
+  // Under the limit: alone in a normal mail.
+  const std::vector<PackerInstance> large = Series("mr", 10, 3000000);
+  const std::vector<PlannedMail> mails = TransferPacker(kLimit, EncodedSizeModel(), 1000, kBudget).Plan(large);
+  ASSERT_GE(mails.size(), 2u);
+  EXPECT_EQ((std::vector<size_t>{ 0 }), mails[0].instances);
+  EXPECT_FALSE(mails[0].needsSplit);
+  CheckCoverage(mails, large.size());
+
+  // Over the limit: alone and split, as without the budget.
+  const std::vector<PackerInstance> huge = Series("wsi", 3, 12000000);
+  const std::vector<PlannedMail> split = TransferPacker(kLimit, EncodedSizeModel(), 1000, kBudget).Plan(huge);
+  ASSERT_EQ(3u, split.size());
+  EXPECT_TRUE(split[0].needsSplit);
+  EXPECT_EQ((std::vector<size_t>{ 0 }), split[0].instances);
+}
+
+TEST(TransferPacker, NoSmallFirstMailWhereItCannotHelp)
+{
+  // One mail's worth: still one mail.
+  const std::vector<PackerInstance> small = Series("ct", 5, 526000);
+  const std::vector<PlannedMail> one = TransferPacker(kLimit, EncodedSizeModel(), 1000, kBudget).Plan(small);
+  ASSERT_EQ(1u, one.size());
+  EXPECT_EQ(5u, one[0].instances.size());
+
+  // A budget over half the limit, or none: the plan without it.
+  const std::vector<PackerInstance> input = Series("ct", 60, 526000);
+  const std::vector<PlannedMail> plain = TransferPacker(2000000).Plan(input);
+  for (uint64_t budget : { 0ull, 1000001ull, 2000000ull })
+  {
+    const std::vector<PlannedMail> mails = TransferPacker(2000000, EncodedSizeModel(), 1000, budget).Plan(input);
+    ASSERT_EQ(plain.size(), mails.size()) << budget;
+    for (size_t m = 0; m < mails.size(); m++)
+    {
+      EXPECT_EQ(plain[m].instances, mails[m].instances) << budget;
+    }
+  }
+  // Exactly half the limit still ramps up.
+  const std::vector<PlannedMail> half = TransferPacker(2000000, EncodedSizeModel(), 1000, 1000000).Plan(input);
+  EXPECT_EQ(1u, half[0].instances.size());
+}
+
+TEST(TransferPacker, SmallFirstMailKeepsEverythingElseAsBefore)
+{
+  std::mt19937 random(15);
+  for (int round = 0; round < 200; round++)
+  {
+    std::vector<PackerInstance> input;
+    const int series = 1 + static_cast<int>(random() % 5);
+    for (int s = 0; s < series; s++)
+    {
+      const int count = 1 + static_cast<int>(random() % 40);
+      for (int i = 0; i < count; i++)
+      {
+        const uint64_t size = random() % 8 == 0 ? random() % 12000000 : random() % 900000;
+        input.push_back(InSeries("s" + std::to_string(s) + "-" + std::to_string(i), size,
+                                 random() % 4 == 0 ? "B" : "A", std::to_string(s)));
+      }
+    }
+    const TransferPacker packer(kLimit, EncodedSizeModel(), 1000, kBudget);
+    const std::vector<PlannedMail> plain = TransferPacker(kLimit).Plan(input);
+    const std::vector<PlannedMail> mails = packer.Plan(input);
+
+    // Same instances in the same order, one mail more at most.
+    EXPECT_EQ(Flatten(plain), Flatten(mails)) << round;
+    EXPECT_LE(mails.size(), plain.size() + 1) << round;
+    if (plain.size() == 1)
+    {
+      EXPECT_EQ(1u, mails.size()) << round;
+      continue;
+    }
+    // The first mail: within the budget, or one instance alone.
+    EXPECT_TRUE(mails[0].estimatedSize <= kBudget || mails[0].instances.size() == 1) << round;
+    for (size_t m = 0; m < mails.size(); m++)
+    {
+      EXPECT_EQ(m + 1, mails[m].part) << round;
+      EXPECT_TRUE(mails[m].estimatedSize <= kLimit || (mails[m].needsSplit && mails[m].instances.size() == 1))
+        << round << " mail " << m + 1;
+      if (m >= 1 && m + 1 < mails.size() && !mails[m].needsSplit && !mails[m + 1].needsSplit)
+      {
+        // Later mails are closed only when the next instance does not fit.
+        std::vector<uint64_t> content;
+        for (size_t index : mails[m].instances)
+        {
+          content.push_back(input[index].size);
+        }
+        content.push_back(input[mails[m + 1].instances.front()].size);
+        EXPECT_GT(packer.GetModel().EstimateMailSize(content), kLimit) << round << " mail " << m + 1;
+      }
+    }
+  }
+}

@@ -48,7 +48,9 @@ namespace DicomMail
       {
         std::unique_lock<std::mutex> lock(mutex_);
         // "started_ - delivered_" counts mails in the making or waiting.
-        changed_.wait(lock, [this] { return stop_ || failed_ || started_ - delivered_ < depth_; });
+        changed_.wait(lock, [this] {
+          return stop_ || failed_ || (started_ - delivered_ < depth_ && (started_ == 0 || firstComposed_));
+        });
         if (stop_ || failed_ || started_ == parts_.size())
         {
           return;
@@ -73,6 +75,7 @@ namespace DicomMail
       }
       std::lock_guard<std::mutex> lock(mutex_);
       ready_[index] = std::move(mail);
+      firstComposed_ = true;
       changed_.notify_all();
     }
   }

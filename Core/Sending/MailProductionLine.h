@@ -17,7 +17,9 @@ namespace DicomMail
   // uploads the previous ones: encryption (CPU, in gpg and here) overlaps
   // SMTP (network), and several mails are encrypted at once on several
   // cores. Mails are handed out in part order. At most "depth" mails are in
-  // the making or waiting on disk, so disk use stays bounded.
+  // the making or waiting on disk, so disk use stays bounded. The first mail
+  // is composed alone, with the machine's CPU to itself: it is the small one
+  // that brings the receiver its first images (#15, TransferPacker).
   class MailProductionLine
   {
   public:
@@ -60,6 +62,7 @@ namespace DicomMail
     std::map<size_t, std::unique_ptr<ReadyMail> > ready_;   // by index in parts_
     size_t started_ = 0;      // indexes handed to workers
     size_t delivered_ = 0;    // indexes handed to the caller
+    bool firstComposed_ = false;
     bool stop_ = false;
     bool failed_ = false;
     std::string error_;

@@ -78,7 +78,10 @@ namespace DicomMail
       {
         encoding.compressiblePercent = kPlannedCompressionPercent;
       }
-      const TransferPacker packer(context.GetPartners().GetSendLimit(partner), EncodedSizeModel(encoding));
+      // A small first mail: the receiver shows the first images long before
+      // the first full-size mail could be there (#15).
+      const TransferPacker packer(context.GetPartners().GetSendLimit(partner), EncodedSizeModel(encoding),
+                                  TransferPacker::kMaxInstancesPerMail, TransferPacker::kFirstMailBudget);
       std::vector<PlannedMail> plan = packer.Plan(packed);
       // No double compression: a mail of compressed instances only (as they
       // will be sent) is not compressed again by OpenPGP; the job encrypts
