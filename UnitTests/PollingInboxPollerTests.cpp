@@ -17,6 +17,7 @@
 #include <functional>
 #include <gtest/gtest.h>
 #include <mutex>
+#include <thread>
 
 using namespace DicomMail;
 using namespace ReceivingTest;
@@ -220,6 +221,36 @@ namespace
     bool first_ = false, met_ = false;
   };
 
+  // The fixture's importer, telling another thread (waiting at most a
+  // minute, against a hang) when an import began.
+  class SignallingImporter : public IInstanceImporter
+  {
+  public:
+    explicit SignallingImporter(IInstanceImporter& inner) : inner_(inner) {}
+
+    ImportOutcome Import(const std::string& dicomFilePath, const ImportContext& context) override
+    {
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        began_++;
+        changed_.notify_all();
+      }
+      return inner_.Import(dicomFilePath, context);
+    }
+
+    bool WaitForImports(unsigned int count)
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      return changed_.wait_for(lock, std::chrono::minutes(1), [&] { return began_ >= count; });
+    }
+
+  private:
+    IInstanceImporter& inner_;
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    unsigned int began_ = 0;
+  };
+
   class PollingInboxPoller : public ::testing::Test
   {
   protected:
@@ -259,7 +290,7 @@ namespace
         return std::unique_ptr<OpenPgpContext>(new OpenPgpContext(sites_->referrer.home->GetHome()));
       };
       d.trust = trust != nullptr ? trust : &trust_;
-      d.importer = &importer_;
+      d.importer = importer != nullptr ? importer : &importer_;
       d.events = &events_;
       d.claimMail = claimMail_;
       d.releaseMail = releaseMail_;
@@ -385,6 +416,7 @@ namespace
     std::string ct_, mr_;
     std::function<bool(const std::string&)> claimMail_;     // #18; empty: alone
     std::function<void(const std::string&)> releaseMail_;
+    IInstanceImporter* importer = nullptr;   // null: importer_
   };
 }
 
@@ -702,6 +734,43 @@ TEST_F(PollingInboxPoller, TwoMailsAreDecryptedAtOnceAndHandledInTheirOrder)
   ASSERT_EQ(4u, importer_.records.size());
   const std::vector<InboxMail> mails = inbox_->ListMails("set.w");
   ASSERT_EQ(4u, mails.size());
+}
+
+// #15: a verified mail is imported as soon as it is ready and the mails
+// before it are done, not only once the decryption stage fills or the
+// fetching ends: the first mail's import begins before the third is fetched.
+TEST_F(PollingInboxPoller, AVerifiedMailIsImportedBeforeTheNextMailsAreFetched)
+{
+  std::vector<std::string> ids;
+  for (int part = 1; part <= 3; part++)
+  {
+    const std::string p = std::to_string(part);
+    ids.push_back(session_.Add(Signed(OuterHeaders(kHospital, "set.r", p, "3", "<r-" + p + "@site-a.test>"),
+                                      Entity("set.r", p, "3", part == 2 ? mr_ : ct_))));
+  }
+  SignallingImporter signalling(importer_);
+  importer = &signalling;
+  bool firstBeganBeforeThird = false;
+  session_.onFetch = [&](const ServerMessage& m)
+  {
+    if (m.serverId == ids[1])
+    {
+      // Lets the first mail's decryption finish while the second is fetched
+      // (a slow machine can only make this test fail, never pass wrongly).
+      std::this_thread::sleep_for(std::chrono::seconds(3));
+    }
+    if (m.serverId == ids[2])
+    {
+      firstBeganBeforeThird = signalling.WaitForImports(1);
+    }
+  };
+  std::vector<std::string> moved;
+  session_.onFinish = [&](const ServerMessage& m) { moved.push_back(m.serverId); };
+  const PollSummary summary = Poll(nullptr, 2);
+  EXPECT_TRUE(firstBeganBeforeThird) << "the first mail waited for the third to be fetched";
+  EXPECT_EQ(3u, summary.imported);
+  EXPECT_EQ(ids, moved);
+  ASSERT_EQ(3u, inbox_->ListMails("set.r").size());
 }
 
 // A mail that came as message/partial fragments keeps its group's state

@@ -9,6 +9,7 @@
 #include <mutex>
 #include <set>
 #include <stdexcept>
+#include <thread>
 #include <vector>
 
 using namespace DicomMail;
@@ -155,4 +156,29 @@ TEST(PollingOrderedStage, WidthZeroMeansOne)
   stage.Start(NewPiece(1, stage.NextLane()), [](Piece&) {});
   EXPECT_TRUE(stage.IsFull());
   EXPECT_EQ(0u, stage.NextLane());
+}
+
+// #15: the caller may take the oldest piece as soon as it finished, without
+// waiting; a younger piece that finished first does not count.
+TEST(PollingOrderedStage, TellsWhetherTheOldestPieceFinished)
+{
+  Gate gate;
+  OrderedStage<Piece> stage(2);
+  EXPECT_FALSE(stage.IsOldestDone()) << "an empty stage has no finished piece";
+  auto work = [&gate](Piece& p) { gate.Pass(p.number); };
+  stage.Start(NewPiece(1, stage.NextLane()), work);
+  stage.Start(NewPiece(2, stage.NextLane()), work);
+  ASSERT_TRUE(gate.WaitRunning(2));
+  gate.Open(2);
+  ASSERT_TRUE(gate.WaitRunning(1));
+  EXPECT_FALSE(stage.IsOldestDone()) << "the oldest piece is still running";
+  gate.Open(1);
+  const auto guard = std::chrono::steady_clock::now() + std::chrono::minutes(1);   // only ends a hang
+  while (!stage.IsOldestDone() && std::chrono::steady_clock::now() < guard)
+  {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ASSERT_TRUE(stage.IsOldestDone());
+  std::string error;
+  EXPECT_EQ(1, stage.TakeOldest(error)->number);
 }

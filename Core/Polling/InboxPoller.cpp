@@ -22,6 +22,7 @@
 #include "Core/Transfer/PartialReassembler.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <memory>
 #include <set>
@@ -71,6 +72,7 @@ namespace DicomMail
     ProcessResult result;
     std::vector<ServerMessage> sources;
     std::string error;   // what the import thread threw
+    std::atomic<bool> done{false};
     std::thread thread;
 
     ~PendingImport()
@@ -174,7 +176,9 @@ namespace DicomMail
 
       // While this mail is fetched, the DICOM-Mail before it is decrypted
       // and verified (PendingPrepare) and the one before that imported
-      // (PendingImport): the three overlap, in order (#15).
+      // (PendingImport): the three overlap, in order (#15). What finished
+      // meanwhile goes on now, not once the stage fills.
+      CompleteFinishedWork(session, summary);
       DiskSpaceGuard(d_.configuration->limits.minFreeDiskBytes).Require(d_.configuration->workingDirectory, 0,
                                                                         "fetching a mail");
       std::unique_ptr<TempFile> file(new TempFile(d_.configuration->workingDirectory, ".eml"));
@@ -198,6 +202,7 @@ namespace DicomMail
         throw;   // transport or disk trouble: the next poll tries again
       }
       summary.fetched++;
+      CompleteFinishedWork(session, summary);
       const MailClassification facts = MailClassifier(d_.configuration->limits).Classify(file->GetPath());
       if (facts.kind == MailKind::DicomMail)
       {
@@ -442,6 +447,7 @@ namespace DicomMail
       {
         p->error = "unexpected error";
       }
+      p->done.store(true);
     });
     pending_ = std::move(pending);
   }
@@ -498,6 +504,20 @@ namespace DicomMail
     }
     HandlePreparedMail(session, {done->message}, done->file->GetPath(), std::move(done->processor), done->result,
                        summary);
+  }
+
+  void InboxPoller::CompleteFinishedWork(IMailboxSession& session, PollSummary& summary)
+  {
+    // Never waits: a running import or decryption is left to run. Mail order
+    // holds, as the import is older than every mail still in decryption.
+    if (pending_ && pending_->done.load())
+    {
+      CompletePendingImport(session, summary);
+    }
+    while (!pending_ && prepared_->IsOldestDone())
+    {
+      CompleteOldestPrepare(session, summary);
+    }
   }
 
   void InboxPoller::CompletePendingPrepare(IMailboxSession& session, PollSummary& summary)

@@ -131,6 +131,10 @@ namespace DicomMail
                       const MailClassification& facts, PollSummary& summary);
     void CompleteOldestPrepare(IMailboxSession& session, PollSummary& summary);
     void CompletePendingPrepare(IMailboxSession& session, PollSummary& summary);
+    // Completes, without waiting, the finished import and then the finished
+    // decryptions in their order, so that a mail is imported as soon as it
+    // is verified and all before it are done (#15).
+    void CompleteFinishedWork(IMailboxSession& session, PollSummary& summary);
     // The OpenPGP context of a decryption lane (OrderedStage).
     OpenPgpContext& CryptoOfLane(size_t lane);
     // Whether an authenticated mail repeats a part already imported.

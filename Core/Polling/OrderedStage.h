@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <deque>
 #include <exception>
@@ -57,6 +58,13 @@ namespace DicomMail
       return flights_.size() >= width_;
     }
 
+    // Whether the oldest piece has finished, so that TakeOldest() would not
+    // wait: lets the caller pass it on as soon as it is ready (#15).
+    bool IsOldestDone() const
+    {
+      return !flights_.empty() && flights_.front()->done.load();
+    }
+
     // The lane the next Start() runs in.
     size_t NextLane() const
     {
@@ -90,6 +98,7 @@ namespace DicomMail
           {
             f->error = "unexpected error";
           }
+          f->done.store(true);
         });
       }
       catch (...)
@@ -131,6 +140,7 @@ namespace DicomMail
     {
       std::unique_ptr<Item> item;
       std::string error;
+      std::atomic<bool> done{false};
       std::thread thread;
 
       ~Flight()
