@@ -9,7 +9,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <memory>
 #include <set>
+#include <stdexcept>
 #include <functional>
 #include <thread>
 
@@ -302,4 +305,96 @@ TEST(TransportImapClaim, MailFromASecondFolderIsListedWithItAndGoesBackThere)
   {
     cleanup.DeleteFolder(name);
   }
+}
+
+namespace
+{
+  // One poll of a kept session: one new mail listed, fetched, finished.
+  void PollOneMail(ImapMailboxSession& session, ImapMailbox& inbox)
+  {
+    const std::string token = UniqueToken("kept");
+    Put(inbox, DicomLikeMail(token));
+    const std::vector<ServerMessage> listed = session.ListCandidates();
+    EXPECT_EQ(std::set<std::string>({token}), Tokens(session, listed));
+    FinishAll(session, listed);
+    bool offered = false;
+    session.ReadQuota(offered);
+  }
+
+  // Dovecot closes every connection of "user" (as at its restart or an idle
+  // timeout); false when doveadm failed.
+  bool KickUser(const std::string& user)
+  {
+    const std::string command = "doveadm -c '" + GetStack().dir + "/dovecot/dovecot.conf' kick '" + user +
+      "' >/dev/null 2>&1";
+    return system(command.c_str()) == 0;
+  }
+
+  // A mailbox worker's session on a folder of its own, polled once.
+  struct PolledSession
+  {
+    explicit PolledSession(const std::string& name) :
+      folder("ClaimTest-" + UniqueToken(name)),
+      account(Account("imaps", HOSPITAL)),
+      inbox(account, folder),
+      ledger(3600)
+    {
+      inbox.CreateFolder(folder);
+      session.reset(new ImapMailboxSession(account, Settings(folder), TransferProgress(), "", ledger));
+      PollOneMail(*session, inbox);
+    }
+
+    std::string folder;
+    MailAccount account;
+    ImapMailbox inbox;
+    ImapClaimLedger ledger;
+    std::unique_ptr<ImapMailboxSession> session;
+  };
+}
+
+// #15: a mailbox worker keeps its session between polls, so a poll after the
+// first opens no connection (no TLS handshake, no LOGIN) on any folder.
+TEST(TransportImapClaim, AKeptSessionPollsAgainOnItsLoggedInConnections)
+{
+  PolledSession kept("kept");
+  ImapMailboxSession& session = *kept.session;
+  const unsigned int afterFirst = session.GetConnectionsOpened();
+  EXPECT_GE(afterFirst, 2u) << "the polled folder and the claim folder";
+  for (int poll = 2; poll <= 4; poll++)
+  {
+    session.BeginNextPoll();
+    PollOneMail(session, kept.inbox);
+    EXPECT_EQ(afterFirst, session.GetConnectionsOpened()) << "poll " << poll << " connected and logged in anew";
+  }
+  kept.inbox.DeleteFolder(kept.folder);
+}
+
+// A session whose poll failed is not polled with again: the worker drops it.
+TEST(TransportImapClaim, OnlyASessionWhosePollCommittedPollsAgain)
+{
+  const std::string folder = "ClaimTest-" + UniqueToken("uncommitted");
+  const MailAccount account = Account("imap", HOSPITAL);
+  ImapMailbox inbox(account, folder);
+  inbox.CreateFolder(folder);
+  ImapClaimLedger ledger(3600);
+  ImapMailboxSession session(account, Settings(folder), TransferProgress(), "", ledger);
+  session.ListCandidates();
+  EXPECT_THROW(session.BeginNextPoll(), std::logic_error);
+  session.Commit();
+  EXPECT_NO_THROW(session.BeginNextPoll());
+  inbox.DeleteFolder(folder);
+}
+
+// #15: the server closed the kept connections between two polls (a Dovecot
+// restart, its idle timeout): the next poll connects anew and gets the mail.
+TEST(TransportImapClaim, AKeptSessionRecoversWhenTheServerClosedItsConnections)
+{
+  PolledSession kept("kicked");
+  const unsigned int afterFirst = kept.session->GetConnectionsOpened();
+  ASSERT_TRUE(KickUser(HOSPITAL)) << "doveadm kick failed";
+  ImapMailbox fresh(kept.account, kept.folder);   // the helper's own connection was closed too
+  kept.session->BeginNextPoll();
+  PollOneMail(*kept.session, fresh);
+  EXPECT_GT(kept.session->GetConnectionsOpened(), afterFirst) << "the closed connections were not replaced";
+  fresh.DeleteFolder(kept.folder);
 }

@@ -3,6 +3,7 @@
 
 #include <ctime>
 #include <map>
+#include <stdexcept>
 
 namespace DicomMail
 {
@@ -69,6 +70,47 @@ namespace DicomMail
         // The server is gone: the claims stay ours, adopted at the next poll.
       }
     }
+  }
+
+  void ImapMailboxSession::BeginNextPoll()
+  {
+    if (!committed_)
+    {
+      throw std::logic_error("ImapMailboxSession: a poll that did not commit cannot be followed by another");
+    }
+    committed_ = false;
+    held_.clear();
+    fetched_.clear();
+    origin_.clear();
+    // The server may have closed a kept connection (restart, idle timeout):
+    // a NOOP finds out, and libcurl drops a connection whose command failed,
+    // so the poll's first real command connects anew instead of failing.
+    std::vector<ImapMailbox*> mailboxes = { &claimed_ };
+    for (const std::unique_ptr<ImapMailbox>& source : sources_)
+    {
+      mailboxes.push_back(source.get());
+    }
+    for (ImapMailbox* mailbox : mailboxes)
+    {
+      try
+      {
+        mailbox->Refresh();
+      }
+      catch (const TransportError&)
+      {
+        mailbox->Close();   // whatever state it was in
+      }
+    }
+  }
+
+  unsigned int ImapMailboxSession::GetConnectionsOpened() const
+  {
+    unsigned int opened = claimed_.GetConnectionsOpened();
+    for (const std::unique_ptr<ImapMailbox>& source : sources_)
+    {
+      opened += source->GetConnectionsOpened();
+    }
+    return opened;
   }
 
   std::string ImapMailboxSession::ClaimId(uint32_t uid) const
@@ -192,7 +234,14 @@ namespace DicomMail
 
   std::vector<ServerMessage> ImapMailboxSession::ListCandidates()
   {
-    claimed_.CreateFolder(kClaimFolder);
+    if (!claimFolderCreated_)
+    {
+      // Once per session: libcurl closes the connection of a failed command,
+      // and CREATE of an existing folder fails, which would cost a kept
+      // session a TLS handshake and LOGIN every poll (#15).
+      claimed_.CreateFolder(kClaimFolder);
+      claimFolderCreated_ = true;
+    }
     claimValidity_ = claimed_.GetUidValidity();
     claimed_.Refresh();
     ReadOrigins();   // stale claims go back where they came from

@@ -34,6 +34,15 @@ namespace DicomMail
     // A poll that failed (no Commit): its claims go back, unmarked.
     ~ImapMailboxSession() override;
 
+    // Readies a session whose last poll committed for the next poll (#15):
+    // its connections, logged in, are used again. A session whose poll
+    // failed is dropped instead (std::logic_error here), so that the next
+    // poll starts on fresh connections.
+    void BeginNextPoll();
+
+    // Connections its folders opened so far, over all its polls.
+    unsigned int GetConnectionsOpened() const;
+
     // Adopts our claims left by a crash (first poll only), releases stale
     // claims of others, claims the candidates of the polled folder, and
     // lists every mail this process holds in the claim folder.
@@ -96,5 +105,6 @@ namespace DicomMail
     std::set<uint32_t> fetched_;
     std::map<uint32_t, size_t> origin_;   // claimed UID -> polled folder index, when not 0
     bool committed_ = false;
+    bool claimFolderCreated_ = false;
   };
 }

@@ -182,6 +182,10 @@ namespace DicomMail
   void CurlSession::Perform(const std::string& operation)
   {
     CURLcode code = curl_easy_perform(handle_.Get());
+    if (OpenedConnection())
+    {
+      connectionsOpened_++;
+    }
 
     if (callbackError_)
     {

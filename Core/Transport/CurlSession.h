@@ -112,6 +112,13 @@ namespace DicomMail
     // reused the one left open by an earlier operation).
     bool OpenedConnection() const;
 
+    // Connections opened by this session's operations so far (a kept
+    // session that reuses its connection stops counting up, #15).
+    unsigned int GetConnectionsOpened() const
+    {
+      return connectionsOpened_;
+    }
+
     // Closes the connection now (SMTP/POP3 QUIT, IMAP LOGOUT).
     void CloseConnection();
 
@@ -153,5 +160,6 @@ namespace DicomMail
     std::string lastReply_;
     std::string lastErrorReply_;
     std::string lastBye_;
+    unsigned int connectionsOpened_ = 0;
   };
 }

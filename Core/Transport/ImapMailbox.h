@@ -111,6 +111,12 @@ namespace DicomMail
     // An IMAP quoted string, for search criteria built from data.
     static std::string Quote(const std::string& value);
 
+    // Connections this mailbox opened so far (one while it is reused).
+    unsigned int GetConnectionsOpened() const
+    {
+      return session_.GetConnectionsOpened();
+    }
+
   private:
     std::string FolderUrl(const std::string& folder) const;
     std::string MessageUrl(uint32_t uid) const;

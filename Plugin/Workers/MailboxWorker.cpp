@@ -111,11 +111,34 @@ namespace DicomMail
       Pop3MailboxSession session(account, progress);
       return poller.Poll(session);
     }
-    ImapMailboxSession session(account, settings_, progress, cluster_.GetImapClaimOwner());
-    const PollSummary summary = poller.Poll(session);
+    ImapMailboxSession& session = ImapSessionFor(account, progress);
+    PollSummary summary;
+    try
+    {
+      summary = poller.Poll(session);
+    }
+    catch (...)
+    {
+      imap_.reset();   // gives back its claims; the next poll starts on fresh connections
+      throw;
+    }
     ReadQuota(session);
     KeepProcessedFolder(account, progress);
     return summary;
+  }
+
+  ImapMailboxSession& MailboxWorker::ImapSessionFor(const MailAccount& account, const TransferProgress& progress)
+  {
+    if (imap_ && account.url == imapAccount_.url && account.user == imapAccount_.user &&
+        account.password == imapAccount_.password)
+    {
+      imap_->BeginNextPoll();
+      return *imap_;
+    }
+    imap_.reset();
+    imap_.reset(new ImapMailboxSession(account, settings_, progress, cluster_.GetImapClaimOwner()));
+    imapAccount_ = account;
+    return *imap_;
   }
 
   void MailboxWorker::ReadQuota(ImapMailboxSession& session)
@@ -136,6 +159,7 @@ namespace DicomMail
     }
     catch (const std::exception& e)
     {
+      imap_.reset();   // its connection may be broken: the next poll opens new ones
       OrthancApi::LogWarning("cannot read the quota of mailbox \"" + settings_.name + "\": " + e.what());
     }
   }
@@ -201,12 +225,14 @@ namespace DicomMail
         {
           // Another node of the site polls this mailbox (#18); we look
           // again next interval, and take over once its lease is gone.
+          imap_.reset();
           summary["Polled"] = false;
         }
         context.RenewSiteKeyIfDue();   // here because this thread wakes regularly anyway; never waits (#25)
       }
       catch (const std::exception& e)
       {
+        imap_.reset();   // whatever failed, the next poll starts fresh
         context.GetStatusBoard().ReportError(settings_.name, e.what());
         OrthancApi::LogWarning("polling mailbox \"" + settings_.name + "\" failed: " + e.what());
         summary["Error"] = e.what();
@@ -215,6 +241,7 @@ namespace DicomMail
       schedule_.EndPoll(summary);
       if (stop_ || !schedule_.WaitForNextPoll())
       {
+        imap_.reset();   // on this thread, which used it
         return;
       }
     }

@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <memory>
 #include <thread>
 
 namespace DicomMail
@@ -52,6 +53,10 @@ namespace DicomMail
     // After an IMAP poll; neither fails the poll (logged instead).
     void ReadQuota(ImapMailboxSession& session);
     void KeepProcessedFolder(const MailAccount& account, const TransferProgress& progress);
+    // The IMAP session kept from the last poll when it committed on the same
+    // account, else a new one (#15): a poll reuses the logged-in connections
+    // instead of a TLS handshake and LOGIN per folder.
+    ImapMailboxSession& ImapSessionFor(const MailAccount& account, const TransferProgress& progress);
 
     IncomingAccountSettings settings_;
     IPollEvents& events_;
@@ -62,5 +67,9 @@ namespace DicomMail
     std::thread thread_;
     QuotaWarning quotaWarning_;                    // kept across polls: warn once per crossing
     ProcessedFolderHousekeeping housekeeping_;     // kept across polls: once a day
+    // The polling thread's; dropped after any error, on losing the lease and
+    // when the thread ends. POP3 keeps none: its session locks the maildrop.
+    std::unique_ptr<ImapMailboxSession> imap_;
+    MailAccount imapAccount_;
   };
 }
