@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The key states shared by the contexts of one home (#25): one listing per
 // change of the keyring, a change made elsewhere seen at once.
+#include "Core/Common/Files.h"
+#include "Core/Crypto/GpgmeLibrary.h"
 #include "Core/Crypto/KeyStateCache.h"
 #include "Core/Crypto/OpenPgpContext.h"
 #include "Core/Crypto/TemporaryGnupgHome.h"
 
+#include <algorithm>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 using namespace DicomMail;
 
@@ -141,4 +145,42 @@ TEST(CryptoKeyStateCache, SharedStatesFollowChangesMadeElsewhere)
   ASSERT_EQ(0, system(command.c_str()));
   EXPECT_EQ(nullptr, reader.GetKeyStates()->Find(partnerKey));
   EXPECT_FALSE(reader.FindKeyState(partnerKey, single));
+}
+
+TEST(CryptoKeyStateCache, AKeyLookedUpAloneCostsOneGpg)
+{
+  // A gpg that writes down each of its runs (#15: the send route's partner
+  // check ran gpg twice per key when the shared states were stale).
+  TemporaryGnupgHome tools;
+  const std::string runs = tools.GetPath() + "/runs.log";
+  const std::string counting = tools.GetPath() + "/counting-gpg";
+  Files::WriteAll(counting, "#!/bin/sh\necho \"$*\" >> '" + runs + "'\nexec '" +
+                  GpgmeLibrary::GetGpgEnginePath() + "' \"$@\"\n");
+  ASSERT_EQ(0, chmod(counting.c_str(), 0700));
+  GnupgHome::Options options;
+  options.gpgProgram = counting;
+
+  TemporaryGnupgHome partnerHome;
+  TemporaryGnupgHome siteHome("/tmp", options);
+  OpenPgpContext partner(partnerHome.GetHome());
+  OpenPgpContext writer(siteHome.GetHome());
+  const std::string partnerKey = partner.GenerateSiteKey("Partner <p@example.test>", "ed25519");
+  const std::string absentKey = partner.GenerateSiteKey("Other <o@example.test>", "ed25519");
+  const std::string siteKey = writer.GenerateSiteKey("Site <s@example.test>", "ed25519");
+  writer.ImportKeys(partner.ExportPublicKey(partnerKey, true));
+  writer.CertifyKey(partnerKey, siteKey, false);
+  OpenPgpContext reader(siteHome.GetHome());
+
+  const auto countRuns = [&runs] {
+    const std::string text = Files::ReadAll(runs, 1 << 20);
+    Files::Remove(runs);
+    return std::count(text.begin(), text.end(), '\n');
+  };
+  countRuns();
+  KeyInfo key;
+  ASSERT_TRUE(reader.FindKeyState(partnerKey, key));
+  EXPECT_TRUE(key.CertifiedBy(siteKey));   // with its certifications
+  EXPECT_EQ(1, countRuns());
+  EXPECT_FALSE(reader.FindKeyState(absentKey, key));
+  EXPECT_EQ(1, countRuns());
 }

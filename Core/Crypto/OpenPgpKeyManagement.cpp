@@ -12,10 +12,33 @@
 #include "Core/Crypto/OpenPgpPackets.h"
 #include "Core/Crypto/TemporaryGnupgHome.h"
 
+#include <functional>
 #include <set>
 
 namespace DicomMail
 {
+  namespace
+  {
+    // True if "lookup" returns, false if it finds no such key; other
+    // errors go on.
+    bool FoundUnlessNotFound(const std::function<void()>& lookup)
+    {
+      try
+      {
+        lookup();
+        return true;
+      }
+      catch (const Error& e)
+      {
+        if (e.GetKind() == ErrorKind::NotFound)
+        {
+          return false;
+        }
+        throw;
+      }
+    }
+  }
+
   // Answers passphrase requests with a fixed passphrase for one scope
   // (creating or exporting a key with a passphrase the caller chose).
   class OpenPgpContext::ScopedPassphrase
@@ -235,29 +258,14 @@ namespace DicomMail
       }
       return found != nullptr;
     }
-    if (!HasKey(fingerprint))
-    {
-      return false;
-    }
-    key = GetKey(fingerprint);
-    return true;
+    // One gpg run: the listing with signatures answers "absent" too (a
+    // separate presence check cost the send route a second gpg, #15).
+    return FoundUnlessNotFound([&] { key = GetKey(fingerprint); });
   }
 
   bool OpenPgpContext::HasKey(const std::string& fingerprint)
   {
-    try
-    {
-      LoadKey(fingerprint, false);
-      return true;
-    }
-    catch (const Error& e)
-    {
-      if (e.GetKind() == ErrorKind::NotFound)
-      {
-        return false;
-      }
-      throw;
-    }
+    return FoundUnlessNotFound([&] { LoadKey(fingerprint, false); });
   }
 
   void OpenPgpContext::RefreshTrustDatabase()
