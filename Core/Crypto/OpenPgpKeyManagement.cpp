@@ -249,18 +249,24 @@ namespace DicomMail
 
   bool OpenPgpContext::FindKeyState(const std::string& fingerprint, KeyInfo& key)
   {
-    if (std::shared_ptr<const KeyringState> states = home_.GetKeyStates().Peek())
+    KeyStateCache& cache = home_.GetKeyStates();
+    if (std::shared_ptr<const KeyringState> states = cache.Peek())
     {
-      const KeyInfo* found = states->Find(fingerprint);
-      if (found != nullptr)
-      {
-        key = *found;
-      }
-      return found != nullptr;
+      return states->Find(fingerprint, key);
+    }
+    if (cache.PeekKey(fingerprint, key))
+    {
+      return true;
     }
     // One gpg run: the listing with signatures answers "absent" too (a
     // separate presence check cost the send route a second gpg, #15).
-    return FoundUnlessNotFound([&] { key = GetKey(fingerprint); });
+    const KeyringStamp before = cache.Stamp();
+    const bool found = FoundUnlessNotFound([&] { key = GetKey(fingerprint); });
+    if (found)
+    {
+      cache.Remember(key, before);
+    }
+    return found;
   }
 
   bool OpenPgpContext::HasKey(const std::string& fingerprint)
