@@ -1,11 +1,18 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The key states shared by the contexts of one home (#25): one listing per
 // change of the keyring, a change made elsewhere seen at once.
+#include "Core/Common/ByteStream.h"
+#include "Core/Common/Files.h"
+#include "Core/Crypto/GpgmeLibrary.h"
 #include "Core/Crypto/KeyStateCache.h"
 #include "Core/Crypto/OpenPgpContext.h"
 #include "Core/Crypto/TemporaryGnupgHome.h"
 
+#include <algorithm>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <thread>
+#include <unistd.h>
 
 using namespace DicomMail;
 
@@ -102,6 +109,47 @@ TEST(CryptoKeyStateCache, AListingRightAfterAChangeIsNotReused)
   EXPECT_EQ(3, ring.listings);
 }
 
+// A key listed alone is shared by the rules of a whole listing (#15).
+TEST(CryptoKeyStateCache, AKeyListedAloneIsSharedUnderTheSameRules)
+{
+  FakeKeyring ring;
+  KeyStateCache cache = ring.MakeCache();
+  KeyInfo found;
+  EXPECT_FALSE(cache.PeekKey(kA, found));
+  cache.Remember(Key(kA), cache.Stamp());
+  ASSERT_TRUE(cache.PeekKey(kA, found));
+  EXPECT_EQ(kA, found.fingerprint);
+  EXPECT_TRUE(cache.PeekKey("aaaa aaaa aaaa aaaa aaaa aaaa aaaa aaaa aaaa aaaa", found));
+  EXPECT_FALSE(cache.PeekKey(kB, found));
+
+  ring.steady += KeyStateCache::kMaxAge + std::chrono::seconds(1);
+  EXPECT_FALSE(cache.PeekKey(kA, found));   // a minute at most
+
+  cache.Remember(Key(kA), cache.Stamp());
+  ring.identity = "inode2:200:t2";          // changed elsewhere
+  EXPECT_FALSE(cache.PeekKey(kA, found));
+
+  cache.Remember(Key(kA), cache.Stamp());
+  cache.Invalidate();                       // changed by us
+  EXPECT_FALSE(cache.PeekKey(kA, found));
+
+  ring.changed = ring.now - KeyringStamp::kRacyNanoseconds / 2;
+  cache.Remember(Key(kA), cache.Stamp());   // listed right after a change
+  EXPECT_FALSE(cache.PeekKey(kA, found));
+}
+
+// A valid whole listing answers for every key, present or absent.
+TEST(CryptoKeyStateCache, AWholeListingAnswersBeforeKeysListedAlone)
+{
+  FakeKeyring ring;
+  KeyStateCache cache = ring.MakeCache();
+  cache.Remember(Key(kB), cache.Stamp());
+  cache.Get(ring.Lister());   // holds kA only
+  KeyInfo found;
+  EXPECT_TRUE(cache.PeekKey(kA, found));
+  EXPECT_FALSE(cache.PeekKey(kB, found));
+}
+
 TEST(CryptoKeyStateCache, FindsByFingerprintInAnyCase)
 {
   const KeyringState state({Key(kA)});
@@ -141,4 +189,109 @@ TEST(CryptoKeyStateCache, SharedStatesFollowChangesMadeElsewhere)
   ASSERT_EQ(0, system(command.c_str()));
   EXPECT_EQ(nullptr, reader.GetKeyStates()->Find(partnerKey));
   EXPECT_FALSE(reader.FindKeyState(partnerKey, single));
+}
+
+namespace
+{
+  // A gpg that writes down each of its runs (#15: gpg runs before the first
+  // mail of a transfer leaves).
+  struct CountingGpg
+  {
+    TemporaryGnupgHome tools;
+    std::string runs = tools.GetPath() + "/runs.log";
+    GnupgHome::Options options;
+
+    CountingGpg()
+    {
+      const std::string program = tools.GetPath() + "/counting-gpg";
+      Files::WriteAll(program, "#!/bin/sh\necho \"$*\" >> '" + runs + "'\nexec '" +
+                      GpgmeLibrary::GetGpgEnginePath() + "' \"$@\"\n");
+      EXPECT_EQ(0, chmod(program.c_str(), 0700));
+      options.gpgProgram = program;
+    }
+
+    // The runs since the last call.
+    long Runs()
+    {
+      if (access(runs.c_str(), F_OK) != 0)
+      {
+        return 0;
+      }
+      const std::string text = Files::ReadAll(runs, 1 << 20);
+      Files::Remove(runs);
+      return std::count(text.begin(), text.end(), '\n');
+    }
+  };
+
+  // A site home that counts its gpg runs, holding a partner key it
+  // certified.
+  struct CountedSite
+  {
+    CountingGpg gpg;
+    TemporaryGnupgHome partnerHome;
+    TemporaryGnupgHome siteHome{"/tmp", gpg.options};
+    OpenPgpContext partner{partnerHome.GetHome()};
+    OpenPgpContext writer{siteHome.GetHome()};
+    std::string partnerKey = partner.GenerateSiteKey("Partner <p@example.test>", "ed25519");
+    std::string absentKey = partner.GenerateSiteKey("Other <o@example.test>", "ed25519");
+    std::string siteKey = writer.GenerateSiteKey("Site <s@example.test>", "ed25519");
+
+    CountedSite()
+    {
+      writer.ImportKeys(partner.ExportPublicKey(partnerKey, true));
+      writer.CertifyKey(partnerKey, siteKey, false);
+      // A listing within a second of a change is never shared (KeyringStamp).
+      std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+    }
+  };
+
+  void EncryptToPartner(OpenPgpContext& crypto, const CountedSite& site)
+  {
+    StringSource plain("one mail");
+    StringSink cipher;
+    crypto.EncryptAndSign(plain, cipher, {site.partnerKey}, site.siteKey, true, false, "");
+  }
+}
+
+TEST(CryptoKeyStateCache, AKeyLookedUpAloneCostsOneGpg)
+{
+  // The send route's partner check ran gpg twice per key when the shared
+  // states were stale.
+  CountedSite site;
+  OpenPgpContext reader(site.siteHome.GetHome());
+  site.gpg.Runs();
+  KeyInfo key;
+  ASSERT_TRUE(reader.FindKeyState(site.partnerKey, key));
+  EXPECT_TRUE(key.CertifiedBy(site.siteKey));   // with its certifications
+  EXPECT_EQ(1, site.gpg.Runs());
+  EXPECT_FALSE(reader.FindKeyState(site.absentKey, key));
+  EXPECT_EQ(1, site.gpg.Runs());
+}
+
+TEST(CryptoKeyStateCache, KeysLookedUpAloneServeOtherContextsUntilTheKeyringChanges)
+{
+  CountedSite site;
+  OpenPgpContext route(site.siteHome.GetHome());
+  OpenPgpContext job(site.siteHome.GetHome());
+  KeyInfo key;
+  ASSERT_TRUE(route.FindKeyState(site.partnerKey, key));
+  ASSERT_TRUE(route.FindKeyState(site.siteKey, key));
+  EXPECT_TRUE(key.hasSecret);
+  site.gpg.Runs();
+
+  // The job's checks of both keys come from the route's lookups: the
+  // sign+encrypt run is the only gpg.
+  ASSERT_TRUE(job.FindKeyState(site.partnerKey, key));
+  EncryptToPartner(job, site);
+  EXPECT_EQ(1, site.gpg.Runs());
+
+  // A change made elsewhere: the keys are looked at again, and the deleted
+  // one is refused before gpg encrypts anything.
+  const std::string command = "gpg --batch --yes --homedir " + site.siteHome.GetPath() +
+    " --delete-keys " + site.partnerKey + " 2>/dev/null";
+  ASSERT_EQ(0, system(command.c_str()));
+  site.gpg.Runs();
+  EXPECT_FALSE(job.FindKeyState(site.partnerKey, key));
+  EXPECT_THROW(EncryptToPartner(job, site), Error);
+  EXPECT_LE(1, site.gpg.Runs());
 }

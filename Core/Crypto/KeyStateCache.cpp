@@ -27,6 +27,16 @@ namespace DicomMail
     return found == index_.end() ? nullptr : &keys_[found->second];
   }
 
+  bool KeyringState::Find(const std::string& fingerprint, KeyInfo& key) const
+  {
+    const KeyInfo* found = Find(fingerprint);
+    if (found != nullptr)
+    {
+      key = *found;
+    }
+    return found != nullptr;
+  }
+
   KeyStateCache::KeyStateCache(const std::string& gnupgHome) :
     KeyStateCache([gnupgHome] { return KeyringStamp::Take(gnupgHome); },
                   [] { return std::chrono::steady_clock::now(); })
@@ -39,9 +49,59 @@ namespace DicomMail
   {
   }
 
+  bool KeyStateCache::IsFresh(const KeyringStamp& listedAt, std::chrono::steady_clock::time_point listedWhen,
+                              const KeyringStamp& now) const
+  {
+    return now == listedAt && !listedAt.IsRacy() && clock_() - listedWhen <= kMaxAge;
+  }
+
   bool KeyStateCache::IsValid(const KeyringStamp& now) const
   {
-    return state_ && now == listedAt_ && !listedAt_.IsRacy() && clock_() - listedWhen_ <= kMaxAge;
+    return state_ && IsFresh(listedAt_, listedWhen_, now);
+  }
+
+  KeyringStamp KeyStateCache::Stamp() const
+  {
+    return stamp_();
+  }
+
+  void KeyStateCache::Remember(const KeyInfo& key, const KeyringStamp& before)
+  {
+    if (!Fingerprint::IsValidFingerprint(key.fingerprint))
+    {
+      return;
+    }
+    std::lock_guard<std::mutex> lock(mutex_);
+    Listed& listed = alone_[Fingerprint::Normalize(key.fingerprint)];
+    listed.key = key;
+    listed.stamp = before;
+    listed.when = clock_();
+  }
+
+  bool KeyStateCache::PeekKey(const std::string& fingerprint, KeyInfo& key)
+  {
+    const KeyringStamp now = stamp_();
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (IsValid(now))
+    {
+      return state_->Find(fingerprint, key);
+    }
+    if (!Fingerprint::IsValidFingerprint(fingerprint))
+    {
+      return false;
+    }
+    auto found = alone_.find(Fingerprint::Normalize(fingerprint));
+    if (found == alone_.end())
+    {
+      return false;
+    }
+    if (!IsFresh(found->second.stamp, found->second.when, now))
+    {
+      alone_.erase(found);   // stale for good: the stamp or the clock moved on
+      return false;
+    }
+    key = found->second.key;
+    return true;
   }
 
   std::shared_ptr<const KeyringState> KeyStateCache::Peek()
@@ -76,5 +136,6 @@ namespace DicomMail
   {
     std::lock_guard<std::mutex> lock(mutex_);
     state_.reset();
+    alone_.clear();
   }
 }

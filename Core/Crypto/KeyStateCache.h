@@ -30,6 +30,9 @@ namespace DicomMail
     // The key with this primary fingerprint (any case), or nullptr.
     const KeyInfo* Find(const std::string& fingerprint) const;
 
+    // The same, copied into "key"; false if absent.
+    bool Find(const std::string& fingerprint, KeyInfo& key) const;
+
     // The certifying authorities among the keys, found with the listing.
     const std::vector<CertifyingAuthority>& GetAuthorities() const
     {
@@ -68,10 +71,30 @@ namespace DicomMail
     // The current states if still valid, else nullptr; never lists.
     std::shared_ptr<const KeyringState> Peek();
 
+    // A key listed alone (OpenPgpContext::FindKeyState), shared under the
+    // same rules as a whole listing: the send route's check of the partner
+    // key serves the job's check of the same key a moment later (#15).
+    // "before" is the stamp taken before the key was listed.
+    KeyringStamp Stamp() const;
+    void Remember(const KeyInfo& key, const KeyringStamp& before);
+
+    // The key's state from a valid whole listing or a valid key listed
+    // alone; false if neither knows it. Never lists.
+    bool PeekKey(const std::string& fingerprint, KeyInfo& key);
+
     // Our own change of the keyring: the next Get lists again.
     void Invalidate();
 
   private:
+    struct Listed
+    {
+      KeyInfo key;
+      KeyringStamp stamp;
+      std::chrono::steady_clock::time_point when;
+    };
+
+    bool IsFresh(const KeyringStamp& listedAt, std::chrono::steady_clock::time_point listedWhen,
+                 const KeyringStamp& now) const;
     bool IsValid(const KeyringStamp& now) const;
 
     std::function<KeyringStamp()> stamp_;
@@ -81,5 +104,6 @@ namespace DicomMail
     std::shared_ptr<const KeyringState> state_;
     KeyringStamp listedAt_;
     std::chrono::steady_clock::time_point listedWhen_;
+    std::map<std::string, Listed> alone_;   // by fingerprint
   };
 }

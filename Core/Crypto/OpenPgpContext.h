@@ -86,8 +86,9 @@ namespace DicomMail
     // over many keys (partners, keys).
     std::shared_ptr<const KeyringState> GetKeyStates();
 
-    // One key's state: from the shared states while they are valid, else
-    // listed alone. False if the keyring has no such key.
+    // One key's state: from the shared states while they are valid (a whole
+    // listing, or this key listed alone), else listed alone and shared.
+    // False if the keyring has no such key.
     bool FindKeyState(const std::string& fingerprint, KeyInfo& key);
 
     // "origin" names the data in messages, e.g. "the posted key". With
@@ -222,6 +223,11 @@ namespace DicomMail
     // public keys with their secret flag and, if "withSignatures", the
     // certifications on their user IDs.
     GpgmeKey LoadKey(const std::string& fingerprint, bool secret, bool withSignatures = false);
+    // Checks before a gpg run, from the shared key states while valid
+    // (KeyStateCache::PeekKey), else listed: the key's state; Error(NotFound)
+    // unless the site holds the signing key's secret part.
+    KeyInfo KnownKeyState(const std::string& fingerprint);
+    void CheckSigningKey(const std::string& fingerprint);
 
     // One key by fingerprint (or key ID) listed in "mode"; GPG_ERR_EOF when
     // absent, GPG_ERR_AMBIGUOUS_NAME when several match. Keys found are

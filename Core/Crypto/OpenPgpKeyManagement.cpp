@@ -12,10 +12,33 @@
 #include "Core/Crypto/OpenPgpPackets.h"
 #include "Core/Crypto/TemporaryGnupgHome.h"
 
+#include <functional>
 #include <set>
 
 namespace DicomMail
 {
+  namespace
+  {
+    // True if "lookup" returns, false if it finds no such key; other
+    // errors go on.
+    bool FoundUnlessNotFound(const std::function<void()>& lookup)
+    {
+      try
+      {
+        lookup();
+        return true;
+      }
+      catch (const Error& e)
+      {
+        if (e.GetKind() == ErrorKind::NotFound)
+        {
+          return false;
+        }
+        throw;
+      }
+    }
+  }
+
   // Answers passphrase requests with a fixed passphrase for one scope
   // (creating or exporting a key with a passphrase the caller chose).
   class OpenPgpContext::ScopedPassphrase
@@ -226,38 +249,29 @@ namespace DicomMail
 
   bool OpenPgpContext::FindKeyState(const std::string& fingerprint, KeyInfo& key)
   {
-    if (std::shared_ptr<const KeyringState> states = home_.GetKeyStates().Peek())
+    KeyStateCache& cache = home_.GetKeyStates();
+    if (std::shared_ptr<const KeyringState> states = cache.Peek())
     {
-      const KeyInfo* found = states->Find(fingerprint);
-      if (found != nullptr)
-      {
-        key = *found;
-      }
-      return found != nullptr;
+      return states->Find(fingerprint, key);
     }
-    if (!HasKey(fingerprint))
+    if (cache.PeekKey(fingerprint, key))
     {
-      return false;
+      return true;
     }
-    key = GetKey(fingerprint);
-    return true;
+    // One gpg run: the listing with signatures answers "absent" too (a
+    // separate presence check cost the send route a second gpg, #15).
+    const KeyringStamp before = cache.Stamp();
+    const bool found = FoundUnlessNotFound([&] { key = GetKey(fingerprint); });
+    if (found)
+    {
+      cache.Remember(key, before);
+    }
+    return found;
   }
 
   bool OpenPgpContext::HasKey(const std::string& fingerprint)
   {
-    try
-    {
-      LoadKey(fingerprint, false);
-      return true;
-    }
-    catch (const Error& e)
-    {
-      if (e.GetKind() == ErrorKind::NotFound)
-      {
-        return false;
-      }
-      throw;
-    }
+    return FoundUnlessNotFound([&] { LoadKey(fingerprint, false); });
   }
 
   void OpenPgpContext::RefreshTrustDatabase()

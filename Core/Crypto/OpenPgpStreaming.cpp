@@ -10,6 +10,7 @@
 #include "Core/Crypto/GpgVerify.h"
 #include "Core/Crypto/GpgmeKey.h"
 #include "Core/Crypto/GpgmeLibrary.h"
+#include "Core/Crypto/KeyInfoFromGpgme.h"
 
 #include <algorithm>
 
@@ -17,9 +18,9 @@ namespace DicomMail
 {
   namespace
   {
-    std::string FirstUserId(gpgme_key_t key)
+    std::string FirstUserId(const KeyInfo& key)
     {
-      return key->uids != nullptr && key->uids->uid != nullptr ? std::string(" (") + key->uids->uid + ")" : "";
+      return key.userIds.empty() ? "" : " (" + key.userIds.front().userId + ")";
     }
 
     // The expiry that matters for a signature: the signing subkey's if it
@@ -39,27 +40,27 @@ namespace DicomMail
     }
 
     // Refuses recipients gpg would skip, with a reason a person understands.
-    void CheckRecipientUsable(gpgme_key_t key)
+    void CheckRecipientUsable(const KeyInfo& key)
     {
-      const std::string name = Fingerprint::GroupInFours(key->subkeys->fpr) + FirstUserId(key);
+      const std::string name = Fingerprint::GroupInFours(key.fingerprint) + FirstUserId(key);
       const char* problem = nullptr;
-      if (key->revoked)
+      if (key.revoked)
       {
         problem = "is revoked";
       }
-      else if (key->expired)
+      else if (key.expired)
       {
         problem = "has expired";
       }
-      else if (key->disabled)
+      else if (key.disabled)
       {
         problem = "is disabled";
       }
-      else if (key->invalid)
+      else if (key.invalid)
       {
         problem = "is invalid";
       }
-      else if (!key->can_encrypt)
+      else if (!key.canEncrypt)
       {
         problem = "has no usable encryption subkey";
       }
@@ -84,7 +85,7 @@ namespace DicomMail
     }
 
     const std::string signer = Fingerprint::Normalize(signerFingerprint);
-    LoadKey(signer, true);   // Error(NotFound) unless the site holds its secret part
+    CheckSigningKey(signer);
 
     std::vector<std::string> fingerprints;
     for (const std::string& r : recipientFingerprints)
@@ -100,7 +101,7 @@ namespace DicomMail
 
     for (const std::string& fpr : fingerprints)
     {
-      CheckRecipientUsable(LoadKey(fpr, false).Get());
+      CheckRecipientUsable(KnownKeyState(fpr));
     }
 
     // The keys were checked above; GpgSignEncrypt needs only fingerprints.
@@ -114,6 +115,27 @@ namespace DicomMail
     {
       return AnswerPassphrase(hint);
     });
+  }
+
+  KeyInfo OpenPgpContext::KnownKeyState(const std::string& fingerprint)
+  {
+    // A key listed a moment ago (the send route's check) is not listed
+    // again; the shared state follows every change of the keyring (#15).
+    KeyInfo key;
+    if (!home_.GetKeyStates().PeekKey(fingerprint, key))
+    {
+      key = MakeKeyInfo(LoadKey(fingerprint, false).Get());
+    }
+    return key;
+  }
+
+  void OpenPgpContext::CheckSigningKey(const std::string& fingerprint)
+  {
+    KeyInfo key;
+    if (!home_.GetKeyStates().PeekKey(fingerprint, key) || !key.hasSecret)
+    {
+      LoadKey(fingerprint, true);   // Error(NotFound) unless the site holds its secret part
+    }
   }
 
   GpgSession OpenPgpContext::Session() const
@@ -164,7 +186,7 @@ namespace DicomMail
     request.signerFingerprint = Fingerprint::Normalize(signerFingerprint);
     request.detached = detached;
     request.armored = armored;
-    LoadKey(request.signerFingerprint, true);   // Error(NotFound) unless the site holds its secret part
+    CheckSigningKey(request.signerFingerprint);
     return GpgSign::Run(request, data, signature, [this](const std::string& hint)
     {
       return AnswerPassphrase(hint);
