@@ -116,7 +116,13 @@ class Killer(threading.Thread):
 
     def run(self):
         try:
-            while not self.done.wait(self.random.uniform(1, 5)):
+            # The first kill comes as soon as the first instance is in: the receiver may otherwise import all of
+            # this small batch before a random 1 to 5 s have passed, and no kill would hit it while mail came in.
+            while not self.done.is_set() and not instance_count(self.nodes):
+                time.sleep(0.05)
+            delay = 0
+            while not self.done.wait(delay):
+                delay = self.random.uniform(1, 5)
                 polling = answering_holder(self.nodes)
                 victim = next((n for n in self.nodes if n.name == polling), None)
                 if victim is None:
