@@ -20,6 +20,8 @@ from urllib3.util.retry import Retry
 ORTHANC_BINARY = "/usr/sbin/Orthanc"
 START_TIMEOUT = 30.0
 STOP_TIMEOUT = 30.0
+# Under Orthanc's KeepAliveTimeout (1 s), with room for a slow machine.
+KEEP_ALIVE_SAFE = 0.5
 HTTP_TIMEOUT = 120.0
 
 
@@ -99,8 +101,11 @@ class OrthancServer:
         self.pid = None
         self._log_offset = 0  # where the log of the current run starts
         self.session = requests.Session()
-        # Orthanc closes an idle keep-alive connection after KeepAliveTimeout (1 s); a GET sent on it at that
-        # moment gets "connection closed without response". Only idempotent GETs are sent again, once.
+        self._last_request = 0.0
+        # Orthanc closes an idle keep-alive connection after KeepAliveTimeout (1 s); a request sent on it at that
+        # moment gets "connection closed without response". Only idempotent GETs are sent again, once; any other
+        # request goes on a fresh connection when the kept one has been idle long enough to be closing (see
+        # _request). "Connection: close" is no way out: Orthanc answers "keep-alive" and then closes.
         self.session.mount("http://", HTTPAdapter(max_retries=Retry(
             total=1, connect=1, read=1, status=0, allowed_methods=frozenset(["GET"]), raise_on_status=False)))
         credentials = self._credentials()
@@ -301,7 +306,12 @@ class OrthancServer:
             if kwargs["data"].lstrip().startswith(b"-----BEGIN PGP"):
                 # The plugin refuses text/plain (a cross-site form's type) for the key import.
                 kwargs["headers"].setdefault("Content-Type", "application/pgp-keys")
-        r = self.session.request(method, self.url + path, **kwargs)
+        if method != "GET" and time.monotonic() - self._last_request > KEEP_ALIVE_SAFE:
+            self.session.close()   # the pooled connections; the next request opens a new one
+        try:
+            r = self.session.request(method, self.url + path, **kwargs)
+        finally:
+            self._last_request = time.monotonic()
         if raw:
             return r
         if r.status_code >= 400:
