@@ -20,7 +20,12 @@ sys.path.insert(0, os.path.join(HERE, "data"))
 
 from orthanc_server import OrthancServer  # noqa: E402
 
-ROOT = os.environ.get("DICOM_MAIL_TEST_ROOT", "/tmp/dmit")
+# pytest-xdist runs test files in worker processes "gw0", "gw1", ...: each worker is a test run of its own, with
+# its own state root, Orthanc ports and mail stack (see PORT_OFFSET and the mailstack fixture).
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+WORKER_INDEX = int(_WORKER[2:]) if _WORKER.startswith("gw") and _WORKER[2:].isdigit() else 0
+
+ROOT = os.environ.get("DICOM_MAIL_TEST_ROOT", "/tmp/dmit") + ("-%d" % WORKER_INDEX if WORKER_INDEX else "")
 os.makedirs(ROOT, exist_ok=True)
 os.chmod(ROOT, 0o755)  # Postfix and Dovecot run as other users
 BUILD = os.environ.get("DICOM_MAIL_BUILD_DIR", os.path.join(TOP, "build"))
@@ -28,7 +33,10 @@ MAILSTACK = os.path.join(TOP, "IntegrationTests", "harness", "mailstack.sh")
 ARTIFACTS = os.path.join(HERE, "artifacts")
 
 # Several test runs may share a machine: DICOM_MAIL_PORT_OFFSET moves them apart.
-PORT_OFFSET = int(os.environ.get("DICOM_MAIL_PORT_OFFSET", "0"))
+PORT_OFFSET = int(os.environ.get("DICOM_MAIL_PORT_OFFSET", "0")) + 3000 * WORKER_INDEX
+if WORKER_INDEX:
+    # Two workers starting their stacks at once would both find the default base free.
+    os.environ["MAILSTACK_PORT_BASE"] = str(int(os.environ.get("MAILSTACK_PORT_BASE", "12500")) + 2000 * WORKER_INDEX)
 SITES = {
     # name: (http port, dicom port, mail user)
     "hospital": (18042 + PORT_OFFSET, 18242 + PORT_OFFSET, "hospital@hospital.test"),

@@ -81,8 +81,14 @@ def names_by_mutt(raw, workdir):
     if os.path.exists(out):
         os.remove(out)
     command = "mutt -n -F %s -R -f %s -e 'push \"<pipe-message>cat > %s<enter><exit>\"'" % (rc, mbox, out)
-    subprocess.run(["script", "-qec", command, "/dev/null"], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                   env=dict(os.environ, LANG="C.UTF-8", TERM="xterm"), timeout=60, check=True)
+    # stdin stays open and silent: script(1) passes the end of its input on to mutt's terminal, and under
+    # pytest-xdist mutt then hung in 2 runs of 2 (60 s timeout); with stdin open it passed 3 of 3.
+    with subprocess.Popen(["script", "-qec", command, "/dev/null"], stdin=subprocess.PIPE,
+                          stdout=subprocess.DEVNULL, env=dict(os.environ, LANG="C.UTF-8", TERM="xterm")) as mutt:
+        try:
+            assert mutt.wait(timeout=60) == 0, "mutt under script(1) failed"
+        finally:
+            mutt.kill()
     with open(out, encoding="utf-8") as f:
         rendered = f.read()
     lines = {}

@@ -19,7 +19,7 @@ packages=(
   # the local mail stack of the demo and the tests
   postfix dovecot-core dovecot-imapd dovecot-pop3d dovecot-lmtpd openssl
   # integration tests
-  python3 python3-pytest python3-requests python3-pydicom python3-numpy curl procps
+  python3 python3-pytest python3-pytest-xdist python3-requests python3-pydicom python3-numpy curl procps
   # a real mail client reads our headers (test_names.py)
   mutt
   # a modality's C-STORE to the gateway (storescu, test_forwarding.py)

@@ -21,5 +21,8 @@ echo "=== Fuzzing (libFuzzer, ${DICOM_MAIL_FUZZ_SECONDS:-45} s per target) ==="
 echo "=== Integration tests (pytest) ==="
 # Debian's python3 carries pytest, pydicom and numpy; a python3 earlier on
 # PATH (pyenv, venv) may not.
-/usr/bin/python3 -m pytest -p no:cacheprovider -v --durations=15 "$top/IntegrationTests" "$@" || status=1
+# Most of their time is spent waiting (poll intervals, retries, servers starting), so test files run in
+# ${DICOM_MAIL_TEST_WORKERS:-2} worker processes (pytest-xdist), each with its own Orthancs and mail stack.
+/usr/bin/python3 -m pytest -p no:cacheprovider -v --durations=15 \
+  -n "${DICOM_MAIL_TEST_WORKERS:-2}" --dist loadfile "$top/IntegrationTests" "$@" || status=1
 exit $status
