@@ -51,6 +51,8 @@ TEST(CryptoEngineWrapper, AListingWhoseGpgCannotStartIsAnErrorNotAMissingKey)
     fingerprint = maker.GenerateSiteKey("Site <site@example.test>", "ed25519");
   }
   OpenPgpContext crypto(home.GetHome());
+  EXPECT_TRUE(WrapperScripts(home.GetHome().GetPath()).empty());   // made at the first GPGME operation
+  EXPECT_FALSE(crypto.HasKey("0123456789ABCDEF0123456789ABCDEF01234567"));
   const std::vector<std::string> scripts = WrapperScripts(home.GetHome().GetPath());
   ASSERT_EQ(1u, scripts.size());
 

@@ -210,7 +210,8 @@ namespace
       options.gpgProgram = program;
     }
 
-    // The runs since the last call.
+    // The runs since the last call, without GPGME's "gpg --version" of a
+    // context's first GPGME operation: what is counted is the work.
     long Runs()
     {
       if (access(runs.c_str(), F_OK) != 0)
@@ -219,7 +220,17 @@ namespace
       }
       const std::string text = Files::ReadAll(runs, 1 << 20);
       Files::Remove(runs);
-      return std::count(text.begin(), text.end(), '\n');
+      return std::count(text.begin(), text.end(), '\n') - VersionChecks(text);
+    }
+
+    static long VersionChecks(const std::string& text)
+    {
+      long count = 0;
+      for (size_t at = text.find("--version\n"); at != std::string::npos; at = text.find("--version\n", at + 1))
+      {
+        count += (at == 0 || text[at - 1] == '\n') ? 1 : 0;
+      }
+      return count;
     }
   };
 

@@ -90,8 +90,8 @@ namespace DicomMail
     ResetOperationState();
     GpgmeData in(publicPackets);
     GpgOperationWatchdog watchdog = Watch();
-    Check(gpgme_op_import(context_.Get(), in.Get()), ErrorKind::BadInput, "cannot import " + origin);
-    gpgme_import_result_t r = gpgme_op_import_result(context_.Get());
+    Check(gpgme_op_import(Gpgme(), in.Get()), ErrorKind::BadInput, "cannot import " + origin);
+    gpgme_import_result_t r = gpgme_op_import_result(Gpgme());
     if (r == nullptr)
     {
       throw Error(ErrorKind::Crypto, "gpg reported no result for the import of " + origin);

@@ -28,17 +28,35 @@ namespace DicomMail
 
   OpenPgpContext::OpenPgpContext(const GnupgHome& home) :
     home_(home),
-    engine_(home.GetPath(), home.GetOptions().gpgProgram.empty() ?
-            GpgmeLibrary::GetGpgEnginePath() : home.GetOptions().gpgProgram),
-    context_(home.GetPath(), GPGME_PROTOCOL_OpenPGP, engine_.GetScriptPath().c_str()),
     keyCache_(home.GetPath())
   {
-    // Loopback: gpg asks our callback, never a pinentry program (there is no
-    // terminal or display in a server).
-    CheckGpgme(gpgme_set_pinentry_mode(context_.Get(), GPGME_PINENTRY_MODE_LOOPBACK),
-               ErrorKind::Crypto, "cannot select loopback pinentry");
-    gpgme_set_passphrase_cb(context_.Get(), PassphraseCallback, this);
-    gpgme_set_offline(context_.Get(), 1);
+  }
+
+  GpgEngineWrapper& OpenPgpContext::Engine()
+  {
+    if (!engine_)
+    {
+      engine_.reset(new GpgEngineWrapper(home_.GetPath(), home_.GetOptions().gpgProgram.empty() ?
+                                         GpgmeLibrary::GetGpgEnginePath() : home_.GetOptions().gpgProgram));
+    }
+    return *engine_;
+  }
+
+  gpgme_ctx_t OpenPgpContext::Gpgme()
+  {
+    if (!context_)
+    {
+      std::unique_ptr<GpgmeContext> context(new GpgmeContext(home_.GetPath(), GPGME_PROTOCOL_OpenPGP,
+                                                             Engine().GetScriptPath().c_str()));
+      // Loopback: gpg asks our callback, never a pinentry program (there is
+      // no terminal or display in a server).
+      CheckGpgme(gpgme_set_pinentry_mode(context->Get(), GPGME_PINENTRY_MODE_LOOPBACK),
+                 ErrorKind::Crypto, "cannot select loopback pinentry");
+      gpgme_set_passphrase_cb(context->Get(), PassphraseCallback, this);
+      gpgme_set_offline(context->Get(), 1);
+      context_ = std::move(context);
+    }
+    return context_->Get();
   }
 
   OpenPgpContext::~OpenPgpContext() = default;
@@ -96,7 +114,8 @@ namespace DicomMail
 
   GpgOperationWatchdog OpenPgpContext::Watch()
   {
-    return GpgOperationWatchdog(context_.Get(), engine_,
+    gpgme_ctx_t context = Gpgme();
+    return GpgOperationWatchdog(context, Engine(),
                                 std::chrono::seconds(home_.GetOptions().gpgTimeoutSeconds));
   }
 
@@ -119,7 +138,7 @@ namespace DicomMail
     // A listing on this context rather than gpgme_get_key(), which makes a
     // context of its own and so starts extra gpg processes on every call.
     SetKeylistMode(mode);
-    gpgme_ctx_t ctx = context_.Get();
+    gpgme_ctx_t ctx = Gpgme();
     GpgOperationWatchdog watchdog = Watch();
     gpgme_error_t error = gpgme_op_keylist_start(ctx, fingerprint.c_str(), secret ? 1 : 0);
     if (error == 0)
@@ -138,7 +157,7 @@ namespace DicomMail
     watchdog.ThrowIfFired();
     if (gpgme_err_code(error) == GPG_ERR_EOF)
     {
-      engine_.CheckStarted("cannot look up the key " + fingerprint);   // "absent" only if gpg said so
+      Engine().CheckStarted("cannot look up the key " + fingerprint);   // "absent" only if gpg said so
     }
     if (error == 0)
     {
@@ -149,7 +168,7 @@ namespace DicomMail
 
   void OpenPgpContext::SetKeylistMode(gpgme_keylist_mode_t mode)
   {
-    CheckGpgme(gpgme_set_keylist_mode(context_.Get(), mode), ErrorKind::Crypto,
+    CheckGpgme(gpgme_set_keylist_mode(Gpgme(), mode), ErrorKind::Crypto,
                "cannot set the GPGME key listing mode");
   }
 

@@ -256,9 +256,17 @@ namespace DicomMail
     // wrong passphrase clearly.
     void Check(gpgme_error_t error, ErrorKind kind, const std::string& what) const;
 
+    // GPGME's context and the wrapper script it runs, made at the first
+    // GPGME operation: making them costs a script written and probed and a
+    // "gpg --version" forked from this whole process, and the operations a
+    // received mail needs (decrypt, verify, the MDN's signature) run in
+    // spawned gpg processes and need neither while the key states are cached.
+    gpgme_ctx_t Gpgme();
+    GpgEngineWrapper& Engine();
+
     const GnupgHome& home_;
-    GpgEngineWrapper engine_;   // before context_, which runs it
-    GpgmeContext context_;
+    std::unique_ptr<GpgEngineWrapper> engine_;   // before context_, which runs it
+    std::unique_ptr<GpgmeContext> context_;
     KeyLookupCache keyCache_;
     PassphraseProvider provider_;
     const std::string* overridePassphrase_ = nullptr;

@@ -23,7 +23,7 @@ namespace DicomMail
       GpgmeKey key = LoadKey(fpr, true);
       ResetOperationState();
       GpgOperationWatchdog watchdog = Watch();
-      Check(gpgme_op_setexpire(context_.Get(), key.Get(), static_cast<unsigned long>(secondsFromNow), which, 0),
+      Check(gpgme_op_setexpire(Gpgme(), key.Get(), static_cast<unsigned long>(secondsFromNow), which, 0),
             ErrorKind::Crypto, std::string("cannot set the expiry of the ") + (which == nullptr ? "key " : "subkeys of ") +
             Fingerprint::GroupInFours(fpr));
       keyCache_.Clear();

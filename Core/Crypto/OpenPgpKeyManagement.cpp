@@ -133,10 +133,10 @@ namespace DicomMail
     const unsigned int common = GPGME_CREATE_NOEXPIRE | GPGME_CREATE_FORCE |
       (passphrase.empty() ? GPGME_CREATE_NOPASSWD : 0);
 
-    Check(gpgme_op_createkey(context_.Get(), userId.c_str(), primaryAlgorithm, 0, 0, nullptr,
+    Check(gpgme_op_createkey(Gpgme(), userId.c_str(), primaryAlgorithm, 0, 0, nullptr,
                              common | GPGME_CREATE_SIGN | GPGME_CREATE_CERT),
           ErrorKind::Crypto, "cannot create the " + algorithm + " key");
-    gpgme_genkey_result_t generated = gpgme_op_genkey_result(context_.Get());
+    gpgme_genkey_result_t generated = gpgme_op_genkey_result(Gpgme());
     if (generated == nullptr || generated->fpr == nullptr)
     {
       throw Error(ErrorKind::Crypto, "gpg created a key but reported no fingerprint");
@@ -147,7 +147,7 @@ namespace DicomMail
     {
       GpgmeKey key = LoadKey(fingerprint, false);
       ResetOperationState();
-      Check(gpgme_op_createsubkey(context_.Get(), key.Get(), subkeyAlgorithm, 0, 0,
+      Check(gpgme_op_createsubkey(Gpgme(), key.Get(), subkeyAlgorithm, 0, 0,
                                   common | GPGME_CREATE_ENCR),
             ErrorKind::Crypto, "cannot add the encryption subkey to the new key");
     }
@@ -176,20 +176,20 @@ namespace DicomMail
     // Public listing with the secret flag: the same fields for every key.
     SetKeylistMode(GPGME_KEYLIST_MODE_LOCAL | GPGME_KEYLIST_MODE_WITH_SECRET | GPGME_KEYLIST_MODE_SIGS);
     GpgOperationWatchdog watchdog = Watch();
-    Check(gpgme_op_keylist_start(context_.Get(), nullptr, 0), ErrorKind::Crypto, "cannot list the keys");
+    Check(gpgme_op_keylist_start(Gpgme(), nullptr, 0), ErrorKind::Crypto, "cannot list the keys");
 
     std::vector<KeyInfo> keys;
     for (;;)
     {
       GpgmeKey key;
-      const gpgme_error_t error = gpgme_op_keylist_next(context_.Get(), key.ResetAndGetAddress());
+      const gpgme_error_t error = gpgme_op_keylist_next(Gpgme(), key.ResetAndGetAddress());
       if (gpgme_err_code(error) == GPG_ERR_EOF)
       {
         break;
       }
       if (gpgme_err_code(error) != GPG_ERR_NO_ERROR)
       {
-        gpgme_op_keylist_end(context_.Get());
+        gpgme_op_keylist_end(Gpgme());
         watchdog.ThrowIfFired();
         CheckGpgme(error, ErrorKind::Crypto, "cannot list the keys");
       }
@@ -198,9 +198,9 @@ namespace DicomMail
         keys.push_back(MakeKeyInfo(key.Get()));
       }
     }
-    gpgme_op_keylist_end(context_.Get());
+    gpgme_op_keylist_end(Gpgme());
     watchdog.ThrowIfFired();   // a stopped listing ends like a complete one
-    engine_.CheckStarted("cannot list the keys");   // and so does one whose gpg never ran
+    Engine().CheckStarted("cannot list the keys");   // and so does one whose gpg never ran
     return keys;
   }
 
@@ -208,21 +208,21 @@ namespace DicomMail
   {
     SetKeylistMode(GPGME_KEYLIST_MODE_LOCAL);
     GpgOperationWatchdog watchdog = Watch();
-    Check(gpgme_op_keylist_start(context_.Get(), nullptr, 1), ErrorKind::Crypto,
+    Check(gpgme_op_keylist_start(Gpgme(), nullptr, 1), ErrorKind::Crypto,
           "cannot list the secret keys");
 
     std::vector<std::string> result;
     for (;;)
     {
       GpgmeKey key;
-      const gpgme_error_t error = gpgme_op_keylist_next(context_.Get(), key.ResetAndGetAddress());
+      const gpgme_error_t error = gpgme_op_keylist_next(Gpgme(), key.ResetAndGetAddress());
       if (gpgme_err_code(error) == GPG_ERR_EOF)
       {
         break;
       }
       if (gpgme_err_code(error) != GPG_ERR_NO_ERROR)
       {
-        gpgme_op_keylist_end(context_.Get());
+        gpgme_op_keylist_end(Gpgme());
         watchdog.ThrowIfFired();
         CheckGpgme(error, ErrorKind::Crypto, "cannot list the secret keys");
       }
@@ -231,9 +231,9 @@ namespace DicomMail
         result.push_back(Upper(key.Get()->subkeys->fpr));
       }
     }
-    gpgme_op_keylist_end(context_.Get());
+    gpgme_op_keylist_end(Gpgme());
     watchdog.ThrowIfFired();   // a stopped listing ends like a complete one
-    engine_.CheckStarted("cannot list the secret keys");
+    Engine().CheckStarted("cannot list the secret keys");
     return result;
   }
 
@@ -334,14 +334,14 @@ namespace DicomMail
     ResetOperationState();
     GpgmeData in(data);
     GpgOperationWatchdog watchdog = Watch();
-    const gpgme_error_t error = gpgme_op_import(context_.Get(), in.Get());
+    const gpgme_error_t error = gpgme_op_import(Gpgme(), in.Get());
     if (gpgme_err_code(error) == GPG_ERR_NO_DATA)
     {
       throw Error(ErrorKind::BadInput, noKey);
     }
     Check(error, ErrorKind::BadInput, "cannot import " + origin);
 
-    gpgme_import_result_t r = gpgme_op_import_result(context_.Get());
+    gpgme_import_result_t r = gpgme_op_import_result(Gpgme());
     if (r == nullptr)
     {
       throw Error(ErrorKind::Crypto, "gpg reported no result for the import of " + origin);
@@ -416,12 +416,12 @@ namespace DicomMail
     LoadKey(fpr, false);   // NotFound rather than an empty export
 
     ResetOperationState();
-    gpgme_set_armor(context_.Get(), armored ? 1 : 0);
+    gpgme_set_armor(Gpgme(), armored ? 1 : 0);
     GpgmeData out;
     GpgOperationWatchdog watchdog = Watch();
     // Not "minimal": that would drop the exportable certifications (the
     // site acting as a small CA for its network); local ones never leave.
-    Check(gpgme_op_export(context_.Get(), fpr.c_str(), 0, out.Get()),
+    Check(gpgme_op_export(Gpgme(), fpr.c_str(), 0, out.Get()),
           ErrorKind::Crypto, "cannot export the key " + Fingerprint::GroupInFours(fpr));
     std::string result = out.ReadAll();
     if (result.empty())
@@ -442,10 +442,10 @@ namespace DicomMail
 
     ResetOperationState();
     ScopedPassphrase scope(*this, passphrase);
-    gpgme_set_armor(context_.Get(), 1);
+    gpgme_set_armor(Gpgme(), 1);
     GpgmeData out;
     GpgOperationWatchdog watchdog = Watch();
-    Check(gpgme_op_export(context_.Get(), fpr.c_str(), GPGME_EXPORT_MODE_SECRET, out.Get()),
+    Check(gpgme_op_export(Gpgme(), fpr.c_str(), GPGME_EXPORT_MODE_SECRET, out.Get()),
           ErrorKind::Crypto, "cannot export the secret key " + Fingerprint::GroupInFours(fpr));
 
     std::string result = out.ReadAll();
@@ -487,14 +487,14 @@ namespace DicomMail
     GpgmeKey siteKey = LoadKey(site, true);
 
     ResetOperationState();
-    gpgme_signers_clear(context_.Get());
-    CheckGpgme(gpgme_signers_add(context_.Get(), siteKey.Get()), ErrorKind::Crypto,
+    gpgme_signers_clear(Gpgme());
+    CheckGpgme(gpgme_signers_add(Gpgme(), siteKey.Get()), ErrorKind::Crypto,
                "cannot use the site key " + Fingerprint::GroupInFours(site) + " for certification");
 
     const unsigned int flags = GPGME_KEYSIGN_NOEXPIRE | (exportable ? 0 : GPGME_KEYSIGN_LOCAL);
     GpgOperationWatchdog watchdog = Watch();
-    const gpgme_error_t error = gpgme_op_keysign(context_.Get(), targetKey.Get(), nullptr, 0, flags);
-    gpgme_signers_clear(context_.Get());
+    const gpgme_error_t error = gpgme_op_keysign(Gpgme(), targetKey.Get(), nullptr, 0, flags);
+    gpgme_signers_clear(Gpgme());
     Check(error, ErrorKind::Crypto, "cannot certify the key " + Fingerprint::GroupInFours(target) +
           " with the site key " + Fingerprint::GroupInFours(site));
 
@@ -520,7 +520,7 @@ namespace DicomMail
 
     ResetOperationState();
     const unsigned int flags = GPGME_DELETE_FORCE | (allowSecret ? GPGME_DELETE_ALLOW_SECRET : 0);
-    Check(gpgme_op_delete_ext(context_.Get(), key.Get(), flags), ErrorKind::Crypto,
+    Check(gpgme_op_delete_ext(Gpgme(), key.Get(), flags), ErrorKind::Crypto,
           "cannot delete the key " + Fingerprint::GroupInFours(fpr));
   }
 
