@@ -6,18 +6,31 @@ namespace DicomMail
   constexpr std::chrono::seconds KeyLookupCache::kMaxAge;
 
   KeyLookupCache::KeyLookupCache(const std::string& gnupgHome) :
-    home_(gnupgHome)
+    KeyLookupCache([gnupgHome] { return KeyringStamp::Take(gnupgHome); })
+  {
+  }
+
+  KeyLookupCache::KeyLookupCache(std::function<KeyringStamp()> stamp) :
+    takeStamp_(std::move(stamp))
   {
   }
 
   bool KeyLookupCache::Find(const std::string& lookup, GpgmeKey& key)
   {
-    const KeyringStamp stamp = KeyringStamp::Take(home_);
+    const KeyringStamp stamp = takeStamp_();
     if (stamp != stamp_ || stamp.IsRacy())
     {
       entries_.clear();
       stamp_ = stamp;
       return false;
+    }
+    if (stamp_.IsRacy())
+    {
+      // The same files, now settled: nothing was kept under the racy stamp
+      // (Store), and listings from now on may be. Keeping the racy one would
+      // refuse every Store until the keyring next changes - a context whose
+      // first lookup followed an import then listed on every call (#15).
+      stamp_ = stamp;
     }
 
     auto found = entries_.find(lookup);

@@ -5,6 +5,7 @@
 #include "Core/Crypto/KeyringStamp.h"
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <string>
 
@@ -26,6 +27,9 @@ namespace DicomMail
 
     explicit KeyLookupCache(const std::string& gnupgHome);
 
+    // With the keyring's stamp from "stamp": for tests of the stamp rules.
+    explicit KeyLookupCache(std::function<KeyringStamp()> stamp);
+
     // True and "key" set if a fresh entry exists for "lookup".
     bool Find(const std::string& lookup, GpgmeKey& key);
 
@@ -40,8 +44,8 @@ namespace DicomMail
       std::chrono::steady_clock::time_point stored;
     };
 
-    std::string home_;
-    KeyringStamp stamp_;
+    std::function<KeyringStamp()> takeStamp_;
+    KeyringStamp stamp_;   // the keyring the entries were listed from
     std::map<std::string, Entry> entries_;
   };
 }
