@@ -102,6 +102,7 @@ TEST_F(CryptoKeyTravel, ARenewedKeyIsMergedAndKeepsItsCertification)
   EXPECT_TRUE(outcome.merged);
   EXPECT_TRUE(outcome.changed);
   EXPECT_EQ("", outcome.problem);
+  EXPECT_EQ("the sender's key was updated from the mail", outcome.Describe());
   const KeyInfo merged = siteGpg_->GetKey(partnerKey_);
   EXPECT_EQ(renewed.expires, merged.expires);
   EXPECT_TRUE(merged.CertifiedBy(siteKey_));
@@ -111,6 +112,7 @@ TEST_F(CryptoKeyTravel, ARenewedKeyIsMergedAndKeepsItsCertification)
     KeyTravel::Merge(*siteGpg_, KeyTravel::ExportOwnKey(*partnerGpg_, partnerKey_), partnerKey_);
   EXPECT_TRUE(again.merged);
   EXPECT_FALSE(again.changed);
+  EXPECT_EQ("", again.Describe());   // every mail of a transfer brings it: no log line per mail
 }
 
 TEST_F(CryptoKeyTravel, AForeignPrimaryKeyIsNeverImported)

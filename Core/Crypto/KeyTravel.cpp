@@ -30,9 +30,9 @@ namespace DicomMail
   std::string KeyTravel::MergeOutcome::Describe() const
   {
     std::string text;
-    if (merged)
+    if (merged && changed)
     {
-      text = changed ? "the sender's key was updated from the mail" : "the sender's key in the mail brought nothing new";
+      text = "the sender's key was updated from the mail";
     }
     else if (!problem.empty())
     {

@@ -32,7 +32,9 @@ namespace DicomMail
       std::vector<std::string> refusedFingerprints;   // other primary keys: never imported this way
       std::string problem;                            // why nothing was merged, "" otherwise
 
-      // One line for the log: fingerprints only, never patient data.
+      // One line for the log: fingerprints only, never patient data; ""
+      // when there is nothing to tell (the key as we had it, which is what
+      // every mail of a transfer brings: not a warning per mail).
       std::string Describe() const;
     };
 
