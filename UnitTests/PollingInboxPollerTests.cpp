@@ -228,14 +228,14 @@ namespace
   public:
     explicit SignallingImporter(IInstanceImporter& inner) : inner_(inner) {}
 
-    ImportOutcome Import(const std::string& dicomFilePath, const ImportContext& context) override
+    ImportOutcome Import(const void* dicom, size_t size, const ImportContext& context) override
     {
       {
         std::lock_guard<std::mutex> lock(mutex_);
         began_++;
         changed_.notify_all();
       }
-      return inner_.Import(dicomFilePath, context);
+      return inner_.Import(dicom, size, context);
     }
 
     bool WaitForImports(unsigned int count)

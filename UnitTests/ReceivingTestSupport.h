@@ -19,6 +19,7 @@
 #include "Core/Transfer/Sha256.h"
 #include "UnitTests/TestSupport.h"
 
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <stdlib.h>
@@ -106,29 +107,39 @@ namespace ReceivingTest
   };
 
   // Keeps a copy of every file it is given; answers AlreadyStored for
-  // hashes it was told about, Failed when told to.
+  // hashes it was told about, Failed when told to. With "watchedDirectory"
+  // set, notes which files were in it at each import.
   class RecordingImporter : public IInstanceImporter
   {
   public:
     struct Record
     {
-      std::string path;
       std::string content;
       ImportContext context;
+      std::vector<std::string> filesThere;   // in watchedDirectory during the import
     };
 
     std::vector<Record> records;
     std::vector<std::string> alreadyStoredHashes;
     bool fail = false;
+    std::string watchedDirectory;
 
-    ImportOutcome Import(const std::string& dicomFilePath, const ImportContext& context) override
+    ImportOutcome Import(const void* dicom, size_t size, const ImportContext& context) override
     {
-      const std::string content = ReadFile(dicomFilePath);
+      const std::string content(static_cast<const char*>(dicom), size);
       if (fail)
       {
         return ImportOutcome::Failed("Orthanc answered 507");
       }
-      records.push_back(Record{ dicomFilePath, content, context });
+      std::vector<std::string> filesThere;
+      if (!watchedDirectory.empty())
+      {
+        for (const auto& entry : std::filesystem::directory_iterator(watchedDirectory))
+        {
+          filesThere.push_back(entry.path().filename().string());
+        }
+      }
+      records.push_back(Record{ content, context, filesThere });
       for (const std::string& h : alreadyStoredHashes)
       {
         if (h == Sha256::OfString(content))

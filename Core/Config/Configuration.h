@@ -88,6 +88,10 @@ namespace DicomMail
     unsigned int decompressionRatio = 20;
     uint64_t decompressionFloorBytes = 256000000;
     uint64_t minFreeDiskBytes = 500000000;   // reserve kept free on the working and state disks
+    // The DICOM parts of one mail held in memory, not in temporary files,
+    // until they are imported (#15); what does not fit goes to the working
+    // directory. A mail of the default size carries about 10 MB of images.
+    uint64_t partsInMemoryBytes = 16000000;
     // Records of mail that was never authenticated (rejected, quarantined)
     // kept in the inbox's log; the oldest go first.
     unsigned int maxUnauthenticatedRecords = 10000;

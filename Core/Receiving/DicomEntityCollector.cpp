@@ -30,8 +30,10 @@ namespace DicomMail
     }
   }
 
-  DicomEntityCollector::DicomEntityCollector(const std::string& workingDirectory, size_t maxManifestBytes) :
+  DicomEntityCollector::DicomEntityCollector(const std::string& workingDirectory, size_t maxManifestBytes,
+                                             uint64_t partsInMemoryBytes) :
     workingDirectory_(workingDirectory),
+    memoryLeft_(partsInMemoryBytes),
     manifest_(maxManifestBytes, "the manifest part"),
     keyPart_(KeyPartRule::kMaxBytes)
   {
@@ -85,8 +87,12 @@ namespace DicomMail
       current_->contentType = type.GetMimeType();
       current_->name = TextEncoding::SanitizeUtf8(name.substr(0, 200));
       current_->declaredDicom = type.Is("application/dicom");
-      current_->file.reset(new TempFile(workingDirectory_, ".part"));
-      currentSink_.reset(new ReceivedInstanceSink(current_->file->GetPath()));
+      ReceivedPart* part = current_.get();
+      const std::string directory = workingDirectory_;
+      currentSink_.reset(new ReceivedInstanceSink(memoryLeft_, [part, directory]() {
+        part->file.reset(new TempFile(directory, ".part"));
+        return part->file->GetPath();
+      }, lastPartSize_));
       return currentSink_.get();
     }
 
@@ -109,7 +115,12 @@ namespace DicomMail
     current_->size = currentSink_->GetSize();
     current_->sha256 = currentSink_->GetSha256();
     current_->isDicom = currentSink_->IsDicom();
+    if (currentSink_->IsInMemory())
+    {
+      current_->content = currentSink_->TakeContent();
+    }
     currentSink_.reset();
+    lastPartSize_ = static_cast<size_t>(current_->size);
 
     if (current_->isDicom || current_->declaredDicom)
     {
@@ -119,7 +130,8 @@ namespace DicomMail
     {
       ignored_.push_back("part " + std::to_string(current_->index) +
                          " (application/octet-stream, not DICOM)");
-      current_.reset();   // removes its file
+      memoryLeft_ += current_->content.size();
+      current_.reset();   // removes its file or frees its memory
     }
   }
 }

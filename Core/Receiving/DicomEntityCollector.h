@@ -16,14 +16,16 @@ namespace DicomMail
 {
   // MimeParser handler for a decrypted DICOM-Mail entity (docs/wire-format.md
   // §3): keeps the top-level headers (the signed X-TELEMEDICINE-*), decodes
-  // every application/dicom and application/octet-stream part into its own
-  // temporary file in "workingDirectory" (hashing it on the way), collects
+  // every application/dicom and application/octet-stream part into memory,
+  // up to "partsInMemoryBytes" for all parts together, and beyond that into
+  // its own temporary file in "workingDirectory" (hashing it on the way), collects
   // the manifest part, and notes the other parts it ignores. Received file
   // names are recorded, never used as paths.
   class DicomEntityCollector : public IMimeHandler
   {
   public:
-    DicomEntityCollector(const std::string& workingDirectory, size_t maxManifestBytes);
+    DicomEntityCollector(const std::string& workingDirectory, size_t maxManifestBytes,
+                         uint64_t partsInMemoryBytes);
     ~DicomEntityCollector() override;
 
     void OnMultipartBegin(unsigned int depth, const MimeHeaders& headers) override;
@@ -73,6 +75,8 @@ namespace DicomMail
 
   private:
     std::string workingDirectory_;
+    uint64_t memoryLeft_;         // of the parts' in-memory budget
+    size_t lastPartSize_ = 0;     // the size hint for the next part
     MimeHeaders topHeaders_;
     unsigned int leafCount_ = 0;
     std::vector<std::unique_ptr<ReceivedPart> > parts_;

@@ -5,6 +5,7 @@
 #include "Core/Common/Error.h"
 #include "Core/Common/ConsumedSink.h"
 #include "Core/Common/Files.h"
+#include "Core/Common/MappedFile.h"
 #include "Core/Common/ProducedSource.h"
 #include "Core/Common/SizeLimitedSink.h"
 #include "Core/Common/Trim.h"
@@ -27,6 +28,7 @@
 #include "Core/Transfer/Sha256.h"
 #include "Core/Transfer/WireHeaders.h"
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <new>
@@ -229,7 +231,8 @@ namespace DicomMail
     // The entity goes from gpg straight into the collector, on a thread of
     // its own (#15): no file holds it, and the DICOM parts are decoded while
     // gpg decrypts. Nothing in it is used before the signature is judged.
-    collector_.reset(new DicomEntityCollector(workingDirectory_, ManifestLimits().maxJsonBytes));
+    collector_.reset(new DicomEntityCollector(workingDirectory_, ManifestLimits().maxJsonBytes,
+                                                limits_.partsInMemoryBytes));
     DicomEntityCollector& collector = *collector_;
     ConsumedSink parsed([this, &collector](ByteSource& source)
     {
@@ -338,10 +341,7 @@ namespace DicomMail
       const std::string& keyPart = collector.GetKeyPart();
       if (merged.WasMerged(crypto_.GetHomePath(), result.signerFingerprint, keyPart))
       {
-        KeyTravel::MergeOutcome again;
-        again.merged = true;   // the same bytes as before: nothing new, as gpg would say
-        result.keyUpdate = again.Describe();
-        return;
+        return;   // the same bytes as before: nothing new, as gpg would say
       }
       const KeyTravel::MergeOutcome outcome = KeyTravel::Merge(crypto_, keyPart, result.signerFingerprint);
       if (outcome.merged && outcome.refusedFingerprints.empty())
@@ -559,13 +559,23 @@ namespace DicomMail
       ImportOutcome outcome;
       try
       {
-        outcome = importer_.Import(part.file->GetPath(), context);
+        if (part.file)
+        {
+          // Orthanc takes a whole file per call: one spilled part mapped at a time.
+          const MappedFile mapped(part.file->GetPath(), UINT32_MAX);
+          outcome = importer_.Import(mapped.GetData(), mapped.GetSize(), context);
+        }
+        else
+        {
+          outcome = importer_.Import(part.content.data(), part.content.size(), context);
+        }
       }
       catch (const Error& e)
       {
         outcome = ImportOutcome::Failed(e.what());
       }
       part.file.reset();   // frees the disk space at once
+      std::string().swap(part.content);   // and the memory
 
       switch (outcome.status)
       {
@@ -698,7 +708,8 @@ namespace DicomMail
     //    from the file an entity signed inside the encryption needed.
     if (entity.inFile)
     {
-      collector_.reset(new DicomEntityCollector(workingDirectory_, ManifestLimits().maxJsonBytes));
+      collector_.reset(new DicomEntityCollector(workingDirectory_, ManifestLimits().maxJsonBytes,
+                                                limits_.partsInMemoryBytes));
       ParseEntity(signedPart ? signedPart->GetPath() : plain.GetPath(), *collector_);
       signedPart.reset();
     }

@@ -55,8 +55,9 @@ namespace DicomMail
     // Prepare() and then ImportPrepared().
     ProcessResult Process(const std::string& mailPath);
 
-    // Every step up to the import: afterwards the checked instances wait in
-    // temporary files and IsReadyToImport() says so; otherwise the result
+    // Every step up to the import: afterwards the checked instances wait
+    // (in memory, or in temporary files beyond ReceiveLimits::
+    // partsInMemoryBytes) and IsReadyToImport() says so; otherwise the result
     // is final. Lets a caller import one mail while it prepares the next.
     ProcessResult Prepare(const std::string& mailPath);
 

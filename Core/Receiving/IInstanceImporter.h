@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <cstddef>
 #include <string>
 
 namespace DicomMail
@@ -51,14 +52,14 @@ namespace DicomMail
   };
 
   // Stores one received DICOM file. The plugin posts it to Orthanc's
-  // /instances; the tests record it. The file is a temporary file that is
-  // removed after the call: read or copy it, do not keep the path. May
-  // throw DicomMail::Error, which counts as Failed.
+  // /instances; the tests record it. The bytes are the caller's and valid
+  // during the call only (memory, or a mapped temporary file). May throw
+  // DicomMail::Error, which counts as Failed.
   class IInstanceImporter
   {
   public:
     virtual ~IInstanceImporter() = default;
 
-    virtual ImportOutcome Import(const std::string& dicomFilePath, const ImportContext& context) = 0;
+    virtual ImportOutcome Import(const void* dicom, size_t size, const ImportContext& context) = 0;
   };
 }

@@ -11,9 +11,14 @@ namespace DicomMail
     const size_t kHeadSize = kMagicOffset + 4;
   }
 
-  ReceivedInstanceSink::ReceivedInstanceSink(const std::string& path) :
-    file_(path)
+  ReceivedInstanceSink::ReceivedInstanceSink(uint64_t& memoryLeft, std::function<std::string()> spillFile,
+                                             size_t expectedSize) :
+    memoryLeft_(memoryLeft),
+    spillFile_(std::move(spillFile))
   {
+    // The parts of a series are alike: sized like the one before, most
+    // parts need no reallocation.
+    memory_.reserve(static_cast<size_t>(std::min<uint64_t>(expectedSize, memoryLeft_)));
   }
 
   void ReceivedInstanceSink::Write(const void* data, size_t size)
@@ -23,20 +28,44 @@ namespace DicomMail
       head_.append(static_cast<const char*>(data), std::min(size, kHeadSize - head_.size()));
     }
     hash_.Write(data, size);
-    file_.Write(data, size);
     size_ += size;
+    if (!file_ && size <= memoryLeft_)
+    {
+      memory_.append(static_cast<const char*>(data), size);
+      memoryLeft_ -= size;
+      return;
+    }
+    if (!file_)
+    {
+      Spill();
+    }
+    file_->Write(data, size);
+  }
+
+  void ReceivedInstanceSink::Spill()
+  {
+    file_.reset(new FileSink(spillFile_()));
+    file_->Write(memory_.data(), memory_.size());
+    memoryLeft_ += memory_.size();   // what this part held is the next parts' again
+    std::string().swap(memory_);
   }
 
   void ReceivedInstanceSink::Flush()
   {
-    file_.Flush();
+    if (file_)
+    {
+      file_->Flush();
+    }
   }
 
   void ReceivedInstanceSink::Finish()
   {
     if (!finished_)
     {
-      file_.Flush();
+      if (file_)
+      {
+        file_->Close();
+      }
       sha256_ = hash_.FinishHex();
       finished_ = true;
     }

@@ -6,24 +6,32 @@
 #include "Core/Transfer/Sha256.h"
 
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <string>
 
 namespace DicomMail
 {
-  // Receives the decoded body of one candidate DICOM part: written to its
-  // own file, hashed, counted, and checked for the Part-10 "DICM" magic at
-  // offset 128 as it passes.
+  // Receives the decoded body of one candidate DICOM part: kept in memory
+  // while the mail's budget ("memoryLeft", shared by the mail's parts)
+  // lasts, else written to a file; hashed, counted, and checked for the
+  // Part-10 "DICM" magic at offset 128 as it passes. Memory first (#15):
+  // decrypted images stay off the disk, and a page-cache write and read per
+  // image byte are saved; the budget keeps a mail's memory bounded however
+  // large the plaintext grows.
   class ReceivedInstanceSink : public ByteSink
   {
   public:
-    explicit ReceivedInstanceSink(const std::string& path);
+    // "spillFile" makes the file the part goes to once it no longer fits,
+    // and returns its path. "expectedSize" sizes the first allocation.
+    ReceivedInstanceSink(uint64_t& memoryLeft, std::function<std::string()> spillFile, size_t expectedSize);
 
     using ByteSink::Write;
     void Write(const void* data, size_t size) override;
     void Flush() override;
 
-    // Flushes and closes the file (no fsync: it is a temporary file) and
-    // ends the hash.
+    // Closes the file, if any (no fsync: it is a temporary file), and ends
+    // the hash.
     void Finish();
 
     uint64_t GetSize() const
@@ -39,8 +47,25 @@ namespace DicomMail
 
     bool IsDicom() const;
 
+    // After Finish(): whether the part is in memory (TakeContent) rather
+    // than in the spill file.
+    bool IsInMemory() const
+    {
+      return !file_;
+    }
+
+    std::string TakeContent()
+    {
+      return std::move(memory_);
+    }
+
   private:
-    FileSink file_;
+    void Spill();
+
+    uint64_t& memoryLeft_;
+    std::function<std::string()> spillFile_;
+    std::string memory_;
+    std::unique_ptr<FileSink> file_;
     Sha256 hash_;
     uint64_t size_ = 0;
     std::string head_;      // the first 132 bytes

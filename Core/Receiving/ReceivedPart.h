@@ -9,8 +9,10 @@
 
 namespace DicomMail
 {
-  // One candidate DICOM part of a decrypted entity, kept in its own
-  // temporary file (removed with the object) until it is imported.
+  // One candidate DICOM part of a decrypted entity, kept until it is
+  // imported: in memory while the mail's budget lasts (ReceiveLimits::
+  // partsInMemoryBytes), else in its own temporary file (removed with the
+  // object).
   struct ReceivedPart
   {
     unsigned int index = 0;           // 1-based among the leaf parts, for messages
@@ -20,6 +22,7 @@ namespace DicomMail
     bool isDicom = false;             // "DICM" at offset 128
     uint64_t size = 0;
     std::string sha256;
+    std::string content;              // the bytes, unless "file" holds them
     std::unique_ptr<TempFile> file;
 
     // "IM000003.dcm" when the name is a safe DICOM file id, else "part 3":

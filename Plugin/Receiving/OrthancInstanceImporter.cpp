@@ -2,7 +2,6 @@
 #include "Plugin/Receiving/OrthancInstanceImporter.h"
 
 #include "Core/Common/Error.h"
-#include "Core/Common/MappedFile.h"
 #include "Core/Transfer/WireHeaders.h"
 #include "Plugin/OrthancApi.h"
 #include "Plugin/PluginContext.h"
@@ -22,7 +21,7 @@ namespace DicomMail
     }
   }
 
-  ImportOutcome OrthancInstanceImporter::Import(const std::string& dicomFilePath, const ImportContext& context)
+  ImportOutcome OrthancInstanceImporter::Import(const void* dicom, size_t size, const ImportContext& context)
   {
     // Checked against the signed manifest (and the built-in series against
     // its fixed hashes) by DicomMailProcessor already.
@@ -32,10 +31,7 @@ namespace DicomMail
       return ImportOutcome::Stored();   // checked, counted, never in the clinical archive
     }
 
-    // Orthanc's SDK takes a whole file per call: one instance mapped at a time.
-    const MappedFile content(dicomFilePath, UINT32_MAX);
-    const OrthancApi::RestAnswer answer =
-      OrthancApi::Call(OrthancPluginHttpMethod_Post, "/instances", content.GetData(), content.GetSize());
+    const OrthancApi::RestAnswer answer = OrthancApi::Call(OrthancPluginHttpMethod_Post, "/instances", dicom, size);
     if (answer.status != 200)
     {
       return ImportOutcome::Failed("Orthanc refused the instance (HTTP " + std::to_string(answer.status) + ")");

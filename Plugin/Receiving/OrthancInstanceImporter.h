@@ -18,12 +18,12 @@ namespace DicomMail
     const int kQaTest = 4313;             // "daily-function-test" on a kept QA test instance (#17)
   }
 
-  // Posts received DICOM files to Orthanc's /instances, one file in memory
-  // at a time, and tags them with the transfer and the signer.
+  // Posts received DICOM files to Orthanc's /instances and tags them with
+  // the transfer and the signer.
   class OrthancInstanceImporter : public IInstanceImporter
   {
   public:
-    ImportOutcome Import(const std::string& dicomFilePath, const ImportContext& context) override;
+    ImportOutcome Import(const void* dicom, size_t size, const ImportContext& context) override;
 
   private:
     std::set<std::string> recordedStudies_;   // study/partner pairs already recorded for routing
