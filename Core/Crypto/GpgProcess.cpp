@@ -17,6 +17,7 @@
 #include <pthread.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
+#include <thread>
 #include <unistd.h>
 
 extern char** environ;
@@ -29,6 +30,15 @@ namespace DicomMail
     // switch, and those are dear on a virtual machine.
     const size_t kChunk = 256 * 1024;
     const int kPipeSize = 1024 * 1024;
+
+    // gpg writes its output 4 KB at a time and reads its input in small
+    // steps too: woken for each, we made thousands of wake-ups per mail, and
+    // handed each 4 KB on to the parser's thread. When a round moved less
+    // than this, a short pause lets gpg fill the pipe (1 MB holds several
+    // pauses' worth) before the next round. Small operations finish in a
+    // round or two and lose at most that pause.
+    const size_t kCoalesceBytes = 64 * 1024;
+    const std::chrono::microseconds kCoalescePause(500);
 
     const size_t kMaxStatusLine = 64 * 1024;
     const size_t kMaxDiagnostics = 8 * 1024;
@@ -463,6 +473,7 @@ namespace DicomMail
       }
       lastProgress = Clock::now();
 
+      size_t moved = 0;
       for (nfds_t i = 0; i < count; i++)
       {
         if (fds[i].revents == 0)
@@ -478,6 +489,7 @@ namespace DicomMail
             if (n > 0)
             {
               inStart += static_cast<size_t>(n);
+              moved += static_cast<size_t>(n);
             }
             else if (n < 0 && errno != EAGAIN && errno != EINTR)
             {
@@ -490,6 +502,7 @@ namespace DicomMail
             if (ReadSome(stdout_, out.data(), out.size(), got, "output") && got > 0)
             {
               output.Write(out.data(), got);
+              moved += got;
             }
             break;
           case kStatus:
@@ -512,6 +525,10 @@ namespace DicomMail
             }
             break;
         }
+      }
+      if (moved > 0 && moved < kCoalesceBytes && stdout_.IsOpen())
+      {
+        std::this_thread::sleep_for(kCoalescePause);
       }
     }
 
