@@ -62,7 +62,7 @@ TEST_F(AcknowledgementReaderTest, ComposeAndReadRoundTrip)
   EXPECT_TRUE(Contains(mail, "X-TELEMEDICINE-SETID: 20260101.120000.0badcafe\r\n"));
   EXPECT_TRUE(Contains(mail, "X-TELEMEDICINE-SETPART: 2\r\n"));
   EXPECT_TRUE(Contains(mail, "multipart/signed"));
-  EXPECT_TRUE(Contains(mail, "micalg=pgp-sha512"));
+  EXPECT_TRUE(Contains(mail, "micalg=pgp-sha256"));
   EXPECT_TRUE(Contains(mail, "protocol=\"application/pgp-signature\""));
   EXPECT_TRUE(Contains(mail, "-----BEGIN PGP SIGNATURE-----\r\n"));
   EXPECT_TRUE(Contains(mail, "Date: "));

@@ -328,7 +328,7 @@ TEST(CryptoKeys, PassphraseProtectedKey)
   StringSource data2("signed text\r\n");
   StringSink signature2;
   SignDetails details = gpg.Sign(data2, signature2, fpr, true, true);
-  EXPECT_EQ("pgp-sha512", details.micalg);
+  EXPECT_EQ("pgp-sha256", details.micalg);
   EXPECT_EQ(0u, signature2.GetContent().find("-----BEGIN PGP SIGNATURE-----"));
 
   answer = "wrong one";

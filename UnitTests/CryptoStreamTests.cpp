@@ -79,7 +79,7 @@ namespace
       StringSink cipher;
       EncryptDetails details = from.EncryptAndSign(plain, cipher, { recipient }, signer, compress, false,
                                                    "study.tar");
-      EXPECT_EQ("SHA512", details.hashAlgorithm);
+      EXPECT_EQ("SHA256", details.hashAlgorithm);
       EXPECT_EQ("AES256", details.cipherAlgorithm);
       EXPECT_EQ(signer, details.signerFingerprint);
       return cipher.GetContent();
@@ -125,7 +125,7 @@ TEST_F(CryptoStream, CertifiedSignerIsValid)
   EXPECT_TRUE(s.valid);
   EXPECT_TRUE(s.good);
   EXPECT_FALSE(s.keyMissing);
-  EXPECT_EQ("SHA512", s.hashAlgorithm);
+  EXPECT_EQ("SHA256", s.hashAlgorithm);
   EXPECT_TRUE(Contains(s.DescribeSummary(), "valid")) << s.DescribeSummary();
   EXPECT_TRUE(result.HasValidSignatureBy(siteA_));
   EXPECT_FALSE(result.HasValidSignatureBy(siteB_));
@@ -230,7 +230,7 @@ TEST_F(CryptoStream, DetachedSignatureForMultipartSigned)
   StringSource data(body);
   StringSink signature;
   SignDetails details = a_->Sign(data, signature, siteA_);
-  EXPECT_EQ("pgp-sha512", details.micalg);
+  EXPECT_EQ("pgp-sha256", details.micalg);
   EXPECT_EQ(0u, signature.GetContent().find("-----BEGIN PGP SIGNATURE-----"));
 
   StringSource check(body);
