@@ -448,8 +448,11 @@ class Bench:
             shutil.rmtree(directory, ignore_errors=True)
             shutil.rmtree(os.path.join(self.root, name), ignore_errors=True)
             os.makedirs(directory)
+            # Orthanc logs as it does in production (warnings), unless asked:
+            # --verbose writes several lines per stored instance, for both contenders.
             server = OrthancServer(name, directory, self.args.http_port + offset, self.args.dicom_port + offset,
-                                   plugin, self.site_config(name), self.orthanc_config())
+                                   plugin, self.site_config(name), self.orthanc_config(),
+                                   verbose=self.args.verbose_orthanc)
             server.start()
             self.servers[name] = server
             log("Orthanc %s: pid %d, %s" % (name, server.pid, server.url))
@@ -1035,6 +1038,8 @@ def main():
                         help="system-wide `perf record -g` of the first repetition: PREFIX-dicom-mail.data, "
                              "PREFIX-pipeline.data")
     parser.add_argument("--perf-frequency", type=int, default=499)
+    parser.add_argument("--verbose-orthanc", action="store_true",
+                        help="run both Orthancs with --verbose (their logs then show every REST call)")
     parser.add_argument("--perf-receive", metavar="PREFIX",
                         help="with --receive-after-send: perf record -a of the first repetition's receive phase of "
                              "each contender (PREFIX-*-receive.data) and where its CPU went (receive_profile.py)")

@@ -86,8 +86,9 @@ class OrthancServer:
     """One Orthanc process with its own configuration, storage and log in `directory`."""
 
     def __init__(self, name, directory, http_port, dicom_port, plugin_path=None, dicom_mail_config=None,
-                 extra_config=None):
+                 extra_config=None, verbose=True):
         self.name = name
+        self.verbose = verbose   # Orthanc's --verbose: the tests read its log; a benchmark measures without
         self.directory = os.path.abspath(directory)
         self.http_port = http_port
         self.dicom_port = dicom_port
@@ -160,7 +161,8 @@ class OrthancServer:
             log.write(("===== harness: starting Orthanc %s at %s\n"
                        % (self.name, time.strftime("%Y-%m-%d %H:%M:%S"))).encode())
             log.flush()
-            self.process = subprocess.Popen([ORTHANC_BINARY, "--verbose", self.config_path],
+            self.process = subprocess.Popen([ORTHANC_BINARY] + (["--verbose"] if self.verbose else []) +
+                                            [self.config_path],
                                             stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                             cwd=self.directory, start_new_session=True)
         self.pid = self.process.pid
