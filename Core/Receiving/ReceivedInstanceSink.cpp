@@ -9,6 +9,7 @@ namespace DicomMail
   {
     const size_t kMagicOffset = 128;
     const size_t kHeadSize = kMagicOffset + 4;
+    const size_t kSlack = 64 * 1024;
   }
 
   ReceivedInstanceSink::ReceivedInstanceSink(uint64_t& memoryLeft, std::function<std::string()> spillFile,
@@ -65,6 +66,12 @@ namespace DicomMail
       if (file_)
       {
         file_->Close();
+      }
+      else if (memory_.capacity() - memory_.size() > kSlack)
+      {
+        // Reserved like the part before but smaller: the budget counts only
+        // what was written, so what was reserved beyond it goes now.
+        memory_.shrink_to_fit();
       }
       sha256_ = hash_.FinishHex();
       finished_ = true;
