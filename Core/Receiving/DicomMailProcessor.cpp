@@ -231,9 +231,7 @@ namespace DicomMail
     // The entity goes from gpg straight into the collector, on a thread of
     // its own (#15): no file holds it, and the DICOM parts are decoded while
     // gpg decrypts. Nothing in it is used before the signature is judged.
-    collector_.reset(new DicomEntityCollector(workingDirectory_, ManifestLimits().maxJsonBytes,
-                                                limits_.partsInMemoryBytes));
-    DicomEntityCollector& collector = *collector_;
+    DicomEntityCollector& collector = NewCollector();
     ConsumedSink parsed([this, &collector](ByteSource& source)
     {
       MimeParser parser(source, collector, ReceiveMimeLimits::ForEntity(limits_));
@@ -324,6 +322,13 @@ namespace DicomMail
     FileSource entity(entityPath);
     MimeParser parser(entity, collector, ReceiveMimeLimits::ForEntity(limits_));
     parser.Parse();
+  }
+
+  DicomEntityCollector& DicomMailProcessor::NewCollector()
+  {
+    collector_.reset(new DicomEntityCollector(workingDirectory_, ManifestLimits().maxJsonBytes,
+                                              limits_.partsInMemoryBytes));
+    return *collector_;
   }
 
   void DicomMailProcessor::MergeSignerKey(const DicomEntityCollector& collector, ProcessResult& result)
@@ -708,9 +713,7 @@ namespace DicomMail
     //    from the file an entity signed inside the encryption needed.
     if (entity.inFile)
     {
-      collector_.reset(new DicomEntityCollector(workingDirectory_, ManifestLimits().maxJsonBytes,
-                                                limits_.partsInMemoryBytes));
-      ParseEntity(signedPart ? signedPart->GetPath() : plain.GetPath(), *collector_);
+      ParseEntity(signedPart ? signedPart->GetPath() : plain.GetPath(), NewCollector());
       signedPart.reset();
     }
     else if (entity.parseError)

@@ -95,6 +95,8 @@ namespace DicomMail
     void SplitSignedEntity(const std::string& plainPath, uint64_t budget, std::unique_ptr<TempFile>& signedPart,
                            VerifyResult& verification, ProcessResult& result);
     void ParseEntity(const std::string& entityPath, DicomEntityCollector& collector);
+    // A fresh collector_ for this mail's entity, with the mail's limits.
+    DicomEntityCollector& NewCollector();
     void MergeSignerKey(const DicomEntityCollector& collector, ProcessResult& result);
     void CheckSetHeaders(const DicomEntityCollector& collector, const SetHeaderValues& outer,
                          const std::string& cipherSha256, ProcessResult& result) const;
